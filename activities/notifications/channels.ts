@@ -1,0 +1,107 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { RenderedMessage } from '../../domain/notification-templates';
+import { requestJson } from '../http/json-client';
+
+/**
+ * Adapters for the three notification channels, each speaking its provider's wire format.
+ * Each returns the provider's message id; a provider-level refusal that retrying cannot fix
+ * (an illegal phone number) is a non-retryable failure.
+ */
+
+export interface Recipient {
+  userId: string;
+  phone?: string;
+  storeId?: string;
+  /** WeCom group-bot key of the store's (or staff's) group. */
+  wecomKey?: string;
+}
+
+export interface ChannelSend {
+  idempotencyKey: string;
+  recipient: Recipient;
+  message: RenderedMessage;
+  params: Record<string, string>;
+}
+
+export interface NotificationChannelAdapter {
+  send(request: ChannelSend): Promise<{ providerMessageId: string }>;
+}
+
+interface AliyunSendSmsResponse {
+  Code: string;
+  Message: string;
+  BizId?: string;
+  RequestId?: string;
+}
+
+/** Aliyun dysmsapi SendSms: the provider renders its registered template; OutId carries our key. */
+export function smsChannel(baseUrl: string, signName = '枫车'): NotificationChannelAdapter {
+  return {
+    async send({ idempotencyKey, recipient, message, params }) {
+      if (!recipient.phone) throw ApplicationFailure.nonRetryable('SMS needs a phone number', 'NoPhone');
+      const { body } = await requestJson<AliyunSendSmsResponse>({
+        method: 'POST',
+        url: `${baseUrl}/send`,
+        json: {
+          PhoneNumbers: recipient.phone,
+          SignName: signName,
+          TemplateCode: message.smsCode,
+          TemplateParam: JSON.stringify(params),
+          OutId: idempotencyKey,
+        },
+      });
+      if (body.Code !== 'OK') {
+        // Throttling is transient; everything else (illegal number, template) is not.
+        if (body.Code.includes('LIMIT_CONTROL')) throw new Error(`SMS throttled: ${body.Message}`);
+        throw ApplicationFailure.nonRetryable(`SMS refused: ${body.Code} ${body.Message}`, 'SmsRefused');
+      }
+      return { providerMessageId: body.BizId ?? body.RequestId ?? idempotencyKey };
+    },
+  };
+}
+
+interface WecomResponse {
+  errcode: number;
+  errmsg: string;
+}
+
+/** WeCom group robot (企业微信群机器人), markdown. 45009 is its rate limit: retry later. */
+export function wecomChannel(baseUrl: string): NotificationChannelAdapter {
+  return {
+    async send({ idempotencyKey, recipient, message }) {
+      if (!recipient.wecomKey) throw ApplicationFailure.nonRetryable('WeCom needs a group-bot key', 'NoWecomKey');
+      const { body } = await requestJson<WecomResponse>({
+        method: 'POST',
+        url: `${baseUrl}/cgi-bin/webhook/send?key=${encodeURIComponent(recipient.wecomKey)}`,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        json: { msgtype: 'markdown', markdown: { content: `### ${message.title}\n${message.body}` } },
+      });
+      if (body.errcode === 45009) throw new Error('WeCom bot rate limit (45009), retrying later');
+      if (body.errcode !== 0) {
+        throw ApplicationFailure.nonRetryable(`WeCom refused: ${body.errcode} ${body.errmsg}`, 'WecomRefused');
+      }
+      return { providerMessageId: idempotencyKey };
+    },
+  };
+}
+
+/** The platform's in-app message centre (the store SaaS inbox). */
+export function inappChannel(baseUrl: string): NotificationChannelAdapter {
+  return {
+    async send({ idempotencyKey, recipient, message, params }) {
+      const { body } = await requestJson<{ messageId: string }>({
+        method: 'POST',
+        url: `${baseUrl}/v1/messages`,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        json: {
+          userId: recipient.userId,
+          ...(recipient.storeId ? { storeId: recipient.storeId } : {}),
+          title: message.title,
+          body: message.body,
+          data: params,
+        },
+      });
+      return { providerMessageId: body.messageId };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import type { AuditEvent, CaseView } from '../../domain/case-view';
+import type { Db } from './database';
+import { GENESIS_HASH, hashEvent } from './audit-hash';
+
+/**
+ * Writes the workflow's state to PostgreSQL. Called from activities, so it must be idempotent:
+ * a retried write of the same events and snapshot changes nothing.
+ */
+
+export interface PersistCaseInput {
+  snapshot: CaseView;
+  /** Audit events not yet written, in seq order. Ones already stored are skipped. */
+  events: AuditEvent[];
+}
+
+export interface PersistCaseResult {
+  eventsWritten: number;
+  snapshotApplied: boolean;
+}
+
+export async function persistCase(db: Db, { snapshot, events }: PersistCaseInput): Promise<PersistCaseResult> {
+  return db.transaction().execute(async (trx) => {
+    // Serialises writers of one case so the hash chain is extended by one writer at a time.
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${snapshot.caseId}))`.execute(trx);
+
+    const last = await trx
+      .selectFrom('case_events')
+      .select(['seq', 'hash'])
+      .where('case_id', '=', snapshot.caseId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let lastSeq = last?.seq ?? 0;
+    let eventsWritten = 0;
+    for (const event of events) {
+      if (event.seq <= lastSeq) continue; // already written by an earlier attempt
+      if (event.seq !== lastSeq + 1) {
+        throw new Error(`audit trail gap for ${snapshot.caseId}: have seq ${lastSeq}, got ${event.seq}`);
+      }
+      const hash = hashEvent(snapshot.caseId, prevHash, event);
+      await trx
+        .insertInto('case_events')
+        .values({
+          case_id: snapshot.caseId,
+          seq: event.seq,
+          at: event.at,
+          actor: JSON.stringify(event.actor),
+          kind: event.kind,
+          data: JSON.stringify(event.data),
+          prev_hash: prevHash,
+          hash,
+        })
+        .execute();
+      prevHash = hash;
+      lastSeq = event.seq;
+      eventsWritten += 1;
+    }
+
+    const row = {
+      case_id: snapshot.caseId,
+      type: snapshot.type,
+      status: snapshot.status,
+      priority: snapshot.priority,
+      tier: snapshot.tier,
+      assignee: snapshot.assignee,
+      order_id: snapshot.orderId,
+      waybill_no: snapshot.waybillNo,
+      carrier: snapshot.carrier,
+      region: snapshot.region ?? null,
+      customer_id: snapshot.customer.id,
+      store_id: snapshot.customer.storeId ?? null,
+      supplier_id: snapshot.supplierId ?? null,
+      sla_due_at: snapshot.slaDueAt ?? null,
+      sla_breached: snapshot.slaBreached,
+      opened_at: snapshot.openedAt,
+      updated_at: snapshot.updatedAt,
+      resolved_at: snapshot.resolvedAt ?? null,
+      closed_at: snapshot.closedAt ?? null,
+      version: snapshot.version,
+      snapshot: JSON.stringify(snapshot),
+    };
+    const { case_id: _caseId, ...columns } = row;
+    const applied = await trx
+      .insertInto('cases')
+      .values({ ...row, start_request: JSON.stringify({}) })
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(columns).where('cases.version', '<', snapshot.version))
+      .executeTakeFirst();
+    return { eventsWritten, snapshotApplied: Number(applied.numInsertedOrUpdatedRows ?? 0) > 0 };
+  });
+}

@@ -1,0 +1,127 @@
+import type { Db } from './database';
+import type { ChainedEvent } from './audit-hash';
+
+/** Queries the API answers from PostgreSQL, without asking Temporal for every row. */
+
+export interface CaseListFilter {
+  status?: string[];
+  type?: string[];
+  carrier?: string[];
+  tier?: number;
+  breached?: boolean;
+  assignee?: string;
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  type: string;
+  status: string;
+  priority: string;
+  tier: number;
+  assignee: string;
+  orderId: string;
+  waybillNo: string;
+  carrier: string;
+  region: string | null;
+  slaDueAt: string | null;
+  slaBreached: boolean;
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+interface Cursor {
+  openedAt: string;
+  caseId: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof parsed.openedAt === 'string' && typeof parsed.caseId === 'string' && !Number.isNaN(Date.parse(parsed.openedAt))) {
+      return { openedAt: parsed.openedAt, caseId: parsed.caseId };
+    }
+  } catch {
+    // fall through: an unreadable cursor is the caller's error
+  }
+  return undefined;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/** Newest first, keyset-paginated on (opened_at, case_id) so pages never skip or repeat rows. */
+export async function listCases(
+  db: Db,
+  filter: CaseListFilter,
+): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  let query = db.selectFrom('cases').selectAll();
+  if (filter.status?.length) query = query.where('status', 'in', filter.status);
+  if (filter.type?.length) query = query.where('type', 'in', filter.type);
+  if (filter.carrier?.length) query = query.where('carrier', 'in', filter.carrier);
+  if (filter.tier !== undefined) query = query.where('tier', '=', filter.tier);
+  if (filter.breached !== undefined) query = query.where('sla_breached', '=', filter.breached);
+  if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+  if (filter.q) {
+    const q = filter.q;
+    query = query.where((eb) =>
+      eb.or([eb('case_id', '=', q), eb('order_id', '=', q), eb('waybill_no', '=', q), eb('customer_id', '=', q)]),
+    );
+  }
+  if (filter.cursor) {
+    const cursor = decodeCursor(filter.cursor);
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('opened_at', '<', new Date(cursor.openedAt)),
+          eb.and([eb('opened_at', '=', new Date(cursor.openedAt)), eb('case_id', '<', cursor.caseId)]),
+        ]),
+      );
+    }
+  }
+  const rows = await query.orderBy('opened_at', 'desc').orderBy('case_id', 'desc').limit(filter.limit + 1).execute();
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => ({
+      caseId: row.case_id,
+      type: row.type,
+      status: row.status,
+      priority: row.priority,
+      tier: row.tier,
+      assignee: row.assignee,
+      orderId: row.order_id,
+      waybillNo: row.waybill_no,
+      carrier: row.carrier,
+      region: row.region,
+      slaDueAt: iso(row.sla_due_at),
+      slaBreached: row.sla_breached,
+      openedAt: iso(row.opened_at) as string,
+      updatedAt: iso(row.updated_at) as string,
+      closedAt: iso(row.closed_at),
+    })),
+    nextCursor:
+      rows.length > filter.limit && last
+        ? encodeCursor({ openedAt: new Date(last.opened_at).toISOString(), caseId: last.case_id })
+        : null,
+  };
+}
+
+export async function caseHistory(db: Db, caseId: string): Promise<ChainedEvent[]> {
+  const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+  return rows.map((row) => ({
+    seq: row.seq,
+    at: new Date(row.at).toISOString(),
+    actor: row.actor,
+    kind: row.kind,
+    data: row.data,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }));
+}

@@ -1,0 +1,87 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { AuditEvent, CaseView } from '../../domain/case-view';
+
+/** The read model's tables as kysely sees them; migrations/ creates them. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface CasesTable {
+  case_id: string;
+  type: string;
+  status: string;
+  priority: string;
+  tier: number;
+  assignee: string;
+  order_id: string;
+  waybill_no: string;
+  carrier: string;
+  region: string | null;
+  customer_id: string;
+  store_id: string | null;
+  supplier_id: string | null;
+  sla_due_at: Timestamp | null;
+  sla_breached: boolean;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  /** The workflow's view version that wrote this row; older snapshots are ignored. */
+  version: number;
+  snapshot: JSONColumnType<CaseView | Record<string, never>>;
+  /** The workflow start request, kept so an interrupted open can be completed on retry. */
+  start_request: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface CaseEventsTable {
+  case_id: string;
+  seq: number;
+  at: Timestamp;
+  actor: JSONColumnType<AuditEvent['actor']>;
+  kind: string;
+  data: JSONColumnType<Record<string, unknown>>;
+  /** Hash chain: sha256 over the previous hash and this event, so edits are detectable. */
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: JSONColumnType<Record<string, unknown>>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface InboundEventsTable {
+  provider: string;
+  event_id: string;
+  waybill_no: string;
+  status: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  /** The case the event was delivered to, or null when it was only recorded. */
+  case_id: string | null;
+  received_at: Generated<Timestamp>;
+}
+
+export interface NotificationOutboxTable {
+  idempotency_key: string;
+  case_id: string;
+  channel: string;
+  template: string;
+  recipient: string;
+  status: 'sending' | 'sent' | 'failed';
+  provider_message_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  inbound_events: InboundEventsTable;
+  notification_outbox: NotificationOutboxTable;
+}

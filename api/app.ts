@@ -1,0 +1,36 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../activities/store/database';
+import type { AppConfig } from '../config';
+import { authenticate } from './auth';
+import { CaseService } from './case-service';
+import { HttpProblem, problemErrorHandler } from './problem';
+import { casesRouter } from './routes/cases';
+import { healthRouter } from './routes/health';
+import { webhooksRouter } from './routes/webhooks';
+
+export interface AppDependencies {
+  config: AppConfig;
+  db: Db;
+  temporal: Client;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** The HTTP API: `/v1` behind bearer tokens, webhooks behind signatures, health open. */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  const cases = new CaseService(deps);
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error));
+
+  app.use(healthRouter(deps.db, deps.temporal));
+  // Webhooks read the raw body for their signatures, so they come before the JSON parser.
+  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use('/v1', authenticate(deps.config.apiTokens));
+  app.use('/v1/cases', casesRouter(cases, deps.db));
+  app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
+  app.use(problemErrorHandler(log));
+  return app;
+}

@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import { caseHistory, listCases } from '../../activities/store/read-model';
+import { verifyChain } from '../../activities/store/audit-hash';
+import type { Db } from '../../activities/store/database';
+import { allowedActions } from '../../domain/allowed-actions';
+import { principalOf, requireRole } from '../auth';
+import { CASE_ID_PATTERN } from '../case-ids';
+import type { CaseService } from '../case-service';
+import { HttpProblem, parseOrThrow } from '../problem';
+import { feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+function caseIdParam(value: string | string[] | undefined): string {
+  const caseId = Array.isArray(value) ? value[0] : value;
+  if (!caseId || !CASE_ID_PATTERN.test(caseId)) throw new HttpProblem(404, 'Case not found', `No case ${caseId ?? ''}`);
+  return caseId;
+}
+
+export function casesRouter(service: CaseService, db: Db): Router {
+  const router = Router();
+
+  router.post('/', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
+    const key = req.get('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
+    }
+    const body = parseOrThrow(openCaseBody, req.body);
+    const result = await service.openCase(body, principalOf(req), key);
+    res.status(result.status).location(`/v1/cases/${String(result.body.caseId)}`).json(result.body);
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseOrThrow(listCasesQuery, req.query, 'query string');
+    const page = await listCases(db, {
+      limit: query.limit,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.type ? { type: query.type } : {}),
+      ...(query.carrier ? { carrier: query.carrier } : {}),
+      ...(query.tier !== undefined ? { tier: query.tier } : {}),
+      ...(query.breached !== undefined ? { breached: query.breached } : {}),
+      ...(query.assignee ? { assignee: query.assignee } : {}),
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    res.json(page);
+  });
+
+  router.get('/:caseId', async (req, res) => {
+    const caseId = caseIdParam(req.params.caseId);
+    const view = await service.getCase(caseId);
+    res.json({ ...view, allowedActions: allowedActions(view, principalOf(req).role) });
+  });
+
+  router.post('/:caseId/feedback', requireRole('system', 'agent'), async (req, res) => {
+    const caseId = caseIdParam(req.params.caseId);
+    const body = parseOrThrow(feedbackBody, req.body);
+    const view = await service.submitFeedback(caseId, body, principalOf(req));
+    res.json({ ...view, allowedActions: allowedActions(view, principalOf(req).role) });
+  });
+
+  router.get('/:caseId/history', async (req, res) => {
+    const caseId = caseIdParam(req.params.caseId);
+    await service.requireCase(caseId);
+    const events = await caseHistory(db, caseId);
+    if (req.query.format === 'ndjson') {
+      res.type('application/x-ndjson');
+      res.send(events.map((event) => JSON.stringify({ caseId, ...event })).join('\n') + (events.length ? '\n' : ''));
+      return;
+    }
+    const brokenAt = verifyChain(caseId, events);
+    res.json({ caseId, events, integrity: brokenAt === undefined ? { verified: true } : { verified: false, brokenAtSeq: brokenAt } });
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import express, { Router } from 'express';
+import type { Db } from '../../activities/store/database';
+import type { AppConfig } from '../../config';
+import type { TrackingEvent } from '../../domain/tracking';
+import type { CaseService } from '../case-service';
+import { HttpProblem, parseOrThrow } from '../problem';
+import { genericTrackingPush } from '../schemas';
+import { verifyGenericSignature } from '../webhooks/signatures';
+import { intakeTrackingEvent } from '../webhooks/tracking-intake';
+
+/** Inbound pushes, authenticated by the sender's signature over the raw body, not a bearer token. */
+export function webhooksRouter(config: AppConfig, db: Db, cases: CaseService): Router {
+  const router = Router();
+  router.use(express.raw({ type: () => true, limit: '256kb' }));
+
+  router.post('/tracking/generic', async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyGenericSignature(raw, req.get('x-signature'), config.webhookSecrets.generic)) {
+      throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
+    }
+    const push = parseOrThrow(genericTrackingPush, json);
+    const event: TrackingEvent = { ...push, provider: 'generic' } as TrackingEvent;
+    try {
+      const result = await intakeTrackingEvent(db, cases, event);
+      res.status(200).json({ received: true, ...result });
+    } catch (error) {
+      throw new HttpProblem(503, 'Delivery failed', `The event was not recorded; retry later (${(error as Error).message})`);
+    }
+  });
+
+  return router;
+}

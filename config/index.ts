@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import type { SlaPolicy } from '../domain/sla-policy';
+import { ROLES, type Role } from '../domain/types';
+import { ConfigError } from './errors';
+import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
+
+export { ConfigError } from './errors';
+
+/**
+ * The one configuration of the product, read from the environment (names in ../shared/api.md are
+ * contract). Every process (API, worker, dev stack) calls loadConfig() once at start; a bad value
+ * stops start-up with a message that names the variable.
+ */
+
+export type Profile = 'dev' | 'production';
+
+export interface ApiToken {
+  token: string;
+  role: Role;
+  /** The principal's id as written to the audit trail. */
+  principal: string;
+}
+
+export interface AppConfig {
+  profile: Profile;
+  port: number;
+  /** Undefined: find a local server or start an embedded one (dev stack only). */
+  databaseUrl?: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  apiTokens: ApiToken[];
+  webhookSecrets: { generic: string; kuaidi100: string; aftership: string };
+  slaPolicyFile: string;
+  slaTimeScale: number;
+  slaPolicy: SlaPolicy;
+  payloadEncryptionKey: string;
+  /** Base URLs of the external systems (the simulators in the dev stack). */
+  endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string };
+  simulatorsPort: number;
+  /** WeCom group-bot key of the operations group that hears about escalations. */
+  opsWecomKey: string;
+}
+
+/** Dev credentials: documented in the README, refused outside the dev profile. */
+export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
+export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
+export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`);
+
+const url = (name: string) => z.url({ error: `${name} must be an http(s) URL` });
+
+const envSchema = z.object({
+  APP_PROFILE: z.enum(['dev', 'production'], { error: 'APP_PROFILE must be "dev" or "production"' }).optional(),
+  NODE_ENV: z.string().optional(),
+  PORT: port('PORT').default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'TEMPORAL_ADDRESS must be host:port, e.g. 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1, 'TEMPORAL_NAMESPACE must not be empty').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1, 'TEMPORAL_TASK_QUEUE must not be empty').default('cases'),
+  API_TOKENS: z.string().optional(),
+  WEBHOOK_SECRET_GENERIC: z.string().min(8, 'WEBHOOK_SECRET_GENERIC must be at least 8 characters').optional(),
+  WEBHOOK_SECRET_KUAIDI100: z.string().min(8, 'WEBHOOK_SECRET_KUAIDI100 must be at least 8 characters').optional(),
+  WEBHOOK_SECRET_AFTERSHIP: z.string().min(8, 'WEBHOOK_SECRET_AFTERSHIP must be at least 8 characters').optional(),
+  SLA_POLICY_FILE: z.string().min(1).optional(),
+  SLA_TIME_SCALE: z.coerce
+    .number({ error: 'SLA_TIME_SCALE must be a number, e.g. 0.001' })
+    .positive('SLA_TIME_SCALE must be greater than 0')
+    .max(1000, 'SLA_TIME_SCALE must be at most 1000')
+    .default(1),
+  PAYLOAD_ENCRYPTION_KEY: z.string().min(32, 'PAYLOAD_ENCRYPTION_KEY must be at least 32 characters').optional(),
+  SIMULATORS_PORT: port('SIMULATORS_PORT').default(4100),
+  CARRIER_API_URL: url('CARRIER_API_URL').optional(),
+  SMS_API_URL: url('SMS_API_URL').optional(),
+  WECOM_API_URL: url('WECOM_API_URL').optional(),
+  INAPP_API_URL: url('INAPP_API_URL').optional(),
+  WMS_API_URL: url('WMS_API_URL').optional(),
+  PAYMENTS_API_URL: url('PAYMENTS_API_URL').optional(),
+  OPS_WECOM_KEY: z.string().min(1).default('ops-escalations'),
+});
+
+/** Parses `role:token,role:token`; the principal id is `role:<first 6 chars of token>`. */
+export function parseApiTokens(text: string): ApiToken[] {
+  const tokens: ApiToken[] = [];
+  for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
+    const separator = pair.indexOf(':');
+    const role = pair.slice(0, separator);
+    const token = pair.slice(separator + 1);
+    if (separator <= 0 || !token) {
+      throw new ConfigError(`API_TOKENS: entry ${index + 1} ("${pair.slice(0, 20)}") must be role:token`);
+    }
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError(`API_TOKENS: entry ${index + 1} has unknown role "${role}" (roles: ${ROLES.join(', ')})`);
+    }
+    if (token.length < 8) throw new ConfigError(`API_TOKENS: the token of entry ${index + 1} is shorter than 8 characters`);
+    if (tokens.some((existing) => existing.token === token)) {
+      throw new ConfigError(`API_TOKENS: entry ${index + 1} repeats a token already given`);
+    }
+    tokens.push({ token, role: role as Role, principal: `${role}:${token.slice(0, 6)}` });
+  }
+  if (!tokens.length) throw new ConfigError('API_TOKENS: no role:token pair given');
+  return tokens;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const profile: Profile = e.APP_PROFILE ?? (e.NODE_ENV === 'production' ? 'production' : 'dev');
+  const devOnly = <T>(name: string, value: T | undefined, devDefault: T, isDevValue: (v: T) => boolean): T => {
+    if (profile === 'production') {
+      if (value === undefined) throw new ConfigError(`${name} must be set in the production profile`);
+      if (isDevValue(value)) throw new ConfigError(`${name} holds a documented dev value, refused in the production profile`);
+    }
+    return value ?? devDefault;
+  };
+
+  const apiTokens = parseApiTokens(
+    devOnly('API_TOKENS', e.API_TOKENS, DEV_API_TOKENS, (text) =>
+      parseApiTokens(DEV_API_TOKENS).some((dev) => text.includes(dev.token)),
+    ),
+  );
+  const secret = (name: string, value: string | undefined) =>
+    devOnly(name, value, DEV_WEBHOOK_SECRET, (v) => v === DEV_WEBHOOK_SECRET);
+  const slaPolicyFile = e.SLA_POLICY_FILE ?? DEFAULT_SLA_POLICY_FILE;
+  const simulators = `http://127.0.0.1:${e.SIMULATORS_PORT}`;
+
+  return {
+    profile,
+    port: e.PORT,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    apiTokens,
+    webhookSecrets: {
+      generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),
+      kuaidi100: secret('WEBHOOK_SECRET_KUAIDI100', e.WEBHOOK_SECRET_KUAIDI100),
+      aftership: secret('WEBHOOK_SECRET_AFTERSHIP', e.WEBHOOK_SECRET_AFTERSHIP),
+    },
+    slaPolicyFile,
+    slaTimeScale: e.SLA_TIME_SCALE,
+    slaPolicy: loadSlaPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
+    payloadEncryptionKey: devOnly('PAYLOAD_ENCRYPTION_KEY', e.PAYLOAD_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, (v) => v === DEV_PAYLOAD_KEY),
+    endpoints: {
+      carrier: e.CARRIER_API_URL ?? `${simulators}/carrier`,
+      sms: e.SMS_API_URL ?? `${simulators}/sms`,
+      wecom: e.WECOM_API_URL ?? `${simulators}/wecom`,
+      inapp: e.INAPP_API_URL ?? `${simulators}/inapp`,
+      wms: e.WMS_API_URL ?? `${simulators}/wms`,
+      payments: e.PAYMENTS_API_URL ?? `${simulators}/payments`,
+    },
+    simulatorsPort: e.SIMULATORS_PORT,
+    opsWecomKey: e.OPS_WECOM_KEY,
+  };
+}

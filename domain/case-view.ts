@@ -1,0 +1,119 @@
+import type { SlaClock } from './sla-clock';
+import type { ClockName } from './sla-policy';
+import type {
+  Actor,
+  CaseStatus,
+  Carrier,
+  CustomerContact,
+  EscalationTier,
+  ExceptionType,
+  NotificationChannel,
+  OrderItem,
+  Priority,
+} from './types';
+import type { TrackingStatus, ExceptionSubStatus } from './tracking';
+
+/**
+ * What a case looks like to the outside: the `caseView` query's answer, the read model's
+ * snapshot, and the body of `GET /v1/cases/{caseId}` (plus `allowedActions`, which depend on the
+ * caller). Times are ISO strings so the same JSON serves every reader.
+ */
+
+export interface ClockView {
+  name: ClockName;
+  state: SlaClock['state'];
+  targetMs: number;
+  startedAt: string;
+  dueAt?: string;
+  elapsedMs: number;
+  breached: boolean;
+  breachedAt?: string;
+  warned: number[];
+  pauses: { at: string; reason: string; resumedAt?: string }[];
+  extensions: { at: string; byMs: number; reason: string }[];
+}
+
+export interface NotificationRecord {
+  key: string;
+  channel: NotificationChannel;
+  template: string;
+  recipient: string;
+  at: string;
+  outcome: 'sent' | 'failed';
+  detail?: string;
+}
+
+export interface CarrierRequestRecord {
+  key: string;
+  operation: string;
+  at: string;
+  outcome: 'accepted' | 'refused' | 'failed';
+  reference?: string;
+  detail?: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  at: string;
+  kind: string;
+  summary: string;
+}
+
+export interface FeedbackRecord {
+  score: number;
+  comment?: string;
+  channel: string;
+  at: string;
+}
+
+export interface CaseView {
+  caseId: string;
+  type: ExceptionType;
+  status: CaseStatus;
+  priority: Priority;
+  tier: EscalationTier;
+  assignee: string;
+  orderId: string;
+  waybillNo: string;
+  carrier: Carrier;
+  region?: string;
+  customer: CustomerContact;
+  description: string;
+  declaredValue?: number;
+  insured?: boolean;
+  freight?: number;
+  supplierId?: string;
+  items?: OrderItem[];
+  openedAt: string;
+  openedBy: Actor;
+  updatedAt: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  resolution?: { outcome: string; summary: string; at: string };
+  slaBreached: boolean;
+  slaDueAt?: string;
+  clocks: ClockView[];
+  tracking: {
+    lastStatus?: TrackingStatus;
+    lastSubStatus?: ExceptionSubStatus;
+    lastEventAt?: string;
+    lastLocation?: string;
+    eventsSeen: number;
+  };
+  carrierRequests: CarrierRequestRecord[];
+  notifications: NotificationRecord[];
+  feedback?: FeedbackRecord;
+  /** The latest entries of the audit trail, newest last; the full trail is /history. */
+  timeline: TimelineEntry[];
+  /** Bumped on every change: the read model only accepts a newer snapshot. */
+  version: number;
+}
+
+/** One entry of the append-only audit trail. */
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: Actor;
+  kind: string;
+  data: Record<string, unknown>;
+}

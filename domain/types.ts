@@ -1,0 +1,77 @@
+/**
+ * The product's vocabulary. Names here are the HTTP contract's names (../shared/api.md): extend,
+ * never rename.
+ */
+
+export const EXCEPTION_TYPES = [
+  'DELAYED',
+  'LOST',
+  'DAMAGED',
+  'WRONG_ITEM',
+  'MISSING_ITEM',
+  'ADDRESS_CHANGE',
+  'INTERCEPT',
+  'REFUSED',
+  'RETURN_EXCHANGE',
+] as const;
+export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
+
+export const CARRIERS = ['JD', 'SF', 'HUOLALA', 'SHENGSHENG', 'OTHER'] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * `OPEN`, `AWAITING_FEEDBACK`, `CLOSED` and `CANCELLED` are contract; the ones in between name
+ * what the case is waiting on, so a supervisor reading `CaseStatus` in the Temporal UI knows
+ * whose move it is.
+ */
+export const CASE_STATUSES = [
+  'OPEN',
+  'WAITING_CARRIER',
+  'WAITING_CUSTOMER',
+  'WAITING_SUPPLIER',
+  'WAITING_WAREHOUSE',
+  'CLAIM_REVIEW',
+  'RESOLVED',
+  'AWAITING_FEEDBACK',
+  'CLOSED',
+  'CANCELLED',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly CaseStatus[] = ['CLOSED', 'CANCELLED'];
+
+export const ROLES = ['agent', 'supervisor', 'expert', 'auditor', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Escalation tiers (權限分級): 1 frontline agent, 2 supervisor, 3 expert / manager. */
+export type EscalationTier = 1 | 2 | 3;
+export const MAX_TIER: EscalationTier = 3;
+
+export const NOTIFICATION_CHANNELS = ['sms', 'inapp', 'wecom'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export interface CustomerContact {
+  id: string;
+  name: string;
+  phone: string;
+  storeId?: string;
+  /** Where the customer wants to hear from us; defaults to SMS + in-app. */
+  channels?: NotificationChannel[];
+}
+
+export interface OrderItem {
+  sku: string;
+  qty: number;
+}
+
+/** Who did something, as written to the audit trail. */
+export interface Actor {
+  kind: 'user' | 'system' | 'carrier' | 'customer' | 'workflow';
+  id: string;
+  role?: Role;
+}
+
+export const WORKFLOW_ACTOR: Actor = { kind: 'workflow', id: 'case-workflow' };

@@ -1,0 +1,23 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as readModel from './0001_read_model';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
+ * jest and a compiled build.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_read_model': readModel,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,41 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { activityDependenciesFromConfig, createActivities, type ActivityDependencies } from '../activities';
+import type { Db } from '../activities/store/database';
+import type { AppConfig } from '../config';
+
+/**
+ * Builds the case worker. Workflows come from a prebuilt bundle when one is given (tests bundle
+ * once for the whole run) or are bundled from source.
+ */
+
+export interface CaseWorkerOptions {
+  config: AppConfig;
+  db: Db;
+  connection: NativeConnection;
+  /** Override adapters (tests point them at a simulator on an ephemeral port). */
+  dependencies?: Partial<ActivityDependencies>;
+  workflowBundlePath?: string;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  const dependencies = { ...activityDependenciesFromConfig(options.config, options.db), ...options.dependencies };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.config.temporal.namespace,
+    taskQueue: options.config.temporal.taskQueue,
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(dependencies),
+    // Long-running cases mostly sleep; keep their histories cached but bounded.
+    maxCachedWorkflows: 1_000,
+    ...options.tuning,
+  });
+}
+
+export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.temporal.address });
+}

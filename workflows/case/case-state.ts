@@ -1,0 +1,324 @@
+import {
+  condition,
+  proxyActivities,
+  upsertSearchAttributes,
+  setCurrentDetails,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { CaseActivities } from '../../activities';
+import type { AuditEvent, CaseView, ClockView, TimelineEntry } from '../../domain/case-view';
+import {
+  allowanceMs,
+  dueAt,
+  elapsedMs,
+  nearestDueAt,
+  pauseClock,
+  resumeClock,
+  startClock,
+  stopClock,
+  type SlaClock,
+} from '../../domain/sla-clock';
+import { clockTargetMs, type ClockName } from '../../domain/sla-policy';
+import { isMovement, type TrackingEvent } from '../../domain/tracking';
+import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type EscalationTier } from '../../domain/types';
+import type { OpenCaseInput } from '../contract';
+import {
+  AssignedToKey,
+  CaseStatusKey,
+  EscalationTierKey,
+  PriorityKey,
+  SlaBreachedKey,
+  SlaDueAtKey,
+} from '../search-attributes';
+
+/**
+ * The state of one case inside its workflow, and the only place that changes it. Every change
+ * goes through `record()`, which appends to the audit trail; `persist()` ships the trail and a
+ * snapshot to PostgreSQL; search attributes follow the state so supervisors see it in the UI.
+ */
+
+const TIMELINE_LENGTH = 50;
+
+const store = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '15 seconds',
+  // The read model must catch up eventually; it is worth retrying for a long time.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export class CaseState {
+  status: CaseStatus = 'OPEN';
+  tier: EscalationTier = 1;
+  assignee: string;
+  priority: OpenCaseInput['priority'];
+  slaBreached = false;
+  clocks = new Map<ClockName, SlaClock>();
+  /** Bumped whenever a clock changes, so the SLA watchdog re-plans its timer. */
+  clockRevision = 0;
+  readonly tracking: {
+    events: TrackingEvent[];
+    lastStatus?: TrackingEvent['status'];
+    lastSubStatus?: TrackingEvent['subStatus'];
+    lastEventAt?: string;
+    lastLocation?: string;
+    delivered: boolean;
+  } = { events: [], delivered: false };
+  readonly carrierRequests: CaseView['carrierRequests'] = [];
+  readonly notifications: CaseView['notifications'] = [];
+  feedback?: CaseView['feedback'];
+  resolution?: CaseView['resolution'];
+  resolvedAt?: string;
+  closedAt?: string;
+  version = 0;
+
+  private seq = 0;
+  private unsaved: AuditEvent[] = [];
+  private timeline: TimelineEntry[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private lastAttributes = new Map<string, unknown>();
+  readonly openedAt: string;
+
+  constructor(readonly input: OpenCaseInput) {
+    this.assignee = input.staff.tierQueues[1];
+    this.priority = input.priority;
+    this.openedAt = new Date().toISOString();
+  }
+
+  get caseId(): string {
+    return this.input.caseId;
+  }
+
+  get policy() {
+    return this.input.policy;
+  }
+
+  /** Appends an audit event; `summary` is the one line the timeline shows. */
+  record(kind: string, summary: string, data: Record<string, unknown> = {}, actor: Actor = WORKFLOW_ACTOR): void {
+    const event: AuditEvent = { seq: ++this.seq, at: new Date().toISOString(), actor, kind, data };
+    this.unsaved.push(event);
+    this.timeline.push({ seq: event.seq, at: event.at, kind, summary });
+    if (this.timeline.length > TIMELINE_LENGTH) this.timeline.shift();
+    this.version += 1;
+    this.syncSearchAttributes();
+  }
+
+  setStatus(status: CaseStatus, reason: string, actor: Actor = WORKFLOW_ACTOR): void {
+    if (status === this.status) return;
+    const from = this.status;
+    this.status = status;
+    this.record('case.status_changed', `${from} → ${status}: ${reason}`, { from, to: status, reason }, actor);
+    setCurrentDetails(`**${status}** · tier ${this.tier} · ${this.assignee}\n\n${reason}`);
+  }
+
+  // --- SLA clocks -------------------------------------------------------------------------
+
+  startClock(name: ClockName): void {
+    const target = clockTargetMs(this.policy, name, this.input.type, this.priority);
+    this.clocks.set(name, startClock(name, target, Date.now()));
+    this.clockChanged();
+  }
+
+  stopClock(name: ClockName, reason: string): void {
+    const clock = this.clocks.get(name);
+    if (!clock || clock.state === 'stopped') return;
+    const stopped = stopClock(clock, Date.now());
+    this.clocks.set(name, stopped);
+    this.record('sla.clock_stopped', `${name} clock stopped: ${reason}`, {
+      clock: name,
+      reason,
+      elapsedMs: elapsedMs(stopped, Date.now()),
+      targetMs: allowanceMs(stopped),
+      breached: stopped.breachedAt !== undefined,
+    });
+    this.clockChanged();
+  }
+
+  pauseClock(name: ClockName, reason: string): void {
+    const clock = this.clocks.get(name);
+    if (!clock || clock.state !== 'running') return;
+    this.clocks.set(name, pauseClock(clock, Date.now(), reason));
+    this.record('sla.clock_paused', `${name} clock paused: ${reason}`, { clock: name, reason });
+    this.clockChanged();
+  }
+
+  resumeClock(name: ClockName): void {
+    const clock = this.clocks.get(name);
+    if (!clock || clock.state !== 'paused') return;
+    this.clocks.set(name, resumeClock(clock, Date.now()));
+    this.record('sla.clock_resumed', `${name} clock resumed`, { clock: name });
+    this.clockChanged();
+  }
+
+  replaceClock(clock: SlaClock): void {
+    this.clocks.set(clock.name, clock);
+    this.clockChanged();
+  }
+
+  private clockChanged(): void {
+    this.clockRevision += 1;
+    this.syncSearchAttributes();
+  }
+
+  // --- escalation -------------------------------------------------------------------------
+
+  /** Moves the case one tier up (capped at tier 3); returns false when already at the top. */
+  escalate(reason: string, actor: Actor = WORKFLOW_ACTOR): boolean {
+    if (this.tier >= MAX_TIER) {
+      this.record('case.escalation_capped', `already at tier ${this.tier}: ${reason}`, { reason }, actor);
+      return false;
+    }
+    const from = this.tier;
+    this.tier = (this.tier + 1) as EscalationTier;
+    this.assignee = this.input.staff.tierQueues[this.tier];
+    this.record('case.escalated', `tier ${from} → ${this.tier} (${this.assignee}): ${reason}`, {
+      fromTier: from,
+      toTier: this.tier,
+      assignee: this.assignee,
+      reason,
+    }, actor);
+    return true;
+  }
+
+  // --- tracking ---------------------------------------------------------------------------
+
+  applyTrackingEvent(event: TrackingEvent): boolean {
+    if (this.tracking.events.some((seen) => seen.eventId === event.eventId && seen.provider === event.provider)) {
+      return false; // a retried push that slipped past the webhook's own dedupe
+    }
+    this.tracking.events.push(event);
+    this.tracking.lastStatus = event.status;
+    this.tracking.lastSubStatus = event.subStatus;
+    this.tracking.lastEventAt = event.occurredAt;
+    this.tracking.lastLocation = event.location;
+    if (event.status === 'Delivered') this.tracking.delivered = true;
+    this.record(
+      'tracking.event',
+      `${event.carrier} ${event.status}${event.subStatus ? `/${event.subStatus}` : ''}${event.location ? ` @ ${event.location}` : ''}`,
+      { ...event },
+      { kind: 'carrier', id: event.provider },
+    );
+    return true;
+  }
+
+  movementCount(): number {
+    return this.tracking.events.filter((event) => isMovement(event.status)).length;
+  }
+
+  // --- persistence ------------------------------------------------------------------------
+
+  /**
+   * Ships unsaved audit events and the snapshot. Calls are chained so two handlers never write
+   * out of order; the activity skips events already stored, so retries are harmless.
+   */
+  persist(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (!this.unsaved.length && this.version === this.persistedVersion) return;
+      const events = [...this.unsaved];
+      const snapshot = this.view();
+      await store.persistCase({ snapshot, events });
+      this.unsaved = this.unsaved.filter((event) => !events.includes(event));
+      this.persistedVersion = snapshot.version;
+    });
+    return this.flushing;
+  }
+
+  private persistedVersion = -1;
+
+  /** Waits for a state predicate with a named timer, so the UI says what the case waits for. */
+  async waitUntil(predicate: () => boolean, timeoutMs: number | undefined, summary: string): Promise<boolean> {
+    if (timeoutMs === undefined) {
+      await condition(predicate);
+      return true;
+    }
+    if (timeoutMs <= 0) return predicate();
+    return condition(predicate, Math.max(1, Math.round(timeoutMs)), { summary });
+  }
+
+  // --- views ------------------------------------------------------------------------------
+
+  view(): CaseView {
+    const now = Date.now();
+    const due = nearestDueAt([...this.clocks.values()], now);
+    return {
+      caseId: this.caseId,
+      type: this.input.type,
+      status: this.status,
+      priority: this.priority,
+      tier: this.tier,
+      assignee: this.assignee,
+      orderId: this.input.orderId,
+      waybillNo: this.input.waybillNo,
+      carrier: this.input.carrier,
+      ...(this.input.region ? { region: this.input.region } : {}),
+      customer: this.input.customer,
+      description: this.input.description,
+      ...(this.input.declaredValue !== undefined ? { declaredValue: this.input.declaredValue } : {}),
+      ...(this.input.insured !== undefined ? { insured: this.input.insured } : {}),
+      ...(this.input.freight !== undefined ? { freight: this.input.freight } : {}),
+      ...(this.input.supplierId ? { supplierId: this.input.supplierId } : {}),
+      ...(this.input.items ? { items: this.input.items } : {}),
+      openedAt: this.openedAt,
+      openedBy: this.input.openedBy,
+      updatedAt: new Date(now).toISOString(),
+      ...(this.resolvedAt ? { resolvedAt: this.resolvedAt } : {}),
+      ...(this.closedAt ? { closedAt: this.closedAt } : {}),
+      ...(this.resolution ? { resolution: this.resolution } : {}),
+      slaBreached: this.slaBreached,
+      ...(due !== undefined ? { slaDueAt: new Date(due).toISOString() } : {}),
+      clocks: [...this.clocks.values()].map((clock) => clockView(clock, now)),
+      tracking: {
+        ...(this.tracking.lastStatus ? { lastStatus: this.tracking.lastStatus } : {}),
+        ...(this.tracking.lastSubStatus ? { lastSubStatus: this.tracking.lastSubStatus } : {}),
+        ...(this.tracking.lastEventAt ? { lastEventAt: this.tracking.lastEventAt } : {}),
+        ...(this.tracking.lastLocation ? { lastLocation: this.tracking.lastLocation } : {}),
+        eventsSeen: this.tracking.events.length,
+      },
+      carrierRequests: this.carrierRequests,
+      notifications: this.notifications,
+      ...(this.feedback ? { feedback: this.feedback } : {}),
+      timeline: this.timeline,
+      version: this.version,
+    };
+  }
+
+  /** Upserts only the search attributes that changed since the last call. */
+  syncSearchAttributes(): void {
+    const due = nearestDueAt([...this.clocks.values()], Date.now());
+    const wanted: SearchAttributeUpdatePair[] = [
+      { key: CaseStatusKey, value: this.status },
+      { key: EscalationTierKey, value: this.tier },
+      { key: PriorityKey, value: this.priority },
+      { key: AssignedToKey, value: this.assignee },
+      { key: SlaBreachedKey, value: this.slaBreached },
+      { key: SlaDueAtKey, value: due !== undefined ? new Date(due) : null },
+    ];
+    const changed = wanted.filter((pair) => {
+      const comparable = pair.value instanceof Date ? pair.value.getTime() : pair.value;
+      if (this.lastAttributes.get(pair.key.name) === comparable) return false;
+      this.lastAttributes.set(pair.key.name, comparable);
+      return true;
+    });
+    if (changed.length) upsertSearchAttributes(changed);
+  }
+}
+
+function clockView(clock: SlaClock, now: number): ClockView {
+  const due = dueAt(clock, now);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    name: clock.name,
+    state: clock.state,
+    targetMs: allowanceMs(clock),
+    startedAt: iso(clock.startedAt),
+    ...(due !== undefined ? { dueAt: iso(due) } : {}),
+    elapsedMs: elapsedMs(clock, now),
+    breached: clock.breachedAt !== undefined,
+    ...(clock.breachedAt !== undefined ? { breachedAt: iso(clock.breachedAt) } : {}),
+    warned: clock.warned,
+    pauses: clock.pauses.map((pause) => ({
+      at: iso(pause.at),
+      reason: pause.reason,
+      ...(pause.resumedAt !== undefined ? { resumedAt: iso(pause.resumedAt) } : {}),
+    })),
+    extensions: clock.extensions.map((extension) => ({ at: iso(extension.at), byMs: extension.byMs, reason: extension.reason })),
+  };
+}

@@ -1,0 +1,57 @@
+import { formatDuration } from '../../domain/durations';
+import { earliestAlarm, markAlarm, dueAt } from '../../domain/sla-clock';
+import type { CaseState } from './case-state';
+import { notifyStaff } from './steps';
+
+/**
+ * Watches every SLA clock of a case and acts when one crosses a warning threshold or breaches:
+ * the updatable-timer pattern, re-planned whenever a clock changes (pause, resume, stop, extend).
+ * Runs beside the playbook until the case is done.
+ */
+export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): Promise<void> {
+  const thresholds = state.policy.warningThresholds;
+  while (!isDone()) {
+    const alarm = earliestAlarm([...state.clocks.values()], Date.now(), thresholds);
+    const revision = state.clockRevision;
+    const summary = alarm
+      ? `SLA ${alarm.clock} ${alarm.kind === 'warning' ? `${Math.round(alarm.threshold * 100)}% warning` : 'breach'}`
+      : 'SLA clocks idle';
+    const replan = await state.waitUntil(
+      () => isDone() || state.clockRevision !== revision,
+      alarm ? alarm.at - Date.now() : undefined,
+      summary,
+    );
+    if (replan || !alarm || isDone()) continue;
+
+    const clock = state.clocks.get(alarm.clock);
+    if (!clock) continue;
+    state.replaceClock(markAlarm(clock, alarm));
+    if (alarm.kind === 'warning') {
+      const due = dueAt(clock, Date.now());
+      state.record('sla.warning', `${alarm.clock} at ${Math.round(alarm.threshold * 100)}% of its target`, {
+        clock: alarm.clock,
+        threshold: alarm.threshold,
+        dueAt: due !== undefined ? new Date(due).toISOString() : null,
+      });
+      const isLast = alarm.threshold === thresholds[thresholds.length - 1];
+      if (isLast && state.policy.escalation.onLastWarning) {
+        if (state.escalate(`${alarm.clock} clock at ${Math.round(alarm.threshold * 100)}%`)) {
+          await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
+        }
+      } else {
+        await notifyStaff(state, `sla-warning:${alarm.clock}:${alarm.threshold}`, 'staff.sla_warning', {
+          clock: alarm.clock,
+          percent: String(Math.round(alarm.threshold * 100)),
+          dueText: due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}后` : '-',
+        });
+      }
+    } else {
+      state.slaBreached = true;
+      state.record('sla.breached', `${alarm.clock} clock breached its target`, { clock: alarm.clock, targetMs: clock.targetMs });
+      if (state.policy.escalation.onBreach && state.escalate(`${alarm.clock} SLA breached`)) {
+        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
+      }
+    }
+    await state.persist();
+  }
+}

@@ -1,0 +1,162 @@
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities';
+import { formatDuration } from '../../domain/durations';
+import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
+import { nearestDueAt } from '../../domain/sla-clock';
+import type { NotificationChannel } from '../../domain/types';
+import type { CaseState } from './case-state';
+
+/**
+ * Steps every playbook shares: talking to the customer, to staff and to the carrier. Each side
+ * effect carries an idempotency key made of the case id and a stable step name, so an activity
+ * retried after a crash is recognised by the receiving system.
+ */
+
+const notifications = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+});
+
+const carriers = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+});
+
+function customerParams(state: CaseState): Record<string, string> {
+  const { input } = state;
+  return {
+    caseId: input.caseId,
+    customerName: input.customer.name,
+    orderId: input.orderId,
+    waybillNo: input.waybillNo,
+    carrierName: CARRIER_NAMES_ZH[input.carrier] ?? input.carrier,
+  };
+}
+
+/**
+ * Sends one template on every channel the customer uses. A channel that keeps failing is recorded
+ * and the case goes on: a lost SMS must not stall a parcel claim.
+ */
+export async function notifyCustomer(
+  state: CaseState,
+  step: string,
+  template: TemplateId,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const { input } = state;
+  const channels = defaultChannels(input.customer.channels).filter(
+    (channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(input.customer.storeId),
+  );
+  await Promise.all(
+    channels.map((channel) =>
+      sendOne(state, `${input.caseId}:${step}:${channel}`, channel, template, {
+        userId: input.customer.id,
+        phone: input.customer.phone,
+        ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
+      }, { ...customerParams(state), ...extra }),
+    ),
+  );
+  await state.persist();
+}
+
+/** Tells the operations group (WeCom) about an escalation or an SLA warning. */
+export async function notifyStaff(
+  state: CaseState,
+  step: string,
+  template: TemplateId,
+  extra: Record<string, string>,
+): Promise<void> {
+  const { input } = state;
+  await sendOne(state, `${input.caseId}:${step}:wecom`, 'wecom', template, {
+    userId: state.assignee,
+    wecomKey: input.staff.opsWecomKey,
+  }, {
+    caseId: input.caseId,
+    type: input.type,
+    priority: state.priority,
+    tier: String(state.tier),
+    assignee: state.assignee,
+    carrierName: CARRIER_NAMES_ZH[input.carrier] ?? input.carrier,
+    waybillNo: input.waybillNo,
+    ...extra,
+  });
+}
+
+async function sendOne(
+  state: CaseState,
+  key: string,
+  channel: NotificationChannel,
+  template: TemplateId,
+  recipient: { userId: string; phone?: string; storeId?: string; wecomKey?: string },
+  params: Record<string, string>,
+): Promise<void> {
+  try {
+    const sent = await notifications.sendNotification({
+      idempotencyKey: key,
+      caseId: state.caseId,
+      channel,
+      template,
+      recipient,
+      params,
+    });
+    state.notifications.push(sent);
+    state.record('notification.sent', `${template} via ${channel}`, { key, channel, template, recipient: sent.recipient });
+  } catch (error) {
+    const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    state.notifications.push({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
+    state.record('notification.failed', `${template} via ${channel} failed`, { key, channel, template, detail });
+  }
+}
+
+/** First contact: tells the customer the case is open and when to expect an answer. */
+export async function acknowledgeCustomer(state: CaseState): Promise<void> {
+  const due = nearestDueAt([...state.clocks.values()].filter((clock) => clock.name !== 'firstResponse'), Date.now());
+  const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
+  await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
+  state.stopClock('firstResponse', 'customer acknowledged');
+  await state.persist();
+}
+
+/** 催件: asks the carrier to chase the parcel; the n-th urge has its own idempotency key. */
+export async function urgeCarrier(state: CaseState, attempt: number, reason: string): Promise<boolean> {
+  const key = `${state.caseId}:urge:${attempt}`;
+  const at = new Date().toISOString();
+  try {
+    const answer = await carriers.urgeCarrier({
+      idempotencyKey: key,
+      carrier: state.input.carrier,
+      waybillNo: state.input.waybillNo,
+      reason,
+    });
+    if (answer.outcome === 'accepted') {
+      state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
+      state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
+      await state.persist();
+      return true;
+    }
+    state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
+    state.record('carrier.refused', `urge #${attempt} refused: ${answer.message}`, { key, attempt, code: answer.code, message: answer.message });
+  } catch (error) {
+    const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'failed', detail });
+    state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
+  }
+  await state.persist();
+  return false;
+}
+
+/** Marks the case resolved: stops the working clocks and tells the customer. */
+export async function resolveCase(
+  state: CaseState,
+  outcome: string,
+  summary: string,
+  template: TemplateId | undefined,
+): Promise<void> {
+  state.resolvedAt = new Date().toISOString();
+  state.resolution = { outcome, summary, at: state.resolvedAt };
+  for (const clock of ['firstResponse', 'handling', 'resolution'] as const) state.stopClock(clock, `resolved: ${outcome}`);
+  state.setStatus('RESOLVED', summary);
+  state.record('case.resolved', summary, { outcome });
+  await state.persist();
+  if (template) await notifyCustomer(state, `resolved:${outcome}`, template);
+}

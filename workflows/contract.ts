@@ -1,0 +1,70 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseView } from '../domain/case-view';
+import type { SlaPolicy } from '../domain/sla-policy';
+import type { TrackingEvent } from '../domain/tracking';
+import type {
+  Actor,
+  Carrier,
+  CaseStatus,
+  CustomerContact,
+  ExceptionType,
+  OrderItem,
+  Priority,
+} from '../domain/types';
+
+/**
+ * The case workflow's message contract, typed once: the workflow implements it, the API and the
+ * tests call it. Nothing here may import Node or heavy modules: it is bundled into workflow code.
+ */
+
+export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+/** Where staff notifications go; resolved from configuration when the case opens. */
+export interface StaffRouting {
+  /** WeCom group-bot key of the operations group. */
+  opsWecomKey: string;
+  /** Owner of each tier's queue, shown as `AssignedTo` until someone takes the case. */
+  tierQueues: { 1: string; 2: string; 3: string };
+}
+
+export interface OpenCaseInput {
+  caseId: string;
+  type: ExceptionType;
+  orderId: string;
+  waybillNo: string;
+  carrier: Carrier;
+  customer: CustomerContact;
+  description: string;
+  priority: Priority;
+  region?: string;
+  /** Amounts in fen (分). */
+  declaredValue?: number;
+  insured?: boolean;
+  freight?: number;
+  supplierId?: string;
+  items?: OrderItem[];
+  openedBy: Actor;
+  /** The policy in force when the case opened, durations resolved and scaled. */
+  policy: SlaPolicy;
+  staff: StaffRouting;
+  /** The tracking event that opened the case, when a carrier push did. */
+  openingEvent?: TrackingEvent;
+}
+
+export interface CaseOutcome {
+  caseId: string;
+  status: CaseStatus;
+  resolution?: string;
+  feedbackScore?: number;
+}
+
+export interface FeedbackInput {
+  score: number;
+  comment?: string;
+  channel: string;
+  actor: Actor;
+}
+
+export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
+export const caseViewQuery = defineQuery<CaseView>('caseView');
+export const submitFeedbackUpdate = defineUpdate<CaseView, [FeedbackInput]>('submitFeedback');
