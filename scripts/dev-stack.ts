@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDb } from '../activities/store/database';
 import { createApp } from '../api/app';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { startSimulators } from '../simulators';
 import { connectWorker, createCaseWorker } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
 import { resolveDatabase } from './postgres';
 import { ensureTemporalCli, startDevServer, type DevServer } from './temporal-cli';
 
@@ -58,7 +58,7 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  installTemporalRuntime('WARN');
   const stops: Array<[string, () => Promise<unknown>]> = [];
 
   const shutdown = async (code: number) => {

@@ -1,19 +1,19 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { createDb } from '../activities/store/database';
 import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { connectWorker, createCaseWorker } from './create-worker';
+import { installTemporalRuntime } from './runtime';
 
 /** Runs the case worker on its own: `tsx worker/main.ts` (DATABASE_URL must be set). */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL must be set for a standalone worker');
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installTemporalRuntime('WARN');
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const connection = await connectWorker(config);
   const worker = await createCaseWorker({ config, db, connection });
-  // SIGINT/SIGTERM: the SDK's default shutdown signals drain in-flight tasks before run() resolves.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   await worker.run();
   await connection.close();

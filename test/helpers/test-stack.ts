@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { installTemporalRuntime } from '../../worker/runtime';
 import { createDb, type Db } from '../../activities/store/database';
 import { createApp } from '../../api/app';
 import { loadConfig, type AppConfig } from '../../config';
@@ -38,15 +39,10 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 export async function startTestStack(options: { policy?: SlaPolicy } = {}): Promise<TestStack> {
   const temporalAddress = requireEnv('TEST_TEMPORAL_ADDRESS');
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-    runtimeInstalled = true;
-  }
+  installTemporalRuntime('ERROR');
   const simulators = await startSimulators({ port: 0 });
   const base = loadConfig({
     APP_PROFILE: 'dev',

@@ -1,0 +1,124 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
+import { freePort } from '../setup/global-setup';
+import { eventually } from '../helpers/test-stack';
+
+/**
+ * The stack as a user starts it (`npm start`), driven only over HTTP: custom port, tokens and
+ * webhook secret, SLA_TIME_SCALE=0.001. A DELAYED case opens, a signed Delivered push resolves
+ * it, feedback closes it, the Temporal UI's server lists it by search attribute, and Ctrl-C
+ * stops every part.
+ */
+
+const ROOT = resolve(__dirname, '../..');
+const TOKEN = 'e2e-agent-token-42';
+const AUDITOR = 'e2e-auditor-token-42';
+const SECRET = 'e2e-webhook-secret-42';
+
+let stack: ChildProcess;
+let output = '';
+let apiUrl = '';
+let temporalAddress = '';
+let uiUrl = '';
+const database = `cases_e2e_${process.pid}`;
+
+beforeAll(async () => {
+  const [port, temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  apiUrl = `http://127.0.0.1:${port}`;
+  temporalAddress = `127.0.0.1:${temporalPort}`;
+  uiUrl = `http://127.0.0.1:${uiPort}`;
+  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev-stack.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      API_TOKENS: `agent:${TOKEN},auditor:${AUDITOR}`,
+      WEBHOOK_SECRET_GENERIC: SECRET,
+      SLA_TIME_SCALE: '0.001',
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_PORT: String(uiPort),
+      TEMPORAL_DB_FILE: 'memory',
+      SIMULATORS_PORT: String(simulatorsPort),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'case-e2e-')),
+      DATABASE_NAME: database,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await eventually(async () => output, (text) => text.includes('ready') || stack.exitCode !== null, { timeoutMs: 90_000, what: 'stack ready' });
+  if (stack.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
+});
+
+afterAll(async () => {
+  if (stack && stack.exitCode === null) stack.kill('SIGKILL');
+  await dropDatabase(LOCAL_SERVER_URL, database).catch(() => undefined);
+});
+
+async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method: init.method ?? (init.body ? 'POST' : 'GET'),
+    headers: { authorization: `Bearer ${init.token ?? TOKEN}`, 'content-type': 'application/json' },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON
+}
+
+test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops the stack', async () => {
+  const ready = await fetch(`${apiUrl}/readyz`);
+  expect(ready.status).toBe(200);
+  expect((await call('/v1/cases', { token: 'dev-agent-token' })).status).toBe(401); // custom tokens replaced the dev ones
+
+  const waybillNo = `JD${Date.now()}`;
+  const opened = await call('/v1/cases', {
+    body: {
+      type: 'DELAYED',
+      orderId: 'SO-E2E-1',
+      waybillNo,
+      carrier: 'JD',
+      customer: { id: 'C-E2E', name: '李四汽配', phone: '13900139000' },
+      description: '超过48小时无揽收后更新',
+      priority: 'high',
+    },
+  });
+  expect(opened.status).toBe(201);
+  const { caseId } = opened.body;
+  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+
+  const push = JSON.stringify({ eventId: `e2e-${caseId}`, waybillNo, carrier: 'JD', status: 'Delivered', occurredAt: new Date().toISOString(), location: '杭州' });
+  const pushed = await fetch(`${apiUrl}/v1/webhooks/tracking/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(push).digest('hex')}` },
+    body: push,
+  });
+  expect(pushed.status).toBe(200);
+
+  const awaiting = await eventually(async () => (await call(`/v1/cases/${caseId}`)).body, (view) => view.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  expect(awaiting.allowedActions).toContain('feedback');
+  const feedback = await call(`/v1/cases/${caseId}/feedback`, { body: { score: 4, channel: 'inapp' } });
+  expect(feedback.status).toBe(200);
+  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body.status, (status) => status === 'CLOSED', { what: 'CLOSED' });
+
+  const history = await call(`/v1/cases/${caseId}/history`, { token: AUDITOR });
+  expect(history.body.integrity).toEqual({ verified: true });
+  expect(history.body.events.map((event: { kind: string }) => event.kind)).toEqual(
+    expect.arrayContaining(['case.opened', 'carrier.urged', 'tracking.event', 'case.resolved', 'feedback.received', 'case.closed']),
+  );
+
+  // What a supervisor sees: the Web UI answers, and the CLI finds the case by search attribute.
+  expect((await fetch(uiUrl)).status).toBe(200);
+  const listed = execFileSync(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [
+    'workflow', 'list', '--address', temporalAddress, '--query', `CaseStatus="CLOSED" AND WaybillNo="${waybillNo}"`, '--output', 'json',
+  ], { encoding: 'utf8' });
+  expect(listed).toContain(caseId);
+
+  stack.kill('SIGINT');
+  const code = await new Promise<number | null>((done) => stack.once('exit', (exitCode) => done(exitCode)));
+  expect(code).toBe(0);
+  expect(output).toContain('[stack] stopped');
+  await expect(fetch(`${apiUrl}/healthz`)).rejects.toThrow();
+});
