@@ -1,5 +1,6 @@
 import { verifyChain } from '../../activities/store/audit-hash';
 import { caseHistory } from '../../activities/store/read-model';
+import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
@@ -104,6 +105,7 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   // Nothing was sent twice: one ledger effect per idempotency key.
   const keys = stack.simulators.ledger.entries().filter((entry) => entry.idempotencyKey?.startsWith(caseId)).map((entry) => entry.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
+  recordHistory(stack.config.temporal.address, caseId, 'delayed-closed-by-feedback');
 });
 
 test('an urgent case left alone breaches its handling clock and escalates to a supervisor', async () => {
@@ -146,6 +148,7 @@ test('an urgent case left alone breaches its handling clock and escalates to a s
   const kinds = history.body.events.map((event: { kind: string }) => event.kind);
   expect(kinds).toEqual(expect.arrayContaining(['sla.warning', 'sla.breached', 'case.escalated']));
   await stack.client.workflow.getHandle(caseId).terminate('test over');
+  recordHistory(stack.config.temporal.address, caseId, 'delayed-breach-escalated');
 });
 
 test('a case whose customer never answers the survey closes when the feedback window ends', async () => {
@@ -169,6 +172,7 @@ test('a case whose customer never answers the survey closes when the feedback wi
     const kinds = (await caseHistory(quiet.db, caseId)).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['feedback.missing', 'case.closed']));
     expect(quiet.simulators.ledger.entries({ system: 'sms' }).map((entry) => entry.idempotencyKey)).toContain(`${caseId}:survey-reminder:1:sms`);
+    recordHistory(quiet.config.temporal.address, caseId, 'delayed-no-feedback');
   } finally {
     await quiet.stop();
   }

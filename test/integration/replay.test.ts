@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { HISTORIES_DIR } from '../helpers/histories';
+import { installTemporalRuntime } from '../../worker/runtime';
+
+installTemporalRuntime('ERROR');
+
+/**
+ * Determinism is tested, not hoped for: every history recorded from a real run (RECORD_HISTORIES=1
+ * while running the integration tests) must replay on today's workflow code. A change that would
+ * break running cases fails here and must go through patched().
+ */
+
+const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
+
+test('recorded histories exist for the playbooks that run end to end', () => {
+  expect(files).toEqual(expect.arrayContaining(['delayed-closed-by-feedback.json', 'delayed-breach-escalated.json', 'delayed-no-feedback.json']));
+});
+
+test.each(files)('%s replays on the current workflow code', async (file) => {
+  const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
+  const bundlePath = process.env.TEST_WORKFLOW_BUNDLE as string;
+  await Worker.runReplayHistory({ workflowBundle: { codePath: bundlePath } }, history, file.replace(/\.json$/, ''));
+});
