@@ -1,0 +1,29 @@
+import { startSimulators } from './index';
+
+/** Standalone simulators for the dev stack: SIMULATORS_PORT (default 4100). */
+async function main(): Promise<void> {
+  const port = Number(process.env.SIMULATORS_PORT ?? 4100);
+  const sims = await startSimulators({ port });
+  console.log(`simulators listening on ${sims.url}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`simulators: ${signal} received, closing`);
+    sims.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('simulators: close failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error('simulators: failed to start', err);
+  process.exit(1);
+});
