@@ -33,7 +33,7 @@ const TEMPLATES: Record<TemplateId, Template> = {
   'case.carrier_urged': {
     smsCode: 'SMS_CASE_URGED',
     title: '已为您催促承运商',
-    body: '您的运单{waybillNo}已向{carrierName}催件，包裹有新动态会第一时间通知您。',
+    body: '您的运单{waybillNo}已向{carrierName}催件（案件号{caseId}），包裹有新动态会第一时间通知您。',
   },
   'case.delivered': {
     smsCode: 'SMS_CASE_DELIVERED',
