@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as readModel from './0001_read_model';
+import * as auditAnchor from './0002_audit_anchor';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -7,6 +8,7 @@ import * as readModel from './0001_read_model';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_read_model': readModel,
+  '0002_audit_anchor': auditAnchor,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -44,3 +44,27 @@ export function verifyChain(caseId: string, events: readonly ChainedEvent[]): nu
   }
   return undefined;
 }
+
+export interface TrailIntegrity {
+  verified: boolean;
+  /** First seq whose hash does not hold. */
+  brokenAtSeq?: number;
+  /** The trail ends before the case row's anchor says it should. */
+  truncated?: { expectedLastSeq: number; actualLastSeq: number };
+}
+
+/** The chain must hold and end exactly where the case row's anchor says it ends. */
+export function verifyTrail(
+  caseId: string,
+  events: readonly ChainedEvent[],
+  anchor: { lastSeq: number; lastHash: string | null },
+): TrailIntegrity {
+  const brokenAtSeq = verifyChain(caseId, events);
+  if (brokenAtSeq !== undefined) return { verified: false, brokenAtSeq };
+  const last = events[events.length - 1];
+  const actualLastSeq = last?.seq ?? 0;
+  if (actualLastSeq !== anchor.lastSeq || (anchor.lastSeq > 0 && last?.hash !== anchor.lastHash)) {
+    return { verified: false, truncated: { expectedLastSeq: anchor.lastSeq, actualLastSeq } };
+  }
+  return { verified: true };
+}

@@ -81,10 +81,18 @@ export async function persistCase(db: Db, { snapshot, events }: PersistCaseInput
       version: snapshot.version,
       snapshot: JSON.stringify(snapshot),
     };
+    if (eventsWritten) {
+      // The anchor moves with the chain, whatever happens to the snapshot below.
+      await trx
+        .updateTable('cases')
+        .set({ last_event_seq: lastSeq, last_event_hash: prevHash })
+        .where('case_id', '=', snapshot.caseId)
+        .execute();
+    }
     const { case_id: _caseId, ...columns } = row;
     const applied = await trx
       .insertInto('cases')
-      .values({ ...row, start_request: JSON.stringify({}) })
+      .values({ ...row, start_request: JSON.stringify({}), last_event_seq: lastSeq, last_event_hash: prevHash })
       .onConflict((oc) => oc.column('case_id').doUpdateSet(columns).where('cases.version', '<', snapshot.version))
       .executeTakeFirst();
     return { eventsWritten, snapshotApplied: Number(applied.numInsertedOrUpdatedRows ?? 0) > 0 };

@@ -28,6 +28,9 @@ export interface CasesTable {
   /** The workflow's view version that wrote this row; older snapshots are ignored. */
   version: number;
   snapshot: JSONColumnType<CaseView | Record<string, never>>;
+  /** Seq and hash of the newest audit event: the chain's anchor against truncation. */
+  last_event_seq: Generated<number>;
+  last_event_hash: string | null;
   /** The workflow start request, kept so an interrupted open can be completed on retry. */
   start_request: JSONColumnType<Record<string, unknown>>;
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { caseHistory, listCases } from '../../activities/store/read-model';
-import { verifyChain } from '../../activities/store/audit-hash';
+import { verifyTrail } from '../../activities/store/audit-hash';
 import type { Db } from '../../activities/store/database';
 import { allowedActions } from '../../domain/allowed-actions';
 import { principalOf, requireRole } from '../auth';
@@ -61,15 +61,20 @@ export function casesRouter(service: CaseService, db: Db): Router {
 
   router.get('/:caseId/history', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
-    await service.requireCase(caseId);
+    const anchor = await db
+      .selectFrom('cases')
+      .select(['last_event_seq', 'last_event_hash'])
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
+    if (!anchor) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     const events = await caseHistory(db, caseId);
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');
       res.send(events.map((event) => JSON.stringify({ caseId, ...event })).join('\n') + (events.length ? '\n' : ''));
       return;
     }
-    const brokenAt = verifyChain(caseId, events);
-    res.json({ caseId, events, integrity: brokenAt === undefined ? { verified: true } : { verified: false, brokenAtSeq: brokenAt } });
+    const integrity = verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
+    res.json({ caseId, events, integrity });
   });
 
   return router;

@@ -221,6 +221,30 @@ describe('reading cases', () => {
     await expect(sql`delete from case_events`.execute(stack.db)).rejects.toThrow(/append-only/);
   });
 
+  test('an auditor sees edits and truncation made behind the trigger\'s back', async () => {
+    const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
+    const { caseId } = opened.body;
+    await eventually(async () => (await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.events.length, (n) => n >= 4);
+    await stack.client.workflow.getHandle(caseId).terminate('test over');
+    const intact = await stack.api('auditor', `/v1/cases/${caseId}/history`);
+    expect(intact.body.integrity).toEqual({ verified: true });
+    const last = intact.body.events.length as number;
+
+    // A superuser can switch the trigger off; the hash chain and the anchor still tell.
+    await sql`alter table case_events disable trigger case_events_no_update`.execute(stack.db);
+    try {
+      await sql`update case_events set data = '{"forged": true}' where case_id = ${caseId} and seq = 2`.execute(stack.db);
+      expect((await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.integrity).toEqual({ verified: false, brokenAtSeq: 2 });
+      await sql`delete from case_events where case_id = ${caseId} and seq >= 2`.execute(stack.db);
+      expect((await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.integrity).toEqual({
+        verified: false,
+        truncated: { expectedLastSeq: last, actualLastSeq: 1 },
+      });
+    } finally {
+      await sql`alter table case_events enable trigger case_events_no_update`.execute(stack.db);
+    }
+  });
+
   test('health and readiness answer without a token', async () => {
     expect((await stack.api(null, '/healthz')).status).toBe(200);
     const ready = await stack.api(null, '/readyz');
