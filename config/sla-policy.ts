@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { calendarProblems, epochDayOf } from '../domain/business-calendar';
 import { parseDuration } from '../domain/durations';
-import { CLOCK_NAMES, type SlaPolicy } from '../domain/sla-policy';
+import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
 import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
 
@@ -22,15 +23,101 @@ const clockTarget = z.strictObject({
   byType: z.partialRecord(z.enum(EXCEPTION_TYPES), duration).optional(),
 });
 
+const count = (min: number, max: number) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+/** An amount of money in fen (1 yuan = 100 fen): never scaled. */
+const fen = z.number().int('must be a whole number of fen (1 yuan = 100 fen)').positive('must be greater than 0 fen');
+
+const TIME_OF_DAY = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
+const UTC_OFFSET = /^([+-])(\d{2}):([0-5]\d)$/;
+
+/** Minutes after midnight of "HH:MM" ("24:00" allowed as a closing time); assumes a valid string. */
+function minutesOf(text: string): number {
+  const match = TIME_OF_DAY.exec(text) as RegExpExecArray;
+  return Number(match[1] ?? match[3]) * 60 + Number(match[2] ?? match[4]);
+}
+
+/** Minutes east of UTC of "+08:00"; assumes a valid string. */
+function offsetMinutesOf(text: string): number {
+  const match = UTC_OFFSET.exec(text) as RegExpExecArray;
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+}
+
+const timeOfDay = z.string().regex(TIME_OF_DAY, 'must be a time of day "HH:MM" from 00:00 to 24:00');
+const localDate = z.string().refine((text) => epochDayOf(text) !== undefined, {
+  message: 'must be a real calendar date written YYYY-MM-DD',
+});
+
+const clocksShape = {
+  firstResponse: clockTarget,
+  handling: clockTarget,
+  resolution: clockTarget,
+  payout: clockTarget,
+  callback: clockTarget,
+  // Added after the first policy files were written: absent means the seed target (退件入庫 ≤ 24 h).
+  returnReceipt: clockTarget.default({ target: '24h' }),
+} satisfies Record<ClockName, z.ZodType>;
+
+/** Adds an issue for each reminder that would fire at or after the end of its window. */
+function remindersWithinWindow(value: { reminders: string[]; window: string }, ctx: z.RefinementCtx): void {
+  // Zod runs this even when a field failed its own check: compare only valid durations.
+  const window = typeof value.window === 'string' ? parseDuration(value.window) : undefined;
+  if (window === undefined || !Array.isArray(value.reminders)) return;
+  value.reminders.forEach((text, index) => {
+    const reminder = typeof text === 'string' ? parseDuration(text) : undefined;
+    if (reminder !== undefined && reminder >= window) {
+      ctx.addIssue({ code: 'custom', path: ['reminders', index], message: `must be shorter than the window (${value.window})` });
+    }
+  });
+}
+
+const businessHours = z
+  .strictObject({
+    utcOffset: z
+      .string()
+      .regex(UTC_OFFSET, 'must be a UTC offset such as "+08:00"')
+      .refine((text) => !UTC_OFFSET.test(text) || Math.abs(offsetMinutesOf(text)) <= 14 * 60, {
+        message: 'must be between -14:00 and +14:00',
+      }),
+    days: z
+      .array(count(1, 7))
+      .min(1, 'needs at least one working weekday (1 = Monday … 7 = Sunday), otherwise the calendar never opens')
+      .refine((days) => new Set(days).size === days.length, { message: 'must not repeat a weekday' }),
+    open: timeOfDay,
+    close: timeOfDay,
+    holidays: z.array(localDate).default([]),
+    workdays: z.array(localDate).default([]),
+    clocks: z
+      .array(z.enum(CLOCK_NAMES))
+      .min(1, 'must name at least one clock that runs on business hours')
+      .default(['handling', 'resolution']),
+  })
+  .superRefine((value, ctx) => {
+    // Zod runs this even when a field above failed: compare only two valid times.
+    const timesValid = TIME_OF_DAY.test(value.open) && TIME_OF_DAY.test(value.close);
+    if (timesValid && minutesOf(value.open) >= minutesOf(value.close)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['close'],
+        message: `must be later than open (${value.open}), otherwise the calendar has no open time`,
+      });
+    }
+    for (const date of Array.isArray(value.workdays) ? value.workdays : []) {
+      if (Array.isArray(value.holidays) && value.holidays.includes(date)) {
+        ctx.addIssue({ code: 'custom', path: ['workdays'], message: `${date} is also listed in holidays` });
+      }
+    }
+  });
+
 const policyFile = z.strictObject({
   version: z.number().int().positive(),
   warningThresholds: z.array(z.number().gt(0).lt(1)).max(5),
-  clocks: z.strictObject(
-    Object.fromEntries(CLOCK_NAMES.map((name) => [name, clockTarget])) as Record<
-      (typeof CLOCK_NAMES)[number],
-      typeof clockTarget
-    >,
-  ),
+  clocks: z.strictObject(clocksShape),
   priorityFactor: z.strictObject(
     Object.fromEntries(PRIORITIES.map((priority) => [priority, z.number().positive()])) as Record<
       (typeof PRIORITIES)[number],
@@ -38,8 +125,59 @@ const policyFile = z.strictObject({
     >,
   ),
   escalation: z.strictObject({ onBreach: z.boolean(), onLastWarning: z.boolean() }),
-  delayed: z.strictObject({ urgeInterval: duration, maxUrges: z.number().int().min(1).max(20) }),
-  feedback: z.strictObject({ window: duration, reminders: z.array(duration).max(5) }),
+  // Every section and field added after the first policy files carries its default, so an older
+  // custom policy file stays valid and means what it meant.
+  delayed: z.strictObject({
+    urgeInterval: duration,
+    maxUrges: z.number().int().min(1).max(20),
+    totalDelay: duration.default('72h'),
+  }),
+  lost: z.strictObject({ lastScanAge: duration.default('48h') }).prefault({}),
+  carrier: z
+    .strictObject({ followUpInterval: duration.default('2h'), maxFollowUps: count(1, 50).default(6) })
+    .prefault({}),
+  evidence: z
+    .strictObject({ reminders: z.array(duration).max(5).default(['4h', '24h']), window: duration.default('72h') })
+    .superRefine(remindersWithinWindow)
+    .prefault({}),
+  claims: z
+    .strictObject({
+      uninsuredFreightMultiple: z
+        .number()
+        .positive('must be greater than 0')
+        .max(100, 'must be at most 100')
+        .default(3),
+      platformPaysFirst: z.boolean().default(true),
+      approvalLimits: z
+        .strictObject({ agent: fen, supervisor: fen, expert: fen })
+        .superRefine((limits, ctx) => {
+          if (limits.supervisor <= limits.agent) {
+            ctx.addIssue({ code: 'custom', path: ['supervisor'], message: `must be greater than the agent limit (${limits.agent} fen)` });
+          }
+          if (limits.expert <= limits.supervisor) {
+            ctx.addIssue({ code: 'custom', path: ['expert'], message: `must be greater than the supervisor limit (${limits.supervisor} fen)` });
+          }
+        })
+        .default({ agent: 50_000, supervisor: 500_000, expert: 5_000_000 }),
+      recoveryPollInterval: duration.default('24h'),
+      recoveryMaxPolls: count(1, 50).default(5),
+    })
+    .prefault({}),
+  supplier: z
+    .strictObject({
+      reminderInterval: duration.default('4h'),
+      maxReminders: count(0, 10).default(2),
+      responseTarget: duration.default('24h'),
+    })
+    .prefault({}),
+  feedback: z
+    .strictObject({
+      window: duration,
+      reminders: z.array(duration).max(5),
+      lowScoreThreshold: count(0, 4).default(2),
+      maxReopens: count(0, 5).default(1),
+    }),
+  businessHours: businessHours.optional(),
 });
 
 export type SlaPolicyFile = z.infer<typeof policyFile>;
@@ -64,17 +202,67 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
       return [name, { targetMs: ms(target.target, scale), ...(byType ? { byType } : {}) }];
     }),
   ) as SlaPolicy['clocks'];
+  const hours = file.businessHours;
+  // A scaled policy (SLA_TIME_SCALE ≠ 1, demos and tests) ignores business hours: a 2-hour target
+  // scaled to seconds would otherwise stall for a whole night or weekend. The section is still
+  // validated above, so a broken calendar is caught in the demo before it reaches production.
+  const businessHours: SlaPolicy['businessHours'] =
+    hours && scale === 1
+      ? {
+          calendar: {
+            utcOffsetMinutes: offsetMinutesOf(hours.utcOffset),
+            days: [...hours.days].sort((a, b) => a - b),
+            openMinute: minutesOf(hours.open),
+            closeMinute: minutesOf(hours.close),
+            holidays: [...hours.holidays],
+            workdays: [...hours.workdays],
+          },
+          clocks: [...new Set(hours.clocks)],
+        }
+      : undefined;
+  if (businessHours) {
+    // The schema's checks imply these; this keeps the two from drifting apart.
+    const problems = calendarProblems(businessHours.calendar);
+    if (problems.length) {
+      throw new ConfigError(`SLA policy ${source} is invalid:\n${problems.map((problem) => `  - businessHours.${problem}`).join('\n')}`);
+    }
+  }
   return {
     version: file.version,
     warningThresholds: [...file.warningThresholds].sort((a, b) => a - b),
     clocks,
     priorityFactor: file.priorityFactor,
     escalation: file.escalation,
-    delayed: { urgeIntervalMs: ms(file.delayed.urgeInterval, scale), maxUrges: file.delayed.maxUrges },
+    delayed: {
+      urgeIntervalMs: ms(file.delayed.urgeInterval, scale),
+      maxUrges: file.delayed.maxUrges,
+      totalDelayMs: ms(file.delayed.totalDelay, scale),
+    },
+    lost: { lastScanAgeMs: ms(file.lost.lastScanAge, scale) },
+    carrier: { followUpIntervalMs: ms(file.carrier.followUpInterval, scale), maxFollowUps: file.carrier.maxFollowUps },
+    evidence: {
+      remindersMs: file.evidence.reminders.map((text) => ms(text, scale)).sort((a, b) => a - b),
+      windowMs: ms(file.evidence.window, scale),
+    },
+    claims: {
+      uninsuredFreightMultiple: file.claims.uninsuredFreightMultiple,
+      platformPaysFirst: file.claims.platformPaysFirst,
+      approvalLimits: { ...file.claims.approvalLimits },
+      recoveryPollIntervalMs: ms(file.claims.recoveryPollInterval, scale),
+      recoveryMaxPolls: file.claims.recoveryMaxPolls,
+    },
+    supplier: {
+      reminderIntervalMs: ms(file.supplier.reminderInterval, scale),
+      maxReminders: file.supplier.maxReminders,
+      responseTargetMs: ms(file.supplier.responseTarget, scale),
+    },
     feedback: {
       windowMs: ms(file.feedback.window, scale),
       remindersMs: file.feedback.reminders.map((text) => ms(text, scale)),
+      lowScoreThreshold: file.feedback.lowScoreThreshold,
+      maxReopens: file.feedback.maxReopens,
     },
+    ...(businessHours ? { businessHours } : {}),
   };
 }
 

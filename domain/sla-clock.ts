@@ -1,3 +1,4 @@
+import { addBusinessTime, businessTimeBetween, type BusinessCalendar } from './business-calendar';
 import type { ClockName } from './sla-policy';
 
 /**
@@ -5,6 +6,10 @@ import type { ClockName } from './sla-policy';
  * not a timer: the workflow keeps the records and sleeps until the next moment one of them needs
  * attention. Every change is an immutable step, so the history of pauses and extensions is kept
  * for the audit trail and reports. Times are epoch milliseconds.
+ *
+ * A clock may run on a business-hours calendar: then only open time counts. Its target,
+ * extensions, elapsed and paused times are all business milliseconds, while instants (startedAt,
+ * dueAt, alarm times) stay epoch milliseconds. Without a calendar every function counts wall time.
  */
 
 export type ClockState = 'running' | 'paused' | 'stopped';
@@ -32,10 +37,31 @@ export interface SlaClock {
   warned: number[];
   breachedAt?: number;
   stoppedAt?: number;
+  /** The business-hours calendar the clock counts on; absent = 24/7. Plain data, like the rest. */
+  calendar?: BusinessCalendar;
 }
 
-export function startClock(name: ClockName, targetMs: number, now: number): SlaClock {
-  return { name, targetMs, startedAt: now, state: 'running', pauses: [], extensions: [], warned: [] };
+export function startClock(name: ClockName, targetMs: number, now: number, calendar?: BusinessCalendar): SlaClock {
+  return {
+    name,
+    targetMs,
+    startedAt: now,
+    state: 'running',
+    pauses: [],
+    extensions: [],
+    warned: [],
+    ...(calendar ? { calendar } : {}),
+  };
+}
+
+/** Time that counts between two instants: wall time, or business time on the clock's calendar. */
+function countedMs(clock: SlaClock, fromMs: number, toMs: number): number {
+  return clock.calendar ? businessTimeBetween(fromMs, toMs, clock.calendar) : toMs - fromMs;
+}
+
+/** The instant at which `ms` more counted time will have passed after `now` (ms may be negative). */
+function after(clock: SlaClock, now: number, ms: number): number {
+  return clock.calendar ? addBusinessTime(now, ms, clock.calendar) : now + ms;
 }
 
 export function pauseClock(clock: SlaClock, now: number, reason: string): SlaClock {
@@ -57,20 +83,23 @@ export function stopClock(clock: SlaClock, now: number): SlaClock {
   return { ...resumed, state: 'stopped', stoppedAt: now };
 }
 
-/** Moves the deadline later (an incident, a supervisor's decision) without losing how it moved. */
+/**
+ * Moves the deadline later (an incident, a supervisor's decision) without losing how it moved.
+ * On a calendar clock `byMs` is business time, like the target.
+ */
 export function extendClock(clock: SlaClock, now: number, byMs: number, reason: string): SlaClock {
   return { ...clock, extensions: [...clock.extensions, { at: now, byMs, reason }] };
 }
 
-/** Milliseconds the clock has been paused, up to `now`. */
+/** Milliseconds the clock has been paused, up to `now` (business milliseconds on a calendar). */
 export function pausedMs(clock: SlaClock, now: number): number {
-  return clock.pauses.reduce((sum, pause) => sum + ((pause.resumedAt ?? now) - pause.at), 0);
+  return clock.pauses.reduce((sum, pause) => sum + countedMs(clock, pause.at, pause.resumedAt ?? now), 0);
 }
 
-/** Time that counts against the target: wall time since start, less pauses. */
+/** Time that counts against the target: wall (or business) time since start, less pauses. */
 export function elapsedMs(clock: SlaClock, now: number): number {
   const end = clock.stoppedAt ?? now;
-  return Math.max(0, end - clock.startedAt - pausedMs(clock, end));
+  return Math.max(0, countedMs(clock, clock.startedAt, end) - pausedMs(clock, end));
 }
 
 export function allowanceMs(clock: SlaClock): number {
@@ -80,7 +109,7 @@ export function allowanceMs(clock: SlaClock): number {
 /** When the clock breaches if nothing changes; undefined while paused or stopped. */
 export function dueAt(clock: SlaClock, now: number): number | undefined {
   if (clock.state !== 'running') return undefined;
-  return now + allowanceMs(clock) - elapsedMs(clock, now);
+  return after(clock, now, allowanceMs(clock) - elapsedMs(clock, now));
 }
 
 export function isBreached(clock: SlaClock, now: number): boolean {
@@ -95,15 +124,16 @@ export type ClockAlarm =
 export function nextAlarm(clock: SlaClock, now: number, thresholds: readonly number[]): ClockAlarm | undefined {
   if (clock.state !== 'running' || clock.breachedAt !== undefined) return undefined;
   const allowance = allowanceMs(clock);
-  const remaining = allowance - elapsedMs(clock, now);
+  const elapsed = elapsedMs(clock, now);
+  const remaining = allowance - elapsed;
   const pendingWarning = [...thresholds]
     .sort((a, b) => a - b)
     .find((threshold) => !clock.warned.includes(threshold));
   if (pendingWarning !== undefined) {
-    const warnIn = allowance * pendingWarning - elapsedMs(clock, now);
-    return { kind: 'warning', clock: clock.name, threshold: pendingWarning, at: now + Math.max(0, warnIn) };
+    const warnIn = allowance * pendingWarning - elapsed;
+    return { kind: 'warning', clock: clock.name, threshold: pendingWarning, at: after(clock, now, Math.max(0, warnIn)) };
   }
-  return { kind: 'breach', clock: clock.name, at: now + Math.max(0, remaining) };
+  return { kind: 'breach', clock: clock.name, at: after(clock, now, Math.max(0, remaining)) };
 }
 
 /** Records that an alarm fired, so it does not fire again. */

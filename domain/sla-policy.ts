@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from './business-calendar';
 import type { ExceptionType, Priority } from './types';
 
 /**
@@ -6,7 +7,7 @@ import type { ExceptionType, Priority } from './types';
  * resolved form in their input, so a running case keeps the policy it was opened under.
  */
 
-export const CLOCK_NAMES = ['firstResponse', 'handling', 'resolution', 'payout', 'callback'] as const;
+export const CLOCK_NAMES = ['firstResponse', 'handling', 'resolution', 'payout', 'callback', 'returnReceipt'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
 export interface ClockTarget {
@@ -32,13 +33,77 @@ export interface SlaPolicy {
     /** Time between two urges (催件) while the parcel does not move. */
     urgeIntervalMs: number;
     maxUrges: number;
+    /** A DELAYED case whose parcel has not moved for this long since the case opened converts to LOST. */
+    totalDelayMs: number;
+  };
+  lost: {
+    /** Trajectory verification deems a parcel lost when its last scan is older than this (or the carrier confirms lost). */
+    lastScanAgeMs: number;
+  };
+  carrier: {
+    /** How often the workflow checks on a carrier operation (redirect confirmation, return in transit). */
+    followUpIntervalMs: number;
+    /** Follow-ups before the operation is given up on (fallback / escalation). */
+    maxFollowUps: number;
+  };
+  evidence: {
+    /** Reminders to the customer, measured from the evidence request; ascending, each before windowMs. */
+    remindersMs: number[];
+    /** After this long (from the request) the case proceeds without the evidence. */
+    windowMs: number;
+  };
+  claims: ClaimsPolicy;
+  supplier: {
+    /** Time between two reminders to a supplier that has not answered. */
+    reminderIntervalMs: number;
+    /** After this many unanswered reminders the follow-up escalates to the supplier's manager. */
+    maxReminders: number;
+    /** The supplier's answer is due this long after the first follow-up. */
+    responseTargetMs: number;
   };
   feedback: {
     /** How long the satisfaction survey stays open before the case closes without a score. */
     windowMs: number;
     /** Survey reminders, measured from the moment the survey went out. */
     remindersMs: number[];
+    /** A score (1–5) at or below this reopens the case for recovery; 0 never reopens. */
+    lowScoreThreshold: number;
+    /** How many times a low score may reopen one case. */
+    maxReopens: number;
   };
+  /**
+   * Business hours, when configured: the named clocks count only open time on this calendar.
+   * Absent = every clock runs 24/7 (also whenever SLA_TIME_SCALE ≠ 1, see config/sla-policy.ts).
+   */
+  businessHours?: {
+    calendar: BusinessCalendar;
+    clocks: ClockName[];
+  };
+}
+
+/** Claim amounts are integer fen (1 yuan = 100 fen); amounts and counts are never time-scaled. */
+export interface ApprovalLimits {
+  /** Largest claim an agent may approve; at or below it a claim is approved automatically. */
+  agent: number;
+  supervisor: number;
+  expert: number;
+}
+
+export interface ClaimsPolicy {
+  /** Uninsured parcels are compensated at most this multiple of the freight (Postal Law benchmark: 3). */
+  uninsuredFreightMultiple: number;
+  /** The platform pays the customer first (先行賠付) and recovers from the carrier / supplier. */
+  platformPaysFirst: boolean;
+  approvalLimits: ApprovalLimits;
+  /** How often the workflow checks the recovery of a claim filed with a carrier / supplier. */
+  recoveryPollIntervalMs: number;
+  recoveryMaxPolls: number;
+}
+
+/** The calendar a clock of this name runs on under this policy, or undefined for 24/7. */
+export function clockCalendar(policy: SlaPolicy, clock: ClockName): BusinessCalendar | undefined {
+  const hours = policy.businessHours;
+  return hours && hours.clocks.includes(clock) ? hours.calendar : undefined;
 }
 
 /** The target of one clock for a case of this type and priority. */

@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from '../../domain/business-calendar';
 import {
   type ClockAlarm,
   type SlaClock,
@@ -337,5 +338,125 @@ describe('nearestDueAt', () => {
     const clocks = [stopClock(clock100(), T0 + MIN), pauseClock(startClock('handling', HOUR, T0), T0, 'x')];
     expect(nearestDueAt(clocks, T0 + 2 * MIN)).toBeUndefined();
     expect(nearestDueAt([], T0)).toBeUndefined();
+  });
+});
+
+describe('clocks on a business-hours calendar', () => {
+  /** China time, Monday–Friday 09:00–18:00, with Thursday 1 October 2026 a holiday. */
+  const CAL: BusinessCalendar = {
+    utcOffsetMinutes: 480,
+    days: [1, 2, 3, 4, 5],
+    openMinute: 9 * 60,
+    closeMinute: 18 * 60,
+    holidays: ['2026-10-01'],
+    workdays: [],
+  };
+  /** Epoch ms of Beijing local time on a day of the week of Monday 2026-09-28 ("Mon 10:00"). */
+  const DAYS = { Mon: 28, Tue: 29, Wed: 30 } as const;
+  function bj(text: `${keyof typeof DAYS} ${string}`): number {
+    const [day, time] = text.split(' ') as [keyof typeof DAYS, string];
+    const [hh, mm] = time.split(':').map(Number) as [number, number];
+    return Date.UTC(2026, 8, DAYS[day], hh, mm) - 8 * HOUR;
+  }
+  const SUNDAY_NOON = Date.UTC(2026, 8, 27, 12) - 8 * HOUR;
+
+  test('startClock stores the calendar; without one the record has no calendar field', () => {
+    expect(startClock('handling', 2 * HOUR, T0, CAL).calendar).toEqual(CAL);
+    expect('calendar' in startClock('handling', 2 * HOUR, T0)).toBe(false);
+  });
+
+  test('a clock started late in the day runs over the night', () => {
+    const clock = startClock('handling', 2 * HOUR, bj('Mon 17:00'), CAL);
+    expect(elapsedMs(clock, bj('Mon 23:00'))).toBe(HOUR);
+    expect(elapsedMs(clock, bj('Tue 09:30'))).toBe(90 * MIN);
+    expect(dueAt(clock, bj('Mon 17:00'))).toBe(bj('Tue 10:00'));
+    expect(dueAt(clock, bj('Mon 23:00'))).toBe(bj('Tue 10:00'));
+  });
+
+  test('warnings and breach fall on business time, each once', () => {
+    let clock = startClock('handling', 2 * HOUR, bj('Mon 17:00'), CAL);
+    const seen: ClockAlarm[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const alarm = nextAlarm(clock, bj('Mon 17:00'), THRESHOLDS);
+      if (!alarm) break;
+      seen.push(alarm);
+      clock = markAlarm(clock, alarm);
+    }
+    expect(seen).toEqual([
+      { kind: 'warning', clock: 'handling', threshold: 0.5, at: bj('Mon 18:00') },
+      { kind: 'warning', clock: 'handling', threshold: 0.75, at: bj('Tue 09:30') },
+      { kind: 'breach', clock: 'handling', at: bj('Tue 10:00') },
+    ]);
+  });
+
+  test('a clock started outside hours does not run until opening', () => {
+    const clock = startClock('firstResponse', HOUR, SUNDAY_NOON, CAL);
+    expect(elapsedMs(clock, SUNDAY_NOON + 8 * HOUR)).toBe(0);
+    expect(dueAt(clock, SUNDAY_NOON)).toBe(bj('Mon 10:00'));
+    expect(isBreached(clock, bj('Mon 10:00'))).toBe(false);
+    expect(isBreached(clock, bj('Mon 10:00') + 1)).toBe(true);
+  });
+
+  test('a pause excludes only the business time it spans', () => {
+    let clock = startClock('resolution', 4 * HOUR, bj('Mon 10:00'), CAL);
+    clock = pauseClock(clock, bj('Mon 12:00'), 'WAITING_CUSTOMER'); // 2 h elapsed
+    clock = resumeClock(clock, bj('Tue 10:00')); // 6 h + 1 h of business time paused
+    expect(pausedMs(clock, bj('Tue 11:00'))).toBe(7 * HOUR);
+    expect(elapsedMs(clock, bj('Tue 11:00'))).toBe(3 * HOUR);
+    expect(dueAt(clock, bj('Tue 11:00'))).toBe(bj('Tue 12:00'));
+  });
+
+  test('an open pause stands still; resuming continues from there', () => {
+    let clock = startClock('resolution', 4 * HOUR, bj('Mon 10:00'), CAL);
+    clock = pauseClock(clock, bj('Mon 11:00'), 'WAITING_CUSTOMER');
+    expect(elapsedMs(clock, bj('Wed 15:00'))).toBe(HOUR);
+    expect(dueAt(clock, bj('Wed 15:00'))).toBeUndefined();
+    expect(nextAlarm(clock, bj('Wed 15:00'), THRESHOLDS)).toBeUndefined();
+    clock = resumeClock(clock, bj('Wed 15:00'));
+    expect(dueAt(clock, bj('Wed 15:00'))).toBe(bj('Wed 18:00'));
+  });
+
+  test('an extension is business time too and can move the deadline past a holiday', () => {
+    let clock = startClock('handling', 2 * HOUR, bj('Wed 15:00'), CAL); // due Wed 17:00
+    expect(dueAt(clock, bj('Wed 15:00'))).toBe(bj('Wed 17:00'));
+    clock = extendClock(clock, bj('Wed 16:00'), 2 * HOUR, 'typhoon');
+    // 1 h left on Wednesday, Thursday 1 October is a holiday: due Friday 10:00.
+    expect(dueAt(clock, bj('Wed 16:00'))).toBe(Date.UTC(2026, 9, 2, 10) - 8 * HOUR);
+  });
+
+  test('an overdue clock is due in the past, at the business instant it ran out', () => {
+    const clock = startClock('handling', 2 * HOUR, bj('Mon 10:00'), CAL);
+    expect(elapsedMs(clock, bj('Tue 10:00'))).toBe(9 * HOUR);
+    expect(dueAt(clock, bj('Tue 10:00'))).toBe(bj('Mon 12:00'));
+    expect(nextAlarm(markAlarm(markAlarm(clock, { kind: 'warning', clock: 'handling', threshold: 0.5, at: 0 }), {
+      kind: 'warning', clock: 'handling', threshold: 0.75, at: 0,
+    }), bj('Tue 10:00'), THRESHOLDS)).toEqual({ kind: 'breach', clock: 'handling', at: bj('Tue 10:00') });
+  });
+
+  test('a stopped calendar clock freezes', () => {
+    const clock = stopClock(startClock('handling', 2 * HOUR, bj('Mon 17:00'), CAL), bj('Tue 09:15'));
+    expect(elapsedMs(clock, bj('Wed 17:00'))).toBe(75 * MIN);
+    expect(isBreached(clock, bj('Wed 17:00'))).toBe(false);
+  });
+
+  test('earliestAlarm compares a calendar clock with a 24/7 clock by instant', () => {
+    const business = startClock('handling', 2 * HOUR, bj('Mon 17:00'), CAL); // 50% at Mon 18:00
+    const allDay = startClock('firstResponse', 4 * HOUR, bj('Mon 17:00')); // 50% at Mon 19:00
+    expect(earliestAlarm([allDay, business], bj('Mon 17:00'), THRESHOLDS)).toMatchObject({ clock: 'handling', at: bj('Mon 18:00') });
+    const later = markAlarm(business, { kind: 'warning', clock: 'handling', threshold: 0.5, at: bj('Mon 18:00') });
+    // The business clock's 75% is Tuesday 09:30, after the 24/7 clock's 50% at Monday 19:00.
+    expect(earliestAlarm([allDay, later], bj('Mon 18:00'), THRESHOLDS)).toMatchObject({ clock: 'firstResponse', at: bj('Mon 19:00') });
+    expect(nearestDueAt([allDay, business], bj('Mon 18:00'))).toBe(bj('Mon 21:00'));
+  });
+
+  test('the clock record stays plain JSON and computes the same after a round trip', () => {
+    let clock = startClock('resolution', 4 * HOUR, bj('Mon 10:00'), CAL);
+    clock = pauseClock(clock, bj('Mon 12:00'), 'WAITING_CUSTOMER');
+    clock = resumeClock(clock, bj('Tue 10:00'));
+    clock = extendClock(clock, bj('Tue 10:30'), HOUR, 'incident');
+    const copy = JSON.parse(JSON.stringify(clock)) as SlaClock;
+    expect(copy).toEqual(clock);
+    expect(elapsedMs(copy, bj('Tue 11:00'))).toBe(elapsedMs(clock, bj('Tue 11:00')));
+    expect(dueAt(copy, bj('Tue 11:00'))).toBe(bj('Tue 13:00'));
   });
 });
