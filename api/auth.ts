@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiToken } from '../config';
-import type { Actor, Role } from '../domain/types';
+import type { Role, RoleActor } from '../domain/types';
 import { HttpProblem } from './problem';
 
 /** Bearer tokens from API_TOKENS, each mapped to a principal with one role. */
@@ -53,6 +53,6 @@ export function principalOf(req: { principal?: Principal }): Principal {
   return req.principal;
 }
 
-export function actorOf(principal: Principal): Actor {
+export function actorOf(principal: Principal): RoleActor {
   return { kind: principal.role === 'system' ? 'system' : 'user', id: principal.id, role: principal.role };
 }

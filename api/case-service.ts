@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../activities/store/database';
 import { canonicalJson } from '../activities/store/audit-hash';
 import type { AppConfig } from '../config';
+import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
 import { TERMINAL_STATUSES } from '../domain/types';
@@ -17,6 +18,7 @@ import {
   caseViewQuery,
   CASE_WORKFLOW_TYPE,
   submitFeedbackUpdate,
+  caseActionUpdate,
   trackingEventSignal,
   type OpenCaseInput,
 } from '../workflows/contract';
@@ -266,6 +268,18 @@ export class CaseService {
     try {
       return await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(submitFeedbackUpdate, {
         args: [{ ...body, actor: actorOf(principal) }],
+      });
+    } catch (error) {
+      throw updateProblem(error);
+    }
+  }
+
+  /** An agent or supervisor action, as a validated update: refused actions change nothing. */
+  async act(caseId: string, action: CaseAction, principal: Principal): Promise<CaseView> {
+    await this.requireCase(caseId);
+    try {
+      return await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(caseActionUpdate, {
+        args: [{ action, actor: actorOf(principal) }],
       });
     } catch (error) {
       throw updateProblem(error);

@@ -1,3 +1,4 @@
+import type { ClaimView } from './claim';
 import type { SlaClock } from './sla-clock';
 import type { ClockName } from './sla-policy';
 import type {
@@ -103,6 +104,18 @@ export interface CaseView {
   carrierRequests: CarrierRequestRecord[];
   notifications: NotificationRecord[];
   feedback?: FeedbackRecord;
+  /** The latest claim (理賠); earlier ones stay in the audit trail and the claims table. */
+  claim?: ClaimView;
+  /** Scores from earlier rounds: a low score reopens the case and the survey asks again. */
+  earlierFeedback?: FeedbackRecord[];
+  /** How many times the case was reopened after resolution. */
+  reopens?: number;
+  evidence: {
+    /** Set while the case waits on the customer for evidence (its clocks are paused). */
+    requested?: { what: string; at: string; by: string };
+    items: Array<{ kind: string; description: string; url?: string; at: string; by: string }>;
+  };
+  notes: Array<{ text: string; at: string; by: string }>;
   /** The latest entries of the audit trail, newest last; the full trail is /history. */
   timeline: TimelineEntry[];
   /** Bumped on every change: the read model only accepts a newer snapshot. */

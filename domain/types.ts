@@ -29,6 +29,7 @@ export type Priority = (typeof PRIORITIES)[number];
  */
 export const CASE_STATUSES = [
   'OPEN',
+  'IN_PROGRESS',
   'WAITING_CARRIER',
   'WAITING_CUSTOMER',
   'WAITING_SUPPLIER',
@@ -73,5 +74,8 @@ export interface Actor {
   id: string;
   role?: Role;
 }
+
+/** Someone acting through the API: the principal and the role the rules are checked against. */
+export type RoleActor = Actor & { role: Role };
 
 export const WORKFLOW_ACTOR: Actor = { kind: 'workflow', id: 'case-workflow' };

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { SlaPolicy } from '../domain/sla-policy';
 import type { TrackingEvent } from '../domain/tracking';
@@ -10,6 +11,7 @@ import type {
   ExceptionType,
   OrderItem,
   Priority,
+  RoleActor,
 } from '../domain/types';
 
 /**
@@ -62,9 +64,16 @@ export interface FeedbackInput {
   score: number;
   comment?: string;
   channel: string;
-  actor: Actor;
+  actor: RoleActor;
+}
+
+export interface CaseActionInput {
+  action: CaseAction;
+  actor: RoleActor;
 }
 
 export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
 export const caseViewQuery = defineQuery<CaseView>('caseView');
 export const submitFeedbackUpdate = defineUpdate<CaseView, [FeedbackInput]>('submitFeedback');
+/** Agent and supervisor actions (`POST /v1/cases/{id}/actions`), validated before acceptance. */
+export const caseActionUpdate = defineUpdate<CaseView, [CaseActionInput]>('caseAction');

@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { caseHistory, listCases } from '../../activities/store/read-model';
 import { verifyTrail } from '../../activities/store/audit-hash';
 import type { Db } from '../../activities/store/database';
-import { allowedActions } from '../../domain/allowed-actions';
+import { allowedActions, factsOf } from '../../domain/case-actions';
 import { principalOf, requireRole } from '../auth';
 import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
-import { feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
+import { caseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 
@@ -49,14 +49,21 @@ export function casesRouter(service: CaseService, db: Db): Router {
   router.get('/:caseId', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
-    res.json({ ...view, allowedActions: allowedActions(view, principalOf(req).role) });
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
   });
 
   router.post('/:caseId/feedback', requireRole('system', 'agent'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const body = parseOrThrow(feedbackBody, req.body);
     const view = await service.submitFeedback(caseId, body, principalOf(req));
-    res.json({ ...view, allowedActions: allowedActions(view, principalOf(req).role) });
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
+  });
+
+  router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
+    const caseId = caseIdParam(req.params.caseId);
+    const body = parseOrThrow(caseActionBody, req.body);
+    const view = await service.act(caseId, body, principalOf(req));
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
   });
 
   router.get('/:caseId/history', async (req, res) => {

@@ -76,7 +76,7 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   expect(delivered.status).toBe(200);
 
   const awaiting = await eventually(() => caseStatus(caseId), (view) => view.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
-  expect(awaiting.allowedActions).toEqual(['feedback']);
+  expect(awaiting.allowedActions).toEqual(['note', 'reopen', 'feedback']);
   expect(awaiting.resolution).toMatchObject({ outcome: 'delivered' });
   const clocks = awaiting.clocks as Array<{ name: string; state: string; breached: boolean }>;
   expect(clocks.find((clock) => clock.name === 'handling')).toMatchObject({ state: 'stopped', breached: false });
@@ -152,7 +152,7 @@ test('an urgent case left alone breaches its handling clock and escalates to a s
 });
 
 test('a case whose customer never answers the survey closes when the feedback window ends', async () => {
-  const short = testPolicy({ feedback: { windowMs: 3_000, remindersMs: [1_000] } });
+  const short = testPolicy({ feedback: { windowMs: 3_000, remindersMs: [1_000], lowScoreThreshold: 2, maxReopens: 1 } });
   const quiet = await startTestStack({ policy: short });
   try {
     const body = openCaseBody();

@@ -18,8 +18,9 @@ import {
   stopClock,
   type SlaClock,
 } from '../../domain/sla-clock';
-import { clockTargetMs, type ClockName } from '../../domain/sla-policy';
+import { clockCalendar, clockTargetMs, type ClockName } from '../../domain/sla-policy';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
+import type { CaseFacts, Evidence } from '../../domain/case-actions';
 import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type EscalationTier } from '../../domain/types';
 import type { OpenCaseInput } from '../contract';
 import {
@@ -39,11 +40,30 @@ import {
 
 const TIMELINE_LENGTH = 50;
 
+/** The clocks that measure our work on the case; they pause while we wait on the customer. */
+export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
+
 const store = proxyActivities<CaseActivities>({
   startToCloseTimeout: '15 seconds',
   // The read model must catch up eventually; it is worth retrying for a long time.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * A request from an action that the main loop must carry out (it ends or restarts a phase). The
+ * action's update waits until the loop marks it `applied`, or `superseded` when the case got
+ * there first (say, the parcel was delivered while the agent pressed "cancel").
+ */
+export type PhaseRequest<T> = T & { actor: Actor; settled?: 'applied' | 'superseded' };
+
+export type Interruption = PhaseRequest<
+  { kind: 'resolve'; outcome: string; summary: string } | { kind: 'cancel'; reason: string }
+>;
+
+/** Thrown at a playbook's wait when an agent resolved or cancelled the case meanwhile. */
+export class CaseInterrupted extends Error {
+  override name = 'CaseInterrupted';
+}
 
 export class CaseState {
   status: CaseStatus = 'OPEN';
@@ -66,6 +86,19 @@ export class CaseState {
   readonly notifications: CaseView['notifications'] = [];
   feedback?: CaseView['feedback'];
   resolution?: CaseView['resolution'];
+  readonly evidence: CaseView['evidence'] = { items: [] };
+  readonly notes: CaseView['notes'] = [];
+  /** Set by a resolve or cancel action: the playbook stops at its next wait. */
+  interruption?: Interruption;
+  /** Set by a reopen action while the case awaits feedback. */
+  reopenRequest?: PhaseRequest<{ reason: string }>;
+  /** The status to return to when the evidence the case waits for arrives. */
+  statusBeforeEvidence?: CaseStatus;
+  /** How many times evidence was requested: each request has its own notification key. */
+  evidenceRequests = 0;
+  /** Scores given before a reopen; `feedback` holds the current round's. */
+  readonly earlierFeedback: NonNullable<CaseView['feedback']>[] = [];
+  reopens = 0;
   resolvedAt?: string;
   closedAt?: string;
   version = 0;
@@ -113,7 +146,7 @@ export class CaseState {
 
   startClock(name: ClockName): void {
     const target = clockTargetMs(this.policy, name, this.input.type, this.priority);
-    this.clocks.set(name, startClock(name, target, Date.now()));
+    this.clocks.set(name, startClock(name, target, Date.now(), clockCalendar(this.policy, name)));
     this.clockChanged();
   }
 
@@ -178,6 +211,38 @@ export class CaseState {
     return true;
   }
 
+  // --- evidence ---------------------------------------------------------------------------
+
+  /**
+   * Asks the customer for evidence: the case waits on the customer, so its working clocks pause
+   * (the SLA does not run while the ball is in the customer's court).
+   */
+  async requestEvidence(what: string, actor: Actor = WORKFLOW_ACTOR): Promise<void> {
+    this.evidenceRequests += 1;
+    this.evidence.requested = { what, at: new Date().toISOString(), by: actor.id };
+    this.statusBeforeEvidence = this.status;
+    this.record('evidence.requested', what, { what }, actor);
+    for (const clock of WORKING_CLOCKS) this.pauseClock(clock, 'WAITING_CUSTOMER');
+    this.setStatus('WAITING_CUSTOMER', `evidence requested: ${what}`, actor);
+    await this.persist();
+  }
+
+  /** Files evidence; when it answers an open request, the clocks resume and work goes on. */
+  addEvidence(evidence: Evidence, actor: Actor): void {
+    this.evidence.items.push({ ...evidence, at: new Date().toISOString(), by: actor.id });
+    this.record('evidence.added', `${evidence.kind}: ${evidence.description}`, { ...evidence }, actor);
+    if (this.evidence.requested) this.endEvidenceWait('evidence received', actor);
+  }
+
+  /** Stops waiting on the customer: evidence came, or the playbook proceeds without it. */
+  endEvidenceWait(reason: string, actor: Actor = WORKFLOW_ACTOR): void {
+    if (!this.evidence.requested) return;
+    delete this.evidence.requested;
+    for (const clock of WORKING_CLOCKS) this.resumeClock(clock);
+    this.setStatus(this.statusBeforeEvidence ?? 'IN_PROGRESS', reason, actor);
+    delete this.statusBeforeEvidence;
+  }
+
   // --- tracking ---------------------------------------------------------------------------
 
   applyTrackingEvent(event: TrackingEvent): boolean {
@@ -223,14 +288,42 @@ export class CaseState {
 
   private persistedVersion = -1;
 
-  /** Waits for a state predicate with a named timer, so the UI says what the case waits for. */
-  async waitUntil(predicate: () => boolean, timeoutMs: number | undefined, summary: string): Promise<boolean> {
+  /**
+   * Waits for a state predicate with a named timer, so the UI says what the case waits for.
+   * A playbook's waits are interruptible: when an agent resolves or cancels the case, the wait
+   * throws CaseInterrupted and the workflow takes over from the playbook.
+   */
+  async waitUntil(
+    predicate: () => boolean,
+    timeoutMs: number | undefined,
+    summary: string,
+    { interruptible = true }: { interruptible?: boolean } = {},
+  ): Promise<boolean> {
+    const interrupted = () => interruptible && this.interruption !== undefined;
+    const test = () => interrupted() || predicate();
+    let met: boolean;
     if (timeoutMs === undefined) {
-      await condition(predicate);
-      return true;
+      await condition(test);
+      met = true;
+    } else if (timeoutMs <= 0) {
+      met = test();
+    } else {
+      met = await condition(test, Math.max(1, Math.round(timeoutMs)), { summary });
     }
-    if (timeoutMs <= 0) return predicate();
-    return condition(predicate, Math.max(1, Math.round(timeoutMs)), { summary });
+    if (interrupted()) throw new CaseInterrupted();
+    return met;
+  }
+
+  /** What the action rules look at (domain/case-actions). */
+  facts(): CaseFacts {
+    return {
+      status: this.status,
+      tier: this.tier,
+      priority: this.priority,
+      assignee: this.assignee,
+      evidenceRequested: this.evidence.requested !== undefined,
+      feedbackGiven: this.feedback !== undefined,
+    };
   }
 
   // --- views ------------------------------------------------------------------------------
@@ -275,6 +368,10 @@ export class CaseState {
       carrierRequests: this.carrierRequests,
       notifications: this.notifications,
       ...(this.feedback ? { feedback: this.feedback } : {}),
+      ...(this.earlierFeedback.length ? { earlierFeedback: this.earlierFeedback } : {}),
+      ...(this.reopens ? { reopens: this.reopens } : {}),
+      evidence: this.evidence,
+      notes: this.notes,
       timeline: this.timeline,
       version: this.version,
     };

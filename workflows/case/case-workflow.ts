@@ -1,15 +1,10 @@
-import { allHandlersFinished, condition, setHandler, ApplicationFailure } from '@temporalio/workflow';
-import type { ExceptionType } from '../../domain/types';
-import {
-  caseViewQuery,
-  submitFeedbackUpdate,
-  trackingEventSignal,
-  type CaseOutcome,
-  type FeedbackInput,
-  type OpenCaseInput,
-} from '../contract';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
+import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput } from '../contract';
+import { registerCaseActions } from './actions';
 import { CaseState } from './case-state';
-import { collectFeedback } from './feedback';
+import { collectFeedback, registerFeedbackUpdate } from './feedback';
+import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
 import { awaitingDeliveryPlaybook } from './playbooks/awaiting-delivery';
 import { delayedPlaybook } from './playbooks/delayed';
 import { runSlaWatchdog } from './sla-watchdog';
@@ -18,6 +13,10 @@ import { runSlaWatchdog } from './sla-watchdog';
  * One logistics exception, from the moment it is opened until the customer's feedback closes it.
  * The workflow is the source of truth while the case is open; the read model and audit trail in
  * PostgreSQL follow it through idempotent activities.
+ *
+ *   open → playbook (or an agent's resolve / cancel) → survey → feedback → CLOSED
+ *                                        ↑                         │ low score / reopen
+ *                                        └──── recovery by hand ◄──┘
  */
 
 type Playbook = (state: CaseState) => Promise<void>;
@@ -34,38 +33,8 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   setHandler(trackingEventSignal, async (event) => {
     if (state.applyTrackingEvent(event)) await state.persist();
   });
-  setHandler(
-    submitFeedbackUpdate,
-    async (feedback: FeedbackInput) => {
-      state.feedback = {
-        score: feedback.score,
-        ...(feedback.comment ? { comment: feedback.comment } : {}),
-        channel: feedback.channel,
-        at: new Date().toISOString(),
-      };
-      state.record('feedback.received', `satisfaction ${feedback.score}/5 via ${feedback.channel}`, {
-        score: feedback.score,
-        ...(feedback.comment ? { comment: feedback.comment } : {}),
-        channel: feedback.channel,
-      }, feedback.actor);
-      await state.persist();
-      return state.view();
-    },
-    {
-      // Validators run before the update is accepted, so bad input never reaches history.
-      validator: (feedback: FeedbackInput) => {
-        if (state.status !== 'AWAITING_FEEDBACK' || state.feedback) {
-          throw ApplicationFailure.nonRetryable(
-            `the case is ${state.status}; feedback is taken only while AWAITING_FEEDBACK`,
-            'InvalidState',
-          );
-        }
-        if (!Number.isInteger(feedback.score) || feedback.score < 1 || feedback.score > 5) {
-          throw ApplicationFailure.nonRetryable('score must be a whole number from 1 to 5', 'InvalidInput');
-        }
-      },
-    },
-  );
+  registerFeedbackUpdate(state);
+  registerCaseActions(state);
 
   state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {
     type: input.type,
@@ -80,17 +49,23 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   await state.persist();
 
   const watchdog = runSlaWatchdog(state, () => done);
-  const playbook = PLAYBOOKS[input.type] ?? awaitingDeliveryPlaybook;
-  await playbook(state);
-  await collectFeedback(state);
+  let end: PhaseEnd = await runPhase(state, PLAYBOOKS[input.type] ?? awaitingDeliveryPlaybook);
+  while (end === 'resolved') {
+    const feedback = await collectFeedback(state);
+    if (feedback.kind !== 'reopened') {
+      close(state);
+      break;
+    }
+    const request = state.reopenRequest;
+    await reopenForRecovery(state, feedback.reason, { lowScore: feedback.lowScore, actor: request?.actor ?? WORKFLOW_ACTOR });
+    if (request) {
+      request.settled = 'applied';
+      delete state.reopenRequest;
+    }
+    end = await runPhase(state, workByHand);
+  }
+  if (end === 'cancelled') state.closedAt = new Date().toISOString();
 
-  state.closedAt = new Date().toISOString();
-  state.setStatus('CLOSED', state.feedback ? `feedback ${state.feedback.score}/5 received` : 'feedback window ended');
-  state.record('case.closed', 'case closed', {
-    feedbackScore: state.feedback?.score ?? null,
-    slaBreached: state.slaBreached,
-    tier: state.tier,
-  });
   done = true;
   await watchdog;
   await condition(allHandlersFinished);
@@ -101,4 +76,14 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
     ...(state.resolution ? { resolution: state.resolution.outcome } : {}),
     ...(state.feedback ? { feedbackScore: state.feedback.score } : {}),
   };
+}
+
+function close(state: CaseState): void {
+  state.closedAt = new Date().toISOString();
+  state.setStatus('CLOSED', state.feedback ? `feedback ${state.feedback.score}/5 received` : 'feedback window ended');
+  state.record('case.closed', 'case closed', {
+    feedbackScore: state.feedback?.score ?? null,
+    slaBreached: state.slaBreached,
+    tier: state.tier,
+  });
 }

@@ -1,34 +1,93 @@
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { permission } from '../../domain/case-actions';
+import type { CaseView } from '../../domain/case-view';
+import { submitFeedbackUpdate, type FeedbackInput } from '../contract';
 import type { CaseState } from './case-state';
 import { notifyCustomer } from './steps';
 
 /**
- * After resolution: send the satisfaction survey, remind inside the window, and wait for the
- * score. No answer by the end of the window is recorded as such; the case still closes.
+ * The satisfaction loop after resolution (滿意度回訪): send the survey, remind inside the callback
+ * window, and wait for the score. Three endings:
+ * - a score above the low-score threshold closes the case;
+ * - a low score (or an agent's reopen) sends the case back for recovery, and the survey asks
+ *   again once it is resolved anew (at most `feedback.maxReopens` times for low scores);
+ * - silence until the window ends is recorded as `feedback.missing` and closes the case: a
+ *   customer who does not answer is not a reason to keep a resolved case open.
  */
-export async function collectFeedback(state: CaseState): Promise<void> {
-  await notifyCustomer(state, 'survey', 'survey.request');
+
+export type FeedbackOutcome =
+  | { kind: 'answered' }
+  | { kind: 'missing' }
+  | { kind: 'reopened'; reason: string; lowScore: boolean };
+
+export function registerFeedbackUpdate(state: CaseState): void {
+  setHandler(
+    submitFeedbackUpdate,
+    async (feedback: FeedbackInput): Promise<CaseView> => {
+      state.feedback = {
+        score: feedback.score,
+        ...(feedback.comment ? { comment: feedback.comment } : {}),
+        channel: feedback.channel,
+        at: new Date().toISOString(),
+      };
+      state.record('feedback.received', `satisfaction ${feedback.score}/5 via ${feedback.channel}`, {
+        score: feedback.score,
+        ...(feedback.comment ? { comment: feedback.comment } : {}),
+        channel: feedback.channel,
+      }, feedback.actor);
+      await state.persist();
+      return state.view();
+    },
+    {
+      // Validators run before the update is accepted, so bad input never reaches history.
+      validator: (feedback: FeedbackInput) => {
+        const refused = permission(state.facts(), 'feedback', feedback.actor.role);
+        if (refused) throw ApplicationFailure.nonRetryable(refused.message, refused.kind);
+        if (!Number.isInteger(feedback.score) || feedback.score < 1 || feedback.score > 5) {
+          throw ApplicationFailure.nonRetryable('score must be a whole number from 1 to 5', 'InvalidInput');
+        }
+      },
+    },
+  );
+}
+
+export async function collectFeedback(state: CaseState): Promise<FeedbackOutcome> {
+  const round = state.reopens;
+  const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
+  await notifyCustomer(state, step('survey'), 'survey.request');
   state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
   await state.persist();
 
+  const settled = () => state.feedback !== undefined || state.reopenRequest !== undefined;
   const windowEndsAt = Date.now() + state.policy.feedback.windowMs;
   const surveyAt = Date.now();
   for (const [index, reminderMs] of state.policy.feedback.remindersMs.entries()) {
     const answered = await state.waitUntil(
-      () => state.feedback !== undefined,
+      settled,
       Math.min(surveyAt + reminderMs, windowEndsAt) - Date.now(),
       `feedback or survey reminder #${index + 1}`,
     );
     if (answered || Date.now() >= windowEndsAt) break;
-    await notifyCustomer(state, `survey-reminder:${index + 1}`, 'survey.reminder');
+    await notifyCustomer(state, step(`survey-reminder:${index + 1}`), 'survey.reminder');
   }
-  const answered = await state.waitUntil(
-    () => state.feedback !== undefined,
-    windowEndsAt - Date.now(),
-    'feedback window',
-  );
-  if (!answered) {
-    state.record('feedback.missing', 'no feedback within the callback window', {
-      windowMs: state.policy.feedback.windowMs,
+  const answered = await state.waitUntil(settled, windowEndsAt - Date.now(), 'feedback window');
+
+  if (state.reopenRequest) {
+    return { kind: 'reopened', reason: state.reopenRequest.reason, lowScore: false };
+  }
+  if (!answered || !state.feedback) {
+    state.record('feedback.missing', 'no feedback within the callback window', { windowMs: state.policy.feedback.windowMs });
+    return { kind: 'missing' };
+  }
+  const { lowScoreThreshold: threshold, maxReopens } = state.policy.feedback;
+  if (state.feedback.score <= threshold) {
+    if (state.reopens < maxReopens) {
+      return { kind: 'reopened', reason: `low satisfaction score ${state.feedback.score}/5`, lowScore: true };
+    }
+    state.record('feedback.low_score_final', `score ${state.feedback.score}/5 after ${state.reopens} reopen(s): closing`, {
+      score: state.feedback.score,
+      reopens: state.reopens,
     });
   }
+  return { kind: 'answered' };
 }

@@ -20,6 +20,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       () => isDone() || state.clockRevision !== revision,
       alarm ? alarm.at - Date.now() : undefined,
       summary,
+      { interruptible: false },
     );
     if (replan || !alarm || isDone()) continue;
 

@@ -3,8 +3,8 @@ import type { CaseActivities } from '../../activities';
 import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
 import { nearestDueAt } from '../../domain/sla-clock';
-import type { NotificationChannel } from '../../domain/types';
-import type { CaseState } from './case-state';
+import { WORKFLOW_ACTOR, type Actor, type NotificationChannel } from '../../domain/types';
+import { WORKING_CLOCKS, type CaseState } from './case-state';
 
 /**
  * Steps every playbook shares: talking to the customer, to staff and to the carrier. Each side
@@ -151,12 +151,14 @@ export async function resolveCase(
   outcome: string,
   summary: string,
   template: TemplateId | undefined,
+  actor: Actor = WORKFLOW_ACTOR,
 ): Promise<void> {
   state.resolvedAt = new Date().toISOString();
   state.resolution = { outcome, summary, at: state.resolvedAt };
-  for (const clock of ['firstResponse', 'handling', 'resolution'] as const) state.stopClock(clock, `resolved: ${outcome}`);
-  state.setStatus('RESOLVED', summary);
-  state.record('case.resolved', summary, { outcome });
+  for (const clock of WORKING_CLOCKS) state.stopClock(clock, `resolved: ${outcome}`);
+  state.setStatus('RESOLVED', summary, actor);
+  state.record('case.resolved', summary, { outcome }, actor);
   await state.persist();
-  if (template) await notifyCustomer(state, `resolved:${outcome}`, template);
+  const round = state.reopens ? `:round${state.reopens + 1}` : '';
+  if (template) await notifyCustomer(state, `resolved:${outcome}${round}`, template, { summary });
 }

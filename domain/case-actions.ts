@@ -1,0 +1,234 @@
+import type { CaseView } from './case-view';
+import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimStatus } from './claim';
+import { PRIORITIES, type CaseStatus, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
+
+/**
+ * Agent and supervisor actions on a case: what they carry, who may take them, and in which
+ * states. One set of rules serves the workflow's update validator (so a refused action never
+ * reaches history) and the API's `allowedActions` (so clients are never told an action is
+ * possible that the workflow would refuse). Pure: safe in workflow code.
+ */
+
+export const EVIDENCE_KINDS = ['photo', 'video', 'document', 'statement'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export interface Evidence {
+  kind: EvidenceKind;
+  description: string;
+  url?: string;
+}
+
+export type CaseAction =
+  | { action: 'note'; text: string }
+  | { action: 'assign'; assignee: string }
+  | { action: 'escalate'; reason: string }
+  | { action: 'set-priority'; priority: Priority; reason?: string }
+  | { action: 'request-evidence'; what: string }
+  | { action: 'add-evidence'; evidence: Evidence }
+  | ({ action: 'propose-claim' } & ClaimProposal)
+  | { action: 'approve-claim'; note?: string }
+  | { action: 'reject-claim'; reason: string }
+  | { action: 'reship'; items?: OrderItem[]; reason: string }
+  | { action: 'resolve'; outcome: string; summary: string }
+  | { action: 'reopen'; reason: string }
+  | { action: 'cancel'; reason: string };
+
+export type CaseActionName = CaseAction['action'] | 'feedback';
+
+export const CASE_ACTION_NAMES: readonly CaseActionName[] = [
+  'note',
+  'assign',
+  'escalate',
+  'set-priority',
+  'request-evidence',
+  'add-evidence',
+  'propose-claim',
+  'approve-claim',
+  'reject-claim',
+  'reship',
+  'resolve',
+  'reopen',
+  'cancel',
+  'feedback',
+];
+
+export function isCaseActionName(value: unknown): value is CaseAction['action'] {
+  return typeof value === 'string' && value !== 'feedback' && (CASE_ACTION_NAMES as readonly string[]).includes(value);
+}
+
+/** The facts of a case the rules look at. */
+export interface CaseFacts {
+  status: CaseStatus;
+  tier: EscalationTier;
+  priority: Priority;
+  assignee: string;
+  evidenceRequested: boolean;
+  feedbackGiven: boolean;
+  /** The latest claim, if any: its status, kind and who may approve it. */
+  claim?: { status: ClaimStatus; kind: ClaimProposal['kind']; approvers: readonly Role[] };
+}
+
+export function factsOf(
+  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim'>,
+): CaseFacts {
+  return {
+    ...(view.claim ? { claim: { status: view.claim.status, kind: view.claim.kind, approvers: view.claim.approvers ?? [] } } : {}),
+    status: view.status,
+    tier: view.tier,
+    priority: view.priority,
+    assignee: view.assignee,
+    evidenceRequested: Boolean(view.evidence?.requested),
+    feedbackGiven: Boolean(view.feedback),
+  };
+}
+
+export type ActionRefusal = { kind: 'Forbidden' | 'InvalidState' | 'InvalidInput'; message: string };
+
+const STAFF: readonly Role[] = ['agent', 'supervisor', 'expert'];
+const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
+  note: [...STAFF, 'system'],
+  assign: ['supervisor', 'expert'],
+  escalate: STAFF,
+  'set-priority': STAFF,
+  'request-evidence': STAFF,
+  'add-evidence': [...STAFF, 'system'],
+  'propose-claim': STAFF,
+  'approve-claim': ['supervisor', 'expert'],
+  'reject-claim': ['supervisor', 'expert'],
+  reship: STAFF,
+  resolve: STAFF,
+  reopen: STAFF,
+  cancel: ['supervisor', 'expert'],
+  feedback: ['system', 'agent'],
+};
+
+/** Who owns decisions at each tier (權限分級): resolving an escalated case is its owner's call. */
+const DECIDERS_AT_TIER: Record<EscalationTier, readonly Role[]> = {
+  1: STAFF,
+  2: ['supervisor', 'expert'],
+  3: ['expert'],
+};
+
+const FINISHED: readonly CaseStatus[] = ['RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED', 'CANCELLED'];
+const isActive = (facts: CaseFacts) => !FINISHED.includes(facts.status);
+
+/** Whether `role` may take `name` now, before looking at the action's own fields. */
+export function permission(facts: CaseFacts, name: CaseActionName, role: Role): ActionRefusal | undefined {
+  if (!ROLES_FOR[name].includes(role)) {
+    return { kind: 'Forbidden', message: `role ${role} may not ${name}; allowed: ${ROLES_FOR[name].join(', ')}` };
+  }
+  const state = (message: string): ActionRefusal => ({ kind: 'InvalidState', message: `${message} (case is ${facts.status})` });
+  switch (name) {
+    case 'note':
+      return facts.status === 'CLOSED' || facts.status === 'CANCELLED' ? state('a closed case takes no more notes') : undefined;
+    case 'escalate':
+      if (!isActive(facts)) return state('only an open case can be escalated');
+      return facts.tier >= 3 ? state('the case is already at tier 3') : undefined;
+    case 'request-evidence':
+      if (!isActive(facts)) return state('evidence is requested only while the case is worked');
+      return facts.evidenceRequested ? state('evidence has already been requested and not yet received') : undefined;
+    case 'propose-claim':
+      if (!isActive(facts)) return state('claims are proposed while the case is worked');
+      return facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status)
+        ? state(`claim is ${facts.claim.status}: one claim at a time`)
+        : undefined;
+    case 'approve-claim':
+    case 'reject-claim':
+      if (facts.claim?.status !== 'AWAITING_APPROVAL') return state('no claim is awaiting approval');
+      return facts.claim.approvers.includes(role)
+        ? undefined
+        : { kind: 'Forbidden', message: `this claim is above the ${role} approval limit; ${facts.claim.approvers.join(' or ')} may decide` };
+    case 'resolve':
+    case 'cancel':
+      if (!isActive(facts)) return state(`only an open case can be ${name === 'resolve' ? 'resolved' : 'cancelled'}`);
+      if (facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status)) return state(`a claim is ${facts.claim.status}: settle it first`);
+      if (name === 'resolve' && !DECIDERS_AT_TIER[facts.tier].includes(role)) {
+        return { kind: 'Forbidden', message: `at tier ${facts.tier} only ${DECIDERS_AT_TIER[facts.tier].join(' or ')} may resolve` };
+      }
+      return undefined;
+    case 'reopen':
+      if (facts.status === 'RESOLVED' || (facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven)) return undefined;
+      return state('only a resolved case still awaiting feedback can be reopened');
+    case 'feedback':
+      return facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven
+        ? undefined
+        : state('feedback is taken only while AWAITING_FEEDBACK');
+    default:
+      return isActive(facts) ? undefined : state(`${name} needs an open case`);
+  }
+}
+
+const nonEmpty = (value: unknown, max: number) => typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+
+/** Checks an action completely: permission, state, and its own fields. */
+export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): ActionRefusal | undefined {
+  const refused = permission(facts, action.action, role);
+  if (refused) return refused;
+  const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
+  switch (action.action) {
+    case 'note':
+      return nonEmpty(action.text, 4000) ? undefined : invalid('text must be 1–4000 characters');
+    case 'assign':
+      if (!nonEmpty(action.assignee, 64)) return invalid('assignee must be 1–64 characters');
+      return action.assignee === facts.assignee ? { kind: 'InvalidState', message: `the case is already assigned to ${facts.assignee}` } : undefined;
+    case 'escalate':
+    case 'reopen':
+    case 'cancel':
+      return nonEmpty(action.reason, 1000) ? undefined : invalid('reason must be 1–1000 characters');
+    case 'set-priority':
+      if (!PRIORITIES.includes(action.priority)) return invalid(`priority must be one of ${PRIORITIES.join(', ')}`);
+      return action.priority === facts.priority ? { kind: 'InvalidState', message: `priority is already ${facts.priority}` } : undefined;
+    case 'request-evidence':
+      return nonEmpty(action.what, 1000) ? undefined : invalid('what must say which evidence is needed');
+    case 'add-evidence':
+      return nonEmpty(action.evidence?.description, 1000) ? undefined : invalid('evidence.description must be 1–1000 characters');
+    case 'propose-claim':
+      return checkProposal(facts, action);
+    case 'approve-claim':
+      return action.note === undefined || nonEmpty(action.note, 1000) ? undefined : invalid('note must be 1–1000 characters');
+    case 'reject-claim':
+    case 'reship':
+      if (!nonEmpty(action.reason, 1000)) return invalid('reason must be 1–1000 characters');
+      if (action.action === 'reship' && action.items !== undefined && !validItems(action.items)) {
+        return invalid('items must be 1–100 {sku, qty} with a positive whole qty');
+      }
+      return undefined;
+    case 'resolve':
+      return nonEmpty(action.outcome, 64) && nonEmpty(action.summary, 2000)
+        ? undefined
+        : invalid('outcome (≤ 64) and summary (≤ 2000) are required');
+  }
+}
+
+const MAX_CLAIM_FEN = 10_000_000_00;
+
+function checkProposal(facts: CaseFacts, proposal: ClaimProposal): ActionRefusal | undefined {
+  const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
+  if (!['loss', 'damage', 'goodwill'].includes(proposal.kind)) return invalid('kind must be loss, damage or goodwill');
+  if (!Number.isInteger(proposal.actualLossFen) || proposal.actualLossFen <= 0 || proposal.actualLossFen > MAX_CLAIM_FEN) {
+    return invalid('actualLossFen must be a positive whole number of fen');
+  }
+  if (proposal.damagedShare !== undefined && !(proposal.damagedShare > 0 && proposal.damagedShare <= 1)) {
+    return invalid('damagedShare must be more than 0 and at most 1');
+  }
+  if (!nonEmpty(proposal.reason, 1000)) return invalid('reason must be 1–1000 characters');
+  // One loss or damage claim per case: a second would pay the same loss twice. Goodwill may follow.
+  if (proposal.kind !== 'goodwill' && facts.claim?.status === 'PAID' && facts.claim.kind !== 'goodwill') {
+    return { kind: 'InvalidState', message: 'this case already paid a claim for the loss; only goodwill may follow' };
+  }
+  return undefined;
+}
+
+function validItems(items: unknown): boolean {
+  return (
+    Array.isArray(items) &&
+    items.length > 0 &&
+    items.length <= 100 &&
+    items.every((item: OrderItem) => nonEmpty(item?.sku, 64) && Number.isInteger(item?.qty) && item.qty > 0)
+  );
+}
+
+/** What the caller may do next: every action whose permission holds now. */
+export function allowedActions(facts: CaseFacts, role: Role): CaseActionName[] {
+  return CASE_ACTION_NAMES.filter((name) => permission(facts, name, role) === undefined);
+}

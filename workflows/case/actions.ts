@@ -1,0 +1,117 @@
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { checkAction, isCaseActionName, type CaseAction } from '../../domain/case-actions';
+import type { CaseView } from '../../domain/case-view';
+import { clockTargetMs } from '../../domain/sla-policy';
+import { extendClock } from '../../domain/sla-clock';
+import type { RoleActor } from '../../domain/types';
+import { caseActionUpdate, type CaseActionInput } from '../contract';
+import type { CaseState, Interruption, PhaseRequest } from './case-state';
+import { notifyCustomer, notifyStaff } from './steps';
+
+/**
+ * Agent and supervisor actions, received as one Temporal update. The validator runs the same
+ * rules as the API's `allowedActions` (domain/case-actions), so a refused action is rejected
+ * before it reaches history and changes nothing. Accepted actions change the case here, except
+ * the ones that end a playbook (resolve, cancel, reopen): those are handed to the main workflow
+ * loop, and the update answers once the loop has acted on them.
+ */
+
+export function registerCaseActions(state: CaseState): void {
+  setHandler(
+    caseActionUpdate,
+    async ({ action, actor }: CaseActionInput): Promise<CaseView> => {
+      await applyAction(state, action, actor);
+      await state.persist();
+      return state.view();
+    },
+    {
+      validator: ({ action, actor }: CaseActionInput) => {
+        if (!action || typeof action !== 'object' || !isCaseActionName(action.action)) {
+          throw ApplicationFailure.nonRetryable(`unknown action ${String(action?.action)}`, 'InvalidInput');
+        }
+        const refusal = checkAction(state.facts(), action, actor.role);
+        if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.kind);
+      },
+    },
+  );
+}
+
+async function applyAction(state: CaseState, action: CaseAction, actor: RoleActor): Promise<void> {
+  const at = new Date().toISOString();
+  switch (action.action) {
+    case 'note':
+      state.notes.push({ text: action.text, at, by: actor.id });
+      state.record('case.note_added', action.text.length > 80 ? `${action.text.slice(0, 77)}...` : action.text, { text: action.text }, actor);
+      return;
+
+    case 'assign': {
+      const from = state.assignee;
+      state.assignee = action.assignee;
+      state.record('case.assigned', `${from} → ${action.assignee}`, { from, to: action.assignee }, actor);
+      await state.persist();
+      await notifyStaff(state, `assign:${state.version}`, 'staff.assigned', { reason: `由${actor.id}指派` });
+      return;
+    }
+
+    case 'escalate':
+      if (state.escalate(action.reason, actor)) {
+        await state.persist();
+        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: action.reason });
+      }
+      return;
+
+    case 'set-priority': {
+      const from = state.priority;
+      state.priority = action.priority;
+      // Running clocks move to the new priority's targets; the change is kept as an extension
+      // (negative when the case became more urgent), so the clock's history shows why.
+      for (const clock of state.clocks.values()) {
+        if (clock.state === 'stopped') continue;
+        const target = clockTargetMs(state.policy, clock.name, state.input.type, action.priority);
+        const current = clockTargetMs(state.policy, clock.name, state.input.type, from);
+        if (target !== current) {
+          state.replaceClock(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
+        }
+      }
+      state.record('case.priority_changed', `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`, {
+        from,
+        to: action.priority,
+        ...(action.reason ? { reason: action.reason } : {}),
+      }, actor);
+      return;
+    }
+
+    case 'request-evidence':
+      await state.requestEvidence(action.what, actor);
+      await notifyCustomer(state, `evidence-request:${state.evidenceRequests}`, 'evidence.request', { what: action.what });
+      return;
+
+    case 'add-evidence':
+      state.addEvidence(action.evidence, actor);
+      return;
+
+    case 'resolve':
+    case 'cancel': {
+      const request: Interruption =
+        action.action === 'resolve'
+          ? { kind: 'resolve', outcome: action.outcome, summary: action.summary, actor }
+          : { kind: 'cancel', reason: action.reason, actor };
+      state.interruption = request;
+      return settle(request);
+    }
+
+    case 'reopen': {
+      const request = { reason: action.reason, actor };
+      state.reopenRequest = request;
+      return settle(request);
+    }
+  }
+}
+
+/** Waits for the main loop to act on a phase request; a superseded one fails the update. */
+async function settle(request: PhaseRequest<unknown>): Promise<void> {
+  await condition(() => request.settled !== undefined);
+  if (request.settled === 'superseded') {
+    throw ApplicationFailure.nonRetryable('the case moved on before the action could take effect', 'InvalidState');
+  }
+}

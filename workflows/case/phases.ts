@@ -1,0 +1,76 @@
+import type { Actor } from '../../domain/types';
+import { CaseInterrupted, WORKING_CLOCKS, type CaseState } from './case-state';
+import { notifyCustomer, notifyStaff, resolveCase } from './steps';
+
+/**
+ * The phases of a case around its playbook: working it (the playbook, or by hand after a reopen)
+ * until it is resolved or cancelled, and recovery after a reopen. Agents' resolve and cancel
+ * actions interrupt whatever the phase is waiting for; this is where they take effect.
+ */
+
+export type PhaseEnd = 'resolved' | 'cancelled';
+
+export async function runPhase(state: CaseState, phase: (state: CaseState) => Promise<void>): Promise<PhaseEnd> {
+  try {
+    await phase(state);
+  } catch (error) {
+    if (!(error instanceof CaseInterrupted) || !state.interruption) throw error;
+    const request = state.interruption;
+    if (request.kind === 'cancel') {
+      await cancelCase(state, request.reason, request.actor);
+    } else {
+      await resolveCase(state, request.outcome, request.summary, 'case.resolved', request.actor);
+    }
+    request.settled = 'applied';
+    delete state.interruption;
+    return request.kind === 'cancel' ? 'cancelled' : 'resolved';
+  }
+  // The playbook finished on its own while an action waited for its next pause: tell the agent.
+  if (state.interruption) {
+    state.interruption.settled = 'superseded';
+    state.record('case.action_superseded', `${state.interruption.kind} came too late: the case was already resolved`, {
+      action: state.interruption.kind,
+    }, state.interruption.actor);
+    delete state.interruption;
+  }
+  return 'resolved';
+}
+
+/** Cancelled by a supervisor (duplicate case, opened in error, customer withdrew): no survey. */
+async function cancelCase(state: CaseState, reason: string, actor: Actor): Promise<void> {
+  for (const name of state.clocks.keys()) state.stopClock(name, 'case cancelled');
+  state.setStatus('CANCELLED', reason, actor);
+  state.record('case.cancelled', reason, { reason }, actor);
+  await state.persist();
+  await notifyCustomer(state, 'cancelled', 'case.cancelled', { reason });
+}
+
+/**
+ * Back to work after resolution: a low score, or an agent who learned the problem is not solved.
+ * A low score brings the case to at least a supervisor (回訪 by the owner of the fix); the
+ * handling and resolution clocks start again for the new round, and the case waits for its owner
+ * to resolve it (possibly with goodwill compensation).
+ */
+export async function reopenForRecovery(
+  state: CaseState,
+  reason: string,
+  { lowScore, actor }: { lowScore: boolean; actor: Actor },
+): Promise<void> {
+  state.reopens += 1;
+  if (state.feedback) {
+    state.earlierFeedback.push(state.feedback);
+    delete state.feedback;
+  }
+  state.record('case.reopened', reason, { reason, round: state.reopens + 1, lowScore }, actor);
+  state.setStatus('IN_PROGRESS', `reopened: ${reason}`, actor);
+  for (const clock of WORKING_CLOCKS) if (clock !== 'firstResponse') state.startClock(clock);
+  if (lowScore && state.tier < 2) state.escalate('low satisfaction score', actor);
+  await state.persist();
+  await notifyStaff(state, `reopened:${state.reopens}`, 'staff.reopened', { reason });
+  await notifyCustomer(state, `reopened:${state.reopens}`, 'case.reopened');
+}
+
+/** After a reopen there is no playbook left to run: the owner works the case and resolves it. */
+export async function workByHand(state: CaseState): Promise<void> {
+  await state.waitUntil(() => false, undefined, `waiting for ${state.assignee} to resolve`);
+}
