@@ -12,7 +12,11 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/simulators/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/test/simulators/**/*.test.ts',
+        '<rootDir>/test/adapters/**/*.test.ts',
+      ],
       transform,
       testEnvironment: 'node',
     },

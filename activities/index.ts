@@ -1,12 +1,37 @@
 import type { AppConfig } from '../config';
+import { recordClaim, type RecordClaimInput } from './claims/claim-store';
 import type { NotificationRecord } from '../domain/case-view';
-import type { NotificationChannel } from '../domain/types';
-import type { CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
-import { genericCarrierGateway } from './carriers/generic-carrier';
+import type { TrackingEvent } from '../domain/tracking';
+import type { Carrier, NotificationChannel } from '../domain/types';
+import type { Address, CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
+import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
+import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from './store/case-store';
 import type { Db } from './store/database';
+import { createSupplierActivities } from './suppliers/supplier-activities';
+import {
+  wmsClient,
+  type CreateReshipmentInput,
+  type CreateReturnOrderInput,
+  type PickRecordResult,
+  type ReshipmentResult,
+  type ReturnOrderResult,
+  type ReturnOrderStatus,
+  type WmsClient,
+} from './wms/wms-client';
+
+export type { Address, CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
+export type { PayCustomerInput, PayoutResult } from './payments/payments-client';
+export type {
+  CreateReshipmentInput,
+  CreateReturnOrderInput,
+  PickRecordResult,
+  ReshipmentResult,
+  ReturnOrderResult,
+  ReturnOrderStatus,
+} from './wms/wms-client';
 
 /**
  * The activities the case workflow may call, built from their dependencies (a factory, so tests
@@ -16,8 +41,11 @@ import type { Db } from './store/database';
 
 export interface ActivityDependencies {
   db: Db;
+  /** The carrier router: one adapter per carrier (SF, JD, Kuaidi100 dialects, the generic open API). */
   carriers: CarrierGateway;
   channels: Record<NotificationChannel, NotificationChannelAdapter>;
+  wms: WmsClient;
+  payments: PaymentsClient;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -25,6 +53,10 @@ export function createActivities(deps: ActivityDependencies) {
     /** Writes the snapshot to the read model and appends the audit events (idempotent). */
     async persistCase(input: PersistCaseInput): Promise<PersistCaseResult> {
       return persistCase(deps.db, input);
+    },
+    /** Keeps the claims table current for a claim's every step (idempotent upsert). */
+    async recordClaim(input: RecordClaimInput): Promise<void> {
+      return recordClaim(deps.db, input);
     },
     /** Sends one customer or staff notification, at most once per idempotency key. */
     async sendNotification(input: SendNotificationInput): Promise<NotificationRecord> {
@@ -34,6 +66,58 @@ export function createActivities(deps: ActivityDependencies) {
     async urgeCarrier(input: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer> {
       return deps.carriers.urge(input);
     },
+    /** 攔截: stop the parcel (refused when it is already out for delivery or delivered). */
+    async interceptParcel(input: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer> {
+      return deps.carriers.intercept(input);
+    },
+    /** 改址: deliver to a new address. */
+    async redirectParcel(input: CarrierRequestContext & { newAddress: Address; reason: string }): Promise<CarrierAnswer> {
+      return deps.carriers.redirect(input);
+    },
+    /** 退回: send the parcel back to the sender. */
+    async returnParcelToSender(input: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer> {
+      return deps.carriers.returnToSender(input);
+    },
+    /** 再派: another delivery attempt after a failed one. */
+    async redeliverParcel(input: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer> {
+      return deps.carriers.redeliver(input);
+    },
+    /** 理賠: files a claim with the carrier; an accepted answer's `reference` is the claim number. */
+    async fileCarrierClaim(
+      input: CarrierRequestContext & { amountFen: number; reason: string; evidence?: string[] },
+    ): Promise<CarrierAnswer> {
+      return deps.carriers.fileClaim(input);
+    },
+    /** One status query of a carrier claim (poll it until `paid` or `rejected`). */
+    async getCarrierClaimStatus(input: { carrier: Carrier; claimNo: string }): Promise<CarrierClaimStatus> {
+      return deps.carriers.claimStatus(input);
+    },
+    /** The parcel's trace in canonical form, oldest first (empty when the carrier knows nothing of it). */
+    async trackParcel(input: { carrier: Carrier; waybillNo: string }): Promise<TrackingEvent[]> {
+      return deps.carriers.track(input);
+    },
+    /** WMS pick record compared with the order: what is missing and what was picked by mistake. */
+    async getPickRecord(input: { orderId: string }): Promise<PickRecordResult> {
+      return deps.wms.getPickRecord(input);
+    },
+    /** 補發: a reship order in the WMS (refused, e.g. STOCK_SHORTAGE, is an answer). */
+    async createReshipment(input: CreateReshipmentInput): Promise<ReshipmentResult> {
+      return deps.wms.createReshipment(input);
+    },
+    /** 退貨: a reverse-pickup order in the WMS. */
+    async createReturnOrder(input: CreateReturnOrderInput): Promise<ReturnOrderResult> {
+      return deps.wms.createReturnOrder(input);
+    },
+    /** One status query of a return order (CREATED → PICKED_UP → RECEIVED). */
+    async getReturnOrder(input: { returnOrderNo: string }): Promise<ReturnOrderStatus> {
+      return deps.wms.getReturnOrder(input);
+    },
+    /** 先行賠付 / refund: pays the customer at most once per idempotency key, even across crashes. */
+    async payCustomer(input: PayCustomerInput): Promise<PayoutResult> {
+      return deps.payments.payCustomer(input);
+    },
+    /** 供應商跟進: the supplier follow-up's scorecard row (idempotent upsert). */
+    ...createSupplierActivities(deps.db),
   };
 }
 
@@ -43,11 +127,13 @@ export type CaseActivities = ReturnType<typeof createActivities>;
 export function activityDependenciesFromConfig(config: AppConfig, db: Db): ActivityDependencies {
   return {
     db,
-    carriers: genericCarrierGateway(config.endpoints.carrier),
+    carriers: carrierRouterFromEndpoints({ baseUrl: config.endpoints.carrier, credentials: config.carrierCredentials }),
     channels: {
       sms: smsChannel(config.endpoints.sms),
       wecom: wecomChannel(config.endpoints.wecom),
       inapp: inappChannel(config.endpoints.inapp),
     },
+    wms: wmsClient(config.endpoints.wms),
+    payments: paymentsClient(config.endpoints.payments),
   };
 }

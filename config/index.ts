@@ -28,7 +28,7 @@ export interface AppConfig {
   databaseUrl?: string;
   temporal: { address: string; namespace: string; taskQueue: string };
   apiTokens: ApiToken[];
-  webhookSecrets: { generic: string; kuaidi100: string; aftership: string };
+  webhookSecrets: { generic: string; kuaidi100: string; aftership: string; supplier: string };
   slaPolicyFile: string;
   slaTimeScale: number;
   slaPolicy: SlaPolicy;
@@ -38,12 +38,57 @@ export interface AppConfig {
   simulatorsPort: number;
   /** WeCom group-bot key of the operations group that hears about escalations. */
   opsWecomKey: string;
+  /**
+   * Credentials of the carrier dialects. A dialect left unconfigured (production, none of its
+   * variables set) is absent, and its carriers go through the generic open API.
+   */
+  carrierCredentials: CarrierCredentials;
+}
+
+export interface SfCredentials {
+  partnerId: string;
+  checkWord: string;
+}
+
+export interface JdCredentials {
+  appKey: string;
+  appSecret: string;
+  accessToken: string;
+  /** 商家編碼: vendorCode of intercepts, customerCode of trace queries. */
+  customerCode: string;
+}
+
+export interface Kuaidi100Credentials {
+  customer: string;
+  key: string;
+  secret: string;
+}
+
+export interface CarrierCredentials {
+  sf?: SfCredentials;
+  jd?: JdCredentials;
+  kuaidi100?: Kuaidi100Credentials;
 }
 
 /** Dev credentials: documented in the README, refused outside the dev profile. */
 export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
+/** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
+export const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
+/** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
+export const DEV_CARRIER_CREDENTIALS = {
+  SF_PARTNER_ID: 'sf-dev-partner',
+  SF_CHECKWORD: 'sf-dev-checkword',
+  JD_APP_KEY: 'jd-dev-app-key',
+  JD_APP_SECRET: 'jd-dev-app-secret',
+  JD_ACCESS_TOKEN: 'jd-dev-access-token',
+  JD_CUSTOMER_CODE: 'jd-dev-customer',
+  KUAIDI100_CUSTOMER: 'kd100-dev-customer',
+  KUAIDI100_KEY: 'kd100-dev-key',
+  KUAIDI100_SECRET: 'kd100-dev-secret',
+} as const;
+type CarrierCredentialName = keyof typeof DEV_CARRIER_CREDENTIALS;
 
 const port = (name: string) =>
   z.coerce
@@ -72,6 +117,7 @@ const envSchema = z.object({
   WEBHOOK_SECRET_GENERIC: z.string().min(8, 'WEBHOOK_SECRET_GENERIC must be at least 8 characters').optional(),
   WEBHOOK_SECRET_KUAIDI100: z.string().min(8, 'WEBHOOK_SECRET_KUAIDI100 must be at least 8 characters').optional(),
   WEBHOOK_SECRET_AFTERSHIP: z.string().min(8, 'WEBHOOK_SECRET_AFTERSHIP must be at least 8 characters').optional(),
+  WEBHOOK_SECRET_SUPPLIER: z.string().min(8, 'WEBHOOK_SECRET_SUPPLIER must be at least 8 characters').optional(),
   SLA_POLICY_FILE: z.string().min(1).optional(),
   SLA_TIME_SCALE: z.coerce
     .number({ error: 'SLA_TIME_SCALE must be a number, e.g. 0.001' })
@@ -87,6 +133,15 @@ const envSchema = z.object({
   WMS_API_URL: url('WMS_API_URL').optional(),
   PAYMENTS_API_URL: url('PAYMENTS_API_URL').optional(),
   OPS_WECOM_KEY: z.string().min(1).default('ops-escalations'),
+  SF_PARTNER_ID: z.string().min(1).optional(),
+  SF_CHECKWORD: z.string().min(8, 'SF_CHECKWORD must be at least 8 characters').optional(),
+  JD_APP_KEY: z.string().min(1).optional(),
+  JD_APP_SECRET: z.string().min(8, 'JD_APP_SECRET must be at least 8 characters').optional(),
+  JD_ACCESS_TOKEN: z.string().min(8, 'JD_ACCESS_TOKEN must be at least 8 characters').optional(),
+  JD_CUSTOMER_CODE: z.string().min(1).optional(),
+  KUAIDI100_CUSTOMER: z.string().min(1).optional(),
+  KUAIDI100_KEY: z.string().min(8, 'KUAIDI100_KEY must be at least 8 characters').optional(),
+  KUAIDI100_SECRET: z.string().min(8, 'KUAIDI100_SECRET must be at least 8 characters').optional(),
 });
 
 /** Parses `role:token,role:token`; the principal id is `role:<first 6 chars of token>`. */
@@ -137,6 +192,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const secret = (name: string, value: string | undefined) =>
     devOnly(name, value, DEV_WEBHOOK_SECRET, (v) => v === DEV_WEBHOOK_SECRET);
+  /**
+   * One carrier dialect's credentials. Dev: unset values take the dev defaults. Production: all of
+   * the dialect's variables or none (none = the dialect is off and its carriers use the generic open
+   * API); a documented dev value is refused.
+   */
+  const dialect = <N extends CarrierCredentialName>(label: string, names: readonly N[]): Record<N, string> | undefined => {
+    const values = Object.fromEntries(names.map((name) => [name, e[name]])) as Record<N, string | undefined>;
+    if (profile === 'production') {
+      const given = names.filter((name) => values[name] !== undefined);
+      if (given.length === 0) return undefined;
+      const missing = names.filter((name) => values[name] === undefined);
+      if (missing.length > 0) {
+        throw new ConfigError(
+          `${missing.join(', ')} must be set in the production profile when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} ` +
+            `(set all of ${names.join(', ')} to use the ${label} API, or none to send ${label} through the generic carrier API)`,
+        );
+      }
+      for (const name of names) {
+        if (values[name] === DEV_CARRIER_CREDENTIALS[name]) {
+          throw new ConfigError(`${name} holds a documented dev value, refused in the production profile`);
+        }
+      }
+    }
+    return Object.fromEntries(names.map((name) => [name, values[name] ?? DEV_CARRIER_CREDENTIALS[name]])) as Record<N, string>;
+  };
+  const sf = dialect('SF', ['SF_PARTNER_ID', 'SF_CHECKWORD'] as const);
+  const jd = dialect('JD', ['JD_APP_KEY', 'JD_APP_SECRET', 'JD_ACCESS_TOKEN', 'JD_CUSTOMER_CODE'] as const);
+  const kuaidi100 = dialect('Kuaidi100', ['KUAIDI100_CUSTOMER', 'KUAIDI100_KEY', 'KUAIDI100_SECRET'] as const);
+  const carrierCredentials: CarrierCredentials = {
+    ...(sf ? { sf: { partnerId: sf.SF_PARTNER_ID, checkWord: sf.SF_CHECKWORD } } : {}),
+    ...(jd
+      ? { jd: { appKey: jd.JD_APP_KEY, appSecret: jd.JD_APP_SECRET, accessToken: jd.JD_ACCESS_TOKEN, customerCode: jd.JD_CUSTOMER_CODE } }
+      : {}),
+    ...(kuaidi100
+      ? { kuaidi100: { customer: kuaidi100.KUAIDI100_CUSTOMER, key: kuaidi100.KUAIDI100_KEY, secret: kuaidi100.KUAIDI100_SECRET } }
+      : {}),
+  };
   const slaPolicyFile = e.SLA_POLICY_FILE ?? DEFAULT_SLA_POLICY_FILE;
   const simulators = `http://127.0.0.1:${e.SIMULATORS_PORT}`;
 
@@ -150,6 +242,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),
       kuaidi100: secret('WEBHOOK_SECRET_KUAIDI100', e.WEBHOOK_SECRET_KUAIDI100),
       aftership: secret('WEBHOOK_SECRET_AFTERSHIP', e.WEBHOOK_SECRET_AFTERSHIP),
+      supplier: devOnly('WEBHOOK_SECRET_SUPPLIER', e.WEBHOOK_SECRET_SUPPLIER, DEV_SUPPLIER_WEBHOOK_SECRET, (v) =>
+        v === DEV_SUPPLIER_WEBHOOK_SECRET || v === DEV_WEBHOOK_SECRET,
+      ),
     },
     slaPolicyFile,
     slaTimeScale: e.SLA_TIME_SCALE,
@@ -165,5 +260,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     simulatorsPort: e.SIMULATORS_PORT,
     opsWecomKey: e.OPS_WECOM_KEY,
+    carrierCredentials,
   };
 }

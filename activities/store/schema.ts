@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ClaimView } from '../../domain/claim';
 import type { AuditEvent, CaseView } from '../../domain/case-view';
 
 /** The read model's tables as kysely sees them; migrations/ creates them. */
@@ -87,4 +88,61 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   inbound_events: InboundEventsTable;
   notification_outbox: NotificationOutboxTable;
+}
+
+/** One supplier follow-up per case (供應商跟進), for the per-supplier scorecard. */
+export interface SupplierFollowUpsTable {
+  case_id: string;
+  supplier_id: string;
+  order_id: string;
+  type: string;
+  started_at: Timestamp;
+  replied_at: Timestamp | null;
+  /** From the follow-up's start to the supplier's first reply (int8, read back as a number). */
+  response_ms: number | null;
+  reminders: number;
+  escalated_to_manager: boolean;
+  outcome: 'open' | 'replied' | 'unanswered';
+  reply: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  updated_at: Timestamp;
+}
+
+/** Supplier replies received by webhook, keyed by the supplier's reply id (dedupe). */
+export interface SupplierRepliesTable {
+  supplier_id: string;
+  reply_id: string;
+  case_id: string;
+  received_at: Generated<Timestamp>;
+  payload: JSONColumnType<Record<string, unknown>>;
+}
+
+// Declaration merging: the supplier tables join the Database interface above.
+export interface Database {
+  supplier_follow_ups: SupplierFollowUpsTable;
+  supplier_replies: SupplierRepliesTable;
+}
+
+export interface ClaimsTable {
+  claim_id: string;
+  case_id: string;
+  carrier: string;
+  type: string;
+  kind: string;
+  status: string;
+  amount_fen: ColumnType<string | null, number | null, number | null>;
+  approval_tier: string | null;
+  approved_by: string | null;
+  payout_id: string | null;
+  recovery_from: string | null;
+  recovery_status: string | null;
+  recoverable_fen: ColumnType<string | null, number | null, number | null>;
+  recovered_fen: ColumnType<string | null, number | null, number | null>;
+  view: JSONColumnType<ClaimView, string, string>;
+  created_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+// Declaration merging: claims join the Database interface above.
+export interface Database {
+  claims: ClaimsTable;
 }

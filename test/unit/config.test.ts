@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigError,
   DEV_API_TOKENS,
+  DEV_CARRIER_CREDENTIALS,
   DEV_PAYLOAD_KEY,
   DEV_WEBHOOK_SECRET,
   loadConfig,
@@ -214,6 +215,7 @@ describe('loadConfig defaults (dev profile)', () => {
       generic: DEV_WEBHOOK_SECRET,
       kuaidi100: DEV_WEBHOOK_SECRET,
       aftership: DEV_WEBHOOK_SECRET,
+      supplier: 'dev-supplier-webhook-secret',
     });
     expect(config.payloadEncryptionKey).toBe(DEV_PAYLOAD_KEY);
   });
@@ -322,6 +324,7 @@ describe('production profile', () => {
     WEBHOOK_SECRET_GENERIC: 'generic-real-secret-1',
     WEBHOOK_SECRET_KUAIDI100: 'kuaidi100-real-salt-2',
     WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
+    WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
     PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
   } as const;
   type RealKey = keyof typeof REAL;
@@ -330,6 +333,7 @@ describe('production profile', () => {
     'WEBHOOK_SECRET_GENERIC',
     'WEBHOOK_SECRET_KUAIDI100',
     'WEBHOOK_SECRET_AFTERSHIP',
+    'WEBHOOK_SECRET_SUPPLIER',
     'PAYLOAD_ENCRYPTION_KEY',
   ];
   const without = (name: RealKey): NodeJS.ProcessEnv => {
@@ -346,6 +350,7 @@ describe('production profile', () => {
       generic: 'generic-real-secret-1',
       kuaidi100: 'kuaidi100-real-salt-2',
       aftership: 'aftership-real-secret-3',
+      supplier: 'supplier-real-secret-4',
     });
     expect(config.payloadEncryptionKey).toBe('k'.repeat(48));
   });
@@ -380,5 +385,87 @@ describe('production profile', () => {
     const config = loadConfig({ APP_PROFILE: 'dev', ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}) });
     expect(config.profile).toBe('dev');
     expect(config.payloadEncryptionKey).toBe(DEV_PAYLOAD_KEY);
+  });
+});
+
+describe('carrier credentials', () => {
+  const PROD = {
+    APP_PROFILE: 'production',
+    API_TOKENS: 'agent:9f8e7d6c5b4a-agent,system:0a1b2c3d4e5f-system',
+    WEBHOOK_SECRET_GENERIC: 'generic-real-secret-1',
+    WEBHOOK_SECRET_KUAIDI100: 'kuaidi100-real-salt-2',
+    WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
+    PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
+    // Required in production once the supplier webhook exists; ignored (stripped) where it does not.
+    WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
+  } as const;
+  const REAL_CARRIERS = {
+    SF_PARTNER_ID: 'FENGCHE_SF',
+    SF_CHECKWORD: 'sf-real-checkword-0001',
+    JD_APP_KEY: 'jd-real-app-key',
+    JD_APP_SECRET: 'jd-real-app-secret-0001',
+    JD_ACCESS_TOKEN: 'jd-real-access-token-0001',
+    JD_CUSTOMER_CODE: '010K123456',
+    KUAIDI100_CUSTOMER: 'KD100CUSTOMER01',
+    KUAIDI100_KEY: 'kd100-real-key-0001',
+    KUAIDI100_SECRET: 'kd100-real-secret-0001',
+  } as const;
+
+  test('the dev profile has every dialect, with the simulators\' dev credentials', () => {
+    expect(loadConfig({}).carrierCredentials).toEqual({
+      sf: { partnerId: 'sf-dev-partner', checkWord: 'sf-dev-checkword' },
+      jd: { appKey: 'jd-dev-app-key', appSecret: 'jd-dev-app-secret', accessToken: 'jd-dev-access-token', customerCode: 'jd-dev-customer' },
+      kuaidi100: { customer: 'kd100-dev-customer', key: 'kd100-dev-key', secret: 'kd100-dev-secret' },
+    });
+    expect(DEV_CARRIER_CREDENTIALS.SF_CHECKWORD).toBe('sf-dev-checkword');
+    expect(DEV_CARRIER_CREDENTIALS.KUAIDI100_KEY).toBe('kd100-dev-key');
+    expect(DEV_CARRIER_CREDENTIALS.KUAIDI100_SECRET).toBe('kd100-dev-secret');
+  });
+
+  test('takes explicit values, defaulting the rest in the dev profile', () => {
+    const config = loadConfig({ SF_CHECKWORD: 'another-checkword', KUAIDI100_CUSTOMER: 'C1' });
+    expect(config.carrierCredentials.sf).toEqual({ partnerId: 'sf-dev-partner', checkWord: 'another-checkword' });
+    expect(config.carrierCredentials.kuaidi100?.customer).toBe('C1');
+  });
+
+  test('production takes a complete set of real credentials', () => {
+    expect(loadConfig({ ...PROD, ...REAL_CARRIERS }).carrierCredentials).toEqual({
+      sf: { partnerId: 'FENGCHE_SF', checkWord: 'sf-real-checkword-0001' },
+      jd: { appKey: 'jd-real-app-key', appSecret: 'jd-real-app-secret-0001', accessToken: 'jd-real-access-token-0001', customerCode: '010K123456' },
+      kuaidi100: { customer: 'KD100CUSTOMER01', key: 'kd100-real-key-0001', secret: 'kd100-real-secret-0001' },
+    });
+  });
+
+  test('production without a dialect\'s variables leaves it out (its carriers use the generic API)', () => {
+    expect(loadConfig({ ...PROD }).carrierCredentials).toEqual({});
+    const { SF_PARTNER_ID: _p, SF_CHECKWORD: _c, ...withoutSf } = REAL_CARRIERS;
+    const credentials = loadConfig({ ...PROD, ...withoutSf }).carrierCredentials;
+    expect(credentials.sf).toBeUndefined();
+    expect(credentials.jd?.appKey).toBe('jd-real-app-key');
+  });
+
+  test.each<[keyof typeof REAL_CARRIERS]>([['SF_CHECKWORD'], ['SF_PARTNER_ID'], ['JD_ACCESS_TOKEN'], ['JD_CUSTOMER_CODE'], ['KUAIDI100_SECRET']])(
+    'production refuses a dialect with %s missing, naming it',
+    (name) => {
+      const env: NodeJS.ProcessEnv = { ...PROD, ...REAL_CARRIERS };
+      delete env[name];
+      const error = configError(() => loadConfig(env));
+      expect(error.message).toContain(name);
+      expect(error.message).toContain('must be set in the production profile');
+    },
+  );
+
+  test.each(Object.keys(DEV_CARRIER_CREDENTIALS) as (keyof typeof DEV_CARRIER_CREDENTIALS)[])(
+    'production refuses the documented dev value of %s',
+    (name) => {
+      const error = configError(() => loadConfig({ ...PROD, ...REAL_CARRIERS, [name]: DEV_CARRIER_CREDENTIALS[name] }));
+      expect(error.message).toContain(name);
+      expect(error.message).toContain('documented dev value');
+    },
+  );
+
+  test.each([['SF_CHECKWORD'], ['JD_APP_SECRET'], ['JD_ACCESS_TOKEN'], ['KUAIDI100_KEY'], ['KUAIDI100_SECRET']])('refuses a %s shorter than 8 characters', (name) => {
+    const error = configError(() => loadConfig({ [name]: 'short' }));
+    expect(error.message).toContain(name);
   });
 });

@@ -1,0 +1,35 @@
+import type { ClaimView } from '../../domain/claim';
+import type { Carrier, ExceptionType } from '../../domain/types';
+import type { Db } from '../store/database';
+
+export interface RecordClaimInput {
+  caseId: string;
+  carrier: Carrier;
+  type: ExceptionType;
+  view: ClaimView;
+}
+
+/** Upserts the claim row; replays of the same step write the same values (idempotent). */
+export async function recordClaim(db: Db, { caseId, carrier, type, view }: RecordClaimInput): Promise<void> {
+  const row = {
+    case_id: caseId,
+    carrier,
+    type,
+    kind: view.kind,
+    status: view.status,
+    amount_fen: view.amountFen ?? null,
+    approval_tier: view.approvalTier ?? null,
+    approved_by: view.approvedBy ?? null,
+    payout_id: view.payout?.payoutId ?? null,
+    recovery_from: view.recovery?.from ?? null,
+    recovery_status: view.recovery?.status ?? null,
+    recoverable_fen: view.recovery?.recoverableFen ?? null,
+    recovered_fen: view.recovery?.recoveredFen ?? null,
+    view: JSON.stringify(view),
+  };
+  await db
+    .insertInto('claims')
+    .values({ claim_id: view.claimId, ...row })
+    .onConflict((conflict) => conflict.column('claim_id').doUpdateSet({ ...row, updated_at: new Date() }))
+    .execute();
+}
