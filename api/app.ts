@@ -26,7 +26,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(healthRouter(deps.db, deps.temporal));
   // Webhooks read the raw body for their signatures, so they come before the JSON parser.
-  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases));
+  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
   app.use('/v1/cases', casesRouter(cases, deps.db));

@@ -1,15 +1,24 @@
-import express, { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import express, { Router, type Request } from 'express';
 import type { Db } from '../../activities/store/database';
 import type { AppConfig } from '../../config';
 import type { TrackingEvent } from '../../domain/tracking';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
-import { genericTrackingPush } from '../schemas';
+import { genericTrackingPush, supplierReplyBody } from '../schemas';
 import { verifyGenericSignature } from '../webhooks/signatures';
+import { intakeSupplierReply } from '../webhooks/supplier-intake';
 import { intakeTrackingEvent } from '../webhooks/tracking-intake';
 
 /** Inbound pushes, authenticated by the sender's signature over the raw body, not a bearer token. */
-export function webhooksRouter(config: AppConfig, db: Db, cases: CaseService): Router {
+export function webhooksRouter(
+  config: AppConfig,
+  db: Db,
+  cases: CaseService,
+  // The supplier route signals the follow-up workflow through the case service's Temporal client
+  // unless the app passes one.
+  temporal: Client,
+): Router {
   const router = Router();
   router.use(express.raw({ type: () => true, limit: '256kb' }));
 
@@ -32,6 +41,23 @@ export function webhooksRouter(config: AppConfig, db: Db, cases: CaseService): R
     } catch (error) {
       throw new HttpProblem(503, 'Delivery failed', `The event was not recorded; retry later (${(error as Error).message})`);
     }
+  });
+
+  /** A supplier's reply to a follow-up (供應商跟進), signalled to the case's follow-up workflow. */
+  router.post('/supplier/:supplierId', async (req: Request<{ supplierId: string }>, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!verifyGenericSignature(raw, req.get('x-signature'), config.webhookSecrets.supplier)) {
+      throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
+    }
+    const body = parseOrThrow(supplierReplyBody, json);
+    const result = await intakeSupplierReply(db, temporal, req.params.supplierId, body);
+    res.status(200).json({ received: true, ...result });
   });
 
   return router;

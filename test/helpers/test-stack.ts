@@ -26,6 +26,7 @@ export const TOKENS = {
   system: 'test-system-token-1',
 } as const;
 export const WEBHOOK_SECRET = 'test-webhook-secret';
+export const SUPPLIER_WEBHOOK_SECRET = 'test-supplier-secret';
 
 export interface TestStack {
   config: AppConfig;
@@ -51,6 +52,7 @@ export async function startTestStack(options: { policy?: SlaPolicy } = {}): Prom
     TEMPORAL_TASK_QUEUE: `cases-test-${randomUUID().slice(0, 8)}`,
     API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
     WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
+    WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
     CARRIER_API_URL: `${simulators.url}/carrier`,
     SMS_API_URL: `${simulators.url}/sms`,
     WECOM_API_URL: `${simulators.url}/wecom`,
