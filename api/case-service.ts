@@ -215,6 +215,9 @@ export class CaseService {
       ...(body.freight !== undefined ? { freight: body.freight } : {}),
       ...(body.supplierId ? { supplierId: body.supplierId } : {}),
       ...(body.items ? { items: body.items } : {}),
+      ...(body.orderValue !== undefined ? { orderValue: body.orderValue } : {}),
+      ...(body.newAddress ? { newAddress: body.newAddress } : {}),
+      ...(body.returnRemedy ? { returnRemedy: body.returnRemedy } : {}),
       openedBy: actorOf(principal),
       policy: config.slaPolicy,
       staff: {

@@ -1,11 +1,23 @@
 import { z } from 'zod';
+import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
 import { EXCEPTION_SUB_STATUSES, TRACKING_STATUSES } from '../domain/tracking';
-import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES } from '../domain/types';
+import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES, RETURN_REMEDIES } from '../domain/types';
 
 /** Request shapes of the HTTP contract (../shared/api.md), validated at the edge. */
 
 const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(10_000_000_00);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+const items = z.array(z.strictObject({ sku: text(64), qty: z.number().int().positive() })).min(1).max(100);
+
+export const deliveryAddress = z.strictObject({
+  name: text(64),
+  phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'must be a mainland mobile or landline number'),
+  province: text(32),
+  city: text(32),
+  district: text(32),
+  detail: text(200),
+});
 
 export const openCaseBody = z.strictObject({
   type: z.enum(EXCEPTION_TYPES, { error: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
@@ -25,8 +37,14 @@ export const openCaseBody = z.strictObject({
   declaredValue: fen.optional(),
   insured: z.boolean().optional(),
   freight: fen.optional(),
+  orderValue: fen.optional(),
   supplierId: text(64).optional(),
-  items: z.array(z.strictObject({ sku: text(64), qty: z.number().int().positive() })).max(100).optional(),
+  items: items.optional(),
+  newAddress: deliveryAddress.optional(),
+  returnRemedy: z.enum(RETURN_REMEDIES, { error: `must be one of ${RETURN_REMEDIES.join(', ')}` }).optional(),
+}).refine((body) => body.type !== 'ADDRESS_CHANGE' || body.newAddress !== undefined, {
+  path: ['newAddress'],
+  message: 'an ADDRESS_CHANGE case needs the new address',
 });
 export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
@@ -36,6 +54,57 @@ export const feedbackBody = z.strictObject({
   channel: z.enum(['sms', 'inapp', 'wecom', 'phone', 'web'], { error: 'must be sms, inapp, wecom, phone or web' }),
 });
 export type FeedbackBody = z.infer<typeof feedbackBody>;
+
+const reason = { reason: text(1000) };
+
+/** `POST /v1/cases/{caseId}/actions`: one body shape per action, told apart by `action`. */
+export const caseActionBody = z.discriminatedUnion(
+  'action',
+  [
+    z.strictObject({ action: z.literal('note'), text: text(4000) }),
+    z.strictObject({ action: z.literal('assign'), assignee: text(64) }),
+    z.strictObject({ action: z.literal('escalate'), ...reason }),
+    z.strictObject({
+      action: z.literal('set-priority'),
+      priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }),
+      reason: text(1000).optional(),
+    }),
+    z.strictObject({ action: z.literal('request-evidence'), what: text(1000) }),
+    z.strictObject({
+      action: z.literal('add-evidence'),
+      evidence: z.strictObject({
+        kind: z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` }),
+        description: text(1000),
+        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
+      }),
+    }),
+    z.strictObject({
+      action: z.literal('propose-claim'),
+      kind: z.enum(['loss', 'damage', 'goodwill'], { error: 'must be loss, damage or goodwill' }),
+      actualLossFen: fen.min(1, 'must be at least 1 fen'),
+      damagedShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
+      reason: text(1000),
+    }),
+    z.strictObject({ action: z.literal('approve-claim'), note: text(1000).optional(), amountFen: fen.min(1).optional() }),
+    z.strictObject({ action: z.literal('reject-claim'), ...reason }),
+    z.strictObject({ action: z.literal('reship'), items: items.optional(), ...reason }),
+    z.strictObject({
+      action: z.literal('choose-remedy'),
+      remedy: z.enum(REMEDIES, { error: `must be one of ${REMEDIES.join(', ')}` }),
+      newAddress: deliveryAddress.optional(),
+      note: text(1000).optional(),
+    }),
+    z.strictObject({
+      action: z.literal('resolve'),
+      outcome: z.string().regex(/^[a-z][a-z0-9_-]{1,63}$/, 'must be a short lower-case code such as "delivered" or "refunded"'),
+      summary: text(2000),
+    }),
+    z.strictObject({ action: z.literal('reopen'), ...reason }),
+    z.strictObject({ action: z.literal('cancel'), ...reason }),
+  ],
+  { error: `action must be one of ${CASE_ACTION_NAMES.filter((name) => name !== 'feedback').join(', ')}` },
+);
+export type CaseActionBody = z.infer<typeof caseActionBody>;
 
 export const genericTrackingPush = z.strictObject({
   eventId: text(128),
@@ -68,3 +137,21 @@ export const listCasesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
+
+export const SUPPLIER_REPLY_ACTIONS = ['reshipped', 'accepted', 'refused', 'message'] as const;
+
+/** `POST /v1/webhooks/supplier/{supplierId}`: a supplier's reply to a follow-up (供應商跟進). */
+export const supplierReplyBody = z
+  .strictObject({
+    replyId: text(128),
+    caseId: text(64),
+    action: z.enum(SUPPLIER_REPLY_ACTIONS, { error: `must be one of ${SUPPLIER_REPLY_ACTIONS.join(', ')}` }),
+    message: text(2000),
+    waybillNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes').optional(),
+    carrier: z.enum(CARRIERS, { error: `must be one of ${CARRIERS.join(', ')}` }).optional(),
+  })
+  .refine((body) => body.action !== 'reshipped' || body.waybillNo !== undefined, {
+    path: ['waybillNo'],
+    message: 'a reshipped reply must carry the new waybill number',
+  });
+export type SupplierReplyBody = z.infer<typeof supplierReplyBody>;

@@ -1,6 +1,6 @@
 import type { CaseView } from './case-view';
 import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimStatus } from './claim';
-import { PRIORITIES, type CaseStatus, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
+import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
 
 /**
  * Agent and supervisor actions on a case: what they carry, who may take them, and in which
@@ -26,12 +26,17 @@ export type CaseAction =
   | { action: 'request-evidence'; what: string }
   | { action: 'add-evidence'; evidence: Evidence }
   | ({ action: 'propose-claim' } & ClaimProposal)
-  | { action: 'approve-claim'; note?: string }
+  | { action: 'approve-claim'; note?: string; amountFen?: number }
   | { action: 'reject-claim'; reason: string }
   | { action: 'reship'; items?: OrderItem[]; reason: string }
+  | { action: 'choose-remedy'; remedy: Remedy; newAddress?: DeliveryAddress; note?: string }
   | { action: 'resolve'; outcome: string; summary: string }
   | { action: 'reopen'; reason: string }
   | { action: 'cancel'; reason: string };
+
+/** What a customer chooses after a failed delivery (派件異常): 再派, 改址 or 退回. */
+export const REMEDIES = ['redeliver', 'redirect', 'return'] as const;
+export type Remedy = (typeof REMEDIES)[number];
 
 export type CaseActionName = CaseAction['action'] | 'feedback';
 
@@ -46,6 +51,7 @@ export const CASE_ACTION_NAMES: readonly CaseActionName[] = [
   'approve-claim',
   'reject-claim',
   'reship',
+  'choose-remedy',
   'resolve',
   'reopen',
   'cancel',
@@ -64,12 +70,14 @@ export interface CaseFacts {
   assignee: string;
   evidenceRequested: boolean;
   feedbackGiven: boolean;
+  /** The case waits for the customer's choice after a failed delivery. */
+  awaitingRemedy?: boolean;
   /** The latest claim, if any: its status, kind and who may approve it. */
   claim?: { status: ClaimStatus; kind: ClaimProposal['kind']; approvers: readonly Role[] };
 }
 
 export function factsOf(
-  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim'>,
+  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy'>,
 ): CaseFacts {
   return {
     ...(view.claim ? { claim: { status: view.claim.status, kind: view.claim.kind, approvers: view.claim.approvers ?? [] } } : {}),
@@ -78,6 +86,7 @@ export function factsOf(
     priority: view.priority,
     assignee: view.assignee,
     evidenceRequested: Boolean(view.evidence?.requested),
+    ...(view.awaitingRemedy ? { awaitingRemedy: true } : {}),
     feedbackGiven: Boolean(view.feedback),
   };
 }
@@ -96,6 +105,7 @@ const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
   'approve-claim': ['supervisor', 'expert'],
   'reject-claim': ['supervisor', 'expert'],
   reship: STAFF,
+  'choose-remedy': [...STAFF, 'system'],
   resolve: STAFF,
   reopen: STAFF,
   cancel: ['supervisor', 'expert'],
@@ -132,6 +142,8 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
       return facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status)
         ? state(`claim is ${facts.claim.status}: one claim at a time`)
         : undefined;
+    case 'choose-remedy':
+      return facts.awaitingRemedy ? undefined : state('the case is not waiting for a customer decision');
     case 'approve-claim':
     case 'reject-claim':
       if (facts.claim?.status !== 'AWAITING_APPROVAL') return state('no claim is awaiting approval');
@@ -185,6 +197,9 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
     case 'propose-claim':
       return checkProposal(facts, action);
     case 'approve-claim':
+      if (action.amountFen !== undefined && !(Number.isInteger(action.amountFen) && action.amountFen > 0 && action.amountFen <= MAX_CLAIM_FEN)) {
+        return invalid('amountFen must be a positive whole number of fen');
+      }
       return action.note === undefined || nonEmpty(action.note, 1000) ? undefined : invalid('note must be 1–1000 characters');
     case 'reject-claim':
     case 'reship':
@@ -193,6 +208,9 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
         return invalid('items must be 1–100 {sku, qty} with a positive whole qty');
       }
       return undefined;
+    case 'choose-remedy':
+      if (!REMEDIES.includes(action.remedy)) return invalid(`remedy must be one of ${REMEDIES.join(', ')}`);
+      return action.remedy === 'redirect' && !action.newAddress ? invalid('a redirect needs newAddress') : undefined;
     case 'resolve':
       return nonEmpty(action.outcome, 64) && nonEmpty(action.summary, 2000)
         ? undefined

@@ -106,6 +106,16 @@ export interface CaseView {
   feedback?: FeedbackRecord;
   /** The latest claim (理賠); earlier ones stay in the audit trail and the claims table. */
   claim?: ClaimView;
+  /** Replacement shipments from the warehouse (補發): WMS order and the new waybill. */
+  reshipments?: Array<{ key: string; reshipOrderNo: string; waybillNo: string; carrier: string; items: OrderItem[]; at: string }>;
+  /** Parcels on their way back into the warehouse (退件入庫). */
+  returns?: Array<{ key: string; returnOrderNo: string; pickupWaybillNo?: string; status: string; at: string; receivedAt?: string }>;
+  /** Set while the case waits for the customer's choice after a failed delivery. */
+  awaitingRemedy?: { since: string; options: string[] };
+  /** The customer's choice, once made. */
+  remedy?: { choice: string; at: string; by: string };
+  /** Set when the case changed type (a DELAYED parcel declared LOST). */
+  openedAsType?: ExceptionType;
   /** Scores from earlier rounds: a low score reopens the case and the survey asks again. */
   earlierFeedback?: FeedbackRecord[];
   /** How many times the case was reopened after resolution. */

@@ -9,11 +9,31 @@ export const TEMPLATE_IDS = [
   'case.acknowledged',
   'case.carrier_urged',
   'case.delivered',
+  'case.resolved',
+  'evidence.request',
+  'evidence.reminder',
+  'case.cancelled',
+  'case.reshipped',
+  'case.redirected',
+  'case.intercepted',
+  'case.delivery_failed',
+  'case.redelivery',
+  'case.lost',
+  'return.pickup',
+  'return.received',
+  'case.refunded',
+  'claim.paid',
+  'case.reopened',
   'survey.request',
   'survey.reminder',
   'case.closed',
   'staff.escalated',
   'staff.sla_warning',
+  'staff.assigned',
+  'staff.reopened',
+  'supplier.request',
+  'supplier.reminder',
+  'supplier.escalated',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -40,6 +60,81 @@ const TEMPLATES: Record<TemplateId, Template> = {
     title: '包裹已签收',
     body: '您的运单{waybillNo}已签收，案件{caseId}已处理完毕。感谢您的耐心等待。',
   },
+  'case.resolved': {
+    smsCode: 'SMS_CASE_RESOLVED',
+    title: '案件已处理',
+    body: '案件{caseId}（运单{waybillNo}）已处理完毕：{summary}。',
+  },
+  'evidence.request': {
+    smsCode: 'SMS_EVIDENCE_REQUEST',
+    title: '请补充材料',
+    body: '为尽快处理案件{caseId}，请在门店App中上传：{what}。收到后我们会立即继续处理。',
+  },
+  'evidence.reminder': {
+    smsCode: 'SMS_EVIDENCE_REMINDER',
+    title: '材料尚未收到',
+    body: '案件{caseId}仍在等待您上传：{what}。上传后我们会立即继续处理，逾期将按现有信息处理。',
+  },
+  'case.cancelled': {
+    smsCode: 'SMS_CASE_CANCELLED',
+    title: '案件已撤销',
+    body: '案件{caseId}（运单{waybillNo}）已撤销：{reason}。如有疑问请联系客服。',
+  },
+  'case.reshipped': {
+    smsCode: 'SMS_CASE_RESHIPPED',
+    title: '配件已补发',
+    body: '案件{caseId}：我们已为您补发配件，新运单号{newWaybillNo}，请留意查收。',
+  },
+  'case.redirected': {
+    smsCode: 'SMS_CASE_REDIRECTED',
+    title: '改址已生效',
+    body: '您的运单{waybillNo}已由{carrierName}改派至：{address}（案件{caseId}）。',
+  },
+  'case.intercepted': {
+    smsCode: 'SMS_CASE_INTERCEPTED',
+    title: '包裹已拦截',
+    body: '您的运单{waybillNo}已由{carrierName}拦截并退回（案件{caseId}），入库后将为您办理后续。',
+  },
+  'case.delivery_failed': {
+    smsCode: 'SMS_CASE_DELIVERY_FAILED',
+    title: '派送未成功',
+    body: '{customerName}您好，运单{waybillNo}派送未成功（案件{caseId}）。请告知我们：再次派送、改址派送或退回，客服将为您安排。',
+  },
+  'case.redelivery': {
+    smsCode: 'SMS_CASE_REDELIVERY',
+    title: '已安排再次派送',
+    body: '运单{waybillNo}已安排{carrierName}再次派送（案件{caseId}），请保持电话畅通。',
+  },
+  'case.lost': {
+    smsCode: 'SMS_CASE_LOST',
+    title: '包裹确认遗失',
+    body: '很抱歉，运单{waybillNo}经核实已遗失（案件{caseId}）。我们将先行为您赔付或补发，无需等待承运商理赔。',
+  },
+  'return.pickup': {
+    smsCode: 'SMS_RETURN_PICKUP',
+    title: '退货取件已安排',
+    body: '案件{caseId}：退货取件已安排，取件运单号{returnWaybillNo}，快递员将上门取件。',
+  },
+  'return.received': {
+    smsCode: 'SMS_RETURN_RECEIVED',
+    title: '退件已入库',
+    body: '案件{caseId}：您退回的配件已入库，我们将尽快为您办理后续。',
+  },
+  'case.refunded': {
+    smsCode: 'SMS_CASE_REFUNDED',
+    title: '退款已到账',
+    body: '案件{caseId}：{amountText}已退回您的账户，请注意查收。',
+  },
+  'claim.paid': {
+    smsCode: 'SMS_CLAIM_PAID',
+    title: '赔付已到账',
+    body: '案件{caseId}：平台已先行赔付{amountText}，请注意查收。',
+  },
+  'case.reopened': {
+    smsCode: 'SMS_CASE_REOPENED',
+    title: '案件已重新受理',
+    body: '{customerName}您好，案件{caseId}已重新受理，主管将尽快与您联系，给您满意的答复。',
+  },
   'survey.request': {
     smsCode: 'SMS_SURVEY',
     title: '请为本次服务评分',
@@ -64,6 +159,31 @@ const TEMPLATES: Record<TemplateId, Template> = {
     smsCode: 'SMS_STAFF_SLA_WARNING',
     title: 'SLA预警',
     body: '**SLA预警** {caseId}\n> {clock}已用{percent}%，将于{dueText}超时',
+  },
+  'staff.assigned': {
+    smsCode: 'SMS_STAFF_ASSIGNED',
+    title: '案件指派',
+    body: '**案件指派** {caseId}\n> 类型：{type}　优先级：{priority}　第{tier}级\n> 已指派给 {assignee}：{reason}',
+  },
+  'staff.reopened': {
+    smsCode: 'SMS_STAFF_REOPENED',
+    title: '案件重开',
+    body: '**案件重开** {caseId}\n> 类型：{type}　第{tier}级（{assignee}）\n> 原因：{reason}，请回访客户并给出补救方案',
+  },
+  'supplier.request': {
+    smsCode: 'SMS_SUPPLIER_REQUEST',
+    title: '供应商跟进',
+    body: '**供应商跟进** 案件{caseId}\n> 订单：{orderId}　运单：{waybillNo}\n> 请求：{request}\n> 请在{dueText}回复（补发请附新运单号）。',
+  },
+  'supplier.reminder': {
+    smsCode: 'SMS_SUPPLIER_REMINDER',
+    title: '供应商跟进提醒',
+    body: '**供应商跟进提醒（第{reminder}次）** 案件{caseId}\n> 订单{orderId}（运单{waybillNo}）仍在等待贵司回复：{request}\n> 请在{dueText}回复。',
+  },
+  'supplier.escalated': {
+    smsCode: 'SMS_SUPPLIER_ESCALATED',
+    title: '供应商未回复升级',
+    body: '**供应商未回复升级** 案件{caseId}\n> 贵司已被提醒{count}次，仍未回复订单{orderId}（运单{waybillNo}）的跟进请求：{request}\n> 请督促在{dueText}回复。',
   },
 };
 

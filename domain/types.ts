@@ -34,7 +34,10 @@ export const CASE_STATUSES = [
   'WAITING_CUSTOMER',
   'WAITING_SUPPLIER',
   'WAITING_WAREHOUSE',
+  'WAITING_RETURN',
+  'VERIFYING_LOSS',
   'CLAIM_REVIEW',
+  'CLAIM_PAYOUT',
   'RESOLVED',
   'AWAITING_FEEDBACK',
   'CLOSED',
@@ -62,6 +65,19 @@ export interface CustomerContact {
   /** Where the customer wants to hear from us; defaults to SMS + in-app. */
   channels?: NotificationChannel[];
 }
+
+/** A delivery address as carriers and the WMS take it. */
+export interface DeliveryAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+}
+
+export const RETURN_REMEDIES = ['exchange', 'refund'] as const;
+export type ReturnRemedy = (typeof RETURN_REMEDIES)[number];
 
 export interface OrderItem {
   sku: string;

@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as readModel from './0001_read_model';
 import * as auditAnchor from './0002_audit_anchor';
+import * as supplierFollowUps from './0003_supplier_follow_ups';
+import * as claims from './0004_claims';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -9,6 +11,8 @@ import * as auditAnchor from './0002_audit_anchor';
 const MIGRATIONS: Record<string, Migration> = {
   '0001_read_model': readModel,
   '0002_audit_anchor': auditAnchor,
+  '0003_supplier_follow_ups': supplierFollowUps,
+  '0004_claims': claims,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

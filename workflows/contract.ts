@@ -6,6 +6,8 @@ import type { TrackingEvent } from '../domain/tracking';
 import type {
   Actor,
   Carrier,
+  DeliveryAddress,
+  ReturnRemedy,
   CaseStatus,
   CustomerContact,
   ExceptionType,
@@ -43,8 +45,15 @@ export interface OpenCaseInput {
   declaredValue?: number;
   insured?: boolean;
   freight?: number;
+  /** The value of the goods in this shipment (fen): what a refund returns and a loss is worth. */
+  orderValue?: number;
+  /** Set when the goods were shipped by a supplier, not our warehouse. */
   supplierId?: string;
   items?: OrderItem[];
+  /** ADDRESS_CHANGE: where the parcel should go now. */
+  newAddress?: DeliveryAddress;
+  /** RETURN_EXCHANGE: what the customer wants for the returned part (default: exchange). */
+  returnRemedy?: ReturnRemedy;
   openedBy: Actor;
   /** The policy in force when the case opened, durations resolved and scaled. */
   policy: SlaPolicy;

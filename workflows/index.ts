@@ -1,2 +1,3 @@
 /** The workflows this worker runs; the bundler starts here. */
 export { caseWorkflow } from './case/case-workflow';
+export { supplierFollowUpWorkflow } from './supplier/supplier-follow-up';

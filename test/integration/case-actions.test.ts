@@ -12,8 +12,12 @@ let stack: TestStack;
 
 beforeAll(async () => {
   // Long urge interval and targets: the case sits still while the test works it by hand.
+  const base = testPolicy();
   stack = await startTestStack({
-    policy: testPolicy({ delayed: { ...testPolicy().delayed, urgeIntervalMs: 600_000 } }),
+    policy: testPolicy({
+      delayed: { ...base.delayed, urgeIntervalMs: 600_000, totalDelayMs: 3_600_000 },
+      clocks: { ...base.clocks, handling: { targetMs: 600_000 }, resolution: { targetMs: 1_200_000 } },
+    }),
   });
 });
 afterAll(async () => {

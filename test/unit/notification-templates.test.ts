@@ -24,6 +24,15 @@ const VALUES: Record<string, string> = {
   reason: 'firstResponse SLA breached',
   clock: '首次响应',
   percent: '75',
+  summary: '已补发缺件',
+  what: '外包装照片',
+  request: '请补发正确配件',
+  reminder: '2',
+  amountText: '¥120.00',
+  newWaybillNo: 'JD0099887766',
+  address: '广东省广州市白云区石井街道',
+  returnWaybillNo: 'SF5550001111',
+  count: '2',
 };
 
 /**

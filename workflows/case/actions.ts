@@ -6,6 +6,8 @@ import { extendClock } from '../../domain/sla-clock';
 import type { RoleActor } from '../../domain/types';
 import { caseActionUpdate, type CaseActionInput } from '../contract';
 import type { CaseState, Interruption, PhaseRequest } from './case-state';
+import { decideClaim, recoveryPartyOf, startClaim } from './claims';
+import { reship } from './logistics-steps';
 import { notifyCustomer, notifyStaff } from './steps';
 
 /**
@@ -31,6 +33,9 @@ export function registerCaseActions(state: CaseState): void {
         }
         const refusal = checkAction(state.facts(), action, actor.role);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.kind);
+        if (action.action === 'reship' && !action.items?.length && !state.input.items?.length) {
+          throw ApplicationFailure.nonRetryable('the case has no items on record: say which items to reship', 'InvalidInput');
+        }
       },
     },
   );
@@ -88,6 +93,43 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'add-evidence':
       state.addEvidence(action.evidence, actor);
+      return;
+
+    case 'propose-claim': {
+      const { action: _name, ...proposal } = action;
+      await startClaim(state, proposal, actor, { verifyTrajectory: false, recoverFrom: proposal.kind === 'goodwill' ? 'none' : recoveryPartyOf(state) });
+      return;
+    }
+
+    case 'approve-claim':
+    case 'reject-claim': {
+      const seen = state.claimRevision;
+      await decideClaim(state, {
+        decision: action.action === 'approve-claim' ? 'approve' : 'reject',
+        actor,
+        ...(action.action === 'reject-claim' ? { reason: action.reason } : {}),
+        ...(action.action === 'approve-claim' && action.amountFen !== undefined ? { amountFen: action.amountFen } : {}),
+        ...(action.action === 'approve-claim' && action.note ? { reason: action.note } : {}),
+      });
+      // Answer once the claim has moved (approved and paying, rejected, or up to a higher tier).
+      await condition(() => state.claimRevision > seen);
+      return;
+    }
+
+    case 'reship': {
+      const result = await reship(state, action.items ?? state.input.items ?? [], action.reason, { actor });
+      if (result.outcome !== 'created') {
+        throw ApplicationFailure.nonRetryable(`the warehouse could not reship: ${result.detail}`, 'InvalidState');
+      }
+      return;
+    }
+
+    case 'choose-remedy':
+      state.remedy = { choice: action.remedy, at, by: actor.id, ...(action.newAddress ? { newAddress: action.newAddress } : {}) };
+      state.record('customer.remedy_chosen', `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`, {
+        remedy: action.remedy,
+        ...(action.newAddress ? { newAddress: action.newAddress } : {}),
+      }, actor);
       return;
 
     case 'resolve':

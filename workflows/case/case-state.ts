@@ -21,12 +21,13 @@ import {
 import { clockCalendar, clockTargetMs, type ClockName } from '../../domain/sla-policy';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
 import type { CaseFacts, Evidence } from '../../domain/case-actions';
-import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type EscalationTier } from '../../domain/types';
+import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type DeliveryAddress, type EscalationTier, type ExceptionType } from '../../domain/types';
 import type { OpenCaseInput } from '../contract';
 import {
   AssignedToKey,
   CaseStatusKey,
   EscalationTierKey,
+  ExceptionTypeKey,
   PriorityKey,
   SlaBreachedKey,
   SlaDueAtKey,
@@ -99,6 +100,20 @@ export class CaseState {
   /** Scores given before a reopen; `feedback` holds the current round's. */
   readonly earlierFeedback: NonNullable<CaseView['feedback']>[] = [];
   reopens = 0;
+  /** The latest claim, mirrored from its settlement child. */
+  claim?: CaseView['claim'];
+  claimCount = 0;
+  /** Bumped on every progress report of the claim, so an approval can wait for its effect. */
+  claimRevision = 0;
+  /** The exception type: a DELAYED case past the total-delay threshold becomes LOST. */
+  type: ExceptionType;
+  /** Reshipments made for this case (WMS order numbers and new waybills). */
+  readonly reshipments: NonNullable<CaseView['reshipments']> = [];
+  /** A failed delivery: waiting for the customer's choice, and the choice once made. */
+  awaitingRemedy?: NonNullable<CaseView['awaitingRemedy']>;
+  remedy?: NonNullable<CaseView['remedy']> & { newAddress?: DeliveryAddress };
+  /** Returns expected into the warehouse. */
+  readonly returns: NonNullable<CaseView['returns']> = [];
   resolvedAt?: string;
   closedAt?: string;
   version = 0;
@@ -109,10 +124,13 @@ export class CaseState {
   private flushing: Promise<void> = Promise.resolve();
   private lastAttributes = new Map<string, unknown>();
   readonly openedAt: string;
+  /** Set once the customer has been told the case is open (a converted case is not told twice). */
+  acknowledged = false;
 
   constructor(readonly input: OpenCaseInput) {
     this.assignee = input.staff.tierQueues[1];
     this.priority = input.priority;
+    this.type = input.type;
     this.openedAt = new Date().toISOString();
   }
 
@@ -145,7 +163,7 @@ export class CaseState {
   // --- SLA clocks -------------------------------------------------------------------------
 
   startClock(name: ClockName): void {
-    const target = clockTargetMs(this.policy, name, this.input.type, this.priority);
+    const target = clockTargetMs(this.policy, name, this.type, this.priority);
     this.clocks.set(name, startClock(name, target, Date.now(), clockCalendar(this.policy, name)));
     this.clockChanged();
   }
@@ -209,6 +227,13 @@ export class CaseState {
       reason,
     }, actor);
     return true;
+  }
+
+  /** A DELAYED parcel past the total-delay threshold becomes LOST; the trail keeps both. */
+  convertTo(type: ExceptionType, reason: string): void {
+    const from = this.type;
+    this.type = type;
+    this.record('case.converted', `${from} → ${type}: ${reason}`, { from, to: type, reason });
   }
 
   // --- evidence ---------------------------------------------------------------------------
@@ -323,6 +348,8 @@ export class CaseState {
       assignee: this.assignee,
       evidenceRequested: this.evidence.requested !== undefined,
       feedbackGiven: this.feedback !== undefined,
+      ...(this.awaitingRemedy ? { awaitingRemedy: true } : {}),
+      ...(this.claim ? { claim: { status: this.claim.status, kind: this.claim.kind, approvers: this.claim.approvers ?? [] } } : {}),
     };
   }
 
@@ -333,7 +360,8 @@ export class CaseState {
     const due = nearestDueAt([...this.clocks.values()], now);
     return {
       caseId: this.caseId,
-      type: this.input.type,
+      type: this.type,
+      ...(this.type !== this.input.type ? { openedAsType: this.input.type } : {}),
       status: this.status,
       priority: this.priority,
       tier: this.tier,
@@ -370,6 +398,11 @@ export class CaseState {
       ...(this.feedback ? { feedback: this.feedback } : {}),
       ...(this.earlierFeedback.length ? { earlierFeedback: this.earlierFeedback } : {}),
       ...(this.reopens ? { reopens: this.reopens } : {}),
+      ...(this.claim ? { claim: this.claim } : {}),
+      ...(this.awaitingRemedy ? { awaitingRemedy: this.awaitingRemedy } : {}),
+      ...(this.remedy ? { remedy: { choice: this.remedy.choice, at: this.remedy.at, by: this.remedy.by } } : {}),
+      ...(this.reshipments.length ? { reshipments: this.reshipments } : {}),
+      ...(this.returns.length ? { returns: this.returns } : {}),
       evidence: this.evidence,
       notes: this.notes,
       timeline: this.timeline,
@@ -382,6 +415,7 @@ export class CaseState {
     const due = nearestDueAt([...this.clocks.values()], Date.now());
     const wanted: SearchAttributeUpdatePair[] = [
       { key: CaseStatusKey, value: this.status },
+      { key: ExceptionTypeKey, value: this.type },
       { key: EscalationTierKey, value: this.tier },
       { key: PriorityKey, value: this.priority },
       { key: AssignedToKey, value: this.assignee },

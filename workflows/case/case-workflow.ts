@@ -5,8 +5,15 @@ import { registerCaseActions } from './actions';
 import { CaseState } from './case-state';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
 import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
-import { awaitingDeliveryPlaybook } from './playbooks/awaiting-delivery';
+import { registerClaimProgress } from './claims';
+import { addressChangePlaybook } from './playbooks/address-change';
+import { damagedPlaybook } from './playbooks/damaged';
 import { delayedPlaybook } from './playbooks/delayed';
+import { interceptPlaybook } from './playbooks/intercept';
+import { lostPlaybook } from './playbooks/lost';
+import { refusedPlaybook } from './playbooks/refused';
+import { returnExchangePlaybook } from './playbooks/return-exchange';
+import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
 import { runSlaWatchdog } from './sla-watchdog';
 
 /**
@@ -21,8 +28,17 @@ import { runSlaWatchdog } from './sla-watchdog';
 
 type Playbook = (state: CaseState) => Promise<void>;
 
-const PLAYBOOKS: Partial<Record<ExceptionType, Playbook>> = {
+/** One playbook per exception type (../shared/product.md), each reading like its table row. */
+const PLAYBOOKS: Record<ExceptionType, Playbook> = {
   DELAYED: delayedPlaybook,
+  LOST: lostPlaybook,
+  DAMAGED: damagedPlaybook,
+  WRONG_ITEM: wrongOrMissingPlaybook,
+  MISSING_ITEM: wrongOrMissingPlaybook,
+  ADDRESS_CHANGE: addressChangePlaybook,
+  INTERCEPT: interceptPlaybook,
+  REFUSED: refusedPlaybook,
+  RETURN_EXCHANGE: returnExchangePlaybook,
 };
 
 export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
@@ -35,6 +51,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   });
   registerFeedbackUpdate(state);
   registerCaseActions(state);
+  registerClaimProgress(state);
 
   state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {
     type: input.type,
@@ -49,7 +66,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   await state.persist();
 
   const watchdog = runSlaWatchdog(state, () => done);
-  let end: PhaseEnd = await runPhase(state, PLAYBOOKS[input.type] ?? awaitingDeliveryPlaybook);
+  let end: PhaseEnd = await runPhase(state, PLAYBOOKS[input.type]);
   while (end === 'resolved') {
     const feedback = await collectFeedback(state);
     if (feedback.kind !== 'reopened') {

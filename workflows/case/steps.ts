@@ -110,6 +110,8 @@ async function sendOne(
 
 /** First contact: tells the customer the case is open and when to expect an answer. */
 export async function acknowledgeCustomer(state: CaseState): Promise<void> {
+  if (state.acknowledged) return;
+  state.acknowledged = true;
   const due = nearestDueAt([...state.clocks.values()].filter((clock) => clock.name !== 'firstResponse'), Date.now());
   const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
   await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });

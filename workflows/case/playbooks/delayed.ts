@@ -1,29 +1,49 @@
+import { patched } from '@temporalio/workflow';
+import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
 import type { CaseState } from '../case-state';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
+import { lostPlaybook } from './lost';
+
+/**
+ * Cases opened before the total-delay rule existed keep their old behaviour on replay; new ones
+ * (and old ones past this point for the first time) convert to LOST. See README "Versioning".
+ */
+export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
 
 /**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to
  * move. Each quiet urge interval brings another urge, up to the policy's limit; the first movement
- * means the exception is handled; delivery resolves the case. SLA breaches along the way are the
- * watchdog's to escalate.
+ * means the exception is handled; delivery resolves the case. A parcel that has not moved for the
+ * policy's total delay is declared LOST and the LOST playbook takes over. SLA breaches along the
+ * way are the watchdog's to escalate.
  */
 export async function delayedPlaybook(state: CaseState): Promise<void> {
   await acknowledgeCustomer(state);
   state.setStatus('WAITING_CARRIER', 'urging the carrier and waiting for the parcel to move');
 
-  const { urgeIntervalMs, maxUrges } = state.policy.delayed;
+  const { urgeIntervalMs, maxUrges, totalDelayMs } = state.policy.delayed;
+  const convertsToLost = patched(TOTAL_DELAY_PATCH);
+  let lastMovementAt = Date.now();
   let urges = 0;
   while (!state.tracking.delivered) {
+    if (convertsToLost && Date.now() - lastMovementAt >= totalDelayMs) {
+      state.convertTo('LOST', `no movement for ${formatDuration(Date.now() - lastMovementAt)} (total delay ${formatDuration(totalDelayMs)})`);
+      await state.persist();
+      await lostPlaybook(state);
+      return;
+    }
     if (urges < maxUrges) {
       urges += 1;
       const accepted = await urgeCarrier(state, urges, 'parcel delayed: no movement within the expected time');
       if (accepted && urges === 1) await notifyCustomer(state, 'urged', 'case.carrier_urged');
     }
     const seen = state.tracking.events.length;
+    const untilLost = convertsToLost ? Math.max(1, lastMovementAt + totalDelayMs - Date.now()) : undefined;
+    const untilUrge = urges < maxUrges ? urgeIntervalMs : undefined;
     const heard = await state.waitUntil(
       () => state.tracking.delivered || state.tracking.events.length > seen,
-      urges < maxUrges ? urgeIntervalMs : undefined,
+      untilUrge === undefined ? untilLost : untilLost === undefined ? untilUrge : Math.min(untilUrge, untilLost),
       urges < maxUrges ? `tracking update or urge #${urges + 1}` : 'tracking update (urges exhausted)',
     );
     if (heard && state.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
@@ -31,6 +51,7 @@ export async function delayedPlaybook(state: CaseState): Promise<void> {
       await state.persist();
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
+      lastMovementAt = Date.now();
     }
   }
   await resolveCase(state, 'delivered', 'parcel delivered', 'case.delivered');

@@ -1,0 +1,125 @@
+import { ParentClosePolicy, getExternalWorkflowHandle, setHandler, startChild } from '@temporalio/workflow';
+import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimView } from '../../domain/claim';
+import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
+import { claimSettlementWorkflow } from '../claims/claim-settlement';
+import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDecision } from '../claims/contract';
+import type { CaseState } from './case-state';
+import { notifyStaff } from './steps';
+
+/**
+ * The case's side of a claim: start the settlement child, mirror its progress into the case (view,
+ * audit trail, payout clock, escalation to whoever may approve), and pass approvers' decisions on.
+ */
+
+/** System-made proposals (a verified loss) carry the workflow as proposer, with agent rights. */
+export const SYSTEM_PROPOSER: RoleActor = { ...WORKFLOW_ACTOR, role: 'agent' };
+
+/** While a claim runs the case shows its stage; afterwards it is back in its owner's hands. */
+const CASE_STATUS_FOR_CLAIM: Record<ClaimView['status'], CaseStatus> = {
+  VERIFYING: 'VERIFYING_LOSS',
+  AWAITING_APPROVAL: 'CLAIM_REVIEW',
+  PAYING: 'CLAIM_PAYOUT',
+  PAID: 'IN_PROGRESS',
+  REJECTED: 'IN_PROGRESS',
+  PAYOUT_FAILED: 'IN_PROGRESS',
+};
+const WORKED_STATUSES: readonly CaseStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CARRIER', 'VERIFYING_LOSS', 'CLAIM_REVIEW', 'CLAIM_PAYOUT'];
+
+const TIER_FOR_APPROVAL = { auto: 1, supervisor: 2, expert: 3, 'beyond-expert': 3 } as const;
+
+export function registerClaimProgress(state: CaseState): void {
+  setHandler(claimProgressSignal, async ({ view, event }) => {
+    if (view.claimId !== state.claim?.claimId) return; // an older claim, still recovering
+    state.claim = view;
+    state.claimRevision += 1;
+    state.record(event.kind, event.summary, { claimId: view.claimId, ...event.data }, event.actor);
+    if (view.status === 'PAID' || view.status === 'REJECTED' || view.status === 'PAYOUT_FAILED') {
+      state.stopClock('payout', `claim ${view.status.toLowerCase()}`);
+    }
+    if (WORKED_STATUSES.includes(state.status)) {
+      state.setStatus(CASE_STATUS_FOR_CLAIM[view.status], event.summary);
+    }
+    if (view.status === 'AWAITING_APPROVAL' && view.approvalTier) {
+      // A claim above the owner's limit goes to the owner of that limit (權限分級).
+      const needed = TIER_FOR_APPROVAL[view.approvalTier];
+      let moved = false;
+      while (state.tier < needed && state.escalate(`claim of ${view.amountFen ?? 0} fen needs ${view.approvalTier} approval`)) moved = true;
+      if (moved) {
+        await state.persist();
+        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
+      }
+    }
+    if (view.status === 'PAYOUT_FAILED') {
+      state.escalate('payout failed', WORKFLOW_ACTOR);
+    }
+    await state.persist();
+  });
+}
+
+export interface ClaimOptions {
+  verifyTrajectory: boolean;
+  recoverFrom: 'carrier' | 'supplier' | 'none';
+}
+
+/** Starts a claim; the case shows it at once and the payout clock starts. */
+export async function startClaim(state: CaseState, proposal: ClaimProposal, actor: RoleActor, options: ClaimOptions): Promise<void> {
+  state.claimCount += 1;
+  const claimId = claimWorkflowId(state.caseId, state.claimCount);
+  const { input } = state;
+  state.claim = {
+    claimId,
+    status: options.verifyTrajectory ? 'VERIFYING' : 'AWAITING_APPROVAL',
+    kind: proposal.kind,
+    proposedBy: actor.id,
+    proposedAt: new Date().toISOString(),
+    reason: proposal.reason,
+    actualLossFen: proposal.actualLossFen,
+  };
+  state.startClock('payout');
+  await startChild(claimSettlementWorkflow, {
+    workflowId: claimId,
+    args: [
+      {
+        caseId: state.caseId,
+        claimId,
+        type: state.type,
+        carrier: input.carrier,
+        waybillNo: input.waybillNo,
+        orderId: input.orderId,
+        payeeId: input.customer.id,
+        proposal,
+        proposedBy: actor,
+        goods: {
+          ...(input.declaredValue !== undefined ? { declaredValueFen: input.declaredValue } : {}),
+          ...(input.insured !== undefined ? { insured: input.insured } : {}),
+          ...(input.freight !== undefined ? { freightFen: input.freight } : {}),
+        },
+        recoverFrom: options.recoverFrom,
+        verifyTrajectory: options.verifyTrajectory,
+        policy: { claims: state.policy.claims, lost: state.policy.lost, carrier: state.policy.carrier },
+      },
+    ],
+    // Recovery from the carrier can outlast the case: closing the case must not cut it off.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  await state.persist();
+}
+
+/** Who the platform recovers a loss from: the supplier for its own wrong or missing items. */
+export function recoveryPartyOf(state: CaseState): 'carrier' | 'supplier' {
+  return state.input.supplierId && (state.type === 'WRONG_ITEM' || state.type === 'MISSING_ITEM') ? 'supplier' : 'carrier';
+}
+
+export async function decideClaim(state: CaseState, decision: ClaimDecision): Promise<void> {
+  const claim = state.claim as ClaimView;
+  await getExternalWorkflowHandle(claim.claimId).signal(claimDecisionSignal, decision);
+}
+
+export const claimSettled = (claim: ClaimView | undefined): boolean =>
+  claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status);
+
+/** Waits for the current claim to pay out or end; returns it. */
+export async function awaitClaim(state: CaseState): Promise<ClaimView> {
+  await state.waitUntil(() => claimSettled(state.claim), undefined, `claim ${state.claim?.claimId ?? ''} settlement`);
+  return state.claim as ClaimView;
+}

@@ -1,0 +1,209 @@
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities';
+import { formatYuan } from '../../domain/compensation';
+import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
+import type { CaseState } from './case-state';
+import { notifyCustomer } from './steps';
+
+/**
+ * Steps that move goods or money: carrier instructions (攔截, 改址, 退回, 再派), reshipping and
+ * returns through the WMS, refunds. Each carries an idempotency key made of the case id, the step
+ * and its ordinal, so a retry after a crash is recognised by the receiving system.
+ */
+
+const carriers = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+});
+
+const warehouse = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+// Money: retried without limit, looked up by key before paying (see payCustomer).
+const payments = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+export type CarrierInstruction = 'intercept' | 'redirect' | 'return' | 'redeliver';
+export type InstructionResult = { outcome: 'accepted'; reference: string } | { outcome: 'refused' | 'failed'; detail: string };
+
+/** Sends one instruction to the carrier; a refusal or failure is an answer the playbook acts on. */
+export async function instructCarrier(
+  state: CaseState,
+  instruction: CarrierInstruction,
+  reason: string,
+  newAddress?: DeliveryAddress,
+): Promise<InstructionResult> {
+  const attempt = state.carrierRequests.filter((request) => request.operation === instruction).length + 1;
+  const key = `${state.caseId}:${instruction}:${attempt}`;
+  const at = new Date().toISOString();
+  const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
+  try {
+    const answer =
+      instruction === 'intercept'
+        ? await carriers.interceptParcel(context)
+        : instruction === 'redirect'
+          ? await carriers.redirectParcel({ ...context, newAddress: newAddress as DeliveryAddress })
+          : instruction === 'return'
+            ? await carriers.returnParcelToSender(context)
+            : await carriers.redeliverParcel(context);
+    if (answer.outcome === 'accepted') {
+      state.carrierRequests.push({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
+      state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
+      await state.persist();
+      return { outcome: 'accepted', reference: answer.reference };
+    }
+    const detail = `${answer.code} ${answer.message}`;
+    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'refused', detail });
+    state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
+    await state.persist();
+    return { outcome: 'refused', detail };
+  } catch (error) {
+    const detail = failureDetail(error);
+    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'failed', detail });
+    state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
+    await state.persist();
+    return { outcome: 'failed', detail };
+  }
+}
+
+export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome: 'refused' | 'failed'; detail: string };
+
+/** 補發: the warehouse ships the part again; the customer gets the new waybill. */
+export async function reship(
+  state: CaseState,
+  items: OrderItem[],
+  reason: string,
+  { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
+): Promise<ReshipResult> {
+  const key = `${state.caseId}:reship:${state.reshipments.length + 1}`;
+  try {
+    const result = await warehouse.createReshipment({
+      idempotencyKey: key,
+      orderId: state.input.orderId,
+      items,
+      reason,
+      ...(address ? { address } : {}),
+    });
+    if (result.outcome === 'refused') {
+      state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
+      await state.persist();
+      return { outcome: 'refused', detail: `${result.code} ${result.message}` };
+    }
+    state.reshipments.push({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
+    state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
+      key,
+      reshipOrderNo: result.reshipOrderNo,
+      waybillNo: result.waybillNo,
+      carrier: result.carrier,
+      items,
+      reason,
+    }, actor);
+    await state.persist();
+    await notifyCustomer(state, `reshipped:${state.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
+    return { outcome: 'created', waybillNo: result.waybillNo };
+  } catch (error) {
+    const detail = failureDetail(error);
+    state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
+    await state.persist();
+    return { outcome: 'failed', detail };
+  }
+}
+
+/**
+ * Opens a return order: the warehouse expects the parcel (an intercepted one on its way back, or
+ * a pickup it books, 上門取件). The returnReceipt clock (退件入庫 ≤ 24 h) starts now.
+ */
+export async function expectReturn(
+  state: CaseState,
+  items: OrderItem[],
+  reason: string,
+  { pickup }: { pickup: boolean },
+): Promise<{ returnOrderNo: string } | undefined> {
+  const key = `${state.caseId}:return:${state.returns.length + 1}`;
+  try {
+    const result = await warehouse.createReturnOrder({
+      idempotencyKey: key,
+      orderId: state.input.orderId,
+      items,
+      reason,
+      ...(pickup ? {} : { waybillNo: state.input.waybillNo }),
+    });
+    if (result.outcome === 'refused') {
+      state.record('wms.return_refused', `return order refused: ${result.message}`, { key, code: result.code, message: result.message });
+      await state.persist();
+      return undefined;
+    }
+    state.returns.push({
+      key,
+      returnOrderNo: result.returnOrderNo,
+      ...(result.pickupWaybillNo ? { pickupWaybillNo: result.pickupWaybillNo } : {}),
+      status: result.status,
+      at: new Date().toISOString(),
+    });
+    state.record('wms.return_expected', `return ${result.returnOrderNo} expected${pickup && result.pickupWaybillNo ? `, pickup ${result.pickupWaybillNo}` : ''}`, {
+      key,
+      returnOrderNo: result.returnOrderNo,
+      pickupWaybillNo: result.pickupWaybillNo ?? null,
+      pickup,
+    });
+    state.startClock('returnReceipt');
+    await state.persist();
+    if (pickup && result.pickupWaybillNo) {
+      await notifyCustomer(state, `return-pickup:${state.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
+    }
+    return { returnOrderNo: result.returnOrderNo };
+  } catch (error) {
+    const detail = failureDetail(error);
+    state.record('wms.return_failed', `return order failed: ${detail}`, { key, detail });
+    await state.persist();
+    return undefined;
+  }
+}
+
+/** Checks the warehouse at the follow-up interval until the return is received (入庫). */
+export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string): Promise<void> {
+  const record = state.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
+  state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
+  await state.persist();
+  for (;;) {
+    const order = await warehouse.getReturnOrder({ returnOrderNo });
+    if (record && record.status !== order.status) {
+      record.status = order.status;
+      state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
+      await state.persist();
+    }
+    if (order.status === 'RECEIVED') {
+      if (record) record.receivedAt = order.receivedAt ?? new Date().toISOString();
+      state.stopClock('returnReceipt', 'received into the warehouse');
+      state.record('wms.return_received', `return ${returnOrderNo} received into the warehouse`, { returnOrderNo });
+      await state.persist();
+      await notifyCustomer(state, `return-received:${returnOrderNo}`, 'return.received');
+      state.setStatus('IN_PROGRESS', 'return received');
+      return;
+    }
+    await state.waitUntil(() => false, state.policy.carrier.followUpIntervalMs, `return ${returnOrderNo} (${order.status})`);
+  }
+}
+
+/** Refunds the goods' value to the customer, once per case step. */
+export async function refund(state: CaseState, amountFen: number, reason: string, step = 'refund'): Promise<boolean> {
+  const key = `${state.caseId}:${step}`;
+  const payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
+  if (payout.status !== 'SUCCEEDED') {
+    state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
+    await state.persist();
+    return false;
+  }
+  state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, { key, payoutId: payout.payoutId, amountFen, replayed: payout.replayed });
+  await state.persist();
+  await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
+  return true;
+}
+
+function failureDetail(error: unknown): string {
+  return error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+}

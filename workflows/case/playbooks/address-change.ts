@@ -1,0 +1,59 @@
+import type { DeliveryAddress } from '../../../domain/types';
+import type { CaseState } from '../case-state';
+import { awaitReturnReceipt, expectReturn, instructCarrier, reship } from '../logistics-steps';
+import { handOver, itemsOf } from '../shared-playbook-steps';
+import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+
+/**
+ * ADDRESS_CHANGE (改址): ask the carrier to redirect (SF serviceCode 1, Kuaidi100 MODIFY_ADDR);
+ * when it refuses (already out for delivery, or a carrier without redirects), fall back: intercept
+ * the parcel back to the warehouse and reship the part to the new address.
+ */
+export async function addressChangePlaybook(state: CaseState): Promise<void> {
+  await acknowledgeCustomer(state);
+  const address = state.input.newAddress;
+  if (!address) {
+    await handOver(state, 'no new address on the case: ask the customer');
+    return;
+  }
+  const redirected = await instructCarrier(state, 'redirect', 'customer asked for a new delivery address', address);
+  if (redirected.outcome === 'accepted') {
+    await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(address) });
+    await awaitDelivery(state, 'redirected: waiting for delivery at the new address');
+    await resolveCase(state, 'redirected', `delivered to the new address (${redirected.reference})`, 'case.delivered');
+    return;
+  }
+  await fallBackToReship(state, address, `redirect ${redirected.outcome}`);
+}
+
+/** Intercept + reship to the new address: the parcel returns to the warehouse meanwhile. */
+export async function fallBackToReship(state: CaseState, address: DeliveryAddress, why: string): Promise<void> {
+  state.record('playbook.fallback', `${why}: intercepting and reshipping to the new address`, { why });
+  const intercepted = await instructCarrier(state, 'intercept', 'address change: send the parcel back');
+  if (intercepted.outcome !== 'accepted') {
+    await handOver(state, `${why}, and the intercept was ${intercepted.outcome}: arrange delivery with the customer`);
+    return;
+  }
+  if (!itemsOf(state).length) {
+    await handOver(state, `${why}: no items on record to reship`);
+    return;
+  }
+  const shipped = await reship(state, itemsOf(state), 'address change: reship to the new address', { address });
+  if (shipped.outcome !== 'created') {
+    await handOver(state, `reship ${shipped.outcome}: ${shipped.detail}`);
+    return;
+  }
+  const order = await expectReturn(state, itemsOf(state), 'intercepted for an address change', { pickup: false });
+  if (order) await awaitReturnReceipt(state, order.returnOrderNo);
+  await resolveCase(state, 'reshipped', `reshipped to the new address as ${shipped.waybillNo}; the original came back`, 'case.resolved');
+}
+
+export async function awaitDelivery(state: CaseState, why: string): Promise<void> {
+  state.setStatus('WAITING_CARRIER', why);
+  await state.persist();
+  await state.waitUntil(() => state.tracking.delivered, undefined, 'delivery');
+  state.stopClock('handling', 'parcel delivered');
+}
+
+export const addressText = (address: DeliveryAddress): string =>
+  `${address.province}${address.city}${address.district}${address.detail}（${address.name}）`;

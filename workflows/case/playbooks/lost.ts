@@ -1,0 +1,39 @@
+import { formatYuan } from '../../../domain/compensation';
+import type { CaseState } from '../case-state';
+import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
+import { goodsValueOf, handOver } from '../shared-playbook-steps';
+import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+
+/**
+ * LOST (遺失): verify the trajectory automatically (last scan age, carrier confirmation), pay the
+ * customer first (先行賠付) without waiting for the carrier, then file the carrier claim and track
+ * recovery — all inside the claim settlement child. A replacement part is the agent's `reship`.
+ */
+export async function lostPlaybook(state: CaseState): Promise<void> {
+  await acknowledgeCustomer(state);
+  const value = goodsValueOf(state);
+  if (!value) {
+    await handOver(state, 'lost parcel with no declared or order value: propose the claim by hand');
+    return;
+  }
+  state.setStatus('VERIFYING_LOSS', 'verifying the trajectory before compensating');
+  await startClaim(state, { kind: 'loss', actualLossFen: value, reason: '包裹遗失，平台先行赔付' }, SYSTEM_PROPOSER, {
+    verifyTrajectory: true,
+    recoverFrom: 'carrier',
+  });
+  const claim = await awaitClaim(state);
+
+  if (claim.status === 'PAID') {
+    await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
+    await resolveCase(state, 'compensated', `lost parcel compensated: ${formatYuan(claim.payout?.amountFen ?? 0)} paid first, carrier claim filed`, 'case.resolved');
+    return;
+  }
+  if (claim.status === 'REJECTED' && !claim.rejectedBy) {
+    // Verification found the parcel moving again: it was late, not lost.
+    state.setStatus('WAITING_CARRIER', 'the parcel moved again: waiting for delivery');
+    await state.waitUntil(() => state.tracking.delivered, undefined, 'delivery of a parcel thought lost');
+    await resolveCase(state, 'delivered', 'the parcel thought lost was delivered', 'case.delivered');
+    return;
+  }
+  await handOver(state, `claim ${claim.status.toLowerCase()}: decide how to make the customer whole`);
+}

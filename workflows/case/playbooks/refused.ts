@@ -1,0 +1,62 @@
+import type { CaseState } from '../case-state';
+import { WORKING_CLOCKS } from '../case-state';
+import { awaitReturnReceipt, expectReturn, instructCarrier, refund } from '../logistics-steps';
+import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
+import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { addressText, awaitDelivery } from './address-change';
+
+/**
+ * REFUSED / failed delivery (拒簽 / 派件異常): ask the customer what they want — redeliver,
+ * redirect, or return — with the clocks paused while the choice is theirs. No answer within the
+ * customer window means the parcel goes back (the carrier will not hold it forever).
+ */
+export async function refusedPlaybook(state: CaseState): Promise<void> {
+  await acknowledgeCustomer(state);
+  await notifyCustomer(state, 'delivery-failed', 'case.delivery_failed');
+  state.awaitingRemedy = { since: new Date().toISOString(), options: ['redeliver', 'redirect', 'return'] };
+  for (const clock of WORKING_CLOCKS) state.pauseClock(clock, 'WAITING_CUSTOMER');
+  state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
+  await state.persist();
+  const chose = await state.waitUntil(() => state.remedy !== undefined, state.policy.evidence.windowMs, 'customer choice');
+  delete state.awaitingRemedy;
+  for (const clock of WORKING_CLOCKS) state.resumeClock(clock);
+  if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
+  state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.remedy?.choice}` : 'no answer: returning the parcel');
+  await state.persist();
+
+  const choice = state.remedy?.choice ?? 'return';
+  if (choice === 'redeliver') {
+    const answer = await instructCarrier(state, 'redeliver', 'customer asked for another delivery attempt');
+    if (answer.outcome === 'accepted') {
+      await notifyCustomer(state, 'redelivery', 'case.redelivery');
+      await awaitDelivery(state, 'redelivery booked: waiting for delivery');
+      await resolveCase(state, 'redelivered', 'delivered on the second attempt', 'case.delivered');
+      return;
+    }
+  } else if (choice === 'redirect' && state.remedy?.newAddress) {
+    const answer = await instructCarrier(state, 'redirect', 'customer asked for a new address', state.remedy.newAddress);
+    if (answer.outcome === 'accepted') {
+      await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(state.remedy.newAddress) });
+      await awaitDelivery(state, 'redirected: waiting for delivery');
+      await resolveCase(state, 'redirected', 'delivered to the new address', 'case.delivered');
+      return;
+    }
+  }
+  await returnToSender(state, choice === 'return' ? 'customer chose return' : `${choice} not possible`);
+}
+
+async function returnToSender(state: CaseState, why: string): Promise<void> {
+  const answer = await instructCarrier(state, 'return', why);
+  if (answer.outcome !== 'accepted') {
+    await handOver(state, `return ${answer.outcome}: arrange the parcel's way back`);
+    return;
+  }
+  const order = await expectReturn(state, itemsOf(state), `refused delivery: ${why}`, { pickup: false });
+  if (order) await awaitReturnReceipt(state, order.returnOrderNo);
+  const value = goodsValueOf(state);
+  if (value && !(await refund(state, value, `${state.caseId} refused delivery refund`))) {
+    await handOver(state, 'refund failed');
+    return;
+  }
+  await resolveCase(state, 'returned', `returned to the warehouse (${why})${value ? ' and refunded' : ''}`, 'case.resolved');
+}

@@ -1,0 +1,39 @@
+import type { CaseState } from '../case-state';
+import { awaitReturnReceipt, expectReturn, refund, reship } from '../logistics-steps';
+import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
+import { acknowledgeCustomer, resolveCase } from '../steps';
+
+/**
+ * RETURN_EXCHANGE (退換貨物流): book the return pickup (reverse order), wait for the warehouse
+ * receipt, then ship the exchange part or refund. An exchange the warehouse cannot fill (no stock)
+ * becomes a refund.
+ */
+export async function returnExchangePlaybook(state: CaseState): Promise<void> {
+  await acknowledgeCustomer(state);
+  const items = itemsOf(state);
+  const order = await expectReturn(state, items, 'customer return / exchange', { pickup: true });
+  if (!order) {
+    await handOver(state, 'the warehouse did not open a return order');
+    return;
+  }
+  await awaitReturnReceipt(state, order.returnOrderNo);
+
+  if ((state.input.returnRemedy ?? 'exchange') === 'exchange' && items.length) {
+    const shipped = await reship(state, items, 'exchange for a returned part');
+    if (shipped.outcome === 'created') {
+      await resolveCase(state, 'exchanged', `exchange part shipped as ${shipped.waybillNo}`, 'case.resolved');
+      return;
+    }
+    state.record('playbook.fallback', `exchange ${shipped.outcome}: refunding instead`, { why: shipped.detail });
+  }
+  const value = goodsValueOf(state);
+  if (!value) {
+    await handOver(state, 'no value on record to refund');
+    return;
+  }
+  if (!(await refund(state, value, `${state.caseId} return refund`))) {
+    await handOver(state, 'refund failed');
+    return;
+  }
+  await resolveCase(state, 'refunded', 'return received and refunded', 'case.resolved');
+}

@@ -1,0 +1,329 @@
+import {
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
+import type { CaseActivities } from '../../activities';
+import { approversFor, type ClaimView } from '../../domain/claim';
+type ApprovalTier = NonNullable<ClaimView['approvalTier']>;
+import { approvalTier, computeCompensation, formatYuan, mayApprove } from '../../domain/compensation';
+import { formatDuration } from '../../domain/durations';
+import { isMovement, type TrackingEvent } from '../../domain/tracking';
+import {
+  claimDecisionSignal,
+  claimProgressSignal,
+  claimViewQuery,
+  type ClaimDecision,
+  type ClaimProgress,
+  type ClaimSettlementInput,
+} from './contract';
+
+/**
+ * One claim, from proposal to money in the customer's account and back from the carrier:
+ *
+ *   verify the trajectory (lost parcels) → calculate (domain/compensation) → approve (auto below
+ *   the agent's limit, else a supervisor or expert) → pay the customer first (先行賠付, one
+ *   idempotency key: never twice) → file the carrier claim and track recovery.
+ *
+ * The case workflow waits for the customer to be paid; recovery may take longer than the case
+ * and goes on after it closes (the child is abandoned, not terminated, when the case ends).
+ */
+
+const trackingAndCarrier = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+});
+
+// Retried without limit: the payout (money must not be dropped because the payments API was down
+// for an hour; it looks itself up by idempotency key before paying, so a retry after a crash or a
+// killed worker finds the first payout instead of making a second) and tracking during loss
+// verification (no tracking is no evidence either way, and we never pay on none).
+const patient = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+const claimStore = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+export async function claimSettlementWorkflow(input: ClaimSettlementInput): Promise<ClaimView> {
+  const { proposal, policy } = input;
+  const view: ClaimView = {
+    claimId: input.claimId,
+    status: input.verifyTrajectory ? 'VERIFYING' : 'AWAITING_APPROVAL',
+    kind: proposal.kind,
+    proposedBy: input.proposedBy.id,
+    proposedAt: new Date().toISOString(),
+    reason: proposal.reason,
+    actualLossFen: proposal.actualLossFen,
+    ...(proposal.damagedShare !== undefined ? { damagedShare: proposal.damagedShare } : {}),
+  };
+  let decision: ClaimDecision | undefined;
+  setHandler(claimDecisionSignal, (received) => {
+    decision ??= received;
+  });
+  setHandler(claimViewQuery, () => view);
+
+  const report = async (kind: string, summary: string, data: Record<string, unknown> = {}, actor?: ClaimProgress['event']['actor']) => {
+    await claimStore.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
+    await tellCase(input.caseId, { view: { ...view }, event: { kind, summary, data, ...(actor ? { actor } : {}) } });
+  };
+
+  await report('claim.proposed', `${proposal.kind} claim for ${formatYuan(proposal.actualLossFen)}: ${proposal.reason}`, {
+    claimId: input.claimId,
+    ...proposal,
+  }, input.proposedBy);
+
+  // 1. Lost parcels: the trajectory must show the loss (or the carrier confirm it) before paying.
+  if (input.verifyTrajectory) {
+    const verdict = await verifyLoss(input);
+    if (verdict.found) {
+      view.status = 'REJECTED';
+      view.rejectionReason = 'the parcel moved again: not lost';
+      await report('claim.rejected', 'parcel found: the claim is withdrawn', { lastScan: verdict.lastScan ?? null });
+      return view;
+    }
+    await report('claim.verified', verdict.summary, { lastScan: verdict.lastScan ?? null, carrierConfirmed: verdict.carrierConfirmed });
+  }
+
+  // 2. How much (智能定損): goodwill is paid as proposed; losses and damage by the calculator.
+  const assessment = assess(input);
+  view.amountFen = assessment.amountFen;
+  view.basis = assessment.basis;
+  view.explanation = assessment.explanation;
+  view.recovery = { from: assessment.recoverableFen > 0 ? input.recoverFrom : 'none', status: 'NOT_STARTED', recoverableFen: assessment.recoverableFen };
+
+  // 3. Approval: below the agent's limit it is automatic; above it the case escalates to the
+  // owner of that limit (the case workflow does that on seeing AWAITING_APPROVAL). A claim the
+  // calculator could not decide (needsReview) always goes to a person, who sets the amount.
+  let amountFen = assessment.amountFen;
+  let tier = assessment.needsReview ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits)) : approvalTier(amountFen, policy.claims.approvalLimits);
+  if (tier === 'auto') {
+    view.approvalTier = tier;
+    view.approvers = approversFor(tier);
+    view.approvedBy = 'auto';
+    await report('claim.approved', `${formatYuan(amountFen)} approved automatically (within the agent limit)`, claimFigures(view));
+  } else {
+    for (;;) {
+      view.status = 'AWAITING_APPROVAL';
+      view.approvalTier = tier;
+      view.approvers = approversFor(tier);
+      await report('claim.awaiting_approval', `${formatYuan(amountFen)} needs ${tier} approval`, claimFigures(view));
+      decision = undefined;
+      await condition(() => decision !== undefined);
+      const made = decision as unknown as ClaimDecision;
+      if (made.decision === 'reject') {
+        view.status = 'REJECTED';
+        view.rejectedBy = made.actor.id;
+        view.rejectionReason = made.reason ?? 'rejected';
+        await report('claim.rejected', `rejected by ${made.actor.id}: ${view.rejectionReason}`, { reason: view.rejectionReason }, made.actor);
+        return view;
+      }
+      if (made.amountFen !== undefined) {
+        amountFen = made.amountFen;
+        view.amountFen = amountFen;
+        view.explanation = [...(view.explanation ?? []), `审批人${made.actor.id}核定金额${formatYuan(amountFen)}`];
+      }
+      if (amountFen > 0 && mayApprove(made.actor.role, amountFen, policy.claims.approvalLimits)) {
+        view.approvedBy = made.actor.id;
+        await report('claim.approved', `${formatYuan(amountFen)} approved by ${made.actor.id}`, claimFigures(view), made.actor);
+        break;
+      }
+      // The approver set an amount above their own limit (or none at all): it goes up again.
+      tier = atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits));
+      if (amountFen > 0 && made.actor.role === 'supervisor' && tier === 'supervisor') tier = 'expert';
+    }
+  }
+
+  // 4. Pay the customer first (先行賠付). The key is the claim's: one claim, one payout, ever.
+  view.status = 'PAYING';
+  await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, { amountFen });
+  const payout = await patient.payCustomer({
+    idempotencyKey: `${input.claimId}:payout`,
+    caseId: input.caseId,
+    payeeId: input.payeeId,
+    amountFen,
+    reason: `${input.caseId} ${proposal.reason}`.slice(0, 200),
+  });
+  if (payout.status !== 'SUCCEEDED') {
+    view.status = 'PAYOUT_FAILED';
+    await report('claim.payout_failed', `payout ${payout.payoutId} ${payout.status}`, { payoutId: payout.payoutId, status: payout.status });
+    return view;
+  }
+  view.status = 'PAID';
+  view.payout = { payoutId: payout.payoutId, at: new Date().toISOString(), amountFen: payout.amountFen };
+  await report('claim.paid', `${formatYuan(payout.amountFen)} paid (${payout.payoutId})`, {
+    payoutId: payout.payoutId,
+    amountFen: payout.amountFen,
+    replayed: payout.replayed,
+  });
+
+  // 5. Recover from whoever caused the loss.
+  await recover(input, view, report);
+  return view;
+}
+
+async function recover(
+  input: ClaimSettlementInput,
+  view: ClaimView,
+  report: (kind: string, summary: string, data?: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  const recovery = view.recovery;
+  if (!recovery || recovery.from === 'none' || !recovery.recoverableFen) return;
+  if (recovery.from === 'supplier') {
+    // Supplier recovery is a debit on the supplier's next settlement: recorded for finance.
+    recovery.status = 'REQUESTED';
+    await report('claim.recovery_requested', `${formatYuan(recovery.recoverableFen)} to recover from the supplier`, { recoverableFen: recovery.recoverableFen });
+    return;
+  }
+  const filed = await trackingAndCarrier.fileCarrierClaim({
+    idempotencyKey: `${input.claimId}:carrier-claim`,
+    carrier: input.carrier,
+    waybillNo: input.waybillNo,
+    amountFen: recovery.recoverableFen,
+    reason: view.reason,
+  });
+  if (filed.outcome === 'refused') {
+    recovery.status = 'REFUSED';
+    await report('claim.recovery_refused', `carrier refused the claim: ${filed.message}`, { code: filed.code, message: filed.message });
+    return;
+  }
+  recovery.status = 'FILED';
+  recovery.claimNo = filed.reference;
+  await report('claim.recovery_filed', `carrier claim ${filed.reference} filed for ${formatYuan(recovery.recoverableFen)}`, { claimNo: filed.reference });
+
+  const { recoveryPollIntervalMs, recoveryMaxPolls } = input.policy.claims;
+  for (let poll = 1; poll <= recoveryMaxPolls; poll++) {
+    await sleep(recoveryPollIntervalMs);
+    const status = await trackingAndCarrier.getCarrierClaimStatus({ carrier: input.carrier, claimNo: filed.reference });
+    if (status.status === 'accepted' && recovery.status !== 'ACCEPTED') {
+      recovery.status = 'ACCEPTED';
+      await report('claim.recovery_accepted', `carrier accepted claim ${filed.reference}`, { claimNo: filed.reference });
+    } else if (status.status === 'paid') {
+      recovery.status = 'RECOVERED';
+      recovery.recoveredFen = status.paidAmountFen ?? recovery.recoverableFen;
+      await report('claim.recovered', `${formatYuan(recovery.recoveredFen)} recovered from the carrier`, { claimNo: filed.reference, recoveredFen: recovery.recoveredFen });
+      return;
+    } else if (status.status === 'rejected') {
+      recovery.status = 'REFUSED';
+      await report('claim.recovery_refused', `carrier rejected claim ${filed.reference}${status.detail ? `: ${status.detail}` : ''}`, { claimNo: filed.reference });
+      return;
+    }
+  }
+  recovery.status = 'UNRESOLVED';
+  await report('claim.recovery_unresolved', `claim ${filed.reference} not settled after ${recoveryMaxPolls} checks: finance follows up`, { claimNo: filed.reference });
+}
+
+interface LossVerdict {
+  found: boolean;
+  carrierConfirmed: boolean;
+  lastScan?: string;
+  summary: string;
+}
+
+/**
+ * 系統自動核驗物流軌跡: a parcel is lost when the carrier says so, or when its last scan is older
+ * than the policy's threshold. Until then, check again as the threshold approaches; a movement
+ * or delivery meanwhile means it was not lost after all.
+ */
+async function verifyLoss(input: ClaimSettlementInput): Promise<LossVerdict> {
+  const { lastScanAgeMs } = input.policy.lost;
+  const { followUpIntervalMs } = input.policy.carrier;
+  const startedAt = Date.now();
+  let checks = 0;
+  for (;;) {
+    checks += 1;
+    const events = await patient.trackParcel({ carrier: input.carrier, waybillNo: input.waybillNo });
+    const last = events[events.length - 1];
+    if (events.some((event) => event.status === 'Delivered')) return { found: true, carrierConfirmed: false, lastScan: last?.occurredAt, summary: 'delivered' };
+    const carrierConfirmed = events.some((event) => event.status === 'Exception' && event.subStatus === 'lost');
+    const lastScanAt = lastMovementAt(events);
+    if (lastScanAt !== undefined && lastScanAt > startedAt) {
+      return { found: true, carrierConfirmed, lastScan: new Date(lastScanAt).toISOString(), summary: 'moved again' };
+    }
+    const age = lastScanAt === undefined ? Number.POSITIVE_INFINITY : Date.now() - lastScanAt;
+    if (carrierConfirmed || age >= lastScanAgeMs) {
+      const why = carrierConfirmed
+        ? 'carrier confirmed the parcel lost'
+        : lastScanAt === undefined
+          ? 'no scan on record'
+          : `last scan ${formatDuration(age)} ago (threshold ${formatDuration(lastScanAgeMs)})`;
+      return {
+        found: false,
+        carrierConfirmed,
+        ...(lastScanAt !== undefined ? { lastScan: new Date(lastScanAt).toISOString() } : {}),
+        summary: `loss verified after ${checks} check(s): ${why}`,
+      };
+    }
+    // Not old enough yet: look again when it would be, or sooner at the follow-up interval.
+    await sleep(Math.max(1, Math.min(lastScanAgeMs - age, followUpIntervalMs)));
+  }
+}
+
+function lastMovementAt(events: TrackingEvent[]): number | undefined {
+  const moves = events.filter((event) => isMovement(event.status) || event.status === 'InfoReceived');
+  const last = moves[moves.length - 1];
+  return last ? Date.parse(last.occurredAt) : undefined;
+}
+
+async function tellCase(caseId: string, progress: ClaimProgress): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(caseId).signal(claimProgressSignal, progress);
+  } catch {
+    // The case has closed (recovery outlives it); the claims table keeps the record.
+  }
+}
+
+function claimFigures(view: ClaimView): Record<string, unknown> {
+  return {
+    amountFen: view.amountFen,
+    basis: view.basis,
+    approvalTier: view.approvalTier,
+    explanation: view.explanation,
+    recoverableFen: view.recovery?.recoverableFen ?? null,
+  };
+}
+
+const atLeastSupervisor = (tier: ApprovalTier): ApprovalTier => (tier === 'auto' ? 'supervisor' : tier);
+
+interface Assessment {
+  amountFen: number;
+  basis: string;
+  explanation: string[];
+  recoverableFen: number;
+  needsReview?: string;
+}
+
+/** The calculator's answer, or a case for a person when the facts do not allow one. */
+function assess(input: ClaimSettlementInput): Assessment {
+  const { proposal } = input;
+  if (proposal.kind === 'goodwill') {
+    return { amountFen: proposal.actualLossFen, basis: 'goodwill', explanation: ['安抚补偿：按提议金额支付，不向承运商追偿'], recoverableFen: 0 };
+  }
+  try {
+    const result = computeCompensation({
+      type: input.type,
+      actualLossFen: proposal.actualLossFen,
+      ...(proposal.damagedShare !== undefined ? { damagedShare: proposal.damagedShare } : {}),
+      ...(input.goods.declaredValueFen !== undefined ? { declaredValueFen: input.goods.declaredValueFen } : {}),
+      ...(input.goods.insured !== undefined ? { insured: input.goods.insured } : {}),
+      ...(input.goods.freightFen !== undefined ? { freightFen: input.goods.freightFen } : {}),
+      recoverFrom: input.recoverFrom === 'supplier' ? 'supplier' : 'carrier',
+    }, input.policy.claims);
+    return {
+      amountFen: result.amountFen,
+      basis: result.basis,
+      explanation: result.needsReview ? [...result.explanation, result.needsReview] : result.explanation,
+      recoverableFen: result.recoverableFen,
+      ...(result.needsReview ? { needsReview: result.needsReview } : {}),
+    };
+  } catch (error) {
+    // Facts the calculator refuses (insured without a declared value, ...): a person decides.
+    const why = error instanceof RangeError ? error.message : String(error);
+    return { amountFen: 0, basis: 'review', explanation: [`无法自动核算：${why}`], recoverableFen: 0, needsReview: why };
+  }
+}
