@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const connection = await connectWorker(config);
-  const worker = await createCaseWorker({ config, db, connection });
+  // A prebuilt workflow bundle starts the worker in a second instead of bundling on every start.
+  const bundle = process.env.WORKFLOW_BUNDLE_PATH;
+  const worker = await createCaseWorker({ config, db, connection, ...(bundle ? { workflowBundlePath: bundle } : {}) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
   await worker.run();

@@ -1,3 +1,4 @@
 /** The workflows this worker runs; the bundler starts here. */
 export { caseWorkflow } from './case/case-workflow';
 export { supplierFollowUpWorkflow } from './supplier/supplier-follow-up';
+export { claimSettlementWorkflow } from './claims/claim-settlement';

@@ -33,14 +33,15 @@ export interface TestStack {
   db: Db;
   client: Client;
   simulators: SimulatorServer;
-  worker: Worker;
+  /** The in-process worker; absent when the test runs workers as processes of its own. */
+  worker?: Worker;
   apiUrl: string;
   /** fetch against the API with a role's token. */
   api(role: keyof typeof TOKENS | null, path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { policy?: SlaPolicy } = {}): Promise<TestStack> {
+export async function startTestStack(options: { policy?: SlaPolicy; inProcessWorker?: boolean } = {}): Promise<TestStack> {
   const temporalAddress = requireEnv('TEST_TEMPORAL_ADDRESS');
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
   installTemporalRuntime('ERROR');
@@ -64,13 +65,11 @@ export async function startTestStack(options: { policy?: SlaPolicy } = {}): Prom
   const db = createDb(databaseUrl, { max: 5 });
 
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createCaseWorker({
-    config,
-    db,
-    connection: workerConnection,
-    workflowBundlePath: requireEnv('TEST_WORKFLOW_BUNDLE'),
-  });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: requireEnv('TEST_WORKFLOW_BUNDLE') });
+  const running = worker?.run();
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
@@ -83,7 +82,7 @@ export async function startTestStack(options: { policy?: SlaPolicy } = {}): Prom
     db,
     client,
     simulators,
-    worker,
+    ...(worker ? { worker } : {}),
     apiUrl,
     async api(role, path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
@@ -105,7 +104,7 @@ export async function startTestStack(options: { policy?: SlaPolicy } = {}): Prom
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await workerConnection.close();
       await clientConnection.close();
