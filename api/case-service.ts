@@ -220,6 +220,7 @@ export class CaseService {
       ...(body.returnRemedy ? { returnRemedy: body.returnRemedy } : {}),
       openedBy: actorOf(principal),
       policy: config.slaPolicy,
+      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
       staff: {
         opsWecomKey: config.opsWecomKey,
         tierQueues: {

@@ -39,6 +39,11 @@ export interface AppConfig {
   /** WeCom group-bot key of the operations group that hears about escalations. */
   opsWecomKey: string;
   /**
+   * Continue a case as new once a run's history reaches this many events, besides whenever
+   * Temporal suggests it. Unset: only on Temporal's suggestion.
+   */
+  caseHistoryLimit?: number;
+  /**
    * Credentials of the carrier dialects. A dialect left unconfigured (production, none of its
    * variables set) is absent, and its carriers go through the generic open API.
    */
@@ -133,6 +138,11 @@ const envSchema = z.object({
   WMS_API_URL: url('WMS_API_URL').optional(),
   PAYMENTS_API_URL: url('PAYMENTS_API_URL').optional(),
   OPS_WECOM_KEY: z.string().min(1).default('ops-escalations'),
+  CASE_HISTORY_LIMIT: z.coerce
+    .number({ error: 'CASE_HISTORY_LIMIT must be a number of history events' })
+    .int('CASE_HISTORY_LIMIT must be a whole number')
+    .min(100, 'CASE_HISTORY_LIMIT must be at least 100 events')
+    .optional(),
   SF_PARTNER_ID: z.string().min(1).optional(),
   SF_CHECKWORD: z.string().min(8, 'SF_CHECKWORD must be at least 8 characters').optional(),
   JD_APP_KEY: z.string().min(1).optional(),
@@ -260,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     simulatorsPort: e.SIMULATORS_PORT,
     opsWecomKey: e.OPS_WECOM_KEY,
+    ...(e.CASE_HISTORY_LIMIT !== undefined ? { caseHistoryLimit: e.CASE_HISTORY_LIMIT } : {}),
     carrierCredentials,
   };
 }

@@ -3,6 +3,7 @@ import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { SlaPolicy } from '../domain/sla-policy';
 import type { TrackingEvent } from '../domain/tracking';
+import type { CaseCarryOver } from './case/case-state';
 import type {
   Actor,
   Carrier,
@@ -60,6 +61,21 @@ export interface OpenCaseInput {
   staff: StaffRouting;
   /** The tracking event that opened the case, when a carrier push did. */
   openingEvent?: TrackingEvent;
+  /** Continue as new at this many history events, besides Temporal's own suggestion. */
+  historyLimit?: number;
+  /** Set by continue-as-new: the state carried over and where the case goes on. */
+  resume?: CaseResume;
+}
+
+/** Where a case goes on in its next run. Only waits that are safe to cut are resume points. */
+export type ResumePoint =
+  | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
+  | { phase: 'by-hand' }
+  | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
+
+export interface CaseResume {
+  state: CaseCarryOver;
+  at: ResumePoint;
 }
 
 export interface CaseOutcome {

@@ -41,7 +41,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { policy?: SlaPolicy; inProcessWorker?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { policy?: SlaPolicy; inProcessWorker?: boolean; env?: Record<string, string> } = {},
+): Promise<TestStack> {
   const temporalAddress = requireEnv('TEST_TEMPORAL_ADDRESS');
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
   installTemporalRuntime('ERROR');
@@ -60,6 +62,7 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
     INAPP_API_URL: `${simulators.url}/inapp`,
     WMS_API_URL: `${simulators.url}/wms`,
     PAYMENTS_API_URL: `${simulators.url}/payments`,
+    ...options.env,
   });
   const config: AppConfig = { ...base, slaPolicy: options.policy ?? testPolicy() };
   const db = createDb(databaseUrl, { max: 5 });

@@ -40,6 +40,8 @@ import {
  */
 
 const TIMELINE_LENGTH = 50;
+const CARRIED_TRACKING_EVENTS = 200;
+const CARRIED_NOTIFICATIONS = 200;
 
 /** The clocks that measure our work on the case; they pause while we wait on the customer. */
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
@@ -64,6 +66,41 @@ export type Interruption = PhaseRequest<
 /** Thrown at a playbook's wait when an agent resolved or cancelled the case meanwhile. */
 export class CaseInterrupted extends Error {
   override name = 'CaseInterrupted';
+}
+
+/** The state handed from one run of a case to the next (continue-as-new). Plain JSON. */
+export interface CaseCarryOver {
+  status: CaseStatus;
+  tier: EscalationTier;
+  assignee: string;
+  priority: OpenCaseInput['priority'];
+  slaBreached: boolean;
+  clocks: SlaClock[];
+  tracking: CaseState['tracking'];
+  carrierRequests: CaseView['carrierRequests'];
+  notifications: CaseView['notifications'];
+  feedback?: CaseView['feedback'];
+  resolution?: CaseView['resolution'];
+  evidence: CaseView['evidence'];
+  notes: CaseView['notes'];
+  statusBeforeEvidence?: CaseStatus;
+  evidenceRequests: number;
+  earlierFeedback: NonNullable<CaseView['feedback']>[];
+  reopens: number;
+  claim?: CaseView['claim'];
+  claimCount: number;
+  type: ExceptionType;
+  reshipments: NonNullable<CaseView['reshipments']>;
+  returns: NonNullable<CaseView['returns']>;
+  awaitingRemedy?: NonNullable<CaseView['awaitingRemedy']>;
+  remedy?: CaseState['remedy'];
+  resolvedAt?: string;
+  version: number;
+  seq: number;
+  timeline: TimelineEntry[];
+  openedAt: string;
+  acknowledged: boolean;
+  runs: number;
 }
 
 export class CaseState {
@@ -127,11 +164,76 @@ export class CaseState {
   /** Set once the customer has been told the case is open (a converted case is not told twice). */
   acknowledged = false;
 
-  constructor(readonly input: OpenCaseInput) {
+  // --- continue-as-new ------------------------------------------------------------------
+
+  /**
+   * Everything the next run needs to go on as if nothing happened: the case's state, the audit
+   * sequence and timeline, and the last tracking events (for dedupe; older ones are in the trail).
+   * Taken only after `persist()`, so no audit event is left unsaved.
+   */
+  carryOver(): CaseCarryOver {
+    if (this.unsaved.length) throw new Error('carryOver() before persist(): audit events would be lost');
+    return {
+      status: this.status,
+      tier: this.tier,
+      assignee: this.assignee,
+      priority: this.priority,
+      slaBreached: this.slaBreached,
+      clocks: [...this.clocks.values()],
+      tracking: { ...this.tracking, events: this.tracking.events.slice(-CARRIED_TRACKING_EVENTS) },
+      carrierRequests: this.carrierRequests,
+      notifications: this.notifications.slice(-CARRIED_NOTIFICATIONS),
+      ...(this.feedback ? { feedback: this.feedback } : {}),
+      ...(this.resolution ? { resolution: this.resolution } : {}),
+      evidence: this.evidence,
+      notes: this.notes,
+      ...(this.statusBeforeEvidence ? { statusBeforeEvidence: this.statusBeforeEvidence } : {}),
+      evidenceRequests: this.evidenceRequests,
+      earlierFeedback: this.earlierFeedback,
+      reopens: this.reopens,
+      ...(this.claim ? { claim: this.claim } : {}),
+      claimCount: this.claimCount,
+      type: this.type,
+      reshipments: this.reshipments,
+      returns: this.returns,
+      ...(this.awaitingRemedy ? { awaitingRemedy: this.awaitingRemedy } : {}),
+      ...(this.remedy ? { remedy: this.remedy } : {}),
+      ...(this.resolvedAt ? { resolvedAt: this.resolvedAt } : {}),
+      version: this.version,
+      seq: this.seq,
+      timeline: this.timeline,
+      openedAt: this.openedAt,
+      acknowledged: this.acknowledged,
+      runs: this.runs + 1,
+    };
+  }
+
+  /** How many runs this case has had (continue-as-new starts a new one). */
+  runs = 1;
+
+  static restore(input: OpenCaseInput, carry: CaseCarryOver): CaseState {
+    const state = new CaseState(input, carry.openedAt);
+    const { clocks, tracking, carrierRequests, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, ...scalars } = carry;
+    Object.assign(state, scalars);
+    state.clocks = new Map(clocks.map((clock) => [clock.name, clock]));
+    Object.assign(state.tracking, tracking);
+    state.carrierRequests.push(...carrierRequests);
+    state.notifications.push(...notifications);
+    Object.assign(state.evidence, evidence);
+    state.notes.push(...notes);
+    state.earlierFeedback.push(...earlierFeedback);
+    state.reshipments.push(...reshipments);
+    state.returns.push(...returns);
+    state.timeline = [...timeline];
+    state.persistedVersion = carry.version;
+    return state;
+  }
+
+  constructor(readonly input: OpenCaseInput, openedAt?: string) {
     this.assignee = input.staff.tierQueues[1];
     this.priority = input.priority;
     this.type = input.type;
-    this.openedAt = new Date().toISOString();
+    this.openedAt = openedAt ?? new Date().toISOString();
   }
 
   get caseId(): string {

@@ -1,6 +1,7 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
-import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput } from '../contract';
+import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput, type ResumePoint } from '../contract';
+import { ContinueAsNewRequested } from './continue-as-new';
 import { registerCaseActions } from './actions';
 import { CaseState } from './case-state';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
@@ -42,7 +43,8 @@ const PLAYBOOKS: Record<ExceptionType, Playbook> = {
 };
 
 export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
-  const state = new CaseState(input);
+  const { resume } = input;
+  const state = resume ? CaseState.restore(input, resume.state) : new CaseState(input);
   let done = false;
 
   setHandler(caseViewQuery, () => state.view());
@@ -53,35 +55,33 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   registerCaseActions(state);
   registerClaimProgress(state);
 
-  state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {
-    type: input.type,
-    orderId: input.orderId,
-    waybillNo: input.waybillNo,
-    carrier: input.carrier,
-    priority: input.priority,
-    policyVersion: input.policy.version,
-  }, input.openedBy);
-  for (const clock of ['firstResponse', 'handling', 'resolution'] as const) state.startClock(clock);
-  if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
-  await state.persist();
+  if (!resume) {
+    state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {
+      type: input.type,
+      orderId: input.orderId,
+      waybillNo: input.waybillNo,
+      carrier: input.carrier,
+      priority: input.priority,
+      policyVersion: input.policy.version,
+    }, input.openedBy);
+    for (const clock of ['firstResponse', 'handling', 'resolution'] as const) state.startClock(clock);
+    if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
+    await state.persist();
+  }
 
   const watchdog = runSlaWatchdog(state, () => done);
-  let end: PhaseEnd = await runPhase(state, PLAYBOOKS[input.type]);
-  while (end === 'resolved') {
-    const feedback = await collectFeedback(state);
-    if (feedback.kind !== 'reopened') {
-      close(state);
-      break;
-    }
-    const request = state.reopenRequest;
-    await reopenForRecovery(state, feedback.reason, { lowScore: feedback.lowScore, actor: request?.actor ?? WORKFLOW_ACTOR });
-    if (request) {
-      request.settled = 'applied';
-      delete state.reopenRequest;
-    }
-    end = await runPhase(state, workByHand);
+  try {
+    await runCase(state, resume?.at);
+  } catch (error) {
+    if (!(error instanceof ContinueAsNewRequested)) throw error;
+    // Every handler finishes and every audit event is stored before the history is cut.
+    done = true;
+    await watchdog;
+    await condition(allHandlersFinished);
+    await state.persist();
+    const { resume: _previous, ...rest } = input;
+    return continueAsNew<typeof caseWorkflow>({ ...rest, resume: { state: state.carryOver(), at: error.at } });
   }
-  if (end === 'cancelled') state.closedAt = new Date().toISOString();
 
   done = true;
   await watchdog;
@@ -93,6 +93,32 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
     ...(state.resolution ? { resolution: state.resolution.outcome } : {}),
     ...(state.feedback ? { feedbackScore: state.feedback.score } : {}),
   };
+}
+
+/** The phases: playbook (or where a previous run stopped), then survey, recovery, survey... */
+async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<void> {
+  let end: PhaseEnd = 'resolved';
+  if (!at) end = await runPhase(state, PLAYBOOKS[state.input.type]);
+  else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
+  else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
+  let surveyResume = at?.phase === 'feedback' ? at : undefined;
+
+  while (end === 'resolved') {
+    const feedback = await collectFeedback(state, surveyResume);
+    surveyResume = undefined;
+    if (feedback.kind !== 'reopened') {
+      close(state);
+      return;
+    }
+    const request = state.reopenRequest;
+    await reopenForRecovery(state, feedback.reason, { lowScore: feedback.lowScore, actor: request?.actor ?? WORKFLOW_ACTOR });
+    if (request) {
+      request.settled = 'applied';
+      delete state.reopenRequest;
+    }
+    end = await runPhase(state, workByHand);
+  }
+  state.closedAt = new Date().toISOString();
 }
 
 function close(state: CaseState): void {

@@ -1,7 +1,8 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { permission } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
-import { submitFeedbackUpdate, type FeedbackInput } from '../contract';
+import { submitFeedbackUpdate, type FeedbackInput, type ResumePoint } from '../contract';
+import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import type { CaseState } from './case-state';
 import { notifyCustomer } from './steps';
 
@@ -51,26 +52,44 @@ export function registerFeedbackUpdate(state: CaseState): void {
   );
 }
 
-export async function collectFeedback(state: CaseState): Promise<FeedbackOutcome> {
+export async function collectFeedback(
+  state: CaseState,
+  resume?: Extract<ResumePoint, { phase: 'feedback' }>,
+): Promise<FeedbackOutcome> {
   const round = state.reopens;
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
-  await notifyCustomer(state, step('survey'), 'survey.request');
-  state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
-  await state.persist();
+  if (!resume) {
+    await notifyCustomer(state, step('survey'), 'survey.request');
+    state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
+    await state.persist();
+  }
 
   const settled = () => state.feedback !== undefined || state.reopenRequest !== undefined;
-  const windowEndsAt = Date.now() + state.policy.feedback.windowMs;
-  const surveyAt = Date.now();
+  const surveyAt = resume?.surveyAt ?? Date.now();
+  const windowEndsAt = resume?.windowEndsAt ?? surveyAt + state.policy.feedback.windowMs;
+  let remindersSent = resume?.remindersSent ?? 0;
+  // The history is cut only here, between reminders: the survey state is three numbers.
+  const checkpoint = () => {
+    if (!settled() && continueAsNewDue(state)) {
+      throw new ContinueAsNewRequested({ phase: 'feedback', surveyAt, windowEndsAt, remindersSent });
+    }
+  };
   for (const [index, reminderMs] of state.policy.feedback.remindersMs.entries()) {
+    if (index < remindersSent) continue;
+    checkpoint();
     const answered = await state.waitUntil(
-      settled,
+      () => settled() || continueAsNewDue(state),
       Math.min(surveyAt + reminderMs, windowEndsAt) - Date.now(),
       `feedback or survey reminder #${index + 1}`,
     );
+    checkpoint();
     if (answered || Date.now() >= windowEndsAt) break;
     await notifyCustomer(state, step(`survey-reminder:${index + 1}`), 'survey.reminder');
+    remindersSent = index + 1;
   }
-  const answered = await state.waitUntil(settled, windowEndsAt - Date.now(), 'feedback window');
+  checkpoint();
+  const answered = await state.waitUntil(() => settled() || continueAsNewDue(state), windowEndsAt - Date.now(), 'feedback window');
+  checkpoint();
 
   if (state.reopenRequest) {
     return { kind: 'reopened', reason: state.reopenRequest.reason, lowScore: false };

@@ -1,5 +1,6 @@
 import type { Actor } from '../../domain/types';
 import { CaseInterrupted, WORKING_CLOCKS, type CaseState } from './case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer, notifyStaff, resolveCase } from './steps';
 
 /**
@@ -70,7 +71,12 @@ export async function reopenForRecovery(
   await notifyCustomer(state, `reopened:${state.reopens}`, 'case.reopened');
 }
 
-/** After a reopen there is no playbook left to run: the owner works the case and resolves it. */
+/**
+ * After a reopen, or when a playbook hands over, there is nothing left to automate: the owner
+ * works the case and resolves it (the resolve action interrupts this wait). A long wait here is a
+ * safe point to continue as new.
+ */
 export async function workByHand(state: CaseState): Promise<void> {
-  await state.waitUntil(() => false, undefined, `waiting for ${state.assignee} to resolve`);
+  await state.waitUntil(() => continueAsNewDue(state), undefined, `waiting for ${state.assignee} to resolve`);
+  throw new ContinueAsNewRequested({ phase: 'by-hand' });
 }

@@ -1,7 +1,9 @@
 import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
+import type { ResumePoint } from '../../contract';
 import type { CaseState } from '../case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
 import { lostPlaybook } from './lost';
 
@@ -18,29 +20,36 @@ export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
  * policy's total delay is declared LOST and the LOST playbook takes over. SLA breaches along the
  * way are the watchdog's to escalate.
  */
-export async function delayedPlaybook(state: CaseState): Promise<void> {
+export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumePoint, { phase: 'delayed' }>): Promise<void> {
   await acknowledgeCustomer(state);
   state.setStatus('WAITING_CARRIER', 'urging the carrier and waiting for the parcel to move');
 
   const { urgeIntervalMs, maxUrges, totalDelayMs } = state.policy.delayed;
   const convertsToLost = patched(TOTAL_DELAY_PATCH);
-  let lastMovementAt = Date.now();
-  let urges = 0;
+  let lastMovementAt = resume?.lastMovementAt ?? Date.now();
+  let urges = resume?.urges ?? 0;
+  // The first urge goes out at once; the next only after a full interval without movement, however
+  // many non-movement scans (hub delays, exceptions) arrive meanwhile.
+  let nextUrgeAt = resume?.nextUrgeAt ?? Date.now();
   while (!state.tracking.delivered) {
+    // A parcel that scans for weeks grows the history: cut it here, at the top of the loop, where
+    // the next run picks up exactly.
+    if (continueAsNewDue(state)) throw new ContinueAsNewRequested({ phase: 'delayed', urges, lastMovementAt, nextUrgeAt });
     if (convertsToLost && Date.now() - lastMovementAt >= totalDelayMs) {
       state.convertTo('LOST', `no movement for ${formatDuration(Date.now() - lastMovementAt)} (total delay ${formatDuration(totalDelayMs)})`);
       await state.persist();
       await lostPlaybook(state);
       return;
     }
-    if (urges < maxUrges) {
+    if (urges < maxUrges && Date.now() >= nextUrgeAt) {
       urges += 1;
       const accepted = await urgeCarrier(state, urges, 'parcel delayed: no movement within the expected time');
       if (accepted && urges === 1) await notifyCustomer(state, 'urged', 'case.carrier_urged');
+      nextUrgeAt = Date.now() + urgeIntervalMs;
     }
     const seen = state.tracking.events.length;
     const untilLost = convertsToLost ? Math.max(1, lastMovementAt + totalDelayMs - Date.now()) : undefined;
-    const untilUrge = urges < maxUrges ? urgeIntervalMs : undefined;
+    const untilUrge = urges < maxUrges ? Math.max(1, nextUrgeAt - Date.now()) : undefined;
     const heard = await state.waitUntil(
       () => state.tracking.delivered || state.tracking.events.length > seen,
       untilUrge === undefined ? untilLost : untilLost === undefined ? untilUrge : Math.min(untilUrge, untilLost),
@@ -52,6 +61,7 @@ export async function delayedPlaybook(state: CaseState): Promise<void> {
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
       lastMovementAt = Date.now();
+      nextUrgeAt = Date.now();
     }
   }
   await resolveCase(state, 'delivered', 'parcel delivered', 'case.delivered');
