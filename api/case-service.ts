@@ -278,6 +278,11 @@ export class CaseService {
     }
   }
 
+  /** SLA_TIME_SCALE: durations typed by people (an extension) scale like the policy's. */
+  get slaTimeScale(): number {
+    return this.deps.config.slaTimeScale;
+  }
+
   /** An agent or supervisor action, as a validated update: refused actions change nothing. */
   async act(caseId: string, action: CaseAction, principal: Principal): Promise<CaseView> {
     await this.requireCase(caseId);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
+import { parseDuration } from '../domain/durations';
+import { CLOCK_NAMES } from '../domain/sla-policy';
 import { EXCEPTION_SUB_STATUSES, TRACKING_STATUSES } from '../domain/tracking';
 import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES, RETURN_REMEDIES } from '../domain/types';
 
@@ -88,6 +90,12 @@ export const caseActionBody = z.discriminatedUnion(
     z.strictObject({ action: z.literal('approve-claim'), note: text(1000).optional(), amountFen: fen.min(1).optional() }),
     z.strictObject({ action: z.literal('reject-claim'), ...reason }),
     z.strictObject({ action: z.literal('reship'), items: items.optional(), ...reason }),
+    z.strictObject({
+      action: z.literal('extend-sla'),
+      clock: z.enum(CLOCK_NAMES, { error: `must be one of ${CLOCK_NAMES.join(', ')}` }),
+      by: z.string().refine((value) => (parseDuration(value) ?? 0) > 0, 'must be a duration such as "2h" or "30m"'),
+      reason: text(1000),
+    }),
     z.strictObject({
       action: z.literal('choose-remedy'),
       remedy: z.enum(REMEDIES, { error: `must be one of ${REMEDIES.join(', ')}` }),

@@ -1,5 +1,6 @@
 import type { CaseView } from './case-view';
 import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimStatus } from './claim';
+import { CLOCK_NAMES, type ClockName } from './sla-policy';
 import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
 
 /**
@@ -29,6 +30,7 @@ export type CaseAction =
   | { action: 'approve-claim'; note?: string; amountFen?: number }
   | { action: 'reject-claim'; reason: string }
   | { action: 'reship'; items?: OrderItem[]; reason: string }
+  | { action: 'extend-sla'; clock: ClockName; byMs: number; reason: string }
   | { action: 'choose-remedy'; remedy: Remedy; newAddress?: DeliveryAddress; note?: string }
   | { action: 'resolve'; outcome: string; summary: string }
   | { action: 'reopen'; reason: string }
@@ -52,6 +54,7 @@ export const CASE_ACTION_NAMES: readonly CaseActionName[] = [
   'reject-claim',
   'reship',
   'choose-remedy',
+  'extend-sla',
   'resolve',
   'reopen',
   'cancel',
@@ -106,6 +109,8 @@ const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
   'reject-claim': ['supervisor', 'expert'],
   reship: STAFF,
   'choose-remedy': [...STAFF, 'system'],
+  // Moving a deadline is a supervisor's call (an incident, a customer's agreement), never silent.
+  'extend-sla': ['supervisor', 'expert'],
   resolve: STAFF,
   reopen: STAFF,
   cancel: ['supervisor', 'expert'],
@@ -208,6 +213,10 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
         return invalid('items must be 1–100 {sku, qty} with a positive whole qty');
       }
       return undefined;
+    case 'extend-sla':
+      if (!CLOCK_NAMES.includes(action.clock)) return invalid(`clock must be one of ${CLOCK_NAMES.join(', ')}`);
+      if (!Number.isInteger(action.byMs) || action.byMs <= 0 || action.byMs > MAX_EXTENSION_MS) return invalid('the extension must be more than 0 and at most 30 days');
+      return nonEmpty(action.reason, 1000) ? undefined : invalid('reason must be 1–1000 characters');
     case 'choose-remedy':
       if (!REMEDIES.includes(action.remedy)) return invalid(`remedy must be one of ${REMEDIES.join(', ')}`);
       return action.remedy === 'redirect' && !action.newAddress ? invalid('a redirect needs newAddress') : undefined;
@@ -219,6 +228,7 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
 }
 
 const MAX_CLAIM_FEN = 10_000_000_00;
+const MAX_EXTENSION_MS = 30 * 24 * 3_600_000;
 
 function checkProposal(facts: CaseFacts, proposal: ClaimProposal): ActionRefusal | undefined {
   const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });

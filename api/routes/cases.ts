@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { caseHistory, listCases } from '../../activities/store/read-model';
 import { verifyTrail } from '../../activities/store/audit-hash';
 import type { Db } from '../../activities/store/database';
-import { allowedActions, factsOf } from '../../domain/case-actions';
+import { allowedActions, factsOf, type CaseAction } from '../../domain/case-actions';
+import { parseDuration } from '../../domain/durations';
 import { principalOf, requireRole } from '../auth';
 import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
-import { caseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
+import { caseActionBody, type CaseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 
@@ -15,6 +16,13 @@ function caseIdParam(value: string | string[] | undefined): string {
   const caseId = Array.isArray(value) ? value[0] : value;
   if (!caseId || !CASE_ID_PATTERN.test(caseId)) throw new HttpProblem(404, 'Case not found', `No case ${caseId ?? ''}`);
   return caseId;
+}
+
+/** The wire shape to the workflow's: an SLA extension travels in (scaled) milliseconds. */
+function toCaseAction(body: CaseActionBody, timeScale: number): CaseAction {
+  if (body.action !== 'extend-sla') return body;
+  const { by, ...rest } = body;
+  return { ...rest, byMs: Math.round((parseDuration(by) as number) * timeScale) };
 }
 
 export function casesRouter(service: CaseService, db: Db): Router {
@@ -62,7 +70,7 @@ export function casesRouter(service: CaseService, db: Db): Router {
   router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const body = parseOrThrow(caseActionBody, req.body);
-    const view = await service.act(caseId, body, principalOf(req));
+    const view = await service.act(caseId, toCaseAction(body, service.slaTimeScale), principalOf(req));
     res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
   });
 

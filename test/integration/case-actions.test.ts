@@ -34,7 +34,12 @@ async function openWaitingCase(overrides: Record<string, unknown> = {}) {
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  // Settled: the carrier urged and the customer told of it, so nothing changes unless we act.
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER' && v.notifications.filter((n: { template: string }) => n.template === 'case.carrier_urged').length === 2,
+    { what: 'WAITING_CARRIER, carrier urged' },
+  );
   return { caseId, body };
 }
 
@@ -167,6 +172,22 @@ test('a supervisor cancels a case: no survey, the workflow ends, and later actio
   expect(await stack.client.workflow.getHandle(caseId).result()).toMatchObject({ status: 'CANCELLED' });
   expect((await act('supervisor', caseId, { action: 'note', text: 'late' })).status).toBe(409);
   expect(stack.simulators.ledger.entries({ system: 'sms' }).map((entry) => entry.idempotencyKey)).not.toContain(`${caseId}:survey:sms`);
+});
+
+test('a supervisor extends an SLA deadline with a reason; the clock keeps the history; an agent may not', async () => {
+  const { caseId } = await openWaitingCase();
+  const before = (await view(caseId)).clocks.find((clock: { name: string }) => clock.name === 'handling');
+  expect((await act('agent', caseId, { action: 'extend-sla', clock: 'handling', by: '1h', reason: '暴雨红色预警' })).status).toBe(403);
+  expect((await act('supervisor', caseId, { action: 'extend-sla', clock: 'handling', by: 'soon', reason: 'x' })).status).toBe(400);
+  expect((await act('supervisor', caseId, { action: 'extend-sla', clock: 'firstResponse', by: '1h', reason: 'x' })).status).toBe(409);
+
+  const extended = await act('supervisor', caseId, { action: 'extend-sla', clock: 'handling', by: '1h', reason: '暴雨红色预警' });
+  expect(extended.status).toBe(200);
+  const after = extended.body.clocks.find((clock: { name: string }) => clock.name === 'handling');
+  expect(after.targetMs).toBe(before.targetMs + 3_600_000);
+  expect(Date.parse(after.dueAt) - Date.parse(before.dueAt)).toBe(3_600_000);
+  expect(after.extensions).toEqual([expect.objectContaining({ byMs: 3_600_000, reason: '暴雨红色预警' })]);
+  await stack.client.workflow.getHandle(caseId).terminate('test over');
 });
 
 test('bad action requests get a clear 4xx and change nothing', async () => {

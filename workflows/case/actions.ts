@@ -2,6 +2,7 @@ import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow'
 import { checkAction, isCaseActionName, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { clockTargetMs } from '../../domain/sla-policy';
+import { formatDuration } from '../../domain/durations';
 import { extendClock } from '../../domain/sla-clock';
 import type { RoleActor } from '../../domain/types';
 import { caseActionUpdate, type CaseActionInput } from '../contract';
@@ -33,6 +34,12 @@ export function registerCaseActions(state: CaseState): void {
         }
         const refusal = checkAction(state.facts(), action, actor.role);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.kind);
+        if (action.action === 'extend-sla') {
+          const clock = state.clocks.get(action.clock);
+          if (!clock || clock.state === 'stopped') {
+            throw ApplicationFailure.nonRetryable(`the ${action.clock} clock is not running`, 'InvalidState');
+          }
+        }
         if (action.action === 'reship' && !action.items?.length && !state.input.items?.length) {
           throw ApplicationFailure.nonRetryable('the case has no items on record: say which items to reship', 'InvalidInput');
         }
@@ -121,6 +128,18 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       if (result.outcome !== 'created') {
         throw ApplicationFailure.nonRetryable(`the warehouse could not reship: ${result.detail}`, 'InvalidState');
       }
+      return;
+    }
+
+    case 'extend-sla': {
+      const clock = state.clocks.get(action.clock);
+      if (!clock) return;
+      state.replaceClock(extendClock(clock, Date.now(), action.byMs, action.reason));
+      state.record('sla.extended', `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`, {
+        clock: action.clock,
+        byMs: action.byMs,
+        reason: action.reason,
+      }, actor);
       return;
     }
 
