@@ -148,7 +148,7 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
         ? state(`claim is ${facts.claim.status}: one claim at a time`)
         : undefined;
     case 'choose-remedy':
-      return facts.awaitingRemedy ? undefined : state('the case is not waiting for a customer decision');
+      return facts.awaitingRemedy && isActive(facts) ? undefined : state('the case is not waiting for a customer decision');
     case 'approve-claim':
     case 'reject-claim':
       if (facts.claim?.status !== 'AWAITING_APPROVAL') return state('no claim is awaiting approval');

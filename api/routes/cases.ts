@@ -76,13 +76,13 @@ export function casesRouter(service: CaseService, db: Db): Router {
 
   router.get('/:caseId/history', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
-    const anchor = await db
-      .selectFrom('cases')
-      .select(['last_event_seq', 'last_event_hash'])
-      .where('case_id', '=', caseId)
-      .executeTakeFirst();
+    // One snapshot for the anchor and the events: a save landing between two reads would make a
+    // healthy trail look cut off.
+    const { anchor, events } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
+      anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirst(),
+      events: await caseHistory(trx, caseId),
+    }));
     if (!anchor) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
-    const events = await caseHistory(db, caseId);
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');
       res.send(events.map((event) => JSON.stringify({ caseId, ...event })).join('\n') + (events.length ? '\n' : ''));

@@ -89,6 +89,8 @@ export interface CaseCarryOver {
   reopens: number;
   claim?: CaseView['claim'];
   claimCount: number;
+  reshipAttempts: number;
+  returnAttempts: number;
   type: ExceptionType;
   reshipments: NonNullable<CaseView['reshipments']>;
   returns: NonNullable<CaseView['returns']>;
@@ -149,6 +151,9 @@ export class CaseState {
   /** A failed delivery: waiting for the customer's choice, and the choice once made. */
   awaitingRemedy?: NonNullable<CaseView['awaitingRemedy']>;
   remedy?: NonNullable<CaseView['remedy']> & { newAddress?: DeliveryAddress };
+  /** Attempts at reshipping and at opening returns, refused ones included: each has its own key. */
+  reshipAttempts = 0;
+  returnAttempts = 0;
   /** Returns expected into the warehouse. */
   readonly returns: NonNullable<CaseView['returns']> = [];
   resolvedAt?: string;
@@ -193,6 +198,8 @@ export class CaseState {
       reopens: this.reopens,
       ...(this.claim ? { claim: this.claim } : {}),
       claimCount: this.claimCount,
+      reshipAttempts: this.reshipAttempts,
+      returnAttempts: this.returnAttempts,
       type: this.type,
       reshipments: this.reshipments,
       returns: this.returns,
@@ -359,6 +366,14 @@ export class CaseState {
     this.evidence.items.push({ ...evidence, at: new Date().toISOString(), by: actor.id });
     this.record('evidence.added', `${evidence.kind}: ${evidence.description}`, { ...evidence }, actor);
     if (this.evidence.requested) this.endEvidenceWait('evidence received', actor);
+  }
+
+  /** The case was resolved or cancelled while it waited for evidence: the request lapses. */
+  withdrawEvidenceRequest(reason: string, actor: Actor = WORKFLOW_ACTOR): void {
+    if (!this.evidence.requested) return;
+    this.record('evidence.request_withdrawn', `${this.evidence.requested.what}: ${reason}`, { what: this.evidence.requested.what, reason }, actor);
+    delete this.evidence.requested;
+    delete this.statusBeforeEvidence;
   }
 
   /** Stops waiting on the customer: evidence came, or the playbook proceeds without it. */

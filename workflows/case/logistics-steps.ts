@@ -79,7 +79,8 @@ export async function reship(
   reason: string,
   { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
 ): Promise<ReshipResult> {
-  const key = `${state.caseId}:reship:${state.reshipments.length + 1}`;
+  // Every attempt has its own key: a refused one (no stock) must not block a later retry.
+  const key = `${state.caseId}:reship:${++state.reshipAttempts}`;
   try {
     const result = await warehouse.createReshipment({
       idempotencyKey: key,
@@ -123,12 +124,12 @@ export async function expectReturn(
   reason: string,
   { pickup }: { pickup: boolean },
 ): Promise<{ returnOrderNo: string } | undefined> {
-  const key = `${state.caseId}:return:${state.returns.length + 1}`;
+  const key = `${state.caseId}:return:${++state.returnAttempts}`;
   try {
     const result = await warehouse.createReturnOrder({
       idempotencyKey: key,
       orderId: state.input.orderId,
-      items,
+      items: items.length ? items : await orderedItems(state),
       reason,
       ...(pickup ? {} : { waybillNo: state.input.waybillNo }),
     });
@@ -170,7 +171,16 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
   await state.persist();
   for (;;) {
-    const order = await warehouse.getReturnOrder({ returnOrderNo });
+    let order: { status: string; receivedAt?: string };
+    try {
+      order = await warehouse.getReturnOrder({ returnOrderNo });
+    } catch (error) {
+      // The WMS is down (or lost the order): keep looking; the returnReceipt clock escalates.
+      state.record('wms.return_check_failed', `return ${returnOrderNo}: ${failureDetail(error)}`, { returnOrderNo, detail: failureDetail(error) });
+      await state.persist();
+      await state.waitUntil(() => false, state.policy.carrier.followUpIntervalMs, `return ${returnOrderNo} (WMS unavailable)`);
+      continue;
+    }
     if (record && record.status !== order.status) {
       record.status = order.status;
       state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
@@ -202,6 +212,15 @@ export async function refund(state: CaseState, amountFen: number, reason: string
   await state.persist();
   await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
   return true;
+}
+
+/** A case opened without items: the warehouse knows what the order held. */
+async function orderedItems(state: CaseState): Promise<OrderItem[]> {
+  try {
+    return (await warehouse.getPickRecord({ orderId: state.input.orderId })).ordered;
+  } catch {
+    return [];
+  }
 }
 
 function failureDetail(error: unknown): string {

@@ -39,6 +39,7 @@ export async function runPhase(state: CaseState, phase: (state: CaseState) => Pr
 
 /** Cancelled by a supervisor (duplicate case, opened in error, customer withdrew): no survey. */
 async function cancelCase(state: CaseState, reason: string, actor: Actor): Promise<void> {
+  state.withdrawEvidenceRequest('case cancelled', actor);
   for (const name of state.clocks.keys()) state.stopClock(name, 'case cancelled');
   state.setStatus('CANCELLED', reason, actor);
   state.record('case.cancelled', reason, { reason }, actor);

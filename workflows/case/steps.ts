@@ -157,6 +157,7 @@ export async function resolveCase(
 ): Promise<void> {
   state.resolvedAt = new Date().toISOString();
   state.resolution = { outcome, summary, at: state.resolvedAt };
+  state.withdrawEvidenceRequest('case resolved', actor);
   for (const clock of WORKING_CLOCKS) state.stopClock(clock, `resolved: ${outcome}`);
   state.setStatus('RESOLVED', summary, actor);
   state.record('case.resolved', summary, { outcome }, actor);

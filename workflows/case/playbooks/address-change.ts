@@ -45,7 +45,12 @@ export async function fallBackToReship(state: CaseState, address: DeliveryAddres
   }
   const order = await expectReturn(state, itemsOf(state), 'intercepted for an address change', { pickup: false });
   if (order) await awaitReturnReceipt(state, order.returnOrderNo);
-  await resolveCase(state, 'reshipped', `reshipped to the new address as ${shipped.waybillNo}; the original came back`, 'case.resolved');
+  await resolveCase(
+    state,
+    'reshipped',
+    `reshipped to the new address as ${shipped.waybillNo}; ${order ? 'the original came back' : 'the original is on its way back (no return order)'}`,
+    'case.resolved',
+  );
 }
 
 export async function awaitDelivery(state: CaseState, why: string): Promise<void> {

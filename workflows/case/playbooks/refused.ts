@@ -17,8 +17,13 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
   for (const clock of WORKING_CLOCKS) state.pauseClock(clock, 'WAITING_CUSTOMER');
   state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
   await state.persist();
-  const chose = await state.waitUntil(() => state.remedy !== undefined, state.policy.evidence.windowMs, 'customer choice');
-  delete state.awaitingRemedy;
+  let chose: boolean;
+  try {
+    chose = await state.waitUntil(() => state.remedy !== undefined, state.policy.evidence.windowMs, 'customer choice');
+  } finally {
+    // Also when an agent resolves or cancels meanwhile: the choice is no longer the customer's.
+    delete state.awaitingRemedy;
+  }
   for (const clock of WORKING_CLOCKS) state.resumeClock(clock);
   if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
   state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.remedy?.choice}` : 'no answer: returning the parcel');
@@ -52,7 +57,12 @@ async function returnToSender(state: CaseState, why: string): Promise<void> {
     return;
   }
   const order = await expectReturn(state, itemsOf(state), `refused delivery: ${why}`, { pickup: false });
-  if (order) await awaitReturnReceipt(state, order.returnOrderNo);
+  if (!order) {
+    // Nothing to wait for means nothing to refund against: a person checks the parcel came back.
+    await handOver(state, 'the warehouse did not open a return order');
+    return;
+  }
+  await awaitReturnReceipt(state, order.returnOrderNo);
   const value = goodsValueOf(state);
   if (value && !(await refund(state, value, `${state.caseId} refused delivery refund`))) {
     await handOver(state, 'refund failed');

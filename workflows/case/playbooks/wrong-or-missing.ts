@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../../activities';
 import type { CaseState } from '../case-state';
 import { awaitReturnReceipt, expectReturn, reship } from '../logistics-steps';
@@ -19,7 +19,18 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
 
   state.setStatus('WAITING_WAREHOUSE', 'checking the warehouse pick record');
   await state.persist();
-  const pick = await warehouse(state);
+  let pick: Awaited<ReturnType<typeof warehouse>>;
+  try {
+    pick = await warehouse(state);
+  } catch (error) {
+    // No pick record (an order the WMS does not know, the WMS down past its retries): a person
+    // checks the shipment; the case itself must not fail.
+    if (!(error instanceof ActivityFailure)) throw error;
+    const detail = error.cause?.message ?? error.message;
+    state.record('wms.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
+    await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
+    return;
+  }
   const wrong = state.type === 'WRONG_ITEM';
   const toSend = pick.missing.length ? pick.missing : wrong ? itemsOf(state) : [];
   if (!toSend.length) {
