@@ -135,8 +135,8 @@ async function closeWithFeedback(caseId: string, outcome: string): Promise<{ clo
 
 /** With RECORD_HISTORIES=1: this run's case (and its claim / supplier children) for the replay test. */
 function recordPlaybookHistories(caseId: string, closed: Json): void {
-  const name = `playbook-${(expect.getState().currentTestName ?? caseId)
-    .split(':')[0]
+  const testName = expect.getState().currentTestName ?? caseId;
+  const name = `playbook-${(testName.split(':')[0] ?? testName)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')}`;
