@@ -7,9 +7,11 @@ import type { Role } from './types';
  */
 
 export const CLAIM_STATUSES = [
+  'PROPOSED', // being calculated (智能定損)
   'VERIFYING', // lost parcel: checking the trajectory before paying
   'AWAITING_APPROVAL', // above the proposer's limit: a supervisor or expert decides
-  'PAYING', // approved: the payout is in flight (never twice: one idempotency key per claim)
+  'APPROVED', // approved (automatically within the agent limit, or by an approver)
+  'PAYING', // the payout is in flight (never twice: one idempotency key per claim)
   'PAID', // the customer has the money; recovery may still run
   'REJECTED', // declined by an approver, or the parcel turned up
   'PAYOUT_FAILED', // the payments system refused: a person must sort it out
@@ -20,7 +22,7 @@ export const RECOVERY_STATUSES = ['NOT_STARTED', 'FILED', 'ACCEPTED', 'RECOVERED
 export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 
 /** Claims in these statuses are still being worked: no second claim, no resolve meanwhile. */
-export const CLAIM_IN_PROGRESS: readonly ClaimStatus[] = ['VERIFYING', 'AWAITING_APPROVAL', 'PAYING'];
+export const CLAIM_IN_PROGRESS: readonly ClaimStatus[] = ['PROPOSED', 'VERIFYING', 'AWAITING_APPROVAL', 'APPROVED', 'PAYING'];
 
 export interface ClaimProposal {
   /** The customer's loss in fen: the value of the lost or damaged goods. */

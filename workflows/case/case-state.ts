@@ -1,4 +1,5 @@
 import {
+  CancellationScope,
   condition,
   proxyActivities,
   upsertSearchAttributes,
@@ -164,6 +165,7 @@ export class CaseState {
   private unsaved: AuditEvent[] = [];
   private timeline: TimelineEntry[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  private background = new Set<Promise<void>>();
   private lastAttributes = new Map<string, unknown>();
   readonly openedAt: string;
   /** Set once the customer has been told the case is open (a converted case is not told twice). */
@@ -429,6 +431,28 @@ export class CaseState {
   }
 
   private persistedVersion = -1;
+
+  /**
+   * Runs a side step without holding up the caller (a staff notice must not delay the next SLA
+   * alarm while the ops group's bot is rate-limited). Its outcome is recorded and persisted when it
+   * ends; the workflow settles every background step before it closes or continues as new.
+   */
+  inBackground(step: () => Promise<void>): void {
+    this.backgroundScope ??= new CancellationScope();
+    const tracked: Promise<void> = this.backgroundScope
+      .run(step)
+      .then(() => this.persist())
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Waits for background steps; with `withdraw`, those still trying are cancelled first. */
+  async settleBackground({ withdraw = false }: { withdraw?: boolean } = {}): Promise<void> {
+    if (withdraw && this.background.size) this.backgroundScope?.cancel();
+    while (this.background.size) await Promise.allSettled([...this.background]);
+  }
+
+  private backgroundScope?: CancellationScope;
 
   /**
    * Waits for a state predicate with a named timer, so the UI says what the case waits for.

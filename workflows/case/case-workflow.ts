@@ -77,6 +77,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
     // Every handler finishes and every audit event is stored before the history is cut.
     done = true;
     await watchdog;
+    await state.settleBackground();
     await condition(allHandlersFinished);
     await state.persist();
     const { resume: _previous, ...rest } = input;
@@ -85,6 +86,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
 
   done = true;
   await watchdog;
+  await state.settleBackground();
   await condition(allHandlersFinished);
   await state.persist();
   return {
@@ -107,6 +109,9 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
     const feedback = await collectFeedback(state, surveyResume);
     surveyResume = undefined;
     if (feedback.kind !== 'reopened') {
+      // A staff notice still retrying (the ops bot rate-limited) is withdrawn, recorded as such,
+      // and the case closes now: its trail ends with case.closed.
+      await state.settleBackground({ withdraw: true });
       close(state);
       return;
     }

@@ -16,7 +16,9 @@ export const SYSTEM_PROPOSER: RoleActor = { ...WORKFLOW_ACTOR, role: 'agent' };
 
 /** While a claim runs the case shows its stage; afterwards it is back in its owner's hands. */
 const CASE_STATUS_FOR_CLAIM: Record<ClaimView['status'], CaseStatus> = {
+  PROPOSED: 'IN_PROGRESS',
   VERIFYING: 'VERIFYING_LOSS',
+  APPROVED: 'CLAIM_PAYOUT',
   AWAITING_APPROVAL: 'CLAIM_REVIEW',
   PAYING: 'CLAIM_PAYOUT',
   PAID: 'IN_PROGRESS',
@@ -68,7 +70,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
   const { input } = state;
   state.claim = {
     claimId,
-    status: options.verifyTrajectory ? 'VERIFYING' : 'AWAITING_APPROVAL',
+    status: options.verifyTrajectory ? 'VERIFYING' : 'PROPOSED',
     kind: proposal.kind,
     proposedBy: actor.id,
     proposedAt: new Date().toISOString(),

@@ -1,7 +1,11 @@
+import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/durations';
 import { earliestAlarm, markAlarm, dueAt } from '../../domain/sla-clock';
 import type { CaseState } from './case-state';
 import { notifyStaff } from './steps';
+
+/** Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm. */
+export const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
 
 /**
  * Watches every SLA clock of a case and acts when one crosses a warning threshold or breaches:
@@ -10,6 +14,12 @@ import { notifyStaff } from './steps';
  */
 export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): Promise<void> {
   const thresholds = state.policy.warningThresholds;
+  // Cases started before this patch awaited each notice inline; they replay that way.
+  const noticesInBackground = patched(BACKGROUND_NOTICES_PATCH);
+  const tellStaff = async (...args: Parameters<typeof notifyStaff>): Promise<void> => {
+    if (noticesInBackground) state.inBackground(() => notifyStaff(...args));
+    else await notifyStaff(...args);
+  };
   while (!isDone()) {
     const alarm = earliestAlarm([...state.clocks.values()], Date.now(), thresholds);
     const revision = state.clockRevision;
@@ -37,10 +47,10 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       const isLast = alarm.threshold === thresholds[thresholds.length - 1];
       if (isLast && state.policy.escalation.onLastWarning) {
         if (state.escalate(`${alarm.clock} clock at ${Math.round(alarm.threshold * 100)}%`)) {
-          await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
+          await tellStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
         }
       } else {
-        await notifyStaff(state, `sla-warning:${alarm.clock}:${alarm.threshold}`, 'staff.sla_warning', {
+        await tellStaff(state, `sla-warning:${alarm.clock}:${alarm.threshold}`, 'staff.sla_warning', {
           clock: alarm.clock,
           percent: String(Math.round(alarm.threshold * 100)),
           dueText: due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}后` : '-',
@@ -50,7 +60,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       state.slaBreached = true;
       state.record('sla.breached', `${alarm.clock} clock breached its target`, { clock: alarm.clock, targetMs: clock.targetMs });
       if (state.policy.escalation.onBreach && state.escalate(`${alarm.clock} SLA breached`)) {
-        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
+        await tellStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
       }
     }
     await state.persist();

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
@@ -102,6 +102,10 @@ async function sendOne(
     state.notifications.push(sent);
     state.record('notification.sent', `${template} via ${channel}`, { key, channel, template, recipient: sent.recipient });
   } catch (error) {
+    if (isCancellation(error)) {
+      state.record('notification.withdrawn', `${template} via ${channel} withdrawn: the case moved on`, { key, channel, template });
+      return;
+    }
     const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
     state.notifications.push({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
     state.record('notification.failed', `${template} via ${channel} failed`, { key, channel, template, detail });

@@ -54,7 +54,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   const { proposal, policy } = input;
   const view: ClaimView = {
     claimId: input.claimId,
-    status: input.verifyTrajectory ? 'VERIFYING' : 'AWAITING_APPROVAL',
+    status: input.verifyTrajectory ? 'VERIFYING' : 'PROPOSED',
     kind: proposal.kind,
     proposedBy: input.proposedBy.id,
     proposedAt: new Date().toISOString(),
@@ -87,6 +87,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
       await report('claim.rejected', 'parcel found: the claim is withdrawn', { lastScan: verdict.lastScan ?? null });
       return view;
     }
+    view.status = 'PROPOSED';
     await report('claim.verified', verdict.summary, { lastScan: verdict.lastScan ?? null, carrierConfirmed: verdict.carrierConfirmed });
   }
 
@@ -103,8 +104,9 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   let amountFen = assessment.amountFen;
   let tier = assessment.needsReview ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits)) : approvalTier(amountFen, policy.claims.approvalLimits);
   if (tier === 'auto') {
+    view.status = 'APPROVED';
     view.approvalTier = tier;
-    view.approvers = approversFor(tier);
+    view.approvers = [];
     view.approvedBy = 'auto';
     await report('claim.approved', `${formatYuan(amountFen)} approved automatically (within the agent limit)`, claimFigures(view));
   } else {
@@ -129,6 +131,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
         view.explanation = [...(view.explanation ?? []), `审批人${made.actor.id}核定金额${formatYuan(amountFen)}`];
       }
       if (amountFen > 0 && mayApprove(made.actor.role, amountFen, policy.claims.approvalLimits)) {
+        view.status = 'APPROVED';
         view.approvedBy = made.actor.id;
         await report('claim.approved', `${formatYuan(amountFen)} approved by ${made.actor.id}`, claimFigures(view), made.actor);
         break;
