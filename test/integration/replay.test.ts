@@ -15,8 +15,30 @@ installTemporalRuntime('ERROR');
 
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
 
-test('recorded histories exist for the playbooks that run end to end', () => {
-  expect(files).toEqual(expect.arrayContaining(['delayed-closed-by-feedback.json', 'delayed-breach-escalated.json', 'delayed-no-feedback.json']));
+test('recorded histories exist for every playbook, the claim and supplier children, and the pre-patch DELAYED cases', () => {
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'delayed-closed-by-feedback.json',
+      'delayed-breach-escalated.json',
+      'delayed-no-feedback.json',
+      // Recorded before the total-delay and background-notice patches: they replay on the old path.
+      'delayed-closed-by-feedback-before-patches.json',
+      'delayed-breach-escalated-before-patches.json',
+      'playbook-lost-below-the-agent-limit.json',
+      'playbook-lost-below-the-agent-limit-claim.json',
+      'playbook-damaged.json',
+      'playbook-wrong-item-from-our-warehouse.json',
+      'playbook-wrong-item-shipped-by-a-supplier-supplier.json',
+      'playbook-missing-item-from-our-warehouse.json',
+      'playbook-address-change-accepted.json',
+      'playbook-address-change-refused.json',
+      'playbook-intercept-accepted.json',
+      'playbook-intercept-refused.json',
+      'playbook-refused.json',
+      'playbook-return-exchange.json',
+      'low-score-reopen.json',
+    ]),
+  );
 });
 
 test.each(files)('%s replays on the current workflow code', async (file) => {
