@@ -1,4 +1,4 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import { permission } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { submitFeedbackUpdate, type FeedbackInput, type ResumePoint } from '../contract';
@@ -15,6 +15,8 @@ import { notifyCustomer } from './steps';
  * - silence until the window ends is recorded as `feedback.missing` and closes the case: a
  *   customer who does not answer is not a reason to keep a resolved case open.
  */
+
+export const CALLBACK_CLOCK_PATCH = 'callback-clock';
 
 export type FeedbackOutcome =
   | { kind: 'answered' }
@@ -58,11 +60,18 @@ export async function collectFeedback(
 ): Promise<FeedbackOutcome> {
   const round = state.reopens;
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
+  // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer; cases
+  // opened before it existed replay without it.
+  const callbackClock = patched(CALLBACK_CLOCK_PATCH);
   if (!resume) {
     await notifyCustomer(state, step('survey'), 'survey.request');
     state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
+    if (callbackClock) state.startClock('callback');
     await state.persist();
   }
+  const stopCallbackClock = (reason: string) => {
+    if (callbackClock) state.stopClock('callback', reason);
+  };
 
   const settled = () => state.feedback !== undefined || state.reopenRequest !== undefined;
   const surveyAt = resume?.surveyAt ?? Date.now();
@@ -92,8 +101,10 @@ export async function collectFeedback(
   checkpoint();
 
   if (state.reopenRequest) {
+    stopCallbackClock('reopened');
     return { kind: 'reopened', reason: state.reopenRequest.reason, lowScore: false };
   }
+  stopCallbackClock(state.feedback ? 'customer answered' : 'feedback window ended');
   if (!answered || !state.feedback) {
     state.record('feedback.missing', 'no feedback within the callback window', { windowMs: state.policy.feedback.windowMs });
     return { kind: 'missing' };
