@@ -1,0 +1,523 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
+import { createDb } from '../activities/store/database';
+import { createApp } from '../api/app';
+import { loadConfig, type AppConfig } from '../config';
+import { migrateToLatest } from '../migrations';
+import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
+import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
+import { startSimulators } from '../simulators';
+import { testPolicy } from '../test/helpers/policy';
+import { freePort } from '../test/setup/global-setup';
+import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
+
+/**
+ * `npm run bench`: the orchestrator's first benchmarks, on a stack of its own (a Temporal dev
+ * server in memory, a fresh PostgreSQL database dropped at the end, the simulators, one
+ * in-process case worker and the API), with the test SLA policy so lifecycles take seconds.
+ *
+ * 1. Open-case latency through the API (`POST /v1/cases` → 201), sequential and concurrent,
+ *    against the baseline of a bare `client.workflow.start` of a no-op workflow on the same server.
+ *    No worker polls while these are timed, so both sides measure getting a start accepted (ours:
+ *    HTTP, auth, validation, idempotency key, read-model row, start with search attributes), not
+ *    the workflows' own work; the lifecycle phase shows opens under a live worker.
+ * 2. Lifecycle throughput: DELAYED cases driven to CLOSED concurrently (signed generic `Delivered`
+ *    push through the simulators, then feedback), with each closed case's history size.
+ * 3. Memory of this process (API + worker + simulators) before, after start-up and after the load.
+ *
+ * Writes bench/results/latest.json and prints a table. Sizes can be changed by environment:
+ * BENCH_SEQUENTIAL, BENCH_CONCURRENT, BENCH_CONCURRENCY, BENCH_LIFECYCLE, BENCH_WARMUP.
+ */
+
+const PARAMS = {
+  warmup: intEnv('BENCH_WARMUP', 20),
+  sequentialOpens: intEnv('BENCH_SEQUENTIAL', 200),
+  concurrentOpens: intEnv('BENCH_CONCURRENT', 400),
+  concurrency: intEnv('BENCH_CONCURRENCY', 32),
+  lifecycleCases: intEnv('BENCH_LIFECYCLE', 50),
+  statusPollMs: 50,
+};
+const BASELINE_TASK_QUEUE = 'bench-baseline';
+const CASE_TASK_QUEUE = 'cases-bench';
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number.parseInt(raw, 10);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}
+
+// --- measuring ------------------------------------------------------------------------------
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface MemorySample {
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
+function memory(): MemorySample {
+  gc();
+  const usage = process.memoryUsage();
+  const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
+  return { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
+}
+
+function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Nearest-rank percentile. */
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+interface LatencyStats {
+  count: number;
+  wallMs: number;
+  throughputPerS: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+function stats(samples: number[], wallMs: number): LatencyStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const sum = sorted.reduce((total, value) => total + value, 0);
+  return {
+    count: sorted.length,
+    wallMs: round(wallMs, 0),
+    throughputPerS: round((sorted.length / wallMs) * 1000, 1),
+    meanMs: round(sum / sorted.length),
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
+  };
+}
+
+/** Runs `count` operations with at most `concurrency` in flight; returns each one's latency. */
+async function timed(count: number, concurrency: number, operation: (index: number) => Promise<void>): Promise<{ samples: number[]; wallMs: number }> {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const lane = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= count) return;
+      const t0 = performance.now();
+      await operation(index);
+      samples.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return { samples, wallMs: performance.now() - started };
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+// --- the run --------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const memoryAtStart = memory();
+  const loadAtStart = round(loadavg()[0] ?? Number.NaN);
+  installTemporalRuntime('ERROR');
+  const stops: Array<[string, () => Promise<unknown>]> = [];
+  const stopAll = async () => {
+    for (const [name, stop] of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stopping ${name} failed: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    // Temporal dev server: headless, in memory, search attributes registered.
+    const cliPath = ensureTemporalCli(log);
+    const devServer = await startDevServer({ cliPath, port: await freePort() });
+    stops.push(['temporal dev server', () => devServer.stop()]);
+    log(`Temporal dev server on ${devServer.address}`);
+
+    // A fresh database, migrated, dropped at the end.
+    const databaseName = `cases_bench_${process.pid}_${Date.now().toString(36)}`;
+    const resolved = await resolveDatabase({
+      ...(process.env.BENCH_DATABASE_SERVER_URL ? { databaseUrl: withDatabase(process.env.BENCH_DATABASE_SERVER_URL, databaseName) } : {}),
+      database: databaseName,
+      dataDir: join(tmpdir(), 'case-orchestrator-bench-pg'),
+    });
+    stops.push(['postgres', () => resolved.stop()]);
+    stops.push(['database', () => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName)]);
+    const db = createDb(resolved.url);
+    stops.push(['db pool', () => db.destroy()]);
+    await migrateToLatest(db);
+    log(`PostgreSQL (${resolved.source}): database ${databaseName}`);
+
+    const simulators = await startSimulators({ port: 0 });
+    stops.push(['simulators', () => simulators.close()]);
+
+    const base = loadConfig({
+      APP_PROFILE: 'dev',
+      DATABASE_URL: resolved.url,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_TASK_QUEUE: CASE_TASK_QUEUE,
+      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
+      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
+      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
+      CARRIER_API_URL: `${simulators.url}/carrier`,
+      SMS_API_URL: `${simulators.url}/sms`,
+      WECOM_API_URL: `${simulators.url}/wecom`,
+      INAPP_API_URL: `${simulators.url}/inapp`,
+      WMS_API_URL: `${simulators.url}/wms`,
+      PAYMENTS_API_URL: `${simulators.url}/payments`,
+    });
+    const config: AppConfig = { ...base, slaPolicy: testPolicy() };
+
+    // Both workflow bundles are built before timing anything.
+    const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log };
+    const bundleDir = mkdtempSync(join(tmpdir(), 'case-bench-'));
+    stops.push(['bundles', async () => rmSync(bundleDir, { recursive: true, force: true })]);
+    const caseBundlePath = join(bundleDir, 'case-workflows.js');
+    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
+    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet });
+
+    const workerConnection = await NativeConnection.connect({ address: devServer.address });
+    stops.push(['worker connection', () => workerConnection.close()]);
+    // Both workers are created (bundles loaded) now, and start polling after the open-latency phase.
+    const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: caseBundlePath });
+    const baselineWorker = await Worker.create({
+      connection: workerConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: BASELINE_TASK_QUEUE,
+      workflowBundle: { code: baselineBundle.code },
+    });
+    const runWorker = (name: string, w: Worker) => {
+      const running = w.run();
+      stops.push([name, async () => {
+        w.shutdown();
+        await running;
+      }]);
+    };
+
+    const clientConnection = await Connection.connect({ address: devServer.address });
+    stops.push(['client connection', () => clientConnection.close()]);
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+    stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const memoryAfterStartup = memory();
+    log(`stack up in ${round((performance.now() - benchStarted) / 1000, 1)} s; API ${apiUrl}`);
+
+    // --- the operations measured ---
+    const openedForLatency: string[] = [];
+    const apiOpen = async (body: Record<string, unknown> = openCaseBody()): Promise<string> => {
+      const response = await fetch(`${apiUrl}/v1/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.agent}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify(body),
+      });
+      const answer = (await response.json()) as { caseId?: string };
+      if (response.status !== 201 || !answer.caseId) throw new Error(`open case: ${response.status} ${JSON.stringify(answer)}`);
+      return answer.caseId;
+    };
+    const openForLatency = async () => {
+      openedForLatency.push(await apiOpen());
+    };
+    let baselineCounter = 0;
+    const baselineStart = async () => {
+      await client.workflow.start('benchNoopWorkflow', { taskQueue: BASELINE_TASK_QUEUE, workflowId: `bench-noop-${++baselineCounter}` });
+    };
+    // No worker polls yet: the cases opened here never run, and are terminated before the case worker starts.
+    const terminateOpened = async () => {
+      const ids = openedForLatency.splice(0);
+      await pool(ids, 16, async (id) => {
+        await client.workflow.getHandle(id).terminate('benchmark phase over').catch(() => undefined);
+      });
+    };
+
+    log(`warm-up: ${PARAMS.warmup} baseline starts + ${PARAMS.warmup} API opens`);
+    await timed(PARAMS.warmup, 1, baselineStart);
+    await timed(PARAMS.warmup, 1, openForLatency);
+    await terminateOpened();
+
+    log(`sequential: ${PARAMS.sequentialOpens} each`);
+    const baselineSequential = await timed(PARAMS.sequentialOpens, 1, baselineStart);
+    const apiSequential = await timed(PARAMS.sequentialOpens, 1, openForLatency);
+    await terminateOpened();
+
+    log(`concurrent: ${PARAMS.concurrentOpens} each, ${PARAMS.concurrency} in flight`);
+    const baselineConcurrent = await timed(PARAMS.concurrentOpens, PARAMS.concurrency, baselineStart);
+    const apiConcurrent = await timed(PARAMS.concurrentOpens, PARAMS.concurrency, openForLatency);
+    await terminateOpened();
+    const startedBaselines = baselineCounter;
+
+    // The baseline workflows run to completion; then the case worker starts for the lifecycle.
+    runWorker('baseline worker', baselineWorker);
+    runWorker('case worker', worker);
+    await pool(Array.from({ length: startedBaselines }, (_, i) => `bench-noop-${i + 1}`), 16, async (id) => {
+      await client.workflow.getHandle(id).result();
+    });
+    log(`${startedBaselines} baseline workflows completed`);
+
+    // --- lifecycle: K DELAYED cases to CLOSED at once ---
+    log(`lifecycle: ${PARAMS.lifecycleCases} DELAYED cases to CLOSED concurrently`);
+    const waiters = new Map<string, { status: string; resolve: () => void; reject: (error: Error) => void; deadline: number }>();
+    let polling: Promise<void> | undefined;
+    const pollStatuses = async () => {
+      while (waiters.size) {
+        const rows = await db
+          .selectFrom('cases')
+          .select(['case_id', 'status'])
+          .where('case_id', 'in', [...waiters.keys()])
+          .execute();
+        const now = Date.now();
+        for (const row of rows) {
+          const waiter = waiters.get(row.case_id);
+          if (waiter && row.status === waiter.status) {
+            waiters.delete(row.case_id);
+            waiter.resolve();
+          }
+        }
+        for (const [caseId, waiter] of waiters) {
+          if (now > waiter.deadline) {
+            waiters.delete(caseId);
+            waiter.reject(new Error(`${caseId} did not reach ${waiter.status} in time`));
+          }
+        }
+        await new Promise((tick) => setTimeout(tick, PARAMS.statusPollMs));
+      }
+      polling = undefined;
+    };
+    /** Waits for the read model to show `status` (one batched query for every waiting case). */
+    const readModelStatus = (caseId: string, status: string) =>
+      new Promise<void>((resolve, reject) => {
+        waiters.set(caseId, { status, resolve, reject, deadline: Date.now() + 60_000 });
+        polling ??= pollStatuses();
+      });
+
+    const stages = { openMs: [] as number[], waitingCarrierMs: [] as number[], deliveredToSurveyMs: [] as number[], feedbackToClosedMs: [] as number[] };
+    const closedIds: string[] = [];
+    // While the cases run: the process's peak RSS and heap (no forced GC) and the worker's cache.
+    const duringLoad = { maxRssMiB: 0, maxHeapUsedMiB: 0, maxCachedWorkflows: 0 };
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      duringLoad.maxRssMiB = Math.max(duringLoad.maxRssMiB, round(usage.rss / 1024 / 1024, 1));
+      duringLoad.maxHeapUsedMiB = Math.max(duringLoad.maxHeapUsedMiB, round(usage.heapUsed / 1024 / 1024, 1));
+      duringLoad.maxCachedWorkflows = Math.max(duringLoad.maxCachedWorkflows, worker.getStatus().numCachedWorkflows);
+    }, 250);
+    const lifecycle = await timed(PARAMS.lifecycleCases, PARAMS.lifecycleCases, async () => {
+      const body = openCaseBody();
+      const t0 = performance.now();
+      const caseId = await apiOpen(body);
+      const t1 = performance.now();
+      await readModelStatus(caseId, 'WAITING_CARRIER');
+      const t2 = performance.now();
+      const pushed = await fetch(`${simulators.url}/__control/tracking-push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          provider: 'generic',
+          targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
+          secret: WEBHOOK_SECRET,
+          event: { eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, carrier: 'SF', status: 'Delivered', occurredAt: new Date().toISOString(), location: '广州白云' },
+        }),
+      });
+      const push = (await pushed.json()) as { delivered: boolean; status: number; body: string };
+      if (push.status !== 200) throw new Error(`tracking push for ${caseId}: ${JSON.stringify(push)}`);
+      await readModelStatus(caseId, 'AWAITING_FEEDBACK');
+      const t3 = performance.now();
+      const feedback = await fetch(`${apiUrl}/v1/cases/${caseId}/feedback`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.system}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ score: 5, channel: 'sms' }),
+      });
+      if (feedback.status !== 200) throw new Error(`feedback for ${caseId}: ${feedback.status} ${await feedback.text()}`);
+      const result = (await client.workflow.getHandle(caseId).result()) as { status?: string };
+      if (result.status !== 'CLOSED') throw new Error(`${caseId} ended ${JSON.stringify(result)}`);
+      const t4 = performance.now();
+      stages.openMs.push(t1 - t0);
+      stages.waitingCarrierMs.push(t2 - t1);
+      stages.deliveredToSurveyMs.push(t3 - t2);
+      stages.feedbackToClosedMs.push(t4 - t3);
+      closedIds.push(caseId);
+    });
+    clearInterval(sampler);
+    const memoryAfterLoad = memory();
+    const workerStatus = worker.getStatus();
+
+    // --- history size of each closed case (after timing) ---
+    log('history sizes');
+    const histories: Array<{ events: number; serverBytes: number; cliJsonBytes: number }> = [];
+    await pool(closedIds, 4, async (caseId) => {
+      const handle = client.workflow.getHandle(caseId);
+      const [description, history, cliJson] = await Promise.all([
+        handle.describe(),
+        handle.fetchHistory(),
+        new Promise<string>((resolve, reject) =>
+          execFile(cliPath, ['workflow', 'show', '--address', devServer.address, '--workflow-id', caseId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+            error ? reject(error) : resolve(stdout),
+          ),
+        ),
+      ]);
+      histories.push({
+        events: history.events?.length ?? description.historyLength,
+        serverBytes: description.historySize ?? Number.NaN,
+        cliJsonBytes: Buffer.byteLength(cliJson),
+      });
+    });
+    const auditRows = await db
+      .selectFrom('case_events')
+      .select(['case_id', sql<string>`count(*)::text`.as('events')])
+      .where('case_id', 'in', closedIds)
+      .groupBy('case_id')
+      .execute();
+
+    const summarise = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { min: sorted[0] ?? Number.NaN, p50: percentile(sorted, 50), max: sorted[sorted.length - 1] ?? Number.NaN, mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 0) };
+    };
+    const lifecycleStats = stats(lifecycle.samples, lifecycle.wallMs);
+    const stage = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return { p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)) };
+    };
+
+    const results = {
+      benchmark: 'case-orchestrator',
+      at: new Date().toISOString(),
+      machine: {
+        cpuCount: cpus().length,
+        loadAverage1mAtStart: loadAtStart,
+        loadAverage1mAtEnd: round(loadavg()[0] ?? Number.NaN),
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        totalMemoryMiB: Math.round(totalmem() / 1024 / 1024),
+        platform: `${platform()} ${arch()}`,
+        node: process.version,
+        temporalSdk: (require('@temporalio/worker/package.json') as { version: string }).version,
+        temporalCli: execFileSync(cliPath, ['--version'], { encoding: 'utf8' }).trim(),
+        postgres: resolved.source,
+      },
+      parameters: {
+        ...PARAMS,
+        slaPolicy: 'test/helpers/policy.ts testPolicy() (seconds)',
+        idempotencyKeyPerOpen: true,
+        dbPoolMax: 10,
+        openPhase: 'no worker polls the case or baseline task queue while opens are timed, so both sides measure accepting a start, not running the workflow',
+        inProcess: 'API, case worker, baseline worker, simulators and the load generator share one Node process; the Temporal dev server and PostgreSQL are separate processes on the same machine',
+      },
+      openCase: {
+        sequential: { api: stats(apiSequential.samples, apiSequential.wallMs), baseline: stats(baselineSequential.samples, baselineSequential.wallMs) },
+        concurrent: { api: stats(apiConcurrent.samples, apiConcurrent.wallMs), baseline: stats(baselineConcurrent.samples, baselineConcurrent.wallMs) },
+      },
+      lifecycle: {
+        cases: PARAMS.lifecycleCases,
+        wallMs: lifecycleStats.wallMs,
+        casesPerS: lifecycleStats.throughputPerS,
+        perCase: { p50Ms: lifecycleStats.p50Ms, p95Ms: lifecycleStats.p95Ms, maxMs: lifecycleStats.maxMs },
+        stages: {
+          open: stage(stages.openMs),
+          openToWaitingCarrier: stage(stages.waitingCarrierMs),
+          deliveredPushToAwaitingFeedback: stage(stages.deliveredToSurveyMs),
+          feedbackToClosed: stage(stages.feedbackToClosedMs),
+        },
+        historyPerCase: {
+          events: summarise(histories.map((h) => h.events)),
+          serverHistoryBytes: summarise(histories.map((h) => h.serverBytes)),
+          cliJsonBytes: summarise(histories.map((h) => h.cliJsonBytes)),
+        },
+        auditEventsPerCase: summarise(auditRows.map((row) => Number(row.events))),
+      },
+      memory: {
+        maxCachedWorkflows: worker.options.maxCachedWorkflows,
+        baselineWorkerMaxCachedWorkflows: baselineWorker.options.maxCachedWorkflows,
+        cachedWorkflowsAfterLoad: workerStatus.numCachedWorkflows,
+        note: 'atStart/afterStartup/afterLoad after a forced GC; duringLifecycle sampled every 250 ms without GC; heapUsed is the main thread only (workflows run in a worker thread, counted in RSS)',
+        atStart: memoryAtStart,
+        afterStartup: memoryAfterStartup,
+        duringLifecycle: duringLoad,
+        afterLoad: memoryAfterLoad,
+        peakRssMiB: round(process.resourceUsage().maxRSS / 1024, 1),
+      },
+      benchWallS: 0,
+    };
+
+    await stopAll();
+    results.benchWallS = round((performance.now() - benchStarted) / 1000, 1);
+    const resultsDir = join(__dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    printTable(results);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function printTable(r: {
+  machine: { cpuCount: number; node: string };
+  openCase: Record<'sequential' | 'concurrent', Record<'api' | 'baseline', LatencyStats>>;
+  lifecycle: { cases: number; wallMs: number; casesPerS: number; perCase: { p50Ms: number; p95Ms: number }; historyPerCase: { events: { p50: number }; serverHistoryBytes: { p50: number }; cliJsonBytes: { p50: number } } };
+  memory: { maxCachedWorkflows: number; atStart: MemorySample; afterStartup: MemorySample; duringLifecycle: { maxRssMiB: number; maxCachedWorkflows: number }; afterLoad: MemorySample; peakRssMiB: number };
+  benchWallS: number;
+}): void {
+  const rows: string[][] = [['open case', 'api p50', 'api p95', 'api p99', 'api /s', 'base p50', 'base p95', 'base p99', 'base /s']];
+  for (const mode of ['sequential', 'concurrent'] as const) {
+    const { api, baseline } = r.openCase[mode];
+    rows.push([`${mode} (${api.count})`, ...[api, baseline].flatMap((s) => [`${s.p50Ms} ms`, `${s.p95Ms} ms`, `${s.p99Ms} ms`, `${s.throughputPerS}`])]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const out = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')).join('\n');
+  const l = r.lifecycle;
+  const m = r.memory;
+  console.log(
+    [
+      `machine: ${r.machine.cpuCount} cpu, node ${r.machine.node}`,
+      out,
+      `lifecycle: ${l.cases} DELAYED cases to CLOSED in ${l.wallMs} ms = ${l.casesPerS} cases/s; per case p50 ${l.perCase.p50Ms} ms, p95 ${l.perCase.p95Ms} ms`,
+      `history per case (p50): ${l.historyPerCase.events.p50} events, ${l.historyPerCase.serverHistoryBytes.p50} B (server), ${l.historyPerCase.cliJsonBytes.p50} B (temporal workflow show --output json)`,
+      `memory (MiB, after GC; start → stack up → after load): rss ${m.atStart.rssMiB} → ${m.afterStartup.rssMiB} → ${m.afterLoad.rssMiB} (peak ${m.peakRssMiB}); heapUsed ${m.atStart.heapUsedMiB} → ${m.afterStartup.heapUsedMiB} → ${m.afterLoad.heapUsedMiB}`,
+      `worker cache: maxCachedWorkflows ${m.maxCachedWorkflows}, at most ${m.duringLifecycle.maxCachedWorkflows} cached during the lifecycle`,
+      `bench wall time: ${r.benchWallS} s → bench/results/latest.json`,
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
