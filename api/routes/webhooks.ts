@@ -15,25 +15,14 @@ export function webhooksRouter(
   config: AppConfig,
   db: Db,
   cases: CaseService,
-  // The supplier route signals the follow-up workflow through the case service's Temporal client
-  // unless the app passes one.
+  /** The supplier route signals the follow-up workflow directly. */
   temporal: Client,
 ): Router {
   const router = Router();
   router.use(express.raw({ type: () => true, limit: '256kb' }));
 
   router.post('/tracking/generic', async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifyGenericSignature(raw, req.get('x-signature'), config.webhookSecrets.generic)) {
-      throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
-    }
-    const push = parseOrThrow(genericTrackingPush, json);
+    const push = parseOrThrow(genericTrackingPush, signedJson(req, config.webhookSecrets.generic));
     const event: TrackingEvent = { ...push, provider: 'generic' } as TrackingEvent;
     try {
       const result = await intakeTrackingEvent(db, cases, event);
@@ -45,20 +34,26 @@ export function webhooksRouter(
 
   /** A supplier's reply to a follow-up (供應商跟進), signalled to the case's follow-up workflow. */
   router.post('/supplier/:supplierId', async (req: Request<{ supplierId: string }>, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifyGenericSignature(raw, req.get('x-signature'), config.webhookSecrets.supplier)) {
-      throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
-    }
-    const body = parseOrThrow(supplierReplyBody, json);
+    const body = parseOrThrow(supplierReplyBody, signedJson(req, config.webhookSecrets.supplier));
     const result = await intakeSupplierReply(db, temporal, req.params.supplierId, body);
     res.status(200).json({ received: true, ...result });
   });
 
   return router;
+}
+
+/**
+ * The body of a push signed `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, parsed: a bad
+ * signature is 401 before anything is read, malformed JSON 400.
+ */
+function signedJson(req: Request, secret: string): unknown {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (!verifyGenericSignature(raw, req.get('x-signature'), secret)) {
+    throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
+  }
 }

@@ -38,6 +38,11 @@ export interface TestStack {
   apiUrl: string;
   /** fetch against the API with a role's token. */
   api(role: keyof typeof TOKENS | null, path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  /**
+   * The carrier pushes a tracking event: the simulator signs it as the generic provider and POSTs
+   * it to this stack's webhook. Answers what the webhook answered (`status`, `body`).
+   */
+  pushTracking(event: Record<string, unknown>): Promise<{ delivered: boolean; status: number; body: string }>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +109,20 @@ export async function startTestStack(
         // not JSON (ndjson export): keep the text
       }
       return { status: response.status, body: parsed as any, headers: response.headers }; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+    },
+    async pushTracking(event) {
+      const response = await fetch(`${simulators.url}/__control/tracking-push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          provider: 'generic',
+          targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
+          secret: WEBHOOK_SECRET,
+          event: { carrier: 'SF', occurredAt: new Date().toISOString(), ...event },
+        }),
+      });
+      if (response.status !== 200) throw new Error(`tracking push refused by the simulator: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { delivered: boolean; status: number; body: string };
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

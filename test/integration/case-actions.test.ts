@@ -1,7 +1,7 @@
 import { caseHistory } from '../../activities/store/read-model';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
-import { eventually, openCaseBody, startTestStack, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * Agent and supervisor actions through POST /v1/cases/{id}/actions, as Temporal updates with
@@ -44,17 +44,8 @@ async function openWaitingCase(overrides: Record<string, unknown> = {}) {
 }
 
 async function deliver(caseId: string, waybillNo: string) {
-  const response = await fetch(`${stack.simulators.url}/__control/tracking-push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provider: 'generic',
-      targetUrl: `${stack.apiUrl}/v1/webhooks/tracking/generic`,
-      secret: WEBHOOK_SECRET,
-      event: { eventId: `${caseId}-delivered`, waybillNo, carrier: 'SF', status: 'Delivered', occurredAt: new Date().toISOString() },
-    }),
-  });
-  expect(response.status).toBe(200);
+  const pushed = await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo, status: 'Delivered' });
+  expect(pushed.status).toBe(200);
 }
 
 test('an agent works a case: note, priority, evidence pausing the clocks, escalation; the supervisor resolves; a reopen and a second resolution close it', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { caseHistory } from '../../activities/store/read-model';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
-import { eventually, openCaseBody, startTestStack, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * Claims (理賠) end to end: a lost parcel verified on its trajectory and paid first, a claim above
@@ -15,17 +15,8 @@ type Stack = TestStack;
 
 async function confirmLost(stack: Stack, caseId: string, waybillNo: string): Promise<void> {
   // The carrier reports the parcel lost: trajectory verification accepts the carrier's word.
-  const response = await fetch(`${stack.simulators.url}/__control/tracking-push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provider: 'generic',
-      targetUrl: `${stack.apiUrl}/v1/webhooks/tracking/generic`,
-      secret: WEBHOOK_SECRET,
-      event: { eventId: `${caseId}-lost`, waybillNo, carrier: 'SF', status: 'Exception', subStatus: 'lost', occurredAt: new Date().toISOString() },
-    }),
-  });
-  expect(response.status).toBe(200);
+  const pushed = await stack.pushTracking({ eventId: `${caseId}-lost`, waybillNo, status: 'Exception', subStatus: 'lost' });
+  expect(pushed.status).toBe(200);
 }
 
 async function openLostCase(stack: Stack, orderValue: number, overrides: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
 import { verifyChain } from '../../activities/store/audit-hash';
 import { caseHistory } from '../../activities/store/read-model';
 import { testPolicy } from '../helpers/policy';
-import { eventually, openCaseBody, startTestStack, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * A case whose parcel keeps sending scans outgrows one run: with CASE_HISTORY_LIMIT low, the case
@@ -23,17 +23,7 @@ afterAll(async () => {
 });
 
 async function push(event: Record<string, unknown>) {
-  const response = await fetch(`${stack.simulators.url}/__control/tracking-push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provider: 'generic',
-      targetUrl: `${stack.apiUrl}/v1/webhooks/tracking/generic`,
-      secret: WEBHOOK_SECRET,
-      event: { carrier: 'SF', occurredAt: new Date().toISOString(), ...event },
-    }),
-  });
-  expect(response.status).toBe(200);
+  expect((await stack.pushTracking(event)).status).toBe(200);
 }
 
 async function runs(caseId: string): Promise<string[]> {

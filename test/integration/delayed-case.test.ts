@@ -2,7 +2,7 @@ import { verifyChain } from '../../activities/store/audit-hash';
 import { caseHistory } from '../../activities/store/read-model';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
-import { eventually, openCaseBody, startTestStack, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * The DELAYED playbook on real parts: Temporal dev server, PostgreSQL, simulators over HTTP.
@@ -18,19 +18,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function push(event: Record<string, unknown>) {
-  const response = await fetch(`${stack.simulators.url}/__control/tracking-push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provider: 'generic',
-      targetUrl: `${stack.apiUrl}/v1/webhooks/tracking/generic`,
-      secret: WEBHOOK_SECRET,
-      event: { occurredAt: new Date().toISOString(), carrier: 'SF', ...event },
-    }),
-  });
-  return (await response.json()) as { delivered: boolean; status: number; body: string };
-}
+const push = (event: Record<string, unknown>) => stack.pushTracking(event);
 
 async function caseStatus(caseId: string) {
   return (await stack.api('agent', `/v1/cases/${caseId}`)).body as { status: string; [key: string]: unknown };
@@ -159,12 +147,7 @@ test('a case whose customer never answers the survey closes when the feedback wi
     const opened = await quiet.api('agent', '/v1/cases', { body });
     const { caseId } = opened.body;
     await eventually(async () => (await quiet.api('agent', `/v1/cases/${caseId}`)).body.status, (s) => s === 'WAITING_CARRIER');
-    const event = { eventId: `${caseId}-d`, waybillNo: body.waybillNo, carrier: 'SF', status: 'Delivered', occurredAt: new Date().toISOString() };
-    const pushed = await fetch(`${quiet.simulators.url}/__control/tracking-push`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'generic', targetUrl: `${quiet.apiUrl}/v1/webhooks/tracking/generic`, secret: WEBHOOK_SECRET, event }),
-    });
+    const pushed = await quiet.pushTracking({ eventId: `${caseId}-d`, waybillNo: body.waybillNo, status: 'Delivered' });
     expect(pushed.status).toBe(200);
     const result = await quiet.client.workflow.getHandle(caseId).result();
     expect(result).toMatchObject({ status: 'CLOSED', resolution: 'delivered' });

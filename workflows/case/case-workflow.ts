@@ -3,7 +3,7 @@ import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
 import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput, type ResumePoint } from '../contract';
 import { ContinueAsNewRequested } from './continue-as-new';
 import { registerCaseActions } from './actions';
-import { CaseState } from './case-state';
+import { CaseState, WORKING_CLOCKS } from './case-state';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
 import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
 import { registerClaimProgress } from './claims';
@@ -64,7 +64,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
       priority: input.priority,
       policyVersion: input.policy.version,
     }, input.openedBy);
-    for (const clock of ['firstResponse', 'handling', 'resolution'] as const) state.startClock(clock);
+    for (const clock of WORKING_CLOCKS) state.startClock(clock);
     if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
     await state.persist();
   }
