@@ -15,6 +15,7 @@ import {
 import { sql } from 'kysely';
 import type { Db } from '../activities/store/database';
 import { canonicalJson } from '../activities/store/audit-hash';
+import { openStartRequest, sealStartRequest } from '../activities/store/pii';
 import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
@@ -43,6 +44,7 @@ import {
 import { actorOf, type Principal } from './auth';
 import { newCaseId } from './case-ids';
 import { HttpProblem } from './problem';
+import { handHeldEvents } from './webhooks/inbound-delivery';
 import type { FeedbackBody, OpenCaseBody } from './schemas';
 
 /**
@@ -137,7 +139,8 @@ export class CaseService {
             closed_at: null,
             version: 0,
             snapshot: JSON.stringify({}),
-            start_request: JSON.stringify(input),
+            // Kept to finish an interrupted start; the customer's personal fields sealed.
+            start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
           })
           .execute();
         if (idempotencyKey) {
@@ -196,7 +199,49 @@ export class CaseService {
       // stay, and a retry with the same key, a tracking event or the sweeper finishes the start.
       throw new HttpProblem(503, 'Temporal unavailable', 'The case could not be started; retry shortly');
     }
+    await this.handOverHeldEvents(caseId, body.waybillNo);
     return created;
+  }
+
+  /**
+   * Tracking events that came while no case was open for the waybill go to the new case. A
+   * failure here does not fail the open: the delivery stays pending for the redelivery sweeper.
+   */
+  private async handOverHeldEvents(caseId: string, waybillNo: string): Promise<void> {
+    try {
+      await handHeldEvents(this.db, this, caseId, waybillNo);
+    } catch (error) {
+      this.log(`handing held tracking events to ${caseId} failed; the sweeper will retry`, error);
+    }
+  }
+
+  /**
+   * Case rows whose workflow start never happened (the API died between the insert and the
+   * start, or Temporal could not say whether the start succeeded): start them from the stored
+   * request. Starting is idempotent, and never restarts a case that already ran.
+   */
+  async finishInterruptedStarts({ olderThanMs = 60_000, batch = 50 } = {}): Promise<{ finished: number; failures: number }> {
+    const rows = await this.db
+      .selectFrom('cases')
+      .select(['case_id', 'waybill_no'])
+      .where('version', '=', 0)
+      .where('status', 'not in', TERMINAL_STATUSES)
+      .where('opened_at', '<=', new Date(Date.now() - olderThanMs))
+      .orderBy('opened_at')
+      .limit(batch)
+      .execute();
+    const result = { finished: 0, failures: 0 };
+    for (const row of rows) {
+      try {
+        await this.ensureStarted(row.case_id);
+        await this.handOverHeldEvents(row.case_id, row.waybill_no);
+        result.finished += 1;
+      } catch (error) {
+        this.log(`finishing the start of ${row.case_id} failed`, error);
+        result.failures += 1;
+      }
+    }
+    return result;
   }
 
   /** true: Temporal has a workflow of this id (any status); false: it has none; undefined: unknown. */
@@ -319,9 +364,9 @@ export class CaseService {
     }
   }
 
-  /** The stored start request, as the workflow takes it. */
+  /** The stored start request, as the workflow takes it (personal fields opened). */
   private startInput(stored: Record<string, unknown>): OpenCaseInput {
-    return stored as unknown as OpenCaseInput;
+    return openStartRequest(stored, this.deps.config.payloadEncryptionKey) as unknown as OpenCaseInput;
   }
 
   private updateProblem(error: unknown): HttpProblem {

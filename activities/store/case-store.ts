@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuditEvent, CaseView } from '../../domain/case-view';
 import type { Db } from './database';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
+import { maskPii } from './pii';
 import { rejectingPermanentErrors } from './store-errors';
 
 /**
@@ -26,7 +27,13 @@ export interface PersistCaseResult {
  * case queued behind it; connection errors and time-outs stay retryable.
  */
 export async function persistCase(db: Db, input: PersistCaseInput): Promise<PersistCaseResult> {
-  return rejectingPermanentErrors(`persisting case ${input.snapshot.caseId}`, () => writeCase(db, input));
+  // Phones are masked and address details withheld before anything is hashed or stored: the
+  // trail can never be rewritten, so it must never hold them in clear (see ./pii.ts).
+  const masked: PersistCaseInput = {
+    snapshot: maskPii(input.snapshot),
+    events: input.events.map((event) => ({ ...event, data: maskPii(event.data) })),
+  };
+  return rejectingPermanentErrors(`persisting case ${input.snapshot.caseId}`, () => writeCase(db, masked));
 }
 
 async function writeCase(db: Db, { snapshot, events }: PersistCaseInput): Promise<PersistCaseResult> {
