@@ -15,7 +15,7 @@ import {
 import { sql } from 'kysely';
 import type { Db } from '../activities/store/database';
 import { canonicalJson } from '../activities/store/audit-hash';
-import { openStartRequest, sealStartRequest } from '../activities/store/pii';
+import { openPersonalFields, openStartRequest, sealPersonalFields, sealStartRequest } from '../activities/store/pii';
 import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
@@ -417,7 +417,8 @@ export class CaseService {
     if (idempotencyKey) {
       await this.db
         .updateTable('idempotency_keys')
-        .set({ status_code: 200, response: JSON.stringify(view) })
+        // The answer is kept for replays with the customer's personal fields sealed, like the start request.
+        .set({ status_code: 200, response: JSON.stringify(sealPersonalFields(view, this.deps.config.payloadEncryptionKey)) })
         .where('scope', '=', scope)
         .where('key', '=', idempotencyKey)
         .execute();
@@ -441,7 +442,9 @@ export class CaseService {
     if (stored.request_hash !== requestHash) {
       throw new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body');
     }
-    return stored.status_code === 200 ? (stored.response as unknown as CaseView) : undefined;
+    return stored.status_code === 200
+      ? (openPersonalFields(stored.response, this.deps.config.payloadEncryptionKey) as unknown as CaseView)
+      : undefined;
   }
 
   /**

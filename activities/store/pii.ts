@@ -91,15 +91,17 @@ function mapPersonalFields<T>(value: T, transform: Transform, inCustomer = false
   return out as T;
 }
 
-/** The start request as stored: personal fields sealed. */
+/** A start request (or any stored copy of a case view) with its personal fields sealed. */
 export function sealStartRequest<T>(request: T, secret: string): T {
   return mapPersonalFields(request, (text) => sealText(text, secret));
 }
 
-/** The start request as the workflow takes it: personal fields opened. */
+/** The stored copy with its personal fields opened again. */
 export function openStartRequest<T>(stored: T, secret: string): T {
   return mapPersonalFields(stored, (text) => openText(text, secret));
 }
+
+export { sealStartRequest as sealPersonalFields, openStartRequest as openPersonalFields };
 
 /** A masked phone as the notification records keep it (`139****5678`). */
 const MASKED_PHONE = /^\d{3}\*{4}\d{4}$/;

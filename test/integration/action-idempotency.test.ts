@@ -45,6 +45,10 @@ test('an escalate retried with the same key escalates once and answers the first
   const view = await stack.api('agent', `/v1/cases/${caseId}`);
   expect(view.body.tier).toBe(2);
   expect((await trailKinds(caseId)).filter((kind) => kind === 'case.escalated')).toHaveLength(1);
+  // The answer kept for replays holds no customer phone in clear.
+  const stored = await stack.db.selectFrom('idempotency_keys').select('response').where('scope', 'like', `case:${caseId}:%`).execute();
+  expect(stored).toHaveLength(1);
+  expect(JSON.stringify(stored[0]?.response)).not.toContain('13800138000');
 
   // The same key from another principal is another request: keys are scoped per case and principal.
   const byExpert = await stack.api('expert', `/v1/cases/${caseId}/actions`, { body, headers });
