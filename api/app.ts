@@ -21,12 +21,12 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const cases = new CaseService(deps);
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error));
+  const cases = new CaseService({ ...deps, log });
 
-  app.use(healthRouter(deps.db, deps.temporal));
+  app.use(healthRouter(deps.db, deps.temporal, log));
   // Webhooks read the raw body for their signatures, so they come before the JSON parser.
-  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal));
+  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
   app.use('/v1/cases', casesRouter(cases, deps.db));

@@ -5,10 +5,17 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  TypedSearchAttributes,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type SearchAttributePair,
+} from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Db } from '../activities/store/database';
 import { canonicalJson } from '../activities/store/audit-hash';
+import { openPersonalFields, openStartRequest, sealPersonalFields, sealStartRequest } from '../activities/store/pii';
 import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
@@ -37,6 +44,7 @@ import {
 import { actorOf, type Principal } from './auth';
 import { newCaseId } from './case-ids';
 import { HttpProblem } from './problem';
+import { handHeldEvents } from './webhooks/inbound-delivery';
 import type { FeedbackBody, OpenCaseBody } from './schemas';
 
 /**
@@ -51,7 +59,12 @@ export interface CaseServiceDeps {
   db: Db;
   temporal: Client;
   config: AppConfig;
+  /** Where internal errors go; clients only ever see a generic detail. */
+  log?: (message: string, error?: unknown) => void;
 }
+
+/** What became of a tracking event sent to one case. */
+export type TrackingDelivery = 'delivered' | 'case-finished';
 
 export interface OpenCaseResult {
   status: number;
@@ -79,6 +92,10 @@ export class CaseService {
 
   private get db() {
     return this.deps.db;
+  }
+
+  private log(message: string, error?: unknown): void {
+    (this.deps.log ?? ((line: string, cause?: unknown) => console.error(line, cause)))(message, error);
   }
 
   async openCase(body: OpenCaseBody, principal: Principal, idempotencyKey?: string): Promise<OpenCaseResult> {
@@ -122,7 +139,8 @@ export class CaseService {
             closed_at: null,
             version: 0,
             snapshot: JSON.stringify({}),
-            start_request: JSON.stringify(input),
+            // Kept to finish an interrupted start; the customer's personal fields sealed.
+            start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
           })
           .execute();
         if (idempotencyKey) {
@@ -163,16 +181,79 @@ export class CaseService {
     try {
       await this.startWorkflow(input);
     } catch (error) {
-      // Nothing may stay half-open: without a workflow, the row and the key are withdrawn.
-      await this.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('cases').where('case_id', '=', caseId).where('version', '=', 0).execute();
-        if (idempotencyKey) {
-          await trx.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', idempotencyKey).execute();
-        }
-      });
-      throw new HttpProblem(503, 'Temporal unavailable', `The case could not be started: ${(error as Error).message}`);
+      this.log(`starting case ${caseId} failed at the client`, error);
+      // The client's error does not say the server refused: a start can time out at the client
+      // after the server accepted it. Only a case Temporal has never heard of is withdrawn.
+      const started = await this.workflowExists(caseId);
+      if (started === true) return created;
+      if (started === false) {
+        // Nothing may stay half-open: without a workflow, the row and the key are withdrawn.
+        await this.db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('cases').where('case_id', '=', caseId).where('version', '=', 0).execute();
+          if (idempotencyKey) {
+            await trx.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', idempotencyKey).execute();
+          }
+        });
+      }
+      // Unknown (Temporal unreachable even for describe): the row and its stored start request
+      // stay, and a retry with the same key, a tracking event or the sweeper finishes the start.
+      throw new HttpProblem(503, 'Temporal unavailable', 'The case could not be started; retry shortly');
     }
+    await this.handOverHeldEvents(caseId, body.waybillNo);
     return created;
+  }
+
+  /**
+   * Tracking events that came while no case was open for the waybill go to the new case. A
+   * failure here does not fail the open: the delivery stays pending for the redelivery sweeper.
+   */
+  private async handOverHeldEvents(caseId: string, waybillNo: string): Promise<void> {
+    try {
+      await handHeldEvents(this.db, this, caseId, waybillNo);
+    } catch (error) {
+      this.log(`handing held tracking events to ${caseId} failed; the sweeper will retry`, error);
+    }
+  }
+
+  /**
+   * Case rows whose workflow start never happened (the API died between the insert and the
+   * start, or Temporal could not say whether the start succeeded): start them from the stored
+   * request. Starting is idempotent, and never restarts a case that already ran.
+   */
+  async finishInterruptedStarts({ olderThanMs = 60_000, batch = 50 } = {}): Promise<{ finished: number; failures: number }> {
+    const rows = await this.db
+      .selectFrom('cases')
+      .select(['case_id', 'waybill_no'])
+      .where('version', '=', 0)
+      .where('status', 'not in', TERMINAL_STATUSES)
+      .where('opened_at', '<=', new Date(Date.now() - olderThanMs))
+      .orderBy('opened_at')
+      .limit(batch)
+      .execute();
+    const result = { finished: 0, failures: 0 };
+    for (const row of rows) {
+      try {
+        await this.ensureStarted(row.case_id);
+        await this.handOverHeldEvents(row.case_id, row.waybill_no);
+        result.finished += 1;
+      } catch (error) {
+        this.log(`finishing the start of ${row.case_id} failed`, error);
+        result.failures += 1;
+      }
+    }
+    return result;
+  }
+
+  /** true: Temporal has a workflow of this id (any status); false: it has none; undefined: unknown. */
+  private async workflowExists(workflowId: string): Promise<boolean | undefined> {
+    try {
+      await this.deps.temporal.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      this.log(`describing ${workflowId} failed`, error);
+      return undefined;
+    }
   }
 
   private async replayIdempotent(scope: string, key: string, requestHash: string): Promise<OpenCaseResult | undefined> {
@@ -192,10 +273,10 @@ export class CaseService {
   }
 
   /** Starts the workflow from the stored request if an earlier attempt stopped short of it. */
-  private async ensureStarted(caseId: string): Promise<void> {
+  async ensureStarted(caseId: string): Promise<void> {
     const row = await this.db.selectFrom('cases').select(['start_request', 'version']).where('case_id', '=', caseId).executeTakeFirst();
     if (!row || row.version > 0) return;
-    await this.startWorkflow(row.start_request as unknown as OpenCaseInput);
+    await this.startWorkflow(this.startInput(row.start_request));
   }
 
   private startRequest(caseId: string, body: OpenCaseBody, principal: Principal): OpenCaseInput {
@@ -239,6 +320,11 @@ export class CaseService {
         taskQueue: this.deps.config.temporal.taskQueue,
         args: [input],
         typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
+        // A case id is used once. A start (a retried open, an interrupted open finished later)
+        // must never begin a second life for a case that already ran and finished, whatever
+        // way it finished: REJECT_DUPLICATE refuses, and we take "already started" as done.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         staticSummary: `${input.type} · ${input.carrier} ${input.waybillNo} · order ${input.orderId}`,
         staticDetails: `Priority **${input.priority}**. ${input.description.slice(0, 300)}`,
       });
@@ -274,8 +360,19 @@ export class CaseService {
         args: [{ ...body, actor: actorOf(principal) }],
       });
     } catch (error) {
-      throw updateProblem(error);
+      throw this.updateProblem(error);
     }
+  }
+
+  /** The stored start request, as the workflow takes it (personal fields opened). */
+  private startInput(stored: Record<string, unknown>): OpenCaseInput {
+    return openStartRequest(stored, this.deps.config.payloadEncryptionKey) as unknown as OpenCaseInput;
+  }
+
+  private updateProblem(error: unknown): HttpProblem {
+    const problem = updateProblem(error);
+    if (problem.status >= 500) this.log('case update failed', error);
+    return problem;
   }
 
   /** SLA_TIME_SCALE: durations typed by people (an extension) scale like the policy's. */
@@ -283,30 +380,100 @@ export class CaseService {
     return this.deps.config.slaTimeScale;
   }
 
-  /** An agent or supervisor action, as a validated update: refused actions change nothing. */
-  async act(caseId: string, action: CaseAction, principal: Principal): Promise<CaseView> {
+  /**
+   * An agent or supervisor action, as a validated update: refused actions change nothing.
+   *
+   * With an Idempotency-Key the action happens once however often it is retried. Two guards, as
+   * neither is enough alone: the update id is derived from (case, principal, key), so Temporal
+   * answers a retry reaching the same run with the first update's outcome; and a durable record
+   * (idempotency_keys, scoped per case and principal) holds the answer, so a retry reaching a
+   * later run (after continue-as-new, where update ids are forgotten) is answered from the record
+   * and never reaches the workflow. The record is written `pending` before the update is sent; a
+   * retry finding it pending re-sends the same update id (the first attempt's outcome is unknown).
+   */
+  async act(caseId: string, action: CaseAction, principal: Principal, idempotencyKey?: string): Promise<CaseView> {
     await this.requireCase(caseId);
+    const scope = `case:${caseId}:${principal.id}:actions`;
+    const requestHash = createHash('sha256').update(canonicalJson(action)).digest('hex');
+    if (idempotencyKey) {
+      const stored = await this.claimActionKey(scope, idempotencyKey, requestHash);
+      if (stored) return stored;
+    }
+    let view: CaseView;
     try {
-      return await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(caseActionUpdate, {
+      view = await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(caseActionUpdate, {
         args: [{ action, actor: actorOf(principal) }],
+        ...(idempotencyKey ? { updateId: actionUpdateId(caseId, principal.id, idempotencyKey) } : {}),
       });
     } catch (error) {
-      throw updateProblem(error);
+      const problem = this.updateProblem(error);
+      // A refusal changed nothing: the key is released so a corrected retry may use it. An
+      // unknown outcome (5xx) keeps it pending: the retry re-sends the same update id.
+      if (idempotencyKey && problem.status < 500) {
+        await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', idempotencyKey).where('status_code', '=', 0).execute();
+      }
+      throw problem;
     }
+    if (idempotencyKey) {
+      await this.db
+        .updateTable('idempotency_keys')
+        // The answer is kept for replays with the customer's personal fields sealed, like the start request.
+        .set({ status_code: 200, response: JSON.stringify(sealPersonalFields(view, this.deps.config.payloadEncryptionKey)) })
+        .where('scope', '=', scope)
+        .where('key', '=', idempotencyKey)
+        .execute();
+    }
+    return view;
   }
 
-  /** Delivers a tracking event to a case, starting its workflow if an open was interrupted. */
-  async deliverTrackingEvent(caseId: string, event: TrackingEvent): Promise<void> {
+  /**
+   * Records a pending key, or finds the earlier one: its answer if it has one (undefined when it is
+   * still pending), a 422 if it came with another body.
+   */
+  private async claimActionKey(scope: string, key: string, requestHash: string): Promise<CaseView | undefined> {
+    const inserted = await this.db
+      .insertInto('idempotency_keys')
+      .values({ scope, key, request_hash: requestHash, status_code: 0, response: JSON.stringify({}) })
+      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) return undefined;
+    const stored = await this.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+    if (stored.request_hash !== requestHash) {
+      throw new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body');
+    }
+    return stored.status_code === 200
+      ? (openPersonalFields(stored.response, this.deps.config.payloadEncryptionKey) as unknown as CaseView)
+      : undefined;
+  }
+
+  /**
+   * Delivers a tracking event to a case, starting its workflow if an open was interrupted — but
+   * never restarting a case that already ran: a signal-with-start to a finished id would
+   * otherwise begin a new run (Temporal's default reuse policy allows a duplicate once the
+   * previous run closed), reviving a closed, failed or terminated case with a fresh state.
+   * REJECT_DUPLICATE refuses that start; USE_EXISTING signals the running workflow when there
+   * is one. A finished case simply does not take the event.
+   */
+  async deliverTrackingEvent(caseId: string, event: TrackingEvent): Promise<TrackingDelivery> {
     const row = await this.db.selectFrom('cases').select(['start_request']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    const input = row.start_request as unknown as OpenCaseInput;
-    await this.deps.temporal.workflow.signalWithStart(CASE_WORKFLOW_TYPE, {
-      workflowId: caseId,
-      taskQueue: this.deps.config.temporal.taskQueue,
-      args: [input],
-      signal: trackingEventSignal,
-      signalArgs: [event],
-      typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
-    });
+    const input = this.startInput(row.start_request);
+    try {
+      await this.deps.temporal.workflow.signalWithStart(CASE_WORKFLOW_TYPE, {
+        workflowId: caseId,
+        taskQueue: this.deps.config.temporal.taskQueue,
+        args: [input],
+        signal: trackingEventSignal,
+        signalArgs: [event],
+        typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      return 'delivered';
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'case-finished';
+      throw error;
+    }
   }
 
   async openCaseIdsForWaybill(waybillNo: string): Promise<string[]> {
@@ -341,6 +508,11 @@ function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
   ];
 }
 
+/** Temporal's update id of a keyed action: stable for (case, principal, key), opaque otherwise. */
+export function actionUpdateId(caseId: string, principalId: string, key: string): string {
+  return `action-${createHash('sha256').update(`${caseId}\n${principalId}\n${key}`).digest('hex').slice(0, 40)}`;
+}
+
 /** Maps a refused or failed update to the problem the client should see. */
 function updateProblem(error: unknown): HttpProblem {
   if (error instanceof WorkflowNotFoundError) {
@@ -355,5 +527,6 @@ function updateProblem(error: unknown): HttpProblem {
   if ((error as Error)?.name === 'WorkflowNotFoundError' || /workflow execution already completed/i.test((error as Error)?.message ?? '')) {
     return new HttpProblem(409, 'Case not running', 'The case workflow is no longer running');
   }
-  return error instanceof HttpProblem ? error : new HttpProblem(503, 'Temporal unavailable', (error as Error).message);
+  // The detail stays generic: internal error text (addresses, stack frames) is logged, not sent.
+  return error instanceof HttpProblem ? error : new HttpProblem(503, 'Temporal unavailable', 'The case could not be reached; retry shortly');
 }

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { findUnstorableText } from './storable-text';
 
 /**
  * Errors as RFC 9457 problem details (`application/problem+json`). Every 4xx and 5xx the API
@@ -51,8 +52,16 @@ export function validationProblem(error: z.ZodError, where = 'request body'): Ht
   return new HttpProblem(400, 'Invalid request', `The ${where} has ${errors.length} invalid field(s)`, { errors });
 }
 
-/** Parses with a zod schema or throws a 400 problem naming every invalid field. */
-export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where?: string): T {
+/**
+ * Parses with a zod schema or throws a 400 problem naming every invalid field. Text PostgreSQL
+ * cannot store (NUL, lone surrogates) is refused first, whatever the schema, so no write endpoint
+ * can pass it on to a workflow.
+ */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where = 'request body'): T {
+  const unstorable = findUnstorableText(value);
+  if (unstorable.length) {
+    throw new HttpProblem(400, 'Invalid request', `The ${where} has ${unstorable.length} invalid field(s)`, { errors: unstorable });
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw validationProblem(result.error, where);
   return result.data;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeCursor } from '../activities/store/read-model';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
 import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES } from '../domain/sla-policy';
@@ -7,10 +8,15 @@ import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORI
 
 /** Request shapes of the HTTP contract (../shared/api.md), validated at the edge. */
 
-const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(10_000_000_00);
+/** Bounds of the numbers a person or system may send: anything beyond is a typo or an attack. */
+export const MAX_QTY = 10_000;
+/** An SLA extension beyond a month is not an extension but a way to switch the clock off. */
+export const MAX_SLA_EXTENSION_MS = 30 * 86_400_000;
+
+const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(10_000_000_00, 'at most 1,000,000,000 fen');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
-const items = z.array(z.strictObject({ sku: text(64), qty: z.number().int().positive() })).min(1).max(100);
+const items = z.array(z.strictObject({ sku: text(64), qty: z.number().int().positive().max(MAX_QTY, `at most ${MAX_QTY}`) })).min(1).max(100);
 
 export const deliveryAddress = z.strictObject({
   name: text(64),
@@ -31,7 +37,12 @@ export const openCaseBody = z.strictObject({
     name: text(64),
     phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
     storeId: text(64).optional(),
-    channels: z.array(z.enum(NOTIFICATION_CHANNELS)).min(1).max(3).optional(),
+    channels: z
+      .array(z.enum(NOTIFICATION_CHANNELS))
+      .min(1)
+      .max(3)
+      .refine((channels) => new Set(channels).size === channels.length, 'must not list a channel twice')
+      .optional(),
   }),
   description: text(2000),
   priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default('normal'),
@@ -93,7 +104,11 @@ export const caseActionBody = z.discriminatedUnion(
     z.strictObject({
       action: z.literal('extend-sla'),
       clock: z.enum(CLOCK_NAMES, { error: `must be one of ${CLOCK_NAMES.join(', ')}` }),
-      by: z.string().refine((value) => (parseDuration(value) ?? 0) > 0, 'must be a duration such as "2h" or "30m"'),
+      by: z
+        .string()
+        .max(32, 'at most 32 characters')
+        .refine((value) => (parseDuration(value) ?? 0) > 0, 'must be a duration such as "2h" or "30m"')
+        .refine((value) => (parseDuration(value) ?? 0) <= MAX_SLA_EXTENSION_MS, 'must be at most 30 days'),
       reason: text(1000),
     }),
     z.strictObject({
@@ -141,7 +156,11 @@ export const listCasesQuery = z.strictObject({
   breached: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
   assignee: z.string().max(64).optional(),
   q: z.string().trim().min(1).max(64).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .refine((value) => decodeCursor(value) !== undefined, 'must be a nextCursor this API returned')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { SlaPolicy } from '../domain/sla-policy';
 import { ROLES, type Role } from '../domain/types';
@@ -17,18 +18,32 @@ export type Profile = 'dev' | 'production';
 export interface ApiToken {
   token: string;
   role: Role;
-  /** The principal's id as written to the audit trail. */
+  /**
+   * The principal's id as written to the audit trail and shown as an assignee: the role and a
+   * name given in API_TOKENS (`role:name:token`), or else a short hash of the token. Never token
+   * characters: ids are shown to everyone who reads a case.
+   */
   principal: string;
 }
 
 export interface AppConfig {
   profile: Profile;
   port: number;
+  /** Interface the dev stack's API listens on (HOST; 127.0.0.1 unless told otherwise). */
+  host: string;
   /** Undefined: find a local server or start an embedded one (dev stack only). */
   databaseUrl?: string;
   temporal: { address: string; namespace: string; taskQueue: string };
   apiTokens: ApiToken[];
+  /**
+   * `supplier` is the key from which each supplier's own webhook secret is derived
+   * (supplierWebhookSecret below), or '' when every supplier is listed in supplierWebhookSecrets.
+   */
   webhookSecrets: { generic: string; kuaidi100: string; aftership: string; supplier: string };
+  /** SUPPLIER_WEBHOOK_SECRETS: supplier id → that supplier's own webhook secret. */
+  supplierWebhookSecrets: Record<string, string>;
+  /** How often the API's redelivery sweeper runs (ms); 0 switches it off. */
+  redeliveryIntervalMs: number;
   slaPolicyFile: string;
   slaTimeScale: number;
   slaPolicy: SlaPolicy;
@@ -80,6 +95,8 @@ export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-t
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 /** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
 export const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
+/** Dev per-supplier webhook secrets (`supplierId:secret`, comma-separated, as SUPPLIER_WEBHOOK_SECRETS). */
+export const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
 /** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
 export const DEV_CARRIER_CREDENTIALS = {
@@ -123,6 +140,13 @@ const envSchema = z.object({
   WEBHOOK_SECRET_KUAIDI100: z.string().min(8, 'WEBHOOK_SECRET_KUAIDI100 must be at least 8 characters').optional(),
   WEBHOOK_SECRET_AFTERSHIP: z.string().min(8, 'WEBHOOK_SECRET_AFTERSHIP must be at least 8 characters').optional(),
   WEBHOOK_SECRET_SUPPLIER: z.string().min(8, 'WEBHOOK_SECRET_SUPPLIER must be at least 8 characters').optional(),
+  SUPPLIER_WEBHOOK_SECRETS: z.string().optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  INBOUND_REDELIVERY_INTERVAL_MS: z.coerce
+    .number({ error: 'INBOUND_REDELIVERY_INTERVAL_MS must be a number of milliseconds' })
+    .int('INBOUND_REDELIVERY_INTERVAL_MS must be a whole number')
+    .min(0, 'INBOUND_REDELIVERY_INTERVAL_MS must be 0 (off) or more')
+    .default(15_000),
   SLA_POLICY_FILE: z.string().min(1).optional(),
   SLA_TIME_SCALE: z.coerce
     .number({ error: 'SLA_TIME_SCALE must be a number, e.g. 0.001' })
@@ -154,13 +178,30 @@ const envSchema = z.object({
   KUAIDI100_SECRET: z.string().min(8, 'KUAIDI100_SECRET must be at least 8 characters').optional(),
 });
 
-/** Parses `role:token,role:token`; the principal id is `role:<first 6 chars of token>`. */
+/** A principal id that says who without saying anything about the token: 12 hex of its SHA-256. */
+export function tokenPrincipal(role: string, token: string): string {
+  return `${role}:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+}
+
+const PRINCIPAL_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
+
+/**
+ * Parses `role:token,role:name:token`. The principal id is `role:name` when a name is given
+ * (lower-case letters, digits, `_.-`, starting with a letter), else `role:<12 hex of SHA-256 of
+ * the token>` — never the token's own characters.
+ */
 export function parseApiTokens(text: string): ApiToken[] {
   const tokens: ApiToken[] = [];
   for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = pair.indexOf(':');
     const role = pair.slice(0, separator);
-    const token = pair.slice(separator + 1);
+    let token = pair.slice(separator + 1);
+    let name: string | undefined;
+    const second = token.indexOf(':');
+    if (second > 0 && PRINCIPAL_NAME.test(token.slice(0, second)) && token.length - second - 1 >= 8) {
+      name = token.slice(0, second);
+      token = token.slice(second + 1);
+    }
     if (separator <= 0 || !token) {
       throw new ConfigError(`API_TOKENS: entry ${index + 1} ("${pair.slice(0, 20)}") must be role:token`);
     }
@@ -171,7 +212,11 @@ export function parseApiTokens(text: string): ApiToken[] {
     if (tokens.some((existing) => existing.token === token)) {
       throw new ConfigError(`API_TOKENS: entry ${index + 1} repeats a token already given`);
     }
-    tokens.push({ token, role: role as Role, principal: `${role}:${token.slice(0, 6)}` });
+    const principal = name ? `${role}:${name}` : tokenPrincipal(role, token);
+    if (tokens.some((existing) => existing.principal === principal)) {
+      throw new ConfigError(`API_TOKENS: entry ${index + 1} repeats the principal name ${principal}`);
+    }
+    tokens.push({ token, role: role as Role, principal });
   }
   if (!tokens.length) throw new ConfigError('API_TOKENS: no role:token pair given');
   return tokens;
@@ -186,7 +231,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const profile: Profile = e.APP_PROFILE ?? (e.NODE_ENV === 'production' ? 'production' : 'dev');
+  // The dev profile is opt-in: without APP_PROFILE the production rules apply (no dev tokens,
+  // secrets or keys), so a forgotten variable can never open a production API with documented
+  // credentials. `npm start` sets APP_PROFILE=dev itself; jest runs with NODE_ENV=test.
+  const profile: Profile = e.APP_PROFILE ?? (e.NODE_ENV === 'test' ? 'dev' : 'production');
   const devOnly = <T>(name: string, value: T | undefined, devDefault: T, isDevValue: (v: T) => boolean): T => {
     if (profile === 'production') {
       if (value === undefined) throw new ConfigError(`${name} must be set in the production profile`);
@@ -239,12 +287,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { kuaidi100: { customer: kuaidi100.KUAIDI100_CUSTOMER, key: kuaidi100.KUAIDI100_KEY, secret: kuaidi100.KUAIDI100_SECRET } }
       : {}),
   };
+  const supplierWebhookSecrets = parseSupplierSecrets(
+    e.SUPPLIER_WEBHOOK_SECRETS ?? (profile === 'dev' ? DEV_SUPPLIER_WEBHOOK_SECRETS : ''),
+  );
+  const supplierDerivationKey = e.WEBHOOK_SECRET_SUPPLIER ?? (profile === 'dev' ? DEV_SUPPLIER_WEBHOOK_SECRET : '');
+  if (profile === 'production') {
+    if (!supplierDerivationKey && Object.keys(supplierWebhookSecrets).length === 0) {
+      throw new ConfigError('WEBHOOK_SECRET_SUPPLIER or SUPPLIER_WEBHOOK_SECRETS must be set in the production profile');
+    }
+    if (supplierDerivationKey === DEV_SUPPLIER_WEBHOOK_SECRET || supplierDerivationKey === DEV_WEBHOOK_SECRET) {
+      throw new ConfigError('WEBHOOK_SECRET_SUPPLIER holds a documented dev value, refused in the production profile');
+    }
+    const devSecrets = Object.values(parseSupplierSecrets(DEV_SUPPLIER_WEBHOOK_SECRETS));
+    if (Object.values(supplierWebhookSecrets).some((value) => devSecrets.includes(value) || value === DEV_WEBHOOK_SECRET)) {
+      throw new ConfigError('SUPPLIER_WEBHOOK_SECRETS holds a documented dev value, refused in the production profile');
+    }
+  }
   const slaPolicyFile = e.SLA_POLICY_FILE ?? DEFAULT_SLA_POLICY_FILE;
   const simulators = `http://127.0.0.1:${e.SIMULATORS_PORT}`;
 
   return {
     profile,
     port: e.PORT,
+    host: e.HOST,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     apiTokens,
@@ -252,10 +317,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),
       kuaidi100: secret('WEBHOOK_SECRET_KUAIDI100', e.WEBHOOK_SECRET_KUAIDI100),
       aftership: secret('WEBHOOK_SECRET_AFTERSHIP', e.WEBHOOK_SECRET_AFTERSHIP),
-      supplier: devOnly('WEBHOOK_SECRET_SUPPLIER', e.WEBHOOK_SECRET_SUPPLIER, DEV_SUPPLIER_WEBHOOK_SECRET, (v) =>
-        v === DEV_SUPPLIER_WEBHOOK_SECRET || v === DEV_WEBHOOK_SECRET,
-      ),
+      supplier: supplierDerivationKey,
     },
+    supplierWebhookSecrets,
+    redeliveryIntervalMs: e.INBOUND_REDELIVERY_INTERVAL_MS,
     slaPolicyFile,
     slaTimeScale: e.SLA_TIME_SCALE,
     slaPolicy: loadSlaPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
@@ -273,4 +338,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.CASE_HISTORY_LIMIT !== undefined ? { caseHistoryLimit: e.CASE_HISTORY_LIMIT } : {}),
     carrierCredentials,
   };
+}
+
+/** Parses `SUP-1:secret,SUP-2:secret` (SUPPLIER_WEBHOOK_SECRETS). */
+export function parseSupplierSecrets(text: string): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
+    const separator = pair.indexOf(':');
+    const supplierId = pair.slice(0, separator);
+    const secret = pair.slice(separator + 1);
+    if (separator <= 0 || !secret) throw new ConfigError(`SUPPLIER_WEBHOOK_SECRETS: entry ${index + 1} must be supplierId:secret`);
+    if (secret.length < 16) throw new ConfigError(`SUPPLIER_WEBHOOK_SECRETS: the secret of entry ${index + 1} (${supplierId}) is shorter than 16 characters`);
+    if (supplierId in secrets) throw new ConfigError(`SUPPLIER_WEBHOOK_SECRETS: supplier ${supplierId} is listed twice`);
+    secrets[supplierId] = secret;
+  }
+  return secrets;
+}
+
+/**
+ * A supplier's own webhook secret: the one listed for it in SUPPLIER_WEBHOOK_SECRETS, else one
+ * derived from WEBHOOK_SECRET_SUPPLIER and its id (hex HMAC-SHA256(key, "supplier-webhook:" + id)),
+ * handed to the supplier when it is onboarded. Undefined: this supplier has no secret and cannot
+ * sign. Either way no supplier's secret signs for another.
+ */
+export function supplierWebhookSecret(config: Pick<AppConfig, 'webhookSecrets' | 'supplierWebhookSecrets'>, supplierId: string): string | undefined {
+  const listed = Object.prototype.hasOwnProperty.call(config.supplierWebhookSecrets, supplierId)
+    ? config.supplierWebhookSecrets[supplierId]
+    : undefined;
+  if (listed) return listed;
+  if (!config.webhookSecrets.supplier) return undefined;
+  return createHmac('sha256', config.webhookSecrets.supplier).update(`supplier-webhook:${supplierId}`).digest('hex');
 }

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { createDb } from '../activities/store/database';
 import { createApp } from '../api/app';
+import { CaseService } from '../api/case-service';
+import { startRedeliverySweeper } from '../api/webhooks/redelivery-sweeper';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { startSimulators } from '../simulators';
@@ -56,6 +58,9 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
 }
 
 async function main(): Promise<void> {
+  // `npm start` is the one place the dev profile is the default (documented dev tokens and
+  // secrets); everywhere else a missing APP_PROFILE means production rules.
+  process.env.APP_PROFILE ??= 'dev';
   const config = loadConfig();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   installTemporalRuntime('WARN');
@@ -119,12 +124,15 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
     const app = createApp({ config, db, temporal });
     const server: Server = createServer(app);
+    // Loopback only unless HOST says otherwise: the dev profile's tokens are documented.
     await new Promise<void>((ready, fail) => {
       server.once('error', fail);
-      server.listen(config.port, '0.0.0.0', () => ready());
+      server.listen(config.port, config.host, () => ready());
     });
     stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);
-    log(`API: http://127.0.0.1:${config.port}/v1 (profile ${config.profile}, SLA time scale ${config.slaTimeScale})`);
+    const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
+    stops.push(['redelivery sweeper', () => sweeper.stop()]);
+    log(`API: http://${config.host}:${config.port}/v1 (profile ${config.profile}, SLA time scale ${config.slaTimeScale})`);
     log('ready — Ctrl-C stops everything');
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { RenderedMessage } from '../../domain/notification-templates';
-import { requestJson } from '../http/json-client';
+import { requestJson, TransientHttpError } from '../http/json-client';
 
 /**
  * Adapters for the three notification channels, each speaking its provider's wire format.
@@ -65,22 +65,57 @@ interface WecomResponse {
   errmsg: string;
 }
 
+/**
+ * A WeCom group-bot key is a credential: whoever has it can post to the group. It travels in the
+ * URL, and URLs end up in error messages, which the workflow copies into the audit trail and the
+ * case view. Every error leaving this adapter has the key replaced by `[redacted]`, in both its
+ * raw and URL-encoded forms; the provider's error body (which may echo the URL) is not kept.
+ */
+export function redactSecret(text: string, secret: string): string {
+  let redacted = text;
+  for (const form of new Set([secret, encodeURIComponent(secret)])) {
+    if (form) redacted = redacted.split(form).join('[redacted]');
+  }
+  return redacted;
+}
+
+function redactedError(error: unknown, secret: string): unknown {
+  if (error instanceof ApplicationFailure) {
+    return ApplicationFailure.create({
+      message: redactSecret(error.message, secret),
+      type: error.type ?? 'WecomRefused',
+      nonRetryable: error.nonRetryable === true,
+    });
+  }
+  if (error instanceof Error) {
+    const copy = error instanceof TransientHttpError ? new TransientHttpError(redactSecret(error.message, secret)) : new Error(redactSecret(error.message, secret));
+    copy.stack = redactSecret(error.stack ?? '', secret);
+    return copy;
+  }
+  return new Error(redactSecret(String(error), secret));
+}
+
 /** WeCom group robot (企业微信群机器人), markdown. 45009 is its rate limit: retry later. */
 export function wecomChannel(baseUrl: string): NotificationChannelAdapter {
   return {
     async send({ idempotencyKey, recipient, message }) {
-      if (!recipient.wecomKey) throw ApplicationFailure.nonRetryable('WeCom needs a group-bot key', 'NoWecomKey');
-      const { body } = await requestJson<WecomResponse>({
-        method: 'POST',
-        url: `${baseUrl}/cgi-bin/webhook/send?key=${encodeURIComponent(recipient.wecomKey)}`,
-        headers: { 'Idempotency-Key': idempotencyKey },
-        json: { msgtype: 'markdown', markdown: { content: `### ${message.title}\n${message.body}` } },
-      });
-      if (body.errcode === 45009) throw new Error('WeCom bot rate limit (45009), retrying later');
-      if (body.errcode !== 0) {
-        throw ApplicationFailure.nonRetryable(`WeCom refused: ${body.errcode} ${body.errmsg}`, 'WecomRefused');
+      const key = recipient.wecomKey;
+      if (!key) throw ApplicationFailure.nonRetryable('WeCom needs a group-bot key', 'NoWecomKey');
+      try {
+        const { body } = await requestJson<WecomResponse>({
+          method: 'POST',
+          url: `${baseUrl}/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`,
+          headers: { 'Idempotency-Key': idempotencyKey },
+          json: { msgtype: 'markdown', markdown: { content: `### ${message.title}\n${message.body}` } },
+        });
+        if (body.errcode === 45009) throw new Error('WeCom bot rate limit (45009), retrying later');
+        if (body.errcode !== 0) {
+          throw ApplicationFailure.nonRetryable(`WeCom refused: ${body.errcode} ${body.errmsg}`, 'WecomRefused');
+        }
+        return { providerMessageId: idempotencyKey };
+      } catch (error) {
+        throw redactedError(error, key);
       }
-      return { providerMessageId: idempotencyKey };
     },
   };
 }

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { AuditEvent, CaseView } from '../../domain/case-view';
 import type { Db } from './database';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
+import { maskPii } from './pii';
+import { rejectingPermanentErrors } from './store-errors';
 
 /**
  * Writes the workflow's state to PostgreSQL. Called from activities, so it must be idempotent:
@@ -19,7 +21,22 @@ export interface PersistCaseResult {
   snapshotApplied: boolean;
 }
 
-export async function persistCase(db: Db, { snapshot, events }: PersistCaseInput): Promise<PersistCaseResult> {
+/**
+ * A write PostgreSQL refuses for good (text it cannot store, the one-open-case index) fails as a
+ * non-retryable `StoreRejected` instead of being retried forever with every later persist of the
+ * case queued behind it; connection errors and time-outs stay retryable.
+ */
+export async function persistCase(db: Db, input: PersistCaseInput): Promise<PersistCaseResult> {
+  // Phones are masked and address details withheld before anything is hashed or stored: the
+  // trail can never be rewritten, so it must never hold them in clear (see ./pii.ts).
+  const masked: PersistCaseInput = {
+    snapshot: maskPii(input.snapshot),
+    events: input.events.map((event) => ({ ...event, data: maskPii(event.data) })),
+  };
+  return rejectingPermanentErrors(`persisting case ${input.snapshot.caseId}`, () => writeCase(db, masked));
+}
+
+async function writeCase(db: Db, { snapshot, events }: PersistCaseInput): Promise<PersistCaseResult> {
   return db.transaction().execute(async (trx) => {
     // Serialises writers of one case so the hash chain is extended by one writer at a time.
     await sql`SELECT pg_advisory_xact_lock(hashtext(${snapshot.caseId}))`.execute(trx);

@@ -63,9 +63,27 @@ export interface InboundEventsTable {
   waybill_no: string;
   status: string;
   payload: JSONColumnType<Record<string, unknown>>;
-  /** The case the event was delivered to, or null when it was only recorded. */
+  /** The first case the event was delivered to, or null when it was only recorded. */
   case_id: string | null;
   received_at: Generated<Timestamp>;
+  /** pending: not yet at every target; held: no open case when it came (handed to later ones). */
+  delivery_state: ColumnType<InboundEventState, InboundEventState | undefined, InboundEventState>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type InboundEventState = 'pending' | 'held' | 'complete';
+export type InboundDeliveryState = 'pending' | 'delivered' | 'case-finished';
+
+/** One tracking event's delivery to one case: what is left to do after a crash or a failure. */
+export interface InboundDeliveriesTable {
+  provider: string;
+  event_id: string;
+  case_id: string;
+  state: InboundDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface NotificationOutboxTable {
@@ -87,6 +105,7 @@ export interface Database {
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   inbound_events: InboundEventsTable;
+  inbound_deliveries: InboundDeliveriesTable;
   notification_outbox: NotificationOutboxTable;
 }
 
@@ -114,7 +133,13 @@ export interface SupplierRepliesTable {
   case_id: string;
   received_at: Generated<Timestamp>;
   payload: JSONColumnType<Record<string, unknown>>;
+  /** pending until signalled to the follow-up; follow-up-ended when it had already finished. */
+  delivery_state: ColumnType<SupplierReplyState, SupplierReplyState | undefined, SupplierReplyState>;
+  attempts: ColumnType<number, number | undefined, number>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
+
+export type SupplierReplyState = 'pending' | 'delivered' | 'follow-up-ended';
 
 // Declaration merging: the supplier tables join the Database interface above.
 export interface Database {
@@ -140,6 +165,20 @@ export interface ClaimsTable {
   view: JSONColumnType<ClaimView, string, string>;
   created_at: Generated<Timestamp>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** One erasure of a customer's personal data; the customer only as a SHA-256 of the id. */
+export interface PiiErasuresTable {
+  erasure_id: Generated<number>;
+  customer_ref: string;
+  requested_by: string;
+  erased_case_ids: JSONColumnType<string[]>;
+  pending_case_ids: JSONColumnType<string[]>;
+  erased_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  pii_erasures: PiiErasuresTable;
 }
 
 // Declaration merging: claims join the Database interface above.

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { caseHistory, listCases } from '../../activities/store/read-model';
 import { verifyTrail } from '../../activities/store/audit-hash';
 import type { Db } from '../../activities/store/database';
@@ -11,6 +11,15 @@ import { HttpProblem, parseOrThrow } from '../problem';
 import { caseActionBody, type CaseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
+
+/** The optional Idempotency-Key header, checked for shape. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
+  }
+  return key;
+}
 
 function caseIdParam(value: string | string[] | undefined): string {
   const caseId = Array.isArray(value) ? value[0] : value;
@@ -29,10 +38,7 @@ export function casesRouter(service: CaseService, db: Db): Router {
   const router = Router();
 
   router.post('/', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
-    const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
-    }
+    const key = idempotencyKeyOf(req);
     const body = parseOrThrow(openCaseBody, req.body);
     const result = await service.openCase(body, principalOf(req), key);
     res.status(result.status).location(`/v1/cases/${String(result.body.caseId)}`).json(result.body);
@@ -69,8 +75,9 @@ export function casesRouter(service: CaseService, db: Db): Router {
 
   router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
+    const key = idempotencyKeyOf(req);
     const body = parseOrThrow(caseActionBody, req.body);
-    const view = await service.act(caseId, toCaseAction(body, service.slaTimeScale), principalOf(req));
+    const view = await service.act(caseId, toCaseAction(body, service.slaTimeScale), principalOf(req), key);
     res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
   });
 

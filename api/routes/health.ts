@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../activities/store/database';
 
 /** Liveness says the process answers; readiness says its dependencies do too. */
-export function healthRouter(db: Db, temporal: Client): Router {
+export function healthRouter(db: Db, temporal: Client, log: (message: string, error?: unknown) => void = () => undefined): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -16,7 +16,9 @@ export function healthRouter(db: Db, temporal: Client): Router {
         await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 2_000))]);
         checks[name] = { ok: true };
       } catch (error) {
-        checks[name] = { ok: false, detail: (error as Error).message };
+        // Internal error text (addresses, user names, versions) stays in the log, not the answer.
+        log(`readiness check ${name} failed`, error);
+        checks[name] = { ok: false, detail: 'unavailable' };
       }
     };
     await Promise.all([

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import express, { Router, type Request } from 'express';
 import type { Db } from '../../activities/store/database';
-import type { AppConfig } from '../../config';
+import { supplierWebhookSecret, type AppConfig } from '../../config';
 import type { TrackingEvent } from '../../domain/tracking';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
 import { genericTrackingPush, supplierReplyBody } from '../schemas';
-import { verifyGenericSignature } from '../webhooks/signatures';
+import { verifyGenericSignature, verifySupplierSignature } from '../webhooks/signatures';
 import { intakeSupplierReply } from '../webhooks/supplier-intake';
 import { intakeTrackingEvent } from '../webhooks/tracking-intake';
 
@@ -17,40 +17,53 @@ export function webhooksRouter(
   cases: CaseService,
   /** The supplier route signals the follow-up workflow directly. */
   temporal: Client,
+  log: (message: string, error?: unknown) => void = () => undefined,
 ): Router {
   const router = Router();
   router.use(express.raw({ type: () => true, limit: '256kb' }));
 
   router.post('/tracking/generic', async (req, res) => {
-    const push = parseOrThrow(genericTrackingPush, signedJson(req, config.webhookSecrets.generic));
+    const raw = rawBody(req);
+    if (!verifyGenericSignature(raw, req.get('x-signature'), config.webhookSecrets.generic)) {
+      throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
+    }
+    const push = parseOrThrow(genericTrackingPush, parseJson(raw));
     const event: TrackingEvent = { ...push, provider: 'generic' } as TrackingEvent;
     try {
       const result = await intakeTrackingEvent(db, cases, event);
       res.status(200).json({ received: true, ...result });
     } catch (error) {
-      throw new HttpProblem(503, 'Delivery failed', `The event was not recorded; retry later (${(error as Error).message})`);
+      // Recorded (if the database answered) and left pending: the retry or the sweeper finishes it.
+      log(`tracking event ${event.eventId} not yet delivered`, error);
+      throw new HttpProblem(503, 'Delivery failed', 'The event could not be delivered to every case yet; retry later');
     }
   });
 
   /** A supplier's reply to a follow-up (供應商跟進), signalled to the case's follow-up workflow. */
   router.post('/supplier/:supplierId', async (req: Request<{ supplierId: string }>, res) => {
-    const body = parseOrThrow(supplierReplyBody, signedJson(req, config.webhookSecrets.supplier));
-    const result = await intakeSupplierReply(db, temporal, req.params.supplierId, body);
+    const { supplierId } = req.params;
+    const raw = rawBody(req);
+    if (!verifySupplierSignature(supplierId, raw, req.get('x-signature'), supplierWebhookSecret(config, supplierId))) {
+      throw new HttpProblem(
+        401,
+        'Invalid signature',
+        'X-Signature must be sha256=<hex HMAC-SHA256 of "<supplierId>." followed by the raw body, under the supplier\'s own secret>',
+      );
+    }
+    const body = parseOrThrow(supplierReplyBody, parseJson(raw));
+    const result = await intakeSupplierReply(db, temporal, supplierId, body, undefined, log);
     res.status(200).json({ received: true, ...result });
   });
 
   return router;
 }
 
-/**
- * The body of a push signed `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, parsed: a bad
- * signature is 401 before anything is read, malformed JSON 400.
- */
-function signedJson(req: Request, secret: string): unknown {
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  if (!verifyGenericSignature(raw, req.get('x-signature'), secret)) {
-    throw new HttpProblem(401, 'Invalid signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>');
-  }
+function rawBody(req: Request): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+/** The signed body, parsed: malformed JSON is a 400 (the signature was checked before). */
+function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {

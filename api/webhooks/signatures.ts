@@ -35,3 +35,17 @@ export function verifyAftershipSignature(rawBody: Buffer, header: string | undef
   const expected = createHmac('sha256', secret).update(rawBody).digest('base64');
   return safeEqual(header, expected);
 }
+
+/**
+ * Supplier reply: `X-Signature: sha256=<hex HMAC-SHA256(supplier's own secret, "<supplierId>." + raw body)>`.
+ * The supplier id is inside the signed bytes, so a signature made for one supplier's URL does not
+ * verify on another's, even if two suppliers were ever given the same secret.
+ */
+export function signSupplierReply(supplierId: string, rawBody: Buffer | string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${supplierId}.`).update(rawBody).digest('hex')}`;
+}
+
+export function verifySupplierSignature(supplierId: string, rawBody: Buffer, header: string | undefined, secret: string | undefined): boolean {
+  if (!secret || !header?.startsWith('sha256=')) return false;
+  return safeEqual(header.toLowerCase(), signSupplierReply(supplierId, rawBody, secret));
+}

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { sql } from 'kysely';
 import type { Db } from '../../activities/store/database';
 import { supplierFollowUpWorkflowId, supplierReplySignal, type SupplierReply } from '../../workflows/supplier/contract';
 import { HttpProblem } from '../problem';
@@ -6,9 +7,11 @@ import type { SupplierReplyBody } from '../schemas';
 
 /**
  * Where a supplier's reply lands after its signature is checked (`POST /v1/webhooks/supplier/
- * {supplierId}`): find the case's follow-up, check it is this supplier's, deduplicate by
- * (supplier, reply id), and signal the follow-up workflow. A reply that could not be delivered is
- * un-recorded, so the supplier's retry is answered the same way and nothing is signalled twice.
+ * {supplierId}`): find the case's follow-up, check it is this supplier's, record the reply
+ * (keyed by (supplier, reply id)) as `pending`, then signal the follow-up workflow and mark it
+ * `delivered`. A reply that could not be signalled stays recorded as pending, and is answered 503:
+ * the supplier's retry (or the redelivery sweeper) signals it again. The follow-up workflow ignores
+ * a reply id it has seen, so signalling twice is harmless; losing a reply is not.
  */
 
 export interface SupplierIntakeResult {
@@ -23,6 +26,7 @@ export async function intakeSupplierReply(
   supplierId: string,
   body: SupplierReplyBody,
   now: () => Date = () => new Date(),
+  log: (message: string, error?: unknown) => void = () => undefined,
 ): Promise<SupplierIntakeResult> {
   const { caseId, replyId } = body;
   const followUp = await db
@@ -45,20 +49,87 @@ export async function intakeSupplierReply(
   };
   const inserted = await db
     .insertInto('supplier_replies')
-    .values({ supplier_id: supplierId, reply_id: replyId, case_id: caseId, payload: JSON.stringify(reply) })
+    .values({ supplier_id: supplierId, reply_id: replyId, case_id: caseId, payload: JSON.stringify(reply), delivery_state: 'pending' })
     .onConflict((oc) => oc.columns(['supplier_id', 'reply_id']).doNothing())
     .returning('reply_id')
     .executeTakeFirst();
-  if (!inserted) return { duplicate: true, caseId, replyId };
+  let recorded = reply;
+  if (!inserted) {
+    const existing = await db
+      .selectFrom('supplier_replies')
+      .select(['delivery_state', 'payload', 'case_id'])
+      .where('supplier_id', '=', supplierId)
+      .where('reply_id', '=', replyId)
+      .executeTakeFirstOrThrow();
+    if (existing.delivery_state === 'delivered') return { duplicate: true, caseId: existing.case_id, replyId };
+    if (existing.delivery_state === 'follow-up-ended') throw followUpEnded(existing.case_id);
+    recorded = existing.payload as unknown as SupplierReply;
+  }
 
+  try {
+    await deliverSupplierReply(db, temporal, supplierId, caseId, recorded);
+  } catch (error) {
+    if (error instanceof HttpProblem) {
+      // The follow-up has ended: the reply can go nowhere, and the supplier is told so (409);
+      // it is not kept as if it had been received.
+      await db.deleteFrom('supplier_replies').where('supplier_id', '=', supplierId).where('reply_id', '=', replyId).execute();
+      throw error;
+    }
+    log(`supplier reply ${supplierId}/${replyId} not yet delivered`, error);
+    throw new HttpProblem(503, 'Delivery failed', 'The reply is recorded but not yet delivered; retry later');
+  }
+  return { duplicate: false, caseId, replyId };
+}
+
+function followUpEnded(caseId: string): HttpProblem {
+  return new HttpProblem(409, 'Follow-up ended', `The supplier follow-up of case ${caseId} has already ended`);
+}
+
+/** Signals a recorded reply and settles its state; throws if it is still to be delivered. */
+async function deliverSupplierReply(db: Db, temporal: Client, supplierId: string, caseId: string, reply: SupplierReply): Promise<void> {
+  const settle = (state: 'pending' | 'delivered' | 'follow-up-ended') =>
+    db
+      .updateTable('supplier_replies')
+      .set({ delivery_state: state, attempts: sql<number>`attempts + 1`, updated_at: new Date() })
+      .where('supplier_id', '=', supplierId)
+      .where('reply_id', '=', reply.replyId)
+      .where('delivery_state', '=', 'pending')
+      .execute();
   try {
     await temporal.workflow.getHandle(supplierFollowUpWorkflowId(caseId)).signal(supplierReplySignal, reply);
   } catch (error) {
-    await db.deleteFrom('supplier_replies').where('supplier_id', '=', supplierId).where('reply_id', '=', replyId).execute();
     if (error instanceof WorkflowNotFoundError) {
-      throw new HttpProblem(409, 'Follow-up ended', `The supplier follow-up of case ${caseId} has already ended`);
+      await settle('follow-up-ended');
+      throw followUpEnded(caseId);
     }
-    throw new HttpProblem(503, 'Delivery failed', `The reply was not recorded; retry later (${(error as Error).message})`);
+    await settle('pending').catch(() => undefined);
+    throw error;
   }
-  return { duplicate: false, caseId, replyId };
+  await settle('delivered');
+}
+
+/**
+ * One sweeper pass over supplier replies left pending; `graceMs` leaves young ones to their
+ * request. A reply whose follow-up has ended meanwhile stays on record as `follow-up-ended` (no
+ * one is waiting for an answer to tell).
+ */
+export async function sweepSupplierReplies(db: Db, temporal: Client, { graceMs = 10_000, batch = 100 } = {}): Promise<{ delivered: number; failures: number }> {
+  const rows = await db
+    .selectFrom('supplier_replies')
+    .select(['supplier_id', 'case_id', 'payload'])
+    .where('delivery_state', '=', 'pending')
+    .where('updated_at', '<=', new Date(Date.now() - graceMs))
+    .orderBy('updated_at')
+    .limit(batch)
+    .execute();
+  const result = { delivered: 0, failures: 0 };
+  for (const row of rows) {
+    try {
+      await deliverSupplierReply(db, temporal, row.supplier_id, row.case_id, row.payload as unknown as SupplierReply);
+      result.delivered += 1;
+    } catch {
+      result.failures += 1;
+    }
+  }
+  return result;
 }

@@ -1,20 +1,26 @@
 import type { Db } from '../../activities/store/database';
 import type { TrackingEvent } from '../../domain/tracking';
-import type { CaseService } from '../case-service';
+import { deliverRecordedEvent, type TrackingTargets } from './inbound-delivery';
 
 /**
- * Where every tracking push lands after its signature is checked, whatever the provider:
- * deduplicate by (provider, event id), deliver to the waybill's open cases, or keep it on record
- * for a case opened later. A push we could not deliver is un-recorded and answered 503, so the
- * sender's retry brings it back: nothing is lost and nothing is done twice.
+ * Where every tracking push lands after its signature is checked, whatever the provider. The
+ * event is recorded first (the dedupe key is (provider, event id)), then delivered to every open
+ * case of its waybill (./inbound-delivery.ts). The sender gets a 2xx only once that is safe: the
+ * event reached every case, or no case was open and it is durably held for one opened later.
+ * Otherwise the call throws (the route answers 503) and the event stays recorded as pending: the
+ * sender's retry of the same event id finishes the delivery instead of being told "duplicate",
+ * and the redelivery sweeper finishes it if the sender never retries.
  */
 
 export interface IntakeResult {
+  /** The event was already fully handled: nothing was delivered now. */
   duplicate: boolean;
   deliveredTo: string[];
+  /** No open case for the waybill: kept for a case opened later. */
+  held: boolean;
 }
 
-export async function intakeTrackingEvent(db: Db, cases: CaseService, event: TrackingEvent): Promise<IntakeResult> {
+export async function intakeTrackingEvent(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<IntakeResult> {
   const inserted = await db
     .insertInto('inbound_events')
     .values({
@@ -24,31 +30,24 @@ export async function intakeTrackingEvent(db: Db, cases: CaseService, event: Tra
       status: event.status,
       payload: JSON.stringify(event),
       case_id: null,
+      delivery_state: 'pending',
     })
     .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
     .returning('event_id')
     .executeTakeFirst();
-  if (!inserted) return { duplicate: true, deliveredTo: [] };
-
-  const deliveredTo: string[] = [];
-  try {
-    for (const caseId of await cases.openCaseIdsForWaybill(event.waybillNo)) {
-      await cases.deliverTrackingEvent(caseId, event);
-      deliveredTo.push(caseId);
-    }
-  } catch (error) {
-    if (!deliveredTo.length) {
-      await db.deleteFrom('inbound_events').where('provider', '=', event.provider).where('event_id', '=', event.eventId).execute();
-    }
-    throw error;
-  }
-  if (deliveredTo.length) {
-    await db
-      .updateTable('inbound_events')
-      .set({ case_id: deliveredTo[0] as string })
+  let recorded = event;
+  if (!inserted) {
+    const existing = await db
+      .selectFrom('inbound_events')
+      .select(['delivery_state', 'payload'])
       .where('provider', '=', event.provider)
       .where('event_id', '=', event.eventId)
-      .execute();
+      .executeTakeFirstOrThrow();
+    if (existing.delivery_state !== 'pending') return { duplicate: true, deliveredTo: [], held: existing.delivery_state === 'held' };
+    // An earlier attempt recorded it but did not finish delivering: finish it now, with the
+    // event as first recorded (a sender's retry should be identical, but the record is the truth).
+    recorded = existing.payload as unknown as TrackingEvent;
   }
-  return { duplicate: false, deliveredTo };
+  const outcome = await deliverRecordedEvent(db, targets, recorded);
+  return { duplicate: false, ...outcome };
 }

@@ -9,7 +9,7 @@ const sims = useSimulators();
 /** The activities as the worker builds them from configuration (dev credentials, simulator URLs). */
 function activities() {
   const url = sims().url;
-  const config = loadConfig({ CARRIER_API_URL: `${url}/carrier`, WMS_API_URL: `${url}/wms`, PAYMENTS_API_URL: `${url}/payments` });
+  const config = loadConfig({ APP_PROFILE: 'dev', CARRIER_API_URL: `${url}/carrier`, WMS_API_URL: `${url}/wms`, PAYMENTS_API_URL: `${url}/payments` });
   // The database is only used by persistCase and sendNotification, which these tests do not call.
   return createActivities(activityDependenciesFromConfig(config, {} as Db));
 }

@@ -6,7 +6,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { createDb, type Db } from '../../activities/store/database';
 import { createApp } from '../../api/app';
-import { loadConfig, type AppConfig } from '../../config';
+import { loadConfig, supplierWebhookSecret, type AppConfig } from '../../config';
+import { signSupplierReply } from '../../api/webhooks/signatures';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { startSimulators, type SimulatorServer } from '../../simulators';
 import { createCaseWorker } from '../../worker/create-worker';
@@ -26,7 +27,14 @@ export const TOKENS = {
   system: 'test-system-token-1',
 } as const;
 export const WEBHOOK_SECRET = 'test-webhook-secret';
+/** The key each supplier's own webhook secret is derived from (WEBHOOK_SECRET_SUPPLIER). */
 export const SUPPLIER_WEBHOOK_SECRET = 'test-supplier-secret';
+
+/** X-Signature of a supplier reply, signed as that supplier does: its own secret, its id signed too. */
+export function supplierSignature(supplierId: string, raw: string, secret?: string): string {
+  const own = secret ?? supplierWebhookSecret({ webhookSecrets: { generic: '', kuaidi100: '', aftership: '', supplier: SUPPLIER_WEBHOOK_SECRET }, supplierWebhookSecrets: {} }, supplierId);
+  return signSupplierReply(supplierId, raw, own as string);
+}
 
 export interface TestStack {
   config: AppConfig;

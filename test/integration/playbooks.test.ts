@@ -1,12 +1,11 @@
 import { recordHistory } from '../helpers/histories';
 import { randomUUID } from 'node:crypto';
-import { signGeneric } from '../../api/webhooks/signatures';
 import { testPolicy } from '../helpers/policy';
 import {
   eventually,
   openCaseBody,
   startTestStack,
-  SUPPLIER_WEBHOOK_SECRET,
+  supplierSignature,
   uniqueWaybill,
   WEBHOOK_SECRET,
   type TestStack,
@@ -436,7 +435,7 @@ test('WRONG_ITEM shipped by a supplier: the supplier is followed up, replies wit
   const raw = JSON.stringify(reply);
   const answered = await fetch(`${stack.apiUrl}/v1/webhooks/supplier/${encodeURIComponent(supplierId)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': signGeneric(raw, SUPPLIER_WEBHOOK_SECRET) },
+    headers: { 'content-type': 'application/json', 'x-signature': supplierSignature(supplierId, raw) },
     body: raw,
   });
   expect(answered.status).toBeLessThan(300);

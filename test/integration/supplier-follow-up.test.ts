@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
-import { signGeneric } from '../../api/webhooks/signatures';
 import { supplierFollowUpWorkflow } from '../../workflows';
 import {
   supplierFollowUpQuery,
   supplierFollowUpWorkflowId,
   type SupplierFollowUpInput,
 } from '../../workflows/supplier/contract';
-import { eventually, startTestStack, SUPPLIER_WEBHOOK_SECRET, uniqueWaybill, type TestStack } from '../helpers/test-stack';
+import { eventually, startTestStack, supplierSignature, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
 /**
  * The supplier follow-up (供應商跟進) child workflow on real parts, started directly: its WeCom
@@ -53,11 +52,11 @@ async function start(input: SupplierFollowUpInput) {
 }
 
 /** Posts a supplier reply the way a supplier does: the raw body signed with the shared secret. */
-async function postReply(supplierId: string, body: Record<string, unknown> | string, secret = SUPPLIER_WEBHOOK_SECRET) {
+async function postReply(supplierId: string, body: Record<string, unknown> | string, secret?: string) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await fetch(`${stack.apiUrl}/v1/webhooks/supplier/${encodeURIComponent(supplierId)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': signGeneric(raw, secret) },
+    headers: { 'content-type': 'application/json', 'x-signature': supplierSignature(supplierId, raw, secret) },
     body: raw,
   });
   const text = await response.text();

@@ -9,6 +9,7 @@ import {
   DEV_WEBHOOK_SECRET,
   loadConfig,
   parseApiTokens,
+  tokenPrincipal,
 } from '../../config';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy, resolveSlaPolicy } from '../../config/sla-policy';
 import { clockTargetMs } from '../../domain/sla-policy';
@@ -20,6 +21,11 @@ const H = 60 * MIN;
 function defaultDocument(): Record<string, any> {
   const text = require('node:fs').readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8') as string;
   return JSON.parse(text) as Record<string, any>;
+}
+
+/** The dev profile is opt-in (a missing APP_PROFILE means production): these tests ask for it. */
+function devConfig(env: NodeJS.ProcessEnv = {}) {
+  return loadConfig({ APP_PROFILE: 'dev', ...env });
 }
 
 /** Runs `fn` and returns the ConfigError it throws; fails if it throws nothing or something else. */
@@ -69,7 +75,7 @@ describe('the shipped default policy', () => {
   });
 
   test('is what loadConfig uses when SLA_POLICY_FILE is not set', () => {
-    const config = loadConfig({});
+    const config = devConfig({});
     expect(config.slaPolicyFile).toBe(DEFAULT_SLA_POLICY_FILE);
     expect(config.slaPolicy).toEqual(policy);
   });
@@ -77,7 +83,7 @@ describe('the shipped default policy', () => {
 
 describe('SLA_TIME_SCALE', () => {
   test('0.001 turns 30 min into 1.8 s', () => {
-    const config = loadConfig({ SLA_TIME_SCALE: '0.001' });
+    const config = devConfig({ SLA_TIME_SCALE: '0.001' });
     expect(config.slaTimeScale).toBe(0.001);
     expect(config.slaPolicy.clocks.firstResponse.targetMs).toBe(1_800);
   });
@@ -159,7 +165,7 @@ describe('loadSlaPolicy / SLA_POLICY_FILE', () => {
     const document = defaultDocument();
     document.clocks.firstResponse.target = '10m';
     const path = writePolicy('custom.json', JSON.stringify(document));
-    const config = loadConfig({ SLA_POLICY_FILE: path, SLA_TIME_SCALE: '0.5' });
+    const config = devConfig({ SLA_POLICY_FILE: path, SLA_TIME_SCALE: '0.5' });
     expect(config.slaPolicyFile).toBe(path);
     expect(config.slaPolicy.clocks.firstResponse.targetMs).toBe(5 * MIN);
   });
@@ -168,14 +174,14 @@ describe('loadSlaPolicy / SLA_POLICY_FILE', () => {
     const document = defaultDocument();
     document.clocks.resolution.target = 'three days';
     const path = writePolicy('invalid.json', JSON.stringify(document));
-    const error = configError(() => loadConfig({ SLA_POLICY_FILE: path }));
+    const error = configError(() => devConfig({ SLA_POLICY_FILE: path }));
     expect(error.message).toContain(path);
     expect(error.message).toContain('clocks.resolution.target');
   });
 
   test('a missing file names SLA_POLICY_FILE and the path', () => {
     const path = join(dir, 'does-not-exist.json');
-    const error = configError(() => loadConfig({ SLA_POLICY_FILE: path }));
+    const error = configError(() => devConfig({ SLA_POLICY_FILE: path }));
     expect(error.message).toContain('SLA_POLICY_FILE');
     expect(error.message).toContain(path);
   });
@@ -190,7 +196,7 @@ describe('loadSlaPolicy / SLA_POLICY_FILE', () => {
 });
 
 describe('loadConfig defaults (dev profile)', () => {
-  const config = loadConfig({});
+  const config = devConfig({});
 
   test('serves on port 3000 against the local Temporal defaults', () => {
     expect(config.profile).toBe('dev');
@@ -223,14 +229,14 @@ describe('loadConfig defaults (dev profile)', () => {
   test('points the external systems at the simulators', () => {
     expect(config.simulatorsPort).toBe(4100);
     expect(config.endpoints.sms).toBe('http://127.0.0.1:4100/sms');
-    expect(loadConfig({ SIMULATORS_PORT: '4200', SMS_API_URL: 'https://sms.example.com' }).endpoints).toMatchObject({
+    expect(devConfig({ SIMULATORS_PORT: '4200', SMS_API_URL: 'https://sms.example.com' }).endpoints).toMatchObject({
       sms: 'https://sms.example.com',
       carrier: 'http://127.0.0.1:4200/carrier',
     });
   });
 
   test('takes explicit values', () => {
-    const custom = loadConfig({
+    const custom = devConfig({
       PORT: '8080',
       DATABASE_URL: 'postgresql://u:p@db:5432/cases',
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
@@ -267,7 +273,7 @@ describe('loadConfig refuses a bad variable, naming it', () => {
     ['API_TOKENS', 'agent:short', 'API_TOKENS'],
     ['API_TOKENS', ' , ', 'API_TOKENS'],
   ])('%s=%j', (name, value, expected) => {
-    const error = configError(() => loadConfig({ [name]: value }));
+    const error = configError(() => devConfig({ [name]: value }));
     expect(error.message).toContain(expected);
     expect(error.name).toBe('ConfigError');
   });
@@ -276,7 +282,7 @@ describe('loadConfig refuses a bad variable, naming it', () => {
   test('an empty PORT is neither taken as port 0 nor accepted silently', () => {
     let outcome: unknown;
     try {
-      outcome = loadConfig({ PORT: '' }).port;
+      outcome = devConfig({ PORT: '' }).port;
     } catch (error) {
       outcome = error instanceof ConfigError ? 'refused' : error;
     }
@@ -285,15 +291,17 @@ describe('loadConfig refuses a bad variable, naming it', () => {
 });
 
 describe('parseApiTokens', () => {
-  test('maps each pair to its role and a principal made of the role and the first 6 token characters', () => {
+  test('maps each pair to its role and a principal made of the role and a hash of the token, never its characters', () => {
     expect(parseApiTokens('agent:abcdefghij, supervisor:zyxwvuts-123')).toEqual([
-      { token: 'abcdefghij', role: 'agent', principal: 'agent:abcdef' },
-      { token: 'zyxwvuts-123', role: 'supervisor', principal: 'supervisor:zyxwvu' },
+      { token: 'abcdefghij', role: 'agent', principal: tokenPrincipal('agent', 'abcdefghij') },
+      { token: 'zyxwvuts-123', role: 'supervisor', principal: tokenPrincipal('supervisor', 'zyxwvuts-123') },
     ]);
+    expect(tokenPrincipal('agent', 'abcdefghij')).toMatch(/^agent:[0-9a-f]{12}$/);
+    expect(tokenPrincipal('agent', 'abcdefghij')).not.toContain('abc');
   });
 
   test('keeps colons inside the token', () => {
-    expect(parseApiTokens('system:abc:def:ghi')).toEqual([{ token: 'abc:def:ghi', role: 'system', principal: 'system:abc:de' }]);
+    expect(parseApiTokens('system:abc:def:ghi')).toEqual([{ token: 'abc:def:ghi', role: 'system', principal: tokenPrincipal('system', 'abc:def:ghi') }]);
   });
 
   test('ignores empty entries and surrounding spaces', () => {
@@ -412,7 +420,7 @@ describe('carrier credentials', () => {
   } as const;
 
   test('the dev profile has every dialect, with the simulators\' dev credentials', () => {
-    expect(loadConfig({}).carrierCredentials).toEqual({
+    expect(devConfig({}).carrierCredentials).toEqual({
       sf: { partnerId: 'sf-dev-partner', checkWord: 'sf-dev-checkword' },
       jd: { appKey: 'jd-dev-app-key', appSecret: 'jd-dev-app-secret', accessToken: 'jd-dev-access-token', customerCode: 'jd-dev-customer' },
       kuaidi100: { customer: 'kd100-dev-customer', key: 'kd100-dev-key', secret: 'kd100-dev-secret' },
@@ -423,7 +431,7 @@ describe('carrier credentials', () => {
   });
 
   test('takes explicit values, defaulting the rest in the dev profile', () => {
-    const config = loadConfig({ SF_CHECKWORD: 'another-checkword', KUAIDI100_CUSTOMER: 'C1' });
+    const config = devConfig({ SF_CHECKWORD: 'another-checkword', KUAIDI100_CUSTOMER: 'C1' });
     expect(config.carrierCredentials.sf).toEqual({ partnerId: 'sf-dev-partner', checkWord: 'another-checkword' });
     expect(config.carrierCredentials.kuaidi100?.customer).toBe('C1');
   });
@@ -465,7 +473,7 @@ describe('carrier credentials', () => {
   );
 
   test.each([['SF_CHECKWORD'], ['JD_APP_SECRET'], ['JD_ACCESS_TOKEN'], ['KUAIDI100_KEY'], ['KUAIDI100_SECRET']])('refuses a %s shorter than 8 characters', (name) => {
-    const error = configError(() => loadConfig({ [name]: 'short' }));
+    const error = configError(() => devConfig({ [name]: 'short' }));
     expect(error.message).toContain(name);
   });
 });
