@@ -72,6 +72,7 @@ export interface OpenCaseInput {
 export type ResumePoint =
   | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
   | { phase: 'by-hand' }
+  | { phase: 'damage-assessment' }
   | DeliveryResume
   | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
 

@@ -219,3 +219,30 @@ test('9: notes across many runs: the carried state keeps only the newest, says h
   const events = await expectTrailIntact(caseId);
   expect(events.filter((event) => event.kind === 'case.note_added')).toHaveLength(total);
 });
+
+test('9: a long damage assessment is a continue-as-new point: the case cuts its history there and resolves in the next run', async () => {
+  const opened = await stack.api('agent', '/v1/cases', {
+    body: openCaseBody({ type: 'DAMAGED', description: '配件破损', orderValue: 40_000, items: [{ sku: 'BRK-PAD-01', qty: 1 }] }),
+  });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CUSTOMER', { what: 'evidence requested' });
+  const added = await stack.api('system', `/v1/cases/${caseId}/actions`, {
+    body: { action: 'add-evidence', evidence: { kind: 'photo', description: '外箱压损', url: 'https://oss.example.com/d/1.jpg' } },
+  });
+  expect(added.status).toBe(200);
+  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS', { what: 'assessing the damage' });
+
+  // The assessment takes a while: notes pile up in the history until the case cuts it.
+  for (let note = 1; note <= 40 && (await runs(caseId)).length < 2; note++) {
+    expect((await act(caseId, { action: 'note', text: `定损进行中 ${note}` })).status).toBe(200);
+  }
+  expect((await runs(caseId)).length).toBeGreaterThanOrEqual(2);
+  expect((await view(caseId)).status).toBe('IN_PROGRESS');
+
+  // In the next run the assessment goes on: a reship resolves the case.
+  expect((await act(caseId, { action: 'reship', reason: '破损件补发' })).status).toBe(200);
+  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved by the reship' });
+  expect(resolved.resolution).toMatchObject({ outcome: 'reshipped' });
+  await expectTrailIntact(caseId);
+});

@@ -9,7 +9,7 @@ import { collectFeedback, registerFeedbackUpdate } from './feedback';
 import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
 import { registerClaimProgress } from './claims';
 import { addressChangePlaybook } from './playbooks/address-change';
-import { damagedPlaybook } from './playbooks/damaged';
+import { assessDamage, damagedPlaybook } from './playbooks/damaged';
 import { delayedPlaybook } from './playbooks/delayed';
 import { interceptPlaybook } from './playbooks/intercept';
 import { lostPlaybook } from './playbooks/lost';
@@ -144,6 +144,7 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
   if (!at) end = await runPhase(state, PLAYBOOKS[state.input.type]);
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
+  else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
   else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 
