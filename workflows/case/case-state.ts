@@ -512,8 +512,12 @@ export class CaseState {
     this.unsaved = this.unsaved.filter((event) => !events.includes(event));
     this.persistedVersion = snapshot.version;
     if (this.writeRejected) {
-      log.info('the store accepts the case again', { caseId: this.caseId, rejectedSince: this.writeRejected.at });
+      const since = this.writeRejected.at;
+      log.info('the store accepts the case again', { caseId: this.caseId, rejectedSince: since });
       delete this.writeRejected;
+      // The snapshot just written still showed the refusal: write the recovery too.
+      this.record('store.write_resumed', 'the store takes the case again', { rejectedSince: since });
+      this.persist().catch(() => undefined);
     }
   }
 
