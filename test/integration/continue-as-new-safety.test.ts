@@ -246,3 +246,28 @@ test('9: a long damage assessment is a continue-as-new point: the case cuts its 
   expect(resolved.resolution).toMatchObject({ outcome: 'reshipped' });
   await expectTrailIntact(caseId);
 });
+
+test('9: waiting for delivery after a redirect is a continue-as-new point: scans for weeks, then delivered in a later run', async () => {
+  const body = openCaseBody({
+    type: 'ADDRESS_CHANGE',
+    description: '客户要求改址',
+    newAddress: { name: '李四', phone: '13900139000', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园一路1号' },
+    items: [{ sku: 'SKU-OIL', qty: 4 }],
+  });
+  const opened = await stack.api('agent', '/v1/cases', { body });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'redirected, waiting for delivery' });
+
+  // The parcel scans on its way to the new address: the case cuts its history while it waits.
+  for (let scan = 1; scan <= 60 && (await runs(caseId)).length < 2; scan++) {
+    expect((await stack.pushTracking({ eventId: `${caseId}-scan-${scan}`, waybillNo: body.waybillNo, status: 'InTransit', location: `中转${scan}` })).status).toBe(200);
+  }
+  expect((await runs(caseId)).length).toBeGreaterThanOrEqual(2);
+
+  expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
+  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved on delivery' });
+  expect(resolved.resolution).toMatchObject({ outcome: 'redirected' });
+  const events = await expectTrailIntact(caseId);
+  expect(events.filter((event) => event.kind === 'case.resolved')).toHaveLength(1);
+});
