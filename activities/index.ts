@@ -8,6 +8,7 @@ import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
 import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
+import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from './store/case-lookup';
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from './store/case-store';
 import type { Db } from './store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
@@ -24,6 +25,7 @@ import {
 
 export type { Address, CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
 export type { PayCustomerInput, PayoutResult } from './payments/payments-client';
+export type { OpenCaseFound, OpenCaseLookup } from './store/case-lookup';
 export type {
   CreateReshipmentInput,
   CreateReturnOrderInput,
@@ -53,6 +55,10 @@ export function createActivities(deps: ActivityDependencies) {
     /** Writes the snapshot to the read model and appends the audit events (idempotent). */
     async persistCase(input: PersistCaseInput): Promise<PersistCaseResult> {
       return persistCase(deps.db, input);
+    },
+    /** Another open case for this waybill and type, if any (read model; before a type conversion). */
+    async findOpenCaseForWaybill(input: OpenCaseLookup): Promise<OpenCaseFound | undefined> {
+      return findOpenCaseForWaybill(deps.db, input);
     },
     /** Keeps the claims table current for a claim's every step (idempotent upsert). */
     async recordClaim(input: RecordClaimInput): Promise<void> {

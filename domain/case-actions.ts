@@ -75,14 +75,17 @@ export interface CaseFacts {
   feedbackGiven: boolean;
   /** The case waits for the customer's choice after a failed delivery. */
   awaitingRemedy?: boolean;
+  /** A resolve, cancel or reopen still being applied, or the case moving to its next run. */
+  phaseChangePending?: string;
   /** The latest claim, if any: its status, kind and who may approve it. */
   claim?: { status: ClaimStatus; kind: ClaimProposal['kind']; approvers: readonly Role[] };
 }
 
 export function factsOf(
-  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy'>,
+  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'>,
 ): CaseFacts {
   return {
+    ...(view.pendingPhaseChange ? { phaseChangePending: view.pendingPhaseChange } : {}),
     ...(view.claim ? { claim: { status: view.claim.status, kind: view.claim.kind, approvers: view.claim.approvers ?? [] } } : {}),
     status: view.status,
     tier: view.tier,
@@ -157,6 +160,7 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
         : { kind: 'Forbidden', message: `this claim is above the ${role} approval limit; ${facts.claim.approvers.join(' or ')} may decide` };
     case 'resolve':
     case 'cancel':
+      if (facts.phaseChangePending) return pendingRefusal(facts.phaseChangePending);
       if (!isActive(facts)) return state(`only an open case can be ${name === 'resolve' ? 'resolved' : 'cancelled'}`);
       if (facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status)) return state(`a claim is ${facts.claim.status}: settle it first`);
       if (name === 'resolve' && !DECIDERS_AT_TIER[facts.tier].includes(role)) {
@@ -164,6 +168,7 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
       }
       return undefined;
     case 'reopen':
+      if (facts.phaseChangePending) return pendingRefusal(facts.phaseChangePending);
       if (facts.status === 'RESOLVED' || (facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven)) return undefined;
       return state('only a resolved case still awaiting feedback can be reopened');
     case 'feedback':
@@ -173,6 +178,16 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
     default:
       return isActive(facts) ? undefined : state(`${name} needs an open case`);
   }
+}
+
+/** What `phaseChangePending` says while a case winds down to continue as new. */
+export const MOVING_TO_NEXT_RUN = 'move to the next run';
+
+/** One phase change at a time: a second would overwrite the first, which then never answers. */
+export function pendingRefusal(pending: string): ActionRefusal {
+  return pending === MOVING_TO_NEXT_RUN
+    ? { kind: 'InvalidState', message: 'the case is moving to its next run: try again in a moment' }
+    : { kind: 'InvalidState', message: `a ${pending} is already being applied to this case` };
 }
 
 const nonEmpty = (value: unknown, max: number) => typeof value === 'string' && value.trim().length > 0 && value.length <= max;

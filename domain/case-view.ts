@@ -126,6 +126,15 @@ export interface CaseView {
     items: Array<{ kind: string; description: string; url?: string; at: string; by: string }>;
   };
   notes: Array<{ text: string; at: string; by: string }>;
+  /**
+   * How many older entries of each list the case no longer carries (a long case keeps the newest
+   * ones in its workflow state; every entry is in the audit trail, GET /v1/cases/{id}/history).
+   */
+  elided?: { notes: number; evidenceItems: number; notifications: number; trackingEvents: number };
+  /** A resolve, cancel or reopen being applied (or the case moving to its next run). */
+  pendingPhaseChange?: string;
+  /** Set while PostgreSQL refuses the case's writes: the reason and since when. */
+  storeWriteRejected?: { reason: string; at: string };
   /** The latest entries of the audit trail, newest last; the full trail is /history. */
   timeline: TimelineEntry[];
   /** Bumped on every change: the read model only accepts a newer snapshot. */

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
+import type { TemplateId } from '../domain/notification-templates';
 import type { SlaPolicy } from '../domain/sla-policy';
 import type { TrackingEvent } from '../domain/tracking';
 import type { CaseCarryOver } from './case/case-state';
@@ -71,7 +72,20 @@ export interface OpenCaseInput {
 export type ResumePoint =
   | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
   | { phase: 'by-hand' }
+  | { phase: 'damage-assessment' }
+  | DeliveryResume
   | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
+
+/** Waiting for a parcel's delivery, and how the playbook resolves the case once it comes. */
+export interface DeliveryResume {
+  phase: 'delivery';
+  /** What the wait is called in the UI. */
+  label: string;
+  stopHandlingClock: boolean;
+  outcome: string;
+  summary: string;
+  template: TemplateId;
+}
 
 export interface CaseResume {
   state: CaseCarryOver;

@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { checkAction, isCaseActionName, type CaseAction } from '../../domain/case-actions';
+import { checkAction, isCaseActionName, pendingRefusal, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { clockTargetMs } from '../../domain/sla-policy';
 import { formatDuration } from '../../domain/durations';
@@ -153,6 +153,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'resolve':
     case 'cancel': {
+      refuseIfPhaseChangePending(state);
       const request: Interruption =
         action.action === 'resolve'
           ? { kind: 'resolve', outcome: action.outcome, summary: action.summary, actor }
@@ -162,10 +163,24 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
     }
 
     case 'reopen': {
+      refuseIfPhaseChangePending(state);
       const request = { reason: action.reason, actor };
       state.reopenRequest = request;
       return settle(request);
     }
+  }
+}
+
+/**
+ * The validator refuses a second resolve / cancel / reopen while one is pending; this catches two
+ * that passed their validators in the same activation, before either handler ran. The pending one
+ * is never overwritten (its update would wait forever, and so would the workflow's end).
+ */
+function refuseIfPhaseChangePending(state: CaseState): void {
+  const pending = state.pendingPhaseChange();
+  if (pending) {
+    const refusal = pendingRefusal(pending);
+    throw ApplicationFailure.nonRetryable(refusal.message, refusal.kind);
   }
 }
 

@@ -1,6 +1,9 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   condition,
+  log,
   proxyActivities,
   upsertSearchAttributes,
   setCurrentDetails,
@@ -21,7 +24,7 @@ import {
 } from '../../domain/sla-clock';
 import { clockCalendar, clockTargetMs, type ClockName } from '../../domain/sla-policy';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
-import type { CaseFacts, Evidence } from '../../domain/case-actions';
+import { MOVING_TO_NEXT_RUN, type CaseFacts, type Evidence } from '../../domain/case-actions';
 import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type DeliveryAddress, type EscalationTier, type ExceptionType } from '../../domain/types';
 import type { OpenCaseInput } from '../contract';
 import {
@@ -33,6 +36,7 @@ import {
   SlaBreachedKey,
   SlaDueAtKey,
 } from '../search-attributes';
+import { storable } from './storable-text';
 
 /**
  * The state of one case inside its workflow, and the only place that changes it. Every change
@@ -43,6 +47,17 @@ import {
 const TIMELINE_LENGTH = 50;
 const CARRIED_TRACKING_EVENTS = 200;
 const CARRIED_NOTIFICATIONS = 200;
+/**
+ * Notes and evidence items carried from one run to the next: the newest ones. Older ones are in
+ * the audit trail (PostgreSQL), and the view says how many it leaves out (`elided`). Carrier
+ * requests are not cut: logistics steps number their attempts by them (idempotency keys), and the
+ * playbooks bound them (a few urges and instructions per case).
+ */
+const CARRIED_NOTES = 50;
+const CARRIED_EVIDENCE_ITEMS = 50;
+
+/** The failure type the store activities use for data PostgreSQL refuses (retrying cannot help). */
+export const STORE_REJECTED = 'StoreRejected';
 
 /** The clocks that measure our work on the case; they pause while we wait on the customer. */
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
@@ -104,6 +119,20 @@ export interface CaseCarryOver {
   openedAt: string;
   acknowledged: boolean;
   runs: number;
+  /** How many of each list earlier runs left out of the carried state (they are in the trail). */
+  elided?: Elided;
+  /**
+   * Audit events the store refused to take (a write rejected as unstorable): carried so that the
+   * next run retries them instead of losing them. Empty whenever the store accepts writes.
+   */
+  unsaved?: AuditEvent[];
+}
+
+export interface Elided {
+  notes: number;
+  evidenceItems: number;
+  notifications: number;
+  trackingEvents: number;
 }
 
 export class CaseState {
@@ -170,16 +199,31 @@ export class CaseState {
   readonly openedAt: string;
   /** Set once the customer has been told the case is open (a converted case is not told twice). */
   acknowledged = false;
+  /** Entries of each list left out of the carried state (older ones live in the trail). */
+  elided: Elided = { notes: 0, evidenceItems: 0, notifications: 0, trackingEvents: 0 };
+  /** Set once the case decided to continue as new: phase changes wait for the next run. */
+  movingToNextRun = false;
+  /** The store's refusal of the latest write, until a write succeeds again. */
+  writeRejected?: { reason: string; at: string };
 
   // --- continue-as-new ------------------------------------------------------------------
 
   /**
    * Everything the next run needs to go on as if nothing happened: the case's state, the audit
-   * sequence and timeline, and the last tracking events (for dedupe; older ones are in the trail).
-   * Taken only after `persist()`, so no audit event is left unsaved.
+   * sequence and timeline, and the newest entries of the lists that grow (tracking events for
+   * dedupe, notifications, notes, evidence): older ones are in the trail, and `elided` counts them.
+   * Taken after the wind-down persisted everything it could; events the store refused are carried
+   * so the next run retries them (never thrown away, never a workflow-task failure).
    */
   carryOver(): CaseCarryOver {
-    if (this.unsaved.length) throw new Error('carryOver() before persist(): audit events would be lost');
+    const kept = <T>(list: T[], max: number): { items: T[]; dropped: number } => ({
+      items: list.slice(-max),
+      dropped: Math.max(0, list.length - max),
+    });
+    const tracking = kept(this.tracking.events, CARRIED_TRACKING_EVENTS);
+    const notifications = kept(this.notifications, CARRIED_NOTIFICATIONS);
+    const notes = kept(this.notes, CARRIED_NOTES);
+    const evidenceItems = kept(this.evidence.items, CARRIED_EVIDENCE_ITEMS);
     return {
       status: this.status,
       tier: this.tier,
@@ -187,13 +231,13 @@ export class CaseState {
       priority: this.priority,
       slaBreached: this.slaBreached,
       clocks: [...this.clocks.values()],
-      tracking: { ...this.tracking, events: this.tracking.events.slice(-CARRIED_TRACKING_EVENTS) },
+      tracking: { ...this.tracking, events: tracking.items },
       carrierRequests: this.carrierRequests,
-      notifications: this.notifications.slice(-CARRIED_NOTIFICATIONS),
+      notifications: notifications.items,
       ...(this.feedback ? { feedback: this.feedback } : {}),
       ...(this.resolution ? { resolution: this.resolution } : {}),
-      evidence: this.evidence,
-      notes: this.notes,
+      evidence: { ...this.evidence, items: evidenceItems.items },
+      notes: notes.items,
       ...(this.statusBeforeEvidence ? { statusBeforeEvidence: this.statusBeforeEvidence } : {}),
       evidenceRequests: this.evidenceRequests,
       earlierFeedback: this.earlierFeedback,
@@ -214,6 +258,13 @@ export class CaseState {
       openedAt: this.openedAt,
       acknowledged: this.acknowledged,
       runs: this.runs + 1,
+      elided: {
+        notes: this.elided.notes + notes.dropped,
+        evidenceItems: this.elided.evidenceItems + evidenceItems.dropped,
+        notifications: this.elided.notifications + notifications.dropped,
+        trackingEvents: this.elided.trackingEvents + tracking.dropped,
+      },
+      ...(this.unsaved.length ? { unsaved: [...this.unsaved] } : {}),
     };
   }
 
@@ -222,7 +273,7 @@ export class CaseState {
 
   static restore(input: OpenCaseInput, carry: CaseCarryOver): CaseState {
     const state = new CaseState(input, carry.openedAt);
-    const { clocks, tracking, carrierRequests, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, ...scalars } = carry;
+    const { clocks, tracking, carrierRequests, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
     Object.assign(state, scalars);
     state.clocks = new Map(clocks.map((clock) => [clock.name, clock]));
     Object.assign(state.tracking, tracking);
@@ -234,7 +285,10 @@ export class CaseState {
     state.reshipments.push(...reshipments);
     state.returns.push(...returns);
     state.timeline = [...timeline];
-    state.persistedVersion = carry.version;
+    if (elided) state.elided = { ...elided };
+    // Events the previous run could not store: the first persist of this run retries them.
+    if (unsaved?.length) state.unsaved = [...unsaved];
+    state.persistedVersion = unsaved?.length ? -1 : carry.version;
     return state;
   }
 
@@ -254,7 +308,14 @@ export class CaseState {
   }
 
   /** Appends an audit event; `summary` is the one line the timeline shows. */
-  record(kind: string, summary: string, data: Record<string, unknown> = {}, actor: Actor = WORKFLOW_ACTOR): void {
+  record(kind: string, rawSummary: string, rawData: Record<string, unknown> = {}, rawActor: Actor = WORKFLOW_ACTOR): void {
+    // Text PostgreSQL cannot store never enters the trail: it is replaced by U+FFFD, and the event
+    // says which fields were changed (see storable-text.ts).
+    const replaced: string[] = [];
+    const cleanData = storable(rawData, replaced);
+    const data = replaced.length ? { ...cleanData, unstorableTextReplaced: replaced } : cleanData;
+    const summary = storable(rawSummary);
+    const actor = storable(rawActor);
     const event: AuditEvent = { seq: ++this.seq, at: new Date().toISOString(), actor, kind, data };
     this.unsaved.push(event);
     this.timeline.push({ seq: event.seq, at: event.at, kind, summary });
@@ -417,17 +478,62 @@ export class CaseState {
   /**
    * Ships unsaved audit events and the snapshot. Calls are chained so two handlers never write
    * out of order; the activity skips events already stored, so retries are harmless.
+   *
+   * A write never jams the case: whatever happens to one write (the store refuses it, or the
+   * caller's scope was cancelled), the next call starts afresh, and events not stored stay unsaved
+   * for it. A refusal (`StoreRejected`: data PostgreSQL will never take) is loud — an error in the
+   * worker log, the workflow's current details, a `store.write_rejected` audit event — and the
+   * case goes on working; it resolves this call rather than failing it, so the action or signal
+   * that caused it still gets its answer.
    */
   persist(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (!this.unsaved.length && this.version === this.persistedVersion) return;
-      const events = [...this.unsaved];
-      const snapshot = this.view();
+    const write = this.flushing.then(() => this.flush());
+    this.flushing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Whether any audit event or change to the case is not yet in PostgreSQL. */
+  hasUnsaved(): boolean {
+    return this.unsaved.length > 0 || this.version !== this.persistedVersion;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.hasUnsaved()) return;
+    const events = [...this.unsaved];
+    const snapshot = this.view();
+    try {
       await store.persistCase({ snapshot, events });
-      this.unsaved = this.unsaved.filter((event) => !events.includes(event));
-      this.persistedVersion = snapshot.version;
+    } catch (error) {
+      const reason = storeRejection(error);
+      if (reason === undefined) throw error; // cancelled: the events stay unsaved for the next write
+      this.storeRejected(reason, events);
+      return;
+    }
+    this.unsaved = this.unsaved.filter((event) => !events.includes(event));
+    this.persistedVersion = snapshot.version;
+    if (this.writeRejected) {
+      const since = this.writeRejected.at;
+      log.info('the store accepts the case again', { caseId: this.caseId, rejectedSince: since });
+      delete this.writeRejected;
+      // The snapshot just written still showed the refusal: write the recovery too.
+      this.record('store.write_resumed', 'the store takes the case again', { rejectedSince: since });
+      this.persist().catch(() => undefined);
+    }
+  }
+
+  private storeRejected(reason: string, events: AuditEvent[]): void {
+    const seqs = events.length ? { fromSeq: events[0]!.seq, toSeq: events[events.length - 1]!.seq } : {};
+    log.error('the store refused a write of the case: it stays unsaved and is retried on the next write', {
+      caseId: this.caseId,
+      reason,
+      events: events.length,
+      ...seqs,
     });
-    return this.flushing;
+    setCurrentDetails(`**${this.status}** · STORE WRITE REJECTED\n\n${reason}`);
+    // Recorded once per refusal, not on every retry of the same one.
+    if (this.writeRejected?.reason === reason) return;
+    this.writeRejected = { reason, at: new Date().toISOString() };
+    this.record('store.write_rejected', `the store refused a write: ${reason}`, { reason, events: events.length, ...seqs });
   }
 
   private persistedVersion = -1;
@@ -444,6 +550,10 @@ export class CaseState {
       .then(() => this.persist())
       .finally(() => this.background.delete(tracked));
     this.background.add(tracked);
+  }
+
+  hasBackground(): boolean {
+    return this.background.size > 0;
   }
 
   /** Waits for background steps; with `withdraw`, those still trying are cancelled first. */
@@ -489,14 +599,31 @@ export class CaseState {
       assignee: this.assignee,
       evidenceRequested: this.evidence.requested !== undefined,
       feedbackGiven: this.feedback !== undefined,
+      ...(this.pendingPhaseChange() ? { phaseChangePending: this.pendingPhaseChange() } : {}),
       ...(this.awaitingRemedy ? { awaitingRemedy: true } : {}),
       ...(this.claim ? { claim: { status: this.claim.status, kind: this.claim.kind, approvers: this.claim.approvers ?? [] } } : {}),
     };
   }
 
+  /**
+   * A resolve, cancel or reopen waiting for the main loop, or the move to the next run: while one
+   * is pending, another is refused (it would overwrite the first, whose update then never ends).
+   */
+  pendingPhaseChange(): string | undefined {
+    if (this.interruption) return this.interruption.kind;
+    if (this.reopenRequest) return 'reopen';
+    if (this.movingToNextRun) return MOVING_TO_NEXT_RUN;
+    return undefined;
+  }
+
   // --- views ------------------------------------------------------------------------------
 
+  /** The case as readers see it; text PostgreSQL cannot store is replaced (storable-text.ts). */
   view(): CaseView {
+    return storable(this.rawView());
+  }
+
+  private rawView(): CaseView {
     const now = Date.now();
     const due = nearestDueAt([...this.clocks.values()], now);
     return {
@@ -532,7 +659,7 @@ export class CaseState {
         ...(this.tracking.lastSubStatus ? { lastSubStatus: this.tracking.lastSubStatus } : {}),
         ...(this.tracking.lastEventAt ? { lastEventAt: this.tracking.lastEventAt } : {}),
         ...(this.tracking.lastLocation ? { lastLocation: this.tracking.lastLocation } : {}),
-        eventsSeen: this.tracking.events.length,
+        eventsSeen: this.tracking.events.length + this.elided.trackingEvents,
       },
       carrierRequests: this.carrierRequests,
       notifications: this.notifications,
@@ -546,6 +673,11 @@ export class CaseState {
       ...(this.returns.length ? { returns: this.returns } : {}),
       evidence: this.evidence,
       notes: this.notes,
+      ...(this.elided.notes || this.elided.evidenceItems || this.elided.notifications || this.elided.trackingEvents
+        ? { elided: { ...this.elided } }
+        : {}),
+      ...(this.pendingPhaseChange() ? { pendingPhaseChange: this.pendingPhaseChange() } : {}),
+      ...(this.writeRejected ? { storeWriteRejected: this.writeRejected } : {}),
       timeline: this.timeline,
       version: this.version,
     };
@@ -571,6 +703,14 @@ export class CaseState {
     });
     if (changed.length) upsertSearchAttributes(changed);
   }
+}
+
+/** The store's reason when a write was refused for good (`StoreRejected`); undefined otherwise. */
+function storeRejection(error: unknown): string | undefined {
+  if (!(error instanceof ActivityFailure)) return undefined;
+  const cause = error.cause;
+  if (cause instanceof ApplicationFailure && cause.type === STORE_REJECTED) return cause.message;
+  return undefined;
 }
 
 function clockView(clock: SlaClock, now: number): ClockView {

@@ -1,14 +1,15 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
 import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput, type ResumePoint } from '../contract';
 import { ContinueAsNewRequested } from './continue-as-new';
+import { resolveOnDelivery } from './delivery-wait';
 import { registerCaseActions } from './actions';
 import { CaseState, WORKING_CLOCKS } from './case-state';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
 import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
 import { registerClaimProgress } from './claims';
 import { addressChangePlaybook } from './playbooks/address-change';
-import { damagedPlaybook } from './playbooks/damaged';
+import { assessDamage, damagedPlaybook } from './playbooks/damaged';
 import { delayedPlaybook } from './playbooks/delayed';
 import { interceptPlaybook } from './playbooks/intercept';
 import { lostPlaybook } from './playbooks/lost';
@@ -74,21 +75,19 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
     await runCase(state, resume?.at);
   } catch (error) {
     if (!(error instanceof ContinueAsNewRequested)) throw error;
-    // Every handler finishes and every audit event is stored before the history is cut.
+    // From here on a resolve, cancel or reopen is refused ("try again"): it could not take effect
+    // in this run, and its update would keep the run from ever ending.
+    state.movingToNextRun = true;
     done = true;
     await watchdog;
-    await state.settleBackground();
-    await condition(allHandlersFinished);
-    await state.persist();
+    await windDown(state);
     const { resume: _previous, ...rest } = input;
     return continueAsNew<typeof caseWorkflow>({ ...rest, resume: { state: state.carryOver(), at: error.at } });
   }
 
   done = true;
   await watchdog;
-  await state.settleBackground();
-  await condition(allHandlersFinished);
-  await state.persist();
+  await windDown(state);
   return {
     caseId: input.caseId,
     status: state.status,
@@ -97,12 +96,56 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   };
 }
 
+/** Cases started before the wind-down repeated its last write replay with a single write. */
+export const WIND_DOWN_PATCH = 'wind-down-until-saved';
+
+/**
+ * Before the history is cut (continue-as-new) or the case ends: every background step and handler
+ * finishes and every audit event is stored. A signal or update arriving during the last write adds
+ * events, so this repeats until a pass ends with nothing running and nothing unsaved; it returns
+ * synchronously after that check, so nothing can slip in before the run ends. A write the store
+ * refused for good ends the loop too (its events are carried to the next run, or logged as lost
+ * when the case ends).
+ */
+async function windDown(state: CaseState): Promise<void> {
+  const repeat = patched(WIND_DOWN_PATCH);
+  for (;;) {
+    if (repeat) supersedePendingPhaseChanges(state);
+    await state.settleBackground();
+    await condition(allHandlersFinished);
+    await state.persist();
+    if (!repeat) return;
+    if (allHandlersFinished() && !state.hasBackground() && (!state.hasUnsaved() || state.writeRejected)) break;
+  }
+  if (state.writeRejected && state.hasUnsaved()) {
+    log.error('the case ends this run with audit events the store refused', { caseId: state.caseId, reason: state.writeRejected.reason });
+  }
+}
+
+/**
+ * A safety net: a resolve, cancel or reopen still pending when the run ends could never be
+ * applied, and its update would keep the run waiting forever. It is answered as superseded (the
+ * agent sees the case moved on) rather than left hanging.
+ */
+function supersedePendingPhaseChanges(state: CaseState): void {
+  for (const request of [state.interruption, state.reopenRequest]) {
+    if (!request || request.settled !== undefined) continue;
+    request.settled = 'superseded';
+    const action = 'kind' in request ? request.kind : 'reopen';
+    state.record('case.action_superseded', `${action} came too late: the case ${state.movingToNextRun ? 'moved to its next run' : 'ended'}`, { action }, request.actor);
+  }
+  delete state.interruption;
+  delete state.reopenRequest;
+}
+
 /** The phases: playbook (or where a previous run stopped), then survey, recovery, survey... */
 async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<void> {
   let end: PhaseEnd = 'resolved';
   if (!at) end = await runPhase(state, PLAYBOOKS[state.input.type]);
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
+  else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
+  else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 
   while (end === 'resolved') {

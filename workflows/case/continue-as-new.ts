@@ -17,6 +17,9 @@ export class ContinueAsNewRequested extends Error {
 }
 
 export function continueAsNewDue(state: CaseState): boolean {
+  // A resolve, cancel or reopen waiting for the main loop takes effect in this run first: its
+  // update ends only then, and the run cannot end before its updates do.
+  if (state.pendingPhaseChange()) return false;
   const info = workflowInfo();
   return info.continueAsNewSuggested || (state.input.historyLimit !== undefined && info.historyLength >= state.input.historyLimit);
 }

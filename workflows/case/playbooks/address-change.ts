@@ -2,6 +2,7 @@ import type { DeliveryAddress } from '../../../domain/types';
 import type { CaseState } from '../case-state';
 import { awaitReturnReceipt, expectReturn, instructCarrier, reship } from '../logistics-steps';
 import { handOver, itemsOf } from '../shared-playbook-steps';
+import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
 
 /**
@@ -19,8 +20,11 @@ export async function addressChangePlaybook(state: CaseState): Promise<void> {
   const redirected = await instructCarrier(state, 'redirect', 'customer asked for a new delivery address', address);
   if (redirected.outcome === 'accepted') {
     await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(address) });
-    await awaitDelivery(state, 'redirected: waiting for delivery at the new address');
-    await resolveCase(state, 'redirected', `delivered to the new address (${redirected.reference})`, 'case.delivered');
+    await awaitDelivery(state, 'redirected: waiting for delivery at the new address', {
+      outcome: 'redirected',
+      summary: `delivered to the new address (${redirected.reference})`,
+      template: 'case.delivered',
+    });
     return;
   }
   await fallBackToReship(state, address, `redirect ${redirected.outcome}`);
@@ -53,11 +57,15 @@ export async function fallBackToReship(state: CaseState, address: DeliveryAddres
   );
 }
 
-export async function awaitDelivery(state: CaseState, why: string): Promise<void> {
+/** Waits for delivery (a continue-as-new point), then resolves the case as `then` says. */
+export async function awaitDelivery(
+  state: CaseState,
+  why: string,
+  then: Pick<AfterDelivery, 'outcome' | 'summary' | 'template'>,
+): Promise<void> {
   state.setStatus('WAITING_CARRIER', why);
   await state.persist();
-  await state.waitUntil(() => state.tracking.delivered, undefined, 'delivery');
-  state.stopClock('handling', 'parcel delivered');
+  await resolveOnDelivery(state, { label: 'delivery', stopHandlingClock: true, ...then });
 }
 
 export const addressText = (address: DeliveryAddress): string =>

@@ -1,6 +1,8 @@
+import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../case-state';
 import { claimSettled } from '../claims';
+import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { collectEvidence, handOver } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
 
@@ -18,12 +20,24 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
   }
   state.setStatus('IN_PROGRESS', 'evidence received: assess the damage, then propose a claim or reship');
   await state.persist();
+  await assessDamage(state);
+}
+
+/**
+ * Assessing the damage is a person's work and may take long (a claim proposed, rejected, proposed
+ * again): the wait is a continue-as-new point, cut only while no claim is in flight (its progress
+ * reports are the case's to answer in this run). Cases that reached it before this patch replay
+ * the old way.
+ */
+export const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
+
+export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
+  const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);
+  const assessed = () => state.reshipments.length > 0 || (claimSettled(state.claim) && state.claim?.status !== 'REJECTED');
+  const cut = () => cuttable && (state.claim === undefined || claimSettled(state.claim)) && continueAsNewDue(state);
   for (;;) {
-    await state.waitUntil(
-      () => state.reshipments.length > 0 || (claimSettled(state.claim) && state.claim?.status !== 'REJECTED'),
-      undefined,
-      'damage assessment: propose-claim or reship',
-    );
+    await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
+    if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
     if (state.reshipments.length > 0) {
       await resolveCase(state, 'reshipped', `damaged part replaced: ${state.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
       return;

@@ -1,10 +1,12 @@
-import { patched } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { CaseActivities, OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
 import type { ResumePoint } from '../../contract';
 import type { CaseState } from '../case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
+import { handOver } from '../shared-playbook-steps';
 import { lostPlaybook } from './lost';
 
 /**
@@ -12,6 +14,17 @@ import { lostPlaybook } from './lost';
  * (and old ones past this point for the first time) convert to LOST. See README "Versioning".
  */
 export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
+
+/**
+ * Cases that reached the conversion before this check existed replay without the look-up. See
+ * `convertToLost` for the rule.
+ */
+export const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
+
+const readModel = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
 
 /**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to
@@ -36,9 +49,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
     // the next run picks up exactly.
     if (continueAsNewDue(state)) throw new ContinueAsNewRequested({ phase: 'delayed', urges, lastMovementAt, nextUrgeAt });
     if (convertsToLost && Date.now() - lastMovementAt >= totalDelayMs) {
-      state.convertTo('LOST', `no movement for ${formatDuration(Date.now() - lastMovementAt)} (total delay ${formatDuration(totalDelayMs)})`);
-      await state.persist();
-      await lostPlaybook(state);
+      await convertToLost(state, `no movement for ${formatDuration(Date.now() - lastMovementAt)} (total delay ${formatDuration(totalDelayMs)})`);
       return;
     }
     if (urges < maxUrges && Date.now() >= nextUrgeAt) {
@@ -65,6 +76,47 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
     }
   }
   await resolveCase(state, 'delivered', 'parcel delivered', 'case.delivered');
+}
+
+/**
+ * The parcel is lost: the case becomes LOST and the LOST playbook takes over — unless another
+ * LOST case is already open for the same waybill (one open case per waybill and type). Then the
+ * conversion is refused, not merged: the open LOST case already handles the loss (its claim, its
+ * customer contact), and merging two cases' trails and clocks automatically would hide who did
+ * what. This case records `case.conversion_refused` naming the open case, and goes up one tier to
+ * a person who closes or resolves it (IN_PROGRESS, worked by hand).
+ */
+async function convertToLost(state: CaseState, reason: string): Promise<void> {
+  const checked = patched(CONVERSION_CHECK_PATCH);
+  const openLost = () => readModel.findOpenCaseForWaybill({ waybillNo: state.input.waybillNo, type: 'LOST', excludeCaseId: state.caseId });
+  if (checked) {
+    const open = await openLost();
+    if (open) return refuseConversion(state, open, reason);
+  }
+  state.convertTo('LOST', reason);
+  await state.persist();
+  if (checked && state.writeRejected) {
+    // A LOST case opened between the look-up and the write (the store refuses the second open
+    // LOST row): the same rule, a moment later. The trail keeps both steps.
+    const open = await openLost();
+    if (open) {
+      state.type = 'DELAYED';
+      return refuseConversion(state, open, reason);
+    }
+  }
+  await lostPlaybook(state);
+}
+
+async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: string): Promise<void> {
+  state.record('case.conversion_refused', `not converted to LOST: open LOST case ${open.caseId} handles this waybill`, {
+    from: state.type,
+    to: 'LOST',
+    reason,
+    openCaseId: open.caseId,
+    openCaseStatus: open.status,
+  });
+  await state.persist();
+  await handOver(state, `parcel lost (${reason}), and case ${open.caseId} already handles its loss: close or resolve this one`);
 }
 
 /** Waits while events keep arriving; returns when delivered or after one quiet interval. */

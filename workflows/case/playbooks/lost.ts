@@ -2,6 +2,7 @@ import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
 import { goodsValueOf, handOver } from '../shared-playbook-steps';
+import { resolveOnDelivery } from '../delivery-wait';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
 
 /**
@@ -31,8 +32,13 @@ export async function lostPlaybook(state: CaseState): Promise<void> {
   if (claim.status === 'REJECTED' && !claim.rejectedBy) {
     // Verification found the parcel moving again: it was late, not lost.
     state.setStatus('WAITING_CARRIER', 'the parcel moved again: waiting for delivery');
-    await state.waitUntil(() => state.tracking.delivered, undefined, 'delivery of a parcel thought lost');
-    await resolveCase(state, 'delivered', 'the parcel thought lost was delivered', 'case.delivered');
+    await resolveOnDelivery(state, {
+      label: 'delivery of a parcel thought lost',
+      stopHandlingClock: false,
+      outcome: 'delivered',
+      summary: 'the parcel thought lost was delivered',
+      template: 'case.delivered',
+    });
     return;
   }
   await handOver(state, `claim ${claim.status.toLowerCase()}: decide how to make the customer whole`);

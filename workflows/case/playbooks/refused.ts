@@ -34,16 +34,22 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
     const answer = await instructCarrier(state, 'redeliver', 'customer asked for another delivery attempt');
     if (answer.outcome === 'accepted') {
       await notifyCustomer(state, 'redelivery', 'case.redelivery');
-      await awaitDelivery(state, 'redelivery booked: waiting for delivery');
-      await resolveCase(state, 'redelivered', 'delivered on the second attempt', 'case.delivered');
+      await awaitDelivery(state, 'redelivery booked: waiting for delivery', {
+        outcome: 'redelivered',
+        summary: 'delivered on the second attempt',
+        template: 'case.delivered',
+      });
       return;
     }
   } else if (choice === 'redirect' && state.remedy?.newAddress) {
     const answer = await instructCarrier(state, 'redirect', 'customer asked for a new address', state.remedy.newAddress);
     if (answer.outcome === 'accepted') {
       await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(state.remedy.newAddress) });
-      await awaitDelivery(state, 'redirected: waiting for delivery');
-      await resolveCase(state, 'redirected', 'delivered to the new address', 'case.delivered');
+      await awaitDelivery(state, 'redirected: waiting for delivery', {
+        outcome: 'redirected',
+        summary: 'delivered to the new address',
+        template: 'case.delivered',
+      });
       return;
     }
   }

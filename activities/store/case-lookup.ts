@@ -1,0 +1,35 @@
+import { TERMINAL_STATUSES, type ExceptionType } from '../../domain/types';
+import type { Db } from './database';
+
+/**
+ * Read-only look-ups a case workflow makes in the read model before a change the database would
+ * refuse. Today: whether another case is open for the same waybill and exception type (the unique
+ * index `cases_one_open_per_waybill_type`), so that a DELAYED case is not converted to LOST onto a
+ * waybill whose loss is already being handled by an open LOST case.
+ */
+
+export interface OpenCaseLookup {
+  waybillNo: string;
+  type: ExceptionType;
+  /** The asking case, which never counts as the other one. */
+  excludeCaseId: string;
+}
+
+export interface OpenCaseFound {
+  caseId: string;
+  status: string;
+}
+
+export async function findOpenCaseForWaybill(db: Db, { waybillNo, type, excludeCaseId }: OpenCaseLookup): Promise<OpenCaseFound | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .select(['case_id', 'status'])
+    .where('waybill_no', '=', waybillNo)
+    .where('type', '=', type)
+    .where('status', 'not in', TERMINAL_STATUSES)
+    .where('case_id', '!=', excludeCaseId)
+    .orderBy('opened_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { caseId: row.case_id, status: row.status } : undefined;
+}

@@ -1,0 +1,25 @@
+import { patched } from '@temporalio/workflow';
+import type { DeliveryResume } from '../contract';
+import type { CaseState } from './case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
+import { resolveCase } from './steps';
+
+/**
+ * Waiting for a parcel's delivery (after a redirect, a redelivery, or a parcel thought lost that
+ * moved again) can take weeks while the carrier keeps scanning: each scan is a signal in the
+ * history. The wait is a continue-as-new point; the next run resumes it and resolves the case as
+ * the playbook would have. Cases that reached the wait before this patch replay the old way.
+ */
+export const DELIVERY_WAIT_PATCH = 'delivery-wait-continues-as-new';
+
+/** What to do once the parcel is delivered: the playbook's resolution. */
+export type AfterDelivery = Omit<DeliveryResume, 'phase'>;
+
+/** Waits for delivery (or cuts the history and goes on in the next run), then resolves the case. */
+export async function resolveOnDelivery(state: CaseState, after: AfterDelivery, { resumed = false } = {}): Promise<void> {
+  const cuttable = resumed || patched(DELIVERY_WAIT_PATCH);
+  await state.waitUntil(() => state.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
+  if (!state.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
+  if (after.stopHandlingClock) state.stopClock('handling', 'parcel delivered');
+  await resolveCase(state, after.outcome, after.summary, after.template);
+}
