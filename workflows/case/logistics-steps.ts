@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
@@ -199,10 +199,26 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   }
 }
 
-/** Refunds the goods' value to the customer, once per case step. */
+/** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
+export const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
+
+/**
+ * Refunds the goods' value to the customer, once per case step. Returns false when the payments
+ * system refused it (a FAILED payout, or a non-retryable error such as a key already used): the
+ * playbook hands the case over; a failed refund never fails the whole case.
+ */
 export async function refund(state: CaseState, amountFen: number, reason: string, step = 'refund'): Promise<boolean> {
   const key = `${state.caseId}:${step}`;
-  const payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
+  let payout: Awaited<ReturnType<typeof payments.payCustomer>>;
+  try {
+    payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
+    const detail = failureDetail(error);
+    state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
+    await state.persist();
+    return false;
+  }
   if (payout.status !== 'SUCCEEDED') {
     state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
     await state.persist();
