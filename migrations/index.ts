@@ -3,6 +3,7 @@ import * as readModel from './0001_read_model';
 import * as auditAnchor from './0002_audit_anchor';
 import * as supplierFollowUps from './0003_supplier_follow_ups';
 import * as claims from './0004_claims';
+import * as notificationLease from './0007_notification_lease';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_audit_anchor': auditAnchor,
   '0003_supplier_follow_ups': supplierFollowUps,
   '0004_claims': claims,
+  '0007_notification_lease': notificationLease,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
