@@ -90,6 +90,12 @@ export interface ClaimView {
   payoutAttempts?: number;
   /** Why the last payout attempt failed. */
   payoutFailure?: string;
+  /**
+   * PAYOUT_FAILED only: `awaited` while a supervisor may still retry or reject it (the claim is
+   * not over yet), `lapsed` once the policy's decision window passed. Absent on claims whose payout
+   * failed before decisions existed: those ended there.
+   */
+  payoutDecision?: 'awaited' | 'lapsed';
   /** What the case had paid on its earlier claims when this one was proposed. */
   earlier?: PaidOnCase;
   recovery?: {

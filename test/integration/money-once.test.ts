@@ -201,3 +201,29 @@ test('a refund that fails non-retryably hands the case over instead of failing i
   expect((await act('supervisor', caseId, { action: 'resolve', outcome: 'refunded-offline', summary: '线下退款' })).status).toBe(200);
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 });
+
+test('a lost parcel whose payout is refused waits in CLAIM_REVIEW; the retried payout compensates and resolves it', async () => {
+  stack.simulators.faults.set([{ system: 'payments', operation: 'payout', refuse: true }]);
+  const body = openCaseBody({ type: 'LOST', orderValue: 12_000, insured: false, freight: 5_000, customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' } });
+  const opened = await stack.api('agent', '/v1/cases', { body });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  expect((await stack.pushTracking({ eventId: `${caseId}-lost`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'lost' })).status).toBe(200);
+
+  const review = await eventually(() => view(caseId, 'supervisor'), (v) => v.claim?.status === 'PAYOUT_FAILED' && v.status === 'CLAIM_REVIEW', {
+    what: 'payout failure under review',
+    timeoutMs: 60_000,
+  });
+  expect(review.tier).toBe(2);
+  expect(review.allowedActions).toEqual(expect.arrayContaining(['approve-claim', 'reject-claim', 'resolve']));
+  // The playbook waits for the decision: it does not hand the case over meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect((await view(caseId)).status).toBe('CLAIM_REVIEW');
+
+  stack.simulators.faults.clear();
+  expect((await act('supervisor', caseId, { action: 'approve-claim', note: '重新支付' })).status).toBe(200);
+  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'compensated', timeoutMs: 30_000 });
+  expect(resolved.resolution).toMatchObject({ outcome: 'compensated' });
+  expect(succeeded(caseId)).toHaveLength(1);
+  await stack.client.workflow.getHandle(caseId).terminate('test over');
+});

@@ -137,8 +137,14 @@ export async function decideClaim(state: CaseState, decision: ClaimDecision): Pr
   await getExternalWorkflowHandle(claim.claimId).signal(claimDecisionSignal, decision);
 }
 
+/**
+ * Whether the claim is over for the playbook: paid, rejected, or failed with no decision to come.
+ * A failed payout awaiting a supervisor's retry or rejection is not over: the playbook waits (the
+ * case shows CLAIM_REVIEW; resolve and cancel stay possible), so a retried payout still ends in
+ * the customer being told and the case resolved.
+ */
 export const claimSettled = (claim: ClaimView | undefined): boolean =>
-  claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status);
+  claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status) && !(claim.status === 'PAYOUT_FAILED' && claim.payoutDecision === 'awaited');
 
 /** Waits for the current claim to pay out or end; returns it. */
 export async function awaitClaim(state: CaseState): Promise<ClaimView> {

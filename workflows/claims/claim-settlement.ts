@@ -190,6 +190,7 @@ async function payOut(
     // The first key is the one claims always used; a retry's key names its attempt.
     const key = attempt === 1 ? `${input.claimId}:payout` : `${input.claimId}:payout:${attempt}`;
     view.status = 'PAYING';
+    delete view.payoutDecision;
     // No decision is taken while paying; one arriving once the failure is reported must count.
     decisions.clear();
     if (attempt > 1) {
@@ -205,6 +206,8 @@ async function payOut(
       view.payoutFailure = why;
       view.payoutAttempts = attempt;
       view.approvers = approversFor(atLeastSupervisor(tier));
+      // The case's playbook waits for the decision instead of handing the claim over as ended.
+      if (patched(PAYOUT_FAILURE_DECISION_PATCH)) view.payoutDecision = 'awaited';
     };
     try {
       const payout = await patient.payCustomer({
@@ -243,11 +246,13 @@ async function payOut(
     const decided = decisions.get;
     const windowMs = input.policy.claims.payoutDecisionWindowMs ?? DEFAULT_PAYOUT_DECISION_WINDOW_MS;
     if (!(await condition(() => decided() !== undefined, windowMs))) {
+      view.payoutDecision = 'lapsed';
       await report('claim.payout_decision_lapsed', 'no decision on the failed payout: the claim stays PAYOUT_FAILED', {});
       return false;
     }
     const made = decided() as ClaimDecision;
     if (made.decision === 'reject') {
+      delete view.payoutDecision;
       view.status = 'REJECTED';
       view.rejectedBy = made.actor.id;
       view.rejectionReason = made.reason ?? 'rejected after a failed payout';
