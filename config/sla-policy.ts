@@ -161,6 +161,16 @@ const policyFile = z.strictObject({
         .default({ agent: 50_000, supervisor: 500_000, expert: 5_000_000 }),
       recoveryPollInterval: duration.default('24h'),
       recoveryMaxPolls: count(1, 50).default(5),
+      // A failed payout waits this long for a supervisor to retry it or reject the claim.
+      payoutDecisionWindow: duration.default('7d'),
+    })
+    .prefault({}),
+  // Goodwill (安撫補償) is paid as proposed, without a calculator: capped per case, in count and
+  // in total. ¥200 over at most two gestures by default.
+  goodwill: z
+    .strictObject({
+      maxPerCase: count(0, 20).default(2),
+      maxTotalFen: z.number().int('must be a whole number of fen (1 yuan = 100 fen)').min(0, 'must not be negative').default(20_000),
     })
     .prefault({}),
   supplier: z
@@ -250,7 +260,9 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
       approvalLimits: { ...file.claims.approvalLimits },
       recoveryPollIntervalMs: ms(file.claims.recoveryPollInterval, scale),
       recoveryMaxPolls: file.claims.recoveryMaxPolls,
+      payoutDecisionWindowMs: ms(file.claims.payoutDecisionWindow, scale),
     },
+    goodwill: { maxPerCase: file.goodwill.maxPerCase, maxTotalFen: file.goodwill.maxTotalFen },
     supplier: {
       reminderIntervalMs: ms(file.supplier.reminderInterval, scale),
       maxReminders: file.supplier.maxReminders,

@@ -1,6 +1,7 @@
 import type { CaseView } from './case-view';
-import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimStatus } from './claim';
-import { CLOCK_NAMES, type ClockName } from './sla-policy';
+import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
+import { formatYuan } from './compensation';
+import { CLOCK_NAMES, goodwillLimits, type ClockName, type GoodwillPolicy, type SlaPolicy } from './sla-policy';
 import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
 
 /**
@@ -27,7 +28,7 @@ export type CaseAction =
   | { action: 'request-evidence'; what: string }
   | { action: 'add-evidence'; evidence: Evidence }
   | ({ action: 'propose-claim' } & ClaimProposal)
-  | { action: 'approve-claim'; note?: string; amountFen?: number }
+  | { action: 'approve-claim'; note?: string; amountFen?: number; reason?: string }
   | { action: 'reject-claim'; reason: string }
   | { action: 'reship'; items?: OrderItem[]; reason: string }
   | { action: 'extend-sla'; clock: ClockName; byMs: number; reason: string }
@@ -78,7 +79,40 @@ export interface CaseFacts {
   /** A resolve, cancel or reopen still being applied, or the case moving to its next run. */
   phaseChangePending?: string;
   /** The latest claim, if any: its status, kind and who may approve it. */
-  claim?: { status: ClaimStatus; kind: ClaimProposal['kind']; approvers: readonly Role[] };
+  claim?: ClaimFacts;
+  /** What the case has paid on all its claims (a loss is paid once; goodwill is capped). */
+  paid?: PaidOnCase;
+  /** The case policy's goodwill caps; absent where only `allowedActions` is computed. */
+  goodwill?: GoodwillPolicy;
+}
+
+export interface ClaimFacts {
+  status: ClaimStatus;
+  kind: ClaimProposal['kind'];
+  approvers: readonly Role[];
+  /** Who proposed it: never the one who approves it. */
+  proposedBy?: string;
+  /** The most an approver may set without an expert's override. */
+  ceilingFen?: number;
+}
+
+/** The claim facts of a case whose latest claim is `claim` (workflow and API alike). */
+export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPolicy, 'goodwill'>): Pick<CaseFacts, 'claim' | 'paid' | 'goodwill'> {
+  return {
+    ...(claim
+      ? {
+          claim: {
+            status: claim.status,
+            kind: claim.kind,
+            approvers: claim.approvers ?? [],
+            proposedBy: claim.proposedBy,
+            ...(claim.ceilingFen !== undefined ? { ceilingFen: claim.ceilingFen } : {}),
+          },
+        }
+      : {}),
+    paid: paidOnCase(claim),
+    ...(policy ? { goodwill: goodwillLimits(policy) } : {}),
+  };
 }
 
 export function factsOf(
@@ -86,7 +120,7 @@ export function factsOf(
 ): CaseFacts {
   return {
     ...(view.pendingPhaseChange ? { phaseChangePending: view.pendingPhaseChange } : {}),
-    ...(view.claim ? { claim: { status: view.claim.status, kind: view.claim.kind, approvers: view.claim.approvers ?? [] } } : {}),
+    ...claimFactsOf(view.claim),
     status: view.status,
     tier: view.tier,
     priority: view.priority,
@@ -98,6 +132,11 @@ export function factsOf(
 }
 
 export type ActionRefusal = { kind: 'Forbidden' | 'InvalidState' | 'InvalidInput'; message: string };
+
+/** Who asks: a role, or a principal (its id lets the rules keep a proposer from approving). */
+export type Caller = Role | { id: string; role: Role };
+const roleOf = (caller: Caller): Role => (typeof caller === 'string' ? caller : caller.role);
+const idOf = (caller: Caller): string | undefined => (typeof caller === 'string' ? undefined : caller.id);
 
 const STAFF: readonly Role[] = ['agent', 'supervisor', 'expert'];
 const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
@@ -131,7 +170,8 @@ const FINISHED: readonly CaseStatus[] = ['RESOLVED', 'AWAITING_FEEDBACK', 'CLOSE
 const isActive = (facts: CaseFacts) => !FINISHED.includes(facts.status);
 
 /** Whether `role` may take `name` now, before looking at the action's own fields. */
-export function permission(facts: CaseFacts, name: CaseActionName, role: Role): ActionRefusal | undefined {
+export function permission(facts: CaseFacts, name: CaseActionName, caller: Caller): ActionRefusal | undefined {
+  const role = roleOf(caller);
   if (!ROLES_FOR[name].includes(role)) {
     return { kind: 'Forbidden', message: `role ${role} may not ${name}; allowed: ${ROLES_FOR[name].join(', ')}` };
   }
@@ -154,7 +194,13 @@ export function permission(facts: CaseFacts, name: CaseActionName, role: Role): 
       return facts.awaitingRemedy && isActive(facts) ? undefined : state('the case is not waiting for a customer decision');
     case 'approve-claim':
     case 'reject-claim':
-      if (facts.claim?.status !== 'AWAITING_APPROVAL') return state('no claim is awaiting approval');
+      // A failed payout waits for the same people: approving again retries it, rejecting ends it.
+      if (facts.claim?.status !== 'AWAITING_APPROVAL' && facts.claim?.status !== 'PAYOUT_FAILED') {
+        return state('no claim is awaiting approval or a payout decision');
+      }
+      if (facts.claim.proposedBy !== undefined && facts.claim.proposedBy === idOf(caller)) {
+        return { kind: 'Forbidden', message: 'nobody decides on a claim they proposed: another supervisor or an expert decides' };
+      }
       return facts.claim.approvers.includes(role)
         ? undefined
         : { kind: 'Forbidden', message: `this claim is above the ${role} approval limit; ${facts.claim.approvers.join(' or ')} may decide` };
@@ -193,8 +239,8 @@ export function pendingRefusal(pending: string): ActionRefusal {
 const nonEmpty = (value: unknown, max: number) => typeof value === 'string' && value.trim().length > 0 && value.length <= max;
 
 /** Checks an action completely: permission, state, and its own fields. */
-export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): ActionRefusal | undefined {
-  const refused = permission(facts, action.action, role);
+export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller): ActionRefusal | undefined {
+  const refused = permission(facts, action.action, caller);
   if (refused) return refused;
   const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
   switch (action.action) {
@@ -220,7 +266,9 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
       if (action.amountFen !== undefined && !(Number.isInteger(action.amountFen) && action.amountFen > 0 && action.amountFen <= MAX_CLAIM_FEN)) {
         return invalid('amountFen must be a positive whole number of fen');
       }
-      return action.note === undefined || nonEmpty(action.note, 1000) ? undefined : invalid('note must be 1–1000 characters');
+      if (action.note !== undefined && !nonEmpty(action.note, 1000)) return invalid('note must be 1–1000 characters');
+      if (action.reason !== undefined && !nonEmpty(action.reason, 1000)) return invalid('reason must be 1–1000 characters');
+      return checkApprovedAmount(facts, action, roleOf(caller));
     case 'reject-claim':
     case 'reship':
       if (!nonEmpty(action.reason, 1000)) return invalid('reason must be 1–1000 characters');
@@ -245,6 +293,27 @@ export function checkAction(facts: CaseFacts, action: CaseAction, role: Role): A
 const MAX_CLAIM_FEN = 10_000_000_00;
 const MAX_EXTENSION_MS = 30 * 24 * 3_600_000;
 
+/**
+ * An approver's amount is bounded by the calculator's (the claim's ceiling). Only an expert (tier
+ * 3) may approve more, and only with a reason (`reason`, or the approval's `note`), which the
+ * claim records as an override. A failed payout is retried for the approved amount.
+ */
+export function approvalOverrideReason(action: { reason?: string; note?: string }): string | undefined {
+  return action.reason ?? action.note;
+}
+
+function checkApprovedAmount(facts: CaseFacts, action: { amountFen?: number; reason?: string; note?: string }, role: Role): ActionRefusal | undefined {
+  const claim = facts.claim;
+  if (action.amountFen === undefined || !claim) return undefined;
+  if (claim.status === 'PAYOUT_FAILED') {
+    return { kind: 'InvalidInput', message: 'a payout retry pays the approved amount: reject the claim and propose a new one to change it' };
+  }
+  if (claim.ceilingFen === undefined || action.amountFen <= claim.ceilingFen) return undefined;
+  const above = `${formatYuan(action.amountFen)} is above the calculated ${formatYuan(claim.ceilingFen)}`;
+  if (role !== 'expert') return { kind: 'Forbidden', message: `${above}: only an expert may approve more, with a reason` };
+  return approvalOverrideReason(action) === undefined ? { kind: 'InvalidInput', message: `${above}: give the reason for the override` } : undefined;
+}
+
 function checkProposal(facts: CaseFacts, proposal: ClaimProposal): ActionRefusal | undefined {
   const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
   if (!['loss', 'damage', 'goodwill'].includes(proposal.kind)) return invalid('kind must be loss, damage or goodwill');
@@ -255,9 +324,23 @@ function checkProposal(facts: CaseFacts, proposal: ClaimProposal): ActionRefusal
     return invalid('damagedShare must be more than 0 and at most 1');
   }
   if (!nonEmpty(proposal.reason, 1000)) return invalid('reason must be 1–1000 characters');
-  // One loss or damage claim per case: a second would pay the same loss twice. Goodwill may follow.
-  if (proposal.kind !== 'goodwill' && facts.claim?.status === 'PAID' && facts.claim.kind !== 'goodwill') {
+  // One loss or damage claim paid per case, whatever came after it: a second would pay the same
+  // loss twice. Goodwill may follow, within the policy's caps.
+  const paid = facts.paid ?? { kinds: facts.claim?.status === 'PAID' ? [facts.claim.kind] : [], goodwillCount: 0, goodwillFen: 0 };
+  if (proposal.kind !== 'goodwill' && paid.kinds.some((kind) => kind !== 'goodwill')) {
     return { kind: 'InvalidState', message: 'this case already paid a claim for the loss; only goodwill may follow' };
+  }
+  if (proposal.kind === 'goodwill' && facts.goodwill) {
+    const { maxPerCase, maxTotalFen } = facts.goodwill;
+    if (paid.goodwillCount >= maxPerCase) {
+      return { kind: 'InvalidState', message: `this case already paid goodwill ${paid.goodwillCount} time(s): the policy allows ${maxPerCase}` };
+    }
+    if (paid.goodwillFen + proposal.actualLossFen > maxTotalFen) {
+      return {
+        kind: 'InvalidState',
+        message: `goodwill on this case would total ${formatYuan(paid.goodwillFen + proposal.actualLossFen)}: the policy allows ${formatYuan(maxTotalFen)}`,
+      };
+    }
   }
   return undefined;
 }
@@ -272,6 +355,6 @@ function validItems(items: unknown): boolean {
 }
 
 /** What the caller may do next: every action whose permission holds now. */
-export function allowedActions(facts: CaseFacts, role: Role): CaseActionName[] {
-  return CASE_ACTION_NAMES.filter((name) => permission(facts, name, role) === undefined);
+export function allowedActions(facts: CaseFacts, caller: Caller): CaseActionName[] {
+  return CASE_ACTION_NAMES.filter((name) => permission(facts, name, caller) === undefined);
 }

@@ -14,7 +14,7 @@ export const CLAIM_STATUSES = [
   'PAYING', // the payout is in flight (never twice: one idempotency key per claim)
   'PAID', // the customer has the money; recovery may still run
   'REJECTED', // declined by an approver, or the parcel turned up
-  'PAYOUT_FAILED', // the payments system refused: a person must sort it out
+  'PAYOUT_FAILED', // the payments system refused: a supervisor retries the payout or rejects the claim
 ] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
@@ -34,6 +34,31 @@ export interface ClaimProposal {
   kind: 'loss' | 'damage' | 'goodwill';
 }
 
+/**
+ * What a case has paid on its claims so far. Carried on the latest claim (`earlier`: the claims
+ * before it), so the rules see every payout of the case, not only the latest claim's.
+ */
+export interface PaidOnCase {
+  /** Kinds of the claims that were paid: a loss or damage is paid once per case. */
+  kinds: ClaimProposal['kind'][];
+  goodwillCount: number;
+  goodwillFen: number;
+}
+
+export const NOTHING_PAID: PaidOnCase = { kinds: [], goodwillCount: 0, goodwillFen: 0 };
+
+/** Everything the case has paid, the latest claim included when it was paid. */
+export function paidOnCase(claim: ClaimView | undefined): PaidOnCase {
+  const earlier = claim?.earlier ?? NOTHING_PAID;
+  if (claim?.status !== 'PAID') return earlier;
+  const amount = claim.payout?.amountFen ?? claim.amountFen ?? 0;
+  return {
+    kinds: earlier.kinds.includes(claim.kind) ? earlier.kinds : [...earlier.kinds, claim.kind],
+    goodwillCount: earlier.goodwillCount + (claim.kind === 'goodwill' ? 1 : 0),
+    goodwillFen: earlier.goodwillFen + (claim.kind === 'goodwill' ? amount : 0),
+  };
+}
+
 export interface ClaimView {
   claimId: string;
   status: ClaimStatus;
@@ -44,6 +69,13 @@ export interface ClaimView {
   actualLossFen: number;
   damagedShare?: number;
   amountFen?: number;
+  /**
+   * The most an approver may set without an override: the calculator's amount, or (when the
+   * calculator could not decide) the customer's stated loss, or the goodwill proposed.
+   */
+  ceilingFen?: number;
+  /** An expert approved more than `ceilingFen`, and why. */
+  override?: { by: string; reason: string; ceilingFen: number; amountFen: number };
   basis?: string;
   explanation?: string[];
   /** Which tier must approve: 'auto' needs no one. */
@@ -54,6 +86,18 @@ export interface ClaimView {
   rejectedBy?: string;
   rejectionReason?: string;
   payout?: { payoutId: string; at: string; amountFen: number };
+  /** Payout attempts so far (a supervisor may retry a failed payout under a new key). */
+  payoutAttempts?: number;
+  /** Why the last payout attempt failed. */
+  payoutFailure?: string;
+  /**
+   * PAYOUT_FAILED only: `awaited` while a supervisor may still retry or reject it (the claim is
+   * not over yet), `lapsed` once the policy's decision window passed. Absent on claims whose payout
+   * failed before decisions existed: those ended there.
+   */
+  payoutDecision?: 'awaited' | 'lapsed';
+  /** What the case had paid on its earlier claims when this one was proposed. */
+  earlier?: PaidOnCase;
   recovery?: {
     from: 'carrier' | 'supplier' | 'none';
     status: RecoveryStatus;

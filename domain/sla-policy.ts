@@ -53,6 +53,11 @@ export interface SlaPolicy {
     windowMs: number;
   };
   claims: ClaimsPolicy;
+  /**
+   * Goodwill (安撫補償) limits per case. Absent in the policy of cases opened before the section
+   * existed: `goodwillLimits()` gives them the defaults.
+   */
+  goodwill?: GoodwillPolicy;
   supplier: {
     /** Time between two reminders to a supplier that has not answered. */
     reminderIntervalMs: number;
@@ -98,7 +103,26 @@ export interface ClaimsPolicy {
   /** How often the workflow checks the recovery of a claim filed with a carrier / supplier. */
   recoveryPollIntervalMs: number;
   recoveryMaxPolls: number;
+  /**
+   * How long a failed payout waits for a supervisor to retry it or reject the claim before the
+   * claim workflow stops waiting (the claim stays PAYOUT_FAILED). Absent in older policies:
+   * DEFAULT_PAYOUT_DECISION_WINDOW_MS.
+   */
+  payoutDecisionWindowMs?: number;
 }
+
+/** Goodwill is paid as proposed, so it is capped per case: how many, and how much in total. */
+export interface GoodwillPolicy {
+  maxPerCase: number;
+  /** Total goodwill paid on one case, in fen. */
+  maxTotalFen: number;
+}
+
+/** The defaults of config/sla-policy.ts, for cases whose policy predates these fields. */
+export const DEFAULT_GOODWILL: GoodwillPolicy = { maxPerCase: 2, maxTotalFen: 20_000 };
+export const DEFAULT_PAYOUT_DECISION_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export const goodwillLimits = (policy: Pick<SlaPolicy, 'goodwill'>): GoodwillPolicy => policy.goodwill ?? DEFAULT_GOODWILL;
 
 /** The calendar a clock of this name runs on under this policy, or undefined for 24/7. */
 export function clockCalendar(policy: SlaPolicy, clock: ClockName): BusinessCalendar | undefined {

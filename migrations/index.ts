@@ -4,6 +4,7 @@ import * as auditAnchor from './0002_audit_anchor';
 import * as supplierFollowUps from './0003_supplier_follow_ups';
 import * as claims from './0004_claims';
 import * as inboundDelivery from './0005_inbound_delivery';
+import * as notificationLease from './0007_notification_lease';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_supplier_follow_ups': supplierFollowUps,
   '0004_claims': claims,
   '0005_inbound_delivery': inboundDelivery,
+  '0007_notification_lease': notificationLease,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

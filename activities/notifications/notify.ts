@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { NotificationRecord } from '../../domain/case-view';
 import { renderTemplate, type TemplateId } from '../../domain/notification-templates';
 import type { NotificationChannel } from '../../domain/types';
@@ -5,11 +7,24 @@ import type { Db } from '../store/database';
 import type { NotificationChannelAdapter, Recipient } from './channels';
 
 /**
- * Sends one notification exactly once per idempotency key. The outbox row is claimed before the
- * provider is called and marked sent after; a retry after a crash in between calls the provider
- * again with the same key, which the SMS and in-app providers deduplicate. A key already marked
- * sent is answered from the outbox without touching the provider.
+ * Sends one notification once per idempotency key. Real SMS, WeCom and in-app providers do not
+ * deduplicate, so the outbox row is the check before every send:
+ *
+ * - a key marked `sent` is answered from the outbox, the provider is never called again;
+ * - otherwise the attempt claims the row atomically (UPDATE … WHERE status <> 'sent' AND the lease
+ *   is free or expired … RETURNING) under a lease of NOTIFICATION_LEASE_MS, measured on the
+ *   database's clock; only the holder calls the provider;
+ * - an attempt that finds the row leased by another (a retry racing a slow first try, one key
+ *   sent twice at once) does not send: it fails retryably and Temporal retries it later, when the
+ *   row is sent (answered from the outbox) or the lease has expired (the holder died).
+ *
+ * The one window left is a holder that dies after the provider accepted and before the row is
+ * marked sent: after the lease expires the message goes again (at least once, never twice by
+ * concurrency). The lease outlasts the activity's start-to-close time-out (20 s) and the HTTP
+ * time-out (10 s), so a slow holder is never overtaken while it may still send.
  */
+
+export const NOTIFICATION_LEASE_MS = 60_000;
 
 export interface SendNotificationInput {
   idempotencyKey: string;
@@ -25,9 +40,11 @@ export async function sendNotification(
   channels: Record<NotificationChannel, NotificationChannelAdapter>,
   input: SendNotificationInput,
   now: () => Date = () => new Date(),
+  leaseMs: number = NOTIFICATION_LEASE_MS,
 ): Promise<NotificationRecord> {
   const message = renderTemplate(input.template, input.params);
   const recipientLabel = input.channel === 'sms' ? maskPhone(input.recipient.phone) : input.recipient.userId;
+  const key = input.idempotencyKey;
   await db
     .insertInto('notification_outbox')
     .values({
@@ -44,20 +61,26 @@ export async function sendNotification(
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
-  const existing = await db
-    .selectFrom('notification_outbox')
-    .selectAll()
-    .where('idempotency_key', '=', input.idempotencyKey)
-    .executeTakeFirstOrThrow();
-  if (existing.status === 'sent') {
-    return record(input, recipientLabel, new Date(existing.sent_at ?? now()), 'sent');
+  const owner = randomUUID();
+  const claimed = await db
+    .updateTable('notification_outbox')
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      lease_owner: owner,
+      lease_until: sql<Date>`now() + (${Math.round(leaseMs)}::integer * interval '1 millisecond')`,
+    }))
+    .where('idempotency_key', '=', key)
+    .where('status', '<>', 'sent')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
+    .returning('idempotency_key')
+    .executeTakeFirst();
+  if (!claimed) {
+    const existing = await db.selectFrom('notification_outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+    if (existing.status === 'sent') return record(input, recipientLabel, new Date(existing.sent_at ?? now()), 'sent');
+    // A plain Error: retryable, so the activity comes back once the holder is done or gone.
+    throw new Error(`notification ${key} is in flight under another attempt's lease (until ${String(existing.lease_until)}): not sending twice`);
   }
 
-  await db
-    .updateTable('notification_outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-    .where('idempotency_key', '=', input.idempotencyKey)
-    .execute();
   try {
     const { providerMessageId } = await channels[input.channel].send({
       idempotencyKey: input.idempotencyKey,
@@ -68,15 +91,17 @@ export async function sendNotification(
     const sentAt = now();
     await db
       .updateTable('notification_outbox')
-      .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: sentAt, last_error: null })
-      .where('idempotency_key', '=', input.idempotencyKey)
+      .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: sentAt, last_error: null, lease_owner: null, lease_until: null })
+      .where('idempotency_key', '=', key)
       .execute();
     return record(input, recipientLabel, sentAt, 'sent');
   } catch (error) {
     await db
       .updateTable('notification_outbox')
-      .set({ last_error: (error as Error).message.slice(0, 500) })
-      .where('idempotency_key', '=', input.idempotencyKey)
+      // The provider answered (or the call failed): free the lease so the retry may send at once.
+      .set({ last_error: (error as Error).message.slice(0, 500), lease_owner: null, lease_until: null })
+      .where('idempotency_key', '=', key)
+      .where('lease_owner', '=', owner)
       .execute();
     throw error;
   }

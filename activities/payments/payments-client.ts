@@ -13,6 +13,10 @@ import { requestJson, type HttpRequest } from '../http/json-client';
  * failure needs a new idempotency key. Reusing a key for a different payout (409
  * `idempotency_key_reused`, or a found payout with another payee or amount) is a bug upstream and a
  * non-retryable failure, as is any other 4xx. 5xx and network errors throw plain errors (retried).
+ *
+ * A retry of a failed payout goes under a new key and names the earlier ones (`earlierKeys`): each
+ * is looked up first, and a payout that did not fail under one of them is the answer (or, for
+ * another amount or payee, a non-retryable failure): a retry never pays beside an earlier payout.
  */
 
 export interface PayCustomerInput {
@@ -21,6 +25,8 @@ export interface PayCustomerInput {
   payeeId: string;
   amountFen: number;
   reason: string;
+  /** Keys of earlier attempts at this same payout, whose payouts failed (or seemed to). */
+  earlierKeys?: string[];
 }
 
 export interface PayoutResult {
@@ -49,6 +55,7 @@ interface Payout {
 }
 
 export const IDEMPOTENCY_KEY_REUSED = 'IdempotencyKeyReused';
+export const PAID_UNDER_EARLIER_KEY = 'PaidUnderEarlierKey';
 
 function result(payout: Payout, replayed: boolean): PayoutResult {
   return {
@@ -84,7 +91,23 @@ export function paymentsClient(baseUrl: string): PaymentsClient {
   };
 
   return {
-    async payCustomer({ idempotencyKey, caseId, payeeId, amountFen, reason }) {
+    async payCustomer({ idempotencyKey, caseId, payeeId, amountFen, reason, earlierKeys = [] }) {
+      for (const earlierKey of earlierKeys) {
+        const earlier = await call<{ payouts?: Payout[] }>(`lookup of key ${earlierKey}`, {
+          method: 'GET',
+          url: `${api}/payouts?idempotencyKey=${encodeURIComponent(earlierKey)}`,
+        });
+        const made = earlier?.payouts?.find((payout) => payout.status !== 'FAILED');
+        if (made === undefined) continue;
+        if (made.amountFen !== amountFen || (made.payeeId !== undefined && made.payeeId !== payeeId)) {
+          throw ApplicationFailure.nonRetryable(
+            `payout key ${earlierKey} already paid ${made.amountFen} fen to ${String(made.payeeId)} (${made.status}): ` +
+              `not paying ${amountFen} fen to ${payeeId} beside it`,
+            PAID_UNDER_EARLIER_KEY,
+          );
+        }
+        return result(made, true);
+      }
       const found = await call<{ payouts?: Payout[] }>(`lookup of key ${idempotencyKey}`, {
         method: 'GET',
         url: `${api}/payouts?idempotencyKey=${encodeURIComponent(idempotencyKey)}`,

@@ -101,7 +101,9 @@ describe('policy file extensions: defaults', () => {
       approvalLimits: { agent: 50_000, supervisor: 500_000, expert: 5_000_000 },
       recoveryPollIntervalMs: 24 * H,
       recoveryMaxPolls: 5,
+      payoutDecisionWindowMs: 7 * 24 * H,
     });
+    expect(policy.goodwill).toEqual({ maxPerCase: 2, maxTotalFen: 20_000 });
     expect(policy.supplier).toEqual({ reminderIntervalMs: 4 * H, maxReminders: 2, responseTargetMs: 24 * H });
     expect(policy.feedback).toEqual({ windowMs: 48 * H, remindersMs: [24 * H], lowScoreThreshold: 2, maxReopens: 1 });
     expect(policy.businessHours).toBeUndefined();
@@ -264,6 +266,11 @@ describe('policy file extensions: bad values', () => {
     ['a bad responseTarget', (d) => (d.supplier.responseTarget = '0s'), 'supplier.responseTarget', /positive duration/],
     ['a low-score threshold of 5', (d) => (d.feedback.lowScoreThreshold = 5), 'feedback.lowScoreThreshold', /between 0 and 4/],
     ['a negative maxReopens', (d) => (d.feedback.maxReopens = -1), 'feedback.maxReopens', /between 0 and 5/],
+    ['a fractional goodwill total', (d) => (d.goodwill = { maxTotalFen: 100.5 }), 'goodwill.maxTotalFen', /whole number of fen/],
+    ['a negative goodwill total', (d) => (d.goodwill = { maxTotalFen: -1 }), 'goodwill.maxTotalFen', /negative/],
+    ['goodwill maxPerCase of 21', (d) => (d.goodwill = { maxPerCase: 21 }), 'goodwill.maxPerCase', /between 0 and 20/],
+    ['an unknown goodwill field', (d) => (d.goodwill = { perCase: 1 }), 'goodwill', /perCase/],
+    ['a bad payoutDecisionWindow', (d) => (d.claims.payoutDecisionWindow = 'a week'), 'claims.payoutDecisionWindow', /positive duration/],
   ])('refuses %s, naming the field and what is wrong', (_label, mutate, field, problem) => {
     const document = defaultDocument();
     mutate(document);

@@ -32,7 +32,7 @@ export function registerCaseActions(state: CaseState): void {
         if (!action || typeof action !== 'object' || !isCaseActionName(action.action)) {
           throw ApplicationFailure.nonRetryable(`unknown action ${String(action?.action)}`, 'InvalidInput');
         }
-        const refusal = checkAction(state.facts(), action, actor.role);
+        const refusal = checkAction(state.facts(), action, actor);
         if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.kind);
         if (action.action === 'extend-sla') {
           const clock = state.clocks.get(action.clock);
@@ -116,7 +116,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
         actor,
         ...(action.action === 'reject-claim' ? { reason: action.reason } : {}),
         ...(action.action === 'approve-claim' && action.amountFen !== undefined ? { amountFen: action.amountFen } : {}),
-        ...(action.action === 'approve-claim' && action.note ? { reason: action.note } : {}),
+        ...(action.action === 'approve-claim' && (action.reason ?? action.note) ? { reason: action.reason ?? action.note } : {}),
       });
       // Answer once the claim has moved (approved and paying, rejected, or up to a higher tier).
       await condition(() => state.claimRevision > seen);

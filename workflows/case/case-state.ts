@@ -24,7 +24,7 @@ import {
 } from '../../domain/sla-clock';
 import { clockCalendar, clockTargetMs, type ClockName } from '../../domain/sla-policy';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
-import { MOVING_TO_NEXT_RUN, type CaseFacts, type Evidence } from '../../domain/case-actions';
+import { claimFactsOf, MOVING_TO_NEXT_RUN, type CaseFacts, type Evidence } from '../../domain/case-actions';
 import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type DeliveryAddress, type EscalationTier, type ExceptionType } from '../../domain/types';
 import type { OpenCaseInput } from '../contract';
 import {
@@ -601,7 +601,7 @@ export class CaseState {
       feedbackGiven: this.feedback !== undefined,
       ...(this.pendingPhaseChange() ? { phaseChangePending: this.pendingPhaseChange() } : {}),
       ...(this.awaitingRemedy ? { awaitingRemedy: true } : {}),
-      ...(this.claim ? { claim: { status: this.claim.status, kind: this.claim.kind, approvers: this.claim.approvers ?? [] } } : {}),
+      ...claimFactsOf(this.claim, this.policy),
     };
   }
 

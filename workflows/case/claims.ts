@@ -1,5 +1,5 @@
-import { ParentClosePolicy, getExternalWorkflowHandle, setHandler, startChild } from '@temporalio/workflow';
-import { CLAIM_IN_PROGRESS, type ClaimProposal, type ClaimView } from '../../domain/claim';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, setHandler, startChild } from '@temporalio/workflow';
+import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimView } from '../../domain/claim';
 import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
 import { claimSettlementWorkflow } from '../claims/claim-settlement';
 import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDecision } from '../claims/contract';
@@ -29,17 +29,27 @@ const WORKED_STATUSES: readonly CaseStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_
 
 const TIER_FOR_APPROVAL = { auto: 1, supervisor: 2, expert: 3, 'beyond-expert': 3 } as const;
 
+/**
+ * A failed payout waits for a supervisor's decision (retry or reject): the case shows CLAIM_REVIEW
+ * and goes to tier 2 at least, with a notice. Cases whose payout failed before this patch went
+ * back to IN_PROGRESS one tier up, silently, and replay that way.
+ */
+export const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
+
 export function registerClaimProgress(state: CaseState): void {
   setHandler(claimProgressSignal, async ({ view, event }) => {
     if (view.claimId !== state.claim?.claimId) return; // an older claim, still recovering
-    state.claim = view;
+    // The case's earlier payouts ride on its latest claim (see domain/claim paidOnCase).
+    state.claim = view.earlier === undefined && state.claim.earlier !== undefined ? { ...view, earlier: state.claim.earlier } : view;
+    const payoutFailed = view.status === 'PAYOUT_FAILED';
+    const handOverFailure = payoutFailed && patched(PAYOUT_FAILED_HAND_OVER_PATCH);
     state.claimRevision += 1;
     state.record(event.kind, event.summary, { claimId: view.claimId, ...event.data }, event.actor);
     if (view.status === 'PAID' || view.status === 'REJECTED' || view.status === 'PAYOUT_FAILED') {
       state.stopClock('payout', `claim ${view.status.toLowerCase()}`);
     }
     if (WORKED_STATUSES.includes(state.status)) {
-      state.setStatus(CASE_STATUS_FOR_CLAIM[view.status], event.summary);
+      state.setStatus(handOverFailure ? 'CLAIM_REVIEW' : CASE_STATUS_FOR_CLAIM[view.status], event.summary);
     }
     if (view.status === 'AWAITING_APPROVAL' && view.approvalTier) {
       // A claim above the owner's limit goes to the owner of that limit (權限分級).
@@ -51,7 +61,13 @@ export function registerClaimProgress(state: CaseState): void {
         await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
       }
     }
-    if (view.status === 'PAYOUT_FAILED') {
+    if (handOverFailure) {
+      // Once per failure report: a supervisor (or whoever already owns the case above) decides.
+      if (event.kind === 'claim.payout_failed' && state.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
+        await state.persist();
+        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
+      }
+    } else if (payoutFailed) {
       state.escalate('payout failed', WORKFLOW_ACTOR);
     }
     await state.persist();
@@ -68,6 +84,8 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
   state.claimCount += 1;
   const claimId = claimWorkflowId(state.caseId, state.claimCount);
   const { input } = state;
+  // Everything paid so far, carried on the new claim: the rules see every payout of the case.
+  const earlier = paidOnCase(state.claim);
   state.claim = {
     claimId,
     status: options.verifyTrajectory ? 'VERIFYING' : 'PROPOSED',
@@ -76,6 +94,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
     proposedAt: new Date().toISOString(),
     reason: proposal.reason,
     actualLossFen: proposal.actualLossFen,
+    earlier,
   };
   state.startClock('payout');
   await startChild(claimSettlementWorkflow, {
@@ -99,6 +118,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
         recoverFrom: options.recoverFrom,
         verifyTrajectory: options.verifyTrajectory,
         policy: { claims: state.policy.claims, lost: state.policy.lost, carrier: state.policy.carrier },
+        earlier,
       },
     ],
     // Recovery from the carrier can outlast the case: closing the case must not cut it off.
@@ -117,8 +137,14 @@ export async function decideClaim(state: CaseState, decision: ClaimDecision): Pr
   await getExternalWorkflowHandle(claim.claimId).signal(claimDecisionSignal, decision);
 }
 
+/**
+ * Whether the claim is over for the playbook: paid, rejected, or failed with no decision to come.
+ * A failed payout awaiting a supervisor's retry or rejection is not over: the playbook waits (the
+ * case shows CLAIM_REVIEW; resolve and cancel stay possible), so a retried payout still ends in
+ * the customer being told and the case resolved.
+ */
 export const claimSettled = (claim: ClaimView | undefined): boolean =>
-  claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status);
+  claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status) && !(claim.status === 'PAYOUT_FAILED' && claim.payoutDecision === 'awaited');
 
 /** Waits for the current claim to pay out or end; returns it. */
 export async function awaitClaim(state: CaseState): Promise<ClaimView> {

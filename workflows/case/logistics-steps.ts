@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
@@ -19,6 +19,13 @@ const carriers = proxyActivities<CaseActivities>({
 const warehouse = proxyActivities<CaseActivities>({
   startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+// A reship is asked a few times per round; an outcome still unknown after them is asked again
+// under the same key in later rounds (see reship), so the WMS never gets a second order.
+const reshipOrders = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 // Money: retried without limit, looked up by key before paying (see payCustomer).
@@ -70,48 +77,88 @@ export async function instructCarrier(
   }
 }
 
-export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome: 'refused' | 'failed'; detail: string };
+/**
+ * `refused`: the WMS said no (no stock). `failed`: it rejected the request (4xx): nothing was
+ * created either. `unknown`: no definite answer (time-outs, 5xx after the WMS may have acted): the
+ * order may exist, so nothing may be done that assumes it does not (a refund, a new key).
+ */
+export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome: 'refused' | 'failed' | 'unknown'; detail: string };
 
-/** 補發: the warehouse ships the part again; the customer gets the new waybill. */
+/**
+ * Cases whose reship failed without a definite answer before this patch gave the attempt up (the
+ * next one took a new key) and replay that way.
+ */
+export const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
+
+/**
+ * 補發: the warehouse ships the part again; the customer gets the new waybill. Each attempt that
+ * gets a definite answer has its own key (a refused one must not block a later retry); an attempt
+ * whose outcome is unknown keeps its key: it is asked again, round after round (policy carrier
+ * follow-ups), and if it stays unknown the next reship of the case asks under it first.
+ */
 export async function reship(
   state: CaseState,
   items: OrderItem[],
   reason: string,
   { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
 ): Promise<ReshipResult> {
-  // Every attempt has its own key: a refused one (no stock) must not block a later retry.
-  const key = `${state.caseId}:reship:${++state.reshipAttempts}`;
+  const attempt = ++state.reshipAttempts;
+  const key = `${state.caseId}:reship:${attempt}`;
+  const request = { idempotencyKey: key, orderId: state.input.orderId, items, reason, ...(address ? { address } : {}) };
+  const { followUpIntervalMs, maxFollowUps } = state.policy.carrier;
+  let inDoubt = false;
   try {
-    const result = await warehouse.createReshipment({
-      idempotencyKey: key,
-      orderId: state.input.orderId,
-      items,
-      reason,
-      ...(address ? { address } : {}),
-    });
-    if (result.outcome === 'refused') {
-      state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
+    for (let round = 1; ; round++) {
+      let result: Awaited<ReturnType<typeof reshipOrders.createReshipment>>;
+      try {
+        result = await reshipOrders.createReshipment(request);
+        inDoubt = false;
+      } catch (error) {
+        const detail = failureDetail(error);
+        if (isCancellation(error) || definite(error) || !patched(RESHIP_UNKNOWN_PATCH)) {
+          state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
+          await state.persist();
+          return { outcome: 'failed', detail };
+        }
+        inDoubt = true;
+        state.record('wms.reship_unknown', `reship ${key}: no definite answer (round ${round}): ${detail}`, { key, round, detail }, actor);
+        await state.persist();
+        if (round >= maxFollowUps) {
+          state.record('wms.reship_in_doubt', `reship ${key} may or may not exist: the next reship asks under the same key`, { key, detail }, actor);
+          await state.persist();
+          return { outcome: 'unknown', detail };
+        }
+        // A playbook's wait gives way to an agent's resolve; an action's own reship does not.
+        await state.waitUntil(() => false, followUpIntervalMs, `reship ${key}: asking the WMS again`, { interruptible: actor === WORKFLOW_ACTOR });
+        continue;
+      }
+      if (result.outcome === 'refused') {
+        state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
+        await state.persist();
+        return { outcome: 'refused', detail: `${result.code} ${result.message}` };
+      }
+      state.reshipments.push({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
+      state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
+        key,
+        reshipOrderNo: result.reshipOrderNo,
+        waybillNo: result.waybillNo,
+        carrier: result.carrier,
+        items,
+        reason,
+      }, actor);
       await state.persist();
-      return { outcome: 'refused', detail: `${result.code} ${result.message}` };
+      await notifyCustomer(state, `reshipped:${state.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
+      return { outcome: 'created', waybillNo: result.waybillNo };
     }
-    state.reshipments.push({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
-    state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
-      key,
-      reshipOrderNo: result.reshipOrderNo,
-      waybillNo: result.waybillNo,
-      carrier: result.carrier,
-      items,
-      reason,
-    }, actor);
-    await state.persist();
-    await notifyCustomer(state, `reshipped:${state.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
-    return { outcome: 'created', waybillNo: result.waybillNo };
-  } catch (error) {
-    const detail = failureDetail(error);
-    state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
-    await state.persist();
-    return { outcome: 'failed', detail };
+  } finally {
+    // Unknown (or interrupted while unknown): the key is not used up; the next reship reuses it.
+    if (inDoubt && state.reshipAttempts === attempt) state.reshipAttempts -= 1;
   }
+}
+
+/** A 4xx from the WMS (non-retryable): the request was rejected, nothing was created. */
+function definite(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
 }
 
 /**
@@ -199,10 +246,26 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   }
 }
 
-/** Refunds the goods' value to the customer, once per case step. */
+/** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
+export const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
+
+/**
+ * Refunds the goods' value to the customer, once per case step. Returns false when the payments
+ * system refused it (a FAILED payout, or a non-retryable error such as a key already used): the
+ * playbook hands the case over; a failed refund never fails the whole case.
+ */
 export async function refund(state: CaseState, amountFen: number, reason: string, step = 'refund'): Promise<boolean> {
   const key = `${state.caseId}:${step}`;
-  const payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
+  let payout: Awaited<ReturnType<typeof payments.payCustomer>>;
+  try {
+    payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
+    const detail = failureDetail(error);
+    state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
+    await state.persist();
+    return false;
+  }
   if (payout.status !== 'SUCCEEDED') {
     state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
     await state.persist();

@@ -8,6 +8,17 @@ import { notifyStaff } from './steps';
 export const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
 
 /**
+ * A warning's key names the clock's run (its start), so a clock restarted after a reopen warns
+ * under new keys and the outbox does not take the second round's warning for the first's. Cases
+ * whose warnings went out before this patch replay with the old keys.
+ */
+export const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
+
+export function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
+  return perRun ? `sla-warning:${clock.name}:run${clock.startedAt}:${threshold}` : `sla-warning:${clock.name}:${threshold}`;
+}
+
+/**
  * Watches every SLA clock of a case and acts when one crosses a warning threshold or breaches:
  * the updatable-timer pattern, re-planned whenever a clock changes (pause, resume, stop, extend).
  * Runs beside the playbook until the case is done.
@@ -50,7 +61,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
           await tellStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
         }
       } else {
-        await tellStaff(state, `sla-warning:${alarm.clock}:${alarm.threshold}`, 'staff.sla_warning', {
+        await tellStaff(state, warningStep(clock, alarm.threshold, patched(WARNING_KEY_PER_RUN_PATCH)), 'staff.sla_warning', {
           clock: alarm.clock,
           percent: String(Math.round(alarm.threshold * 100)),
           dueText: due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}后` : '-',

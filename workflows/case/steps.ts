@@ -1,4 +1,4 @@
-import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
@@ -44,9 +44,7 @@ export async function notifyCustomer(
   extra: Record<string, string> = {},
 ): Promise<void> {
   const { input } = state;
-  const channels = defaultChannels(input.customer.channels).filter(
-    (channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(input.customer.storeId),
-  );
+  const channels = customerChannels(input.customer.channels, input.customer.storeId);
   await Promise.all(
     channels.map((channel) =>
       sendOne(state, `${input.caseId}:${step}:${channel}`, channel, template, {
@@ -57,6 +55,19 @@ export async function notifyCustomer(
     ),
   );
   await state.persist();
+}
+
+/**
+ * Cases started before this patch sent once per listed channel, duplicates included (two sends
+ * of one key at once), and replay that way; the patch is asked only when a channel repeats.
+ */
+export const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
+
+/** The customer's channels, each once: one key per channel, one message per key. */
+function customerChannels(listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
+  const channels = defaultChannels(listed).filter((channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(storeId));
+  const distinct = [...new Set(channels)];
+  return distinct.length < channels.length && patched(DISTINCT_CHANNELS_PATCH) ? distinct : channels;
 }
 
 /** Tells the operations group (WeCom) about an escalation or an SLA warning. */

@@ -1,6 +1,8 @@
 import {
+  ActivityFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -8,7 +10,8 @@ import {
 import type { CaseActivities } from '../../activities';
 import { approversFor, type ClaimView } from '../../domain/claim';
 type ApprovalTier = NonNullable<ClaimView['approvalTier']>;
-import { approvalTier, computeCompensation, formatYuan, mayApprove } from '../../domain/compensation';
+import { approvalTier, computeCompensation, formatYuan, mayApprove, roundFen } from '../../domain/compensation';
+import { DEFAULT_PAYOUT_DECISION_WINDOW_MS } from '../../domain/sla-policy';
 import { formatDuration } from '../../domain/durations';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
 import {
@@ -61,6 +64,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
     reason: proposal.reason,
     actualLossFen: proposal.actualLossFen,
     ...(proposal.damagedShare !== undefined ? { damagedShare: proposal.damagedShare } : {}),
+    ...(input.earlier ? { earlier: input.earlier } : {}),
   };
   let decision: ClaimDecision | undefined;
   setHandler(claimDecisionSignal, (received) => {
@@ -94,6 +98,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   // 2. How much (智能定損): goodwill is paid as proposed; losses and damage by the calculator.
   const assessment = assess(input);
   view.amountFen = assessment.amountFen;
+  view.ceilingFen = assessment.ceilingFen;
   view.basis = assessment.basis;
   view.explanation = assessment.explanation;
   view.recovery = { from: assessment.recoverableFen > 0 ? input.recoverFrom : 'none', status: 'NOT_STARTED', recoverableFen: assessment.recoverableFen };
@@ -114,8 +119,9 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
       view.status = 'AWAITING_APPROVAL';
       view.approvalTier = tier;
       view.approvers = approversFor(tier);
-      await report('claim.awaiting_approval', `${formatYuan(amountFen)} needs ${tier} approval`, claimFigures(view));
+      // Cleared before the case hears of the wait, so a decision arriving at once is not lost.
       decision = undefined;
+      await report('claim.awaiting_approval', `${formatYuan(amountFen)} needs ${tier} approval`, claimFigures(view));
       await condition(() => decision !== undefined);
       const made = decision as unknown as ClaimDecision;
       if (made.decision === 'reject') {
@@ -129,6 +135,13 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
         amountFen = made.amountFen;
         view.amountFen = amountFen;
         view.explanation = [...(view.explanation ?? []), `审批人${made.actor.id}核定金额${formatYuan(amountFen)}`];
+        // Above the calculator only an expert with a reason (the case's validator checks): recorded.
+        if (amountFen > assessment.ceilingFen) {
+          view.override = { by: made.actor.id, reason: made.reason ?? '', ceilingFen: assessment.ceilingFen, amountFen };
+          view.explanation = [...view.explanation, `超出核算金额${formatYuan(assessment.ceilingFen)}，专家核准理由：${made.reason ?? ''}`];
+        } else {
+          delete view.override;
+        }
       }
       if (amountFen > 0 && mayApprove(made.actor.role, amountFen, policy.claims.approvalLimits)) {
         view.status = 'APPROVED';
@@ -142,32 +155,112 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
     }
   }
 
-  // 4. Pay the customer first (先行賠付). The key is the claim's: one claim, one payout, ever.
-  view.status = 'PAYING';
-  await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, { amountFen });
-  const payout = await patient.payCustomer({
-    idempotencyKey: `${input.claimId}:payout`,
-    caseId: input.caseId,
-    payeeId: input.payeeId,
-    amountFen,
-    reason: `${input.caseId} ${proposal.reason}`.slice(0, 200),
+  // 4. Pay the customer first (先行賠付). The key is the claim's: one claim, one payout, ever. A
+  // payout that fails waits for a supervisor: approving again retries it under a new key (which
+  // first checks the earlier keys, so it never pays beside a payout already made), rejecting ends it.
+  const paid = await payOut(input, view, amountFen, tier, report, {
+    clear: () => {
+      decision = undefined;
+    },
+    get: () => decision,
   });
-  if (payout.status !== 'SUCCEEDED') {
-    view.status = 'PAYOUT_FAILED';
-    await report('claim.payout_failed', `payout ${payout.payoutId} ${payout.status}`, { payoutId: payout.payoutId, status: payout.status });
-    return view;
-  }
-  view.status = 'PAID';
-  view.payout = { payoutId: payout.payoutId, at: new Date().toISOString(), amountFen: payout.amountFen };
-  await report('claim.paid', `${formatYuan(payout.amountFen)} paid (${payout.payoutId})`, {
-    payoutId: payout.payoutId,
-    amountFen: payout.amountFen,
-    replayed: payout.replayed,
-  });
+  if (!paid) return view;
 
   // 5. Recover from whoever caused the loss.
   await recover(input, view, report);
   return view;
+}
+
+type Report = (kind: string, summary: string, data?: Record<string, unknown>, actor?: ClaimProgress['event']['actor']) => Promise<void>;
+
+/** Claims whose payout failed before this patch ended there, and replay that way. */
+export const PAYOUT_FAILURE_DECISION_PATCH = 'claim-payout-failure-awaits-a-decision';
+
+/** Pays the approved amount; returns whether the customer has the money. */
+async function payOut(
+  input: ClaimSettlementInput,
+  view: ClaimView,
+  amountFen: number,
+  tier: ApprovalTier,
+  report: Report,
+  decisions: { clear(): void; get(): ClaimDecision | undefined },
+): Promise<boolean> {
+  const keys: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    // The first key is the one claims always used; a retry's key names its attempt.
+    const key = attempt === 1 ? `${input.claimId}:payout` : `${input.claimId}:payout:${attempt}`;
+    view.status = 'PAYING';
+    delete view.payoutDecision;
+    // No decision is taken while paying; one arriving once the failure is reported must count.
+    decisions.clear();
+    if (attempt > 1) {
+      view.payoutAttempts = attempt;
+      delete view.payoutFailure;
+    }
+    await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, { amountFen, ...(attempt > 1 ? { attempt, idempotencyKey: key } : {}) });
+    let failure: string;
+    // Who may retry or reject once it fails: set before the failure is reported, so the case
+    // offers the decision as soon as it shows the failure.
+    const failed = (why: string) => {
+      view.status = 'PAYOUT_FAILED';
+      view.payoutFailure = why;
+      view.payoutAttempts = attempt;
+      view.approvers = approversFor(atLeastSupervisor(tier));
+      // The case's playbook waits for the decision instead of handing the claim over as ended.
+      if (patched(PAYOUT_FAILURE_DECISION_PATCH)) view.payoutDecision = 'awaited';
+    };
+    try {
+      const payout = await patient.payCustomer({
+        idempotencyKey: key,
+        caseId: input.caseId,
+        payeeId: input.payeeId,
+        amountFen,
+        reason: `${input.caseId} ${input.proposal.reason}`.slice(0, 200),
+        ...(keys.length ? { earlierKeys: [...keys] } : {}),
+      });
+      if (payout.status === 'SUCCEEDED') {
+        view.status = 'PAID';
+        view.payout = { payoutId: payout.payoutId, at: new Date().toISOString(), amountFen: payout.amountFen };
+        await report('claim.paid', `${formatYuan(payout.amountFen)} paid (${payout.payoutId})`, {
+          payoutId: payout.payoutId,
+          amountFen: payout.amountFen,
+          replayed: payout.replayed,
+        });
+        return true;
+      }
+      failure = `payout ${payout.payoutId} ${payout.status}${payout.failureCode ? `: ${payout.failureCode} ${payout.failureMessage ?? ''}` : ''}`;
+      failed(failure);
+      await report('claim.payout_failed', failure, { payoutId: payout.payoutId, status: payout.status, idempotencyKey: key, approvers: view.approvers });
+    } catch (error) {
+      // A non-retryable refusal (the key already paid elsewhere, a request the payments system
+      // rejects) used to fail this workflow and leave the case in PAYING for ever.
+      if (!(error instanceof ActivityFailure) || !patched(PAYOUT_FAILURE_DECISION_PATCH)) throw error;
+      failure = error.cause?.message ?? error.message;
+      failed(failure);
+      await report('claim.payout_failed', `payout failed: ${failure}`, { idempotencyKey: key, error: failure, approvers: view.approvers });
+    }
+    keys.push(key);
+    if (!patched(PAYOUT_FAILURE_DECISION_PATCH)) return false;
+
+    // A supervisor decides (the case escalated to them): retry, or reject the claim.
+    const decided = decisions.get;
+    const windowMs = input.policy.claims.payoutDecisionWindowMs ?? DEFAULT_PAYOUT_DECISION_WINDOW_MS;
+    if (!(await condition(() => decided() !== undefined, windowMs))) {
+      view.payoutDecision = 'lapsed';
+      await report('claim.payout_decision_lapsed', 'no decision on the failed payout: the claim stays PAYOUT_FAILED', {});
+      return false;
+    }
+    const made = decided() as ClaimDecision;
+    if (made.decision === 'reject') {
+      delete view.payoutDecision;
+      view.status = 'REJECTED';
+      view.rejectedBy = made.actor.id;
+      view.rejectionReason = made.reason ?? 'rejected after a failed payout';
+      await report('claim.rejected', `rejected by ${made.actor.id} after a failed payout: ${view.rejectionReason}`, { reason: view.rejectionReason }, made.actor);
+      return false;
+    }
+    await report('claim.payout_retry_approved', `${made.actor.id} retries the payout`, { attempt: attempt + 1, ...(made.reason ? { note: made.reason } : {}) }, made.actor);
+  }
 }
 
 async function recover(
@@ -284,6 +377,8 @@ async function tellCase(caseId: string, progress: ClaimProgress): Promise<void> 
 function claimFigures(view: ClaimView): Record<string, unknown> {
   return {
     amountFen: view.amountFen,
+    ...(view.ceilingFen !== undefined ? { ceilingFen: view.ceilingFen } : {}),
+    ...(view.override ? { override: view.override } : {}),
     basis: view.basis,
     approvalTier: view.approvalTier,
     explanation: view.explanation,
@@ -295,6 +390,8 @@ const atLeastSupervisor = (tier: ApprovalTier): ApprovalTier => (tier === 'auto'
 
 interface Assessment {
   amountFen: number;
+  /** What an approver may set without an expert's override (see ClaimView.ceilingFen). */
+  ceilingFen: number;
   basis: string;
   explanation: string[];
   recoverableFen: number;
@@ -305,7 +402,7 @@ interface Assessment {
 function assess(input: ClaimSettlementInput): Assessment {
   const { proposal } = input;
   if (proposal.kind === 'goodwill') {
-    return { amountFen: proposal.actualLossFen, basis: 'goodwill', explanation: ['安抚补偿：按提议金额支付，不向承运商追偿'], recoverableFen: 0 };
+    return { amountFen: proposal.actualLossFen, ceilingFen: proposal.actualLossFen, basis: 'goodwill', explanation: ['安抚补偿：按提议金额支付，不向承运商追偿'], recoverableFen: 0 };
   }
   try {
     const result = computeCompensation({
@@ -319,6 +416,8 @@ function assess(input: ClaimSettlementInput): Assessment {
     }, input.policy.claims);
     return {
       amountFen: result.amountFen,
+      // Undecided by the calculator: the customer's stated loss is the most a person may grant.
+      ceilingFen: result.needsReview ? statedLoss(proposal) : result.amountFen,
       basis: result.basis,
       explanation: result.needsReview ? [...result.explanation, result.needsReview] : result.explanation,
       recoverableFen: result.recoverableFen,
@@ -327,6 +426,8 @@ function assess(input: ClaimSettlementInput): Assessment {
   } catch (error) {
     // Facts the calculator refuses (insured without a declared value, ...): a person decides.
     const why = error instanceof RangeError ? error.message : String(error);
-    return { amountFen: 0, basis: 'review', explanation: [`无法自动核算：${why}`], recoverableFen: 0, needsReview: why };
+    return { amountFen: 0, ceilingFen: statedLoss(proposal), basis: 'review', explanation: [`无法自动核算：${why}`], recoverableFen: 0, needsReview: why };
   }
 }
+
+const statedLoss = (proposal: ClaimSettlementInput['proposal']): number => roundFen(proposal.actualLossFen * (proposal.damagedShare ?? 1));

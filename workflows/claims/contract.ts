@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ClaimProposal, ClaimView } from '../../domain/claim';
+import type { ClaimProposal, ClaimView, PaidOnCase } from '../../domain/claim';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { Actor, Carrier, ExceptionType, RoleActor } from '../../domain/types';
 
@@ -24,6 +24,8 @@ export interface ClaimSettlementInput {
   /** Lost parcels are verified on their trajectory before anyone is paid. */
   verifyTrajectory: boolean;
   policy: Pick<SlaPolicy, 'claims' | 'lost' | 'carrier'>;
+  /** What the case had paid on its earlier claims (shown on this claim, for the case's rules). */
+  earlier?: PaidOnCase;
 }
 
 export interface ClaimProgress {

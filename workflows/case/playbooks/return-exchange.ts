@@ -24,6 +24,11 @@ export async function returnExchangePlaybook(state: CaseState): Promise<void> {
       await resolveCase(state, 'exchanged', `exchange part shipped as ${shipped.waybillNo}`, 'case.resolved');
       return;
     }
+    if (shipped.outcome === 'unknown') {
+      // The WMS may have shipped it: a refund now could pay for a part the customer receives.
+      await handOver(state, `exchange reship outcome unknown (${shipped.detail}): check with the warehouse before any refund`);
+      return;
+    }
     state.record('playbook.fallback', `exchange ${shipped.outcome}: refunding instead`, { why: shipped.detail });
   }
   const value = goodsValueOf(state);
