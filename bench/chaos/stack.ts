@@ -45,6 +45,9 @@ export class ManagedProcess {
   private expectingExit = false;
   private tail = '';
   private stopped = false;
+  private starting: Promise<void> | undefined;
+  /** Every child ever spawned, so none outlives the run whatever happened to it. */
+  private readonly spawned = new Set<ChildProcess>();
   readonly unexpectedExits: ProcessExit[] = [];
   starts = 0;
   lastReadyAt = 0;
@@ -66,8 +69,17 @@ export class ManagedProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Starts the process and resolves once it prints its ready line; retries a start that fails. */
-  async start(timeoutMs = 120_000): Promise<void> {
+  /** Starts the process and resolves once it prints its ready line; one start at a time. */
+  start(timeoutMs = 120_000): Promise<void> {
+    if (!this.starting) {
+      this.starting = this.startWithRetries(timeoutMs).finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return this.starting;
+  }
+
+  private async startWithRetries(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -90,6 +102,8 @@ export class ManagedProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.spawned.add(child);
+    child.once('exit', () => this.spawned.delete(child));
     const started = Date.now();
     return new Promise<void>((ready, fail) => {
       let settled = false;
@@ -133,6 +147,8 @@ export class ManagedProcess {
 
   /** Sends `signal` and resolves once the process has exited (an expected exit). */
   async kill(signal: NodeJS.Signals): Promise<void> {
+    // A start in progress (a restart after a crash) finishes first, so no second process is left behind.
+    await this.starting?.catch(() => undefined);
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.expectingExit = true;
@@ -144,6 +160,7 @@ export class ManagedProcess {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const other of this.spawned) if (other !== this.child) other.kill('SIGKILL');
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.expectingExit = true;
