@@ -47,6 +47,8 @@ export interface TrailCheck {
   caseId: string;
   verified: boolean;
   lastKind?: string;
+  /** How many events of each kind the trail holds. */
+  kinds?: Record<string, number>;
   detail?: string;
 }
 
@@ -217,6 +219,33 @@ export function readModelMismatches(rows: ReadModelRow[], states: WorkflowState[
 /** Every audit chain verifies (GET /v1/cases/{id}/history → integrity.verified). */
 export function unverifiedChains(trails: TrailCheck[]): CheckResult {
   return result(trails.filter((trail) => !trail.verified).map((trail) => ({ caseId: trail.caseId, detail: trail.detail ?? 'integrity.verified is not true' })));
+}
+
+/** Trail events that one client action produces exactly once. */
+const ACTION_EVENTS: Record<string, string> = {
+  'add-evidence': 'evidence.added',
+  'propose-claim': 'claim.proposed',
+  feedback: 'feedback.received',
+};
+
+/**
+ * Actions once: a client's request retried with the same Idempotency-Key (after a time-out or a
+ * 5xx) must not take effect twice. Per case, the trail may not hold more events of an action's
+ * kind than the client meant to take that action (each intention has a key of its own).
+ */
+export function duplicateActions(runs: Array<RunSummary & { actions: string[] }>, trails: TrailCheck[]): CheckResult {
+  const byId = new Map(trails.map((trail) => [trail.caseId, trail]));
+  const offenders: Offender[] = [];
+  for (const run of runs) {
+    const trail = run.caseId ? byId.get(run.caseId) : undefined;
+    if (!trail?.kinds) continue;
+    for (const [action, kind] of Object.entries(ACTION_EVENTS)) {
+      const meant = run.actions.filter((taken) => taken.endsWith(`:${action}`)).length;
+      const happened = trail.kinds[kind] ?? 0;
+      if (happened > meant) offenders.push({ caseId: run.caseId as string, detail: `${run.type}: ${happened} × ${kind} for ${meant} ${action} request(s)` });
+    }
+  }
+  return result(offenders);
 }
 
 export interface RecoverySample {

@@ -1,4 +1,4 @@
-import { ApiClient, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
+import { ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
 
 /**
  * Drives one case through its lifecycle over HTTP, like a client would — the approach of
@@ -135,6 +135,8 @@ export interface CaseRun {
   actions: string[];
   refusals: string[];
   handedOver: boolean;
+  /** Requests that got no definite answer within their retry budget; the client carried on. */
+  giveUps: number;
   openedAt?: number;
   msToClosed?: number;
   /** Why the driver stopped short of CLOSED (deadline, an error). */
@@ -169,26 +171,34 @@ export async function drive(world: World, index: number, options: DriveOptions):
     actions: [],
     refusals: [],
     handedOver: false,
+    giveUps: 0,
   };
   const { api } = world;
   try {
     await scenario.before?.(world, run.orderId);
-    const opened = await api.call(
-      'agent',
-      '/v1/cases',
-      {
-        type,
-        orderId: run.orderId,
-        waybillNo: run.waybillNo,
-        carrier: scenario.carrier,
-        customer: { id: `C-CH-${index % 97}`, name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
-        description: scenario.description,
-        priority: 'normal',
-        region: '330100',
-        ...scenario.fields,
-      },
-      `chaos-open-${tag}`,
-    );
+    const openedBefore = Date.now();
+    const openBody = {
+      type,
+      orderId: run.orderId,
+      waybillNo: run.waybillNo,
+      carrier: scenario.carrier,
+      customer: { id: `C-CH-${index % 97}`, name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
+      description: scenario.description,
+      priority: 'normal',
+      region: '330100',
+      ...scenario.fields,
+    };
+    // A client that got no answer asks again, with the same key, until its own deadline.
+    let opened;
+    for (;;) {
+      try {
+        opened = await api.call('agent', '/v1/cases', openBody, `chaos-open-${tag}`);
+        break;
+      } catch (error) {
+        if (!(error instanceof GaveUpError) || Date.now() - openedBefore > options.deadlineMs) throw error;
+        run.giveUps += 1;
+      }
+    }
     if (opened.status !== 201) throw new Error(`open → ${opened.status} ${JSON.stringify(opened.body).slice(0, 300)}`);
     const caseId: string = opened.body.caseId;
     run.caseId = caseId;
@@ -204,8 +214,17 @@ export async function drive(world: World, index: number, options: DriveOptions):
       const mine = role === 'agent' ? current : await api.view(caseId, role);
       if (!mine.allowedActions?.includes(body.action)) return false;
       actionSeq += 1;
-      const answer = await api.call(role, `/v1/cases/${caseId}/actions`, body, `chaos-act-${tag}-${actionSeq}`);
       run.actions.push(`${role}:${String(body.action)}`);
+      let answer;
+      try {
+        answer = await api.call(role, `/v1/cases/${caseId}/actions`, body, `chaos-act-${tag}-${actionSeq}`);
+      } catch (error) {
+        if (!(error instanceof GaveUpError)) throw error;
+        // Outcome unknown: the client reads the case again and decides anew, as a person would.
+        run.giveUps += 1;
+        run.refusals.push(`${role} ${String(body.action)} → no answer (${error.message.slice(-60)})`);
+        return true;
+      }
       if (answer.status !== 200) run.refusals.push(`${role} ${String(body.action)} → ${answer.status} ${answer.body?.detail ?? ''}`.slice(0, 300));
       return true;
     };
@@ -214,7 +233,14 @@ export async function drive(world: World, index: number, options: DriveOptions):
       if (Date.now() - t0 > options.deadlineMs) {
         throw new Error(`not CLOSED after ${options.deadlineMs} ms; statuses ${run.statuses.join(' → ')}`);
       }
-      const current = await api.view(caseId);
+      let current: Json;
+      try {
+        current = await api.view(caseId);
+      } catch (error) {
+        if (!(error instanceof GaveUpError)) throw error;
+        run.giveUps += 1;
+        continue;
+      }
       if (run.statuses.at(-1) !== current.status) run.statuses.push(current.status);
       run.finalStatus = current.status;
       const allowed: string[] = current.allowedActions ?? [];
@@ -224,41 +250,47 @@ export async function drive(world: World, index: number, options: DriveOptions):
         break;
       }
 
-      if (current.status === 'AWAITING_FEEDBACK') {
-        const asSystem = await api.view(caseId, 'system');
-        if (asSystem.allowedActions?.includes('feedback')) {
-          const answer = await api.call('system', `/v1/cases/${caseId}/feedback`, { score: 5, comment: '处理及时，满意', channel: 'inapp' }, `chaos-fb-${tag}`);
-          run.actions.push('system:feedback');
-          if (answer.status !== 200) run.refusals.push(`system feedback → ${answer.status} ${answer.body?.detail ?? ''}`.slice(0, 300));
+      try {
+        if (current.status === 'AWAITING_FEEDBACK') {
+          const asSystem = await api.view(caseId, 'system');
+          if (asSystem.allowedActions?.includes('feedback')) {
+            run.actions.push('system:feedback');
+            const answer = await api.call('system', `/v1/cases/${caseId}/feedback`, { score: 5, comment: '处理及时，满意', channel: 'inapp' }, `chaos-fb-${tag}`);
+            if (answer.status !== 200) run.refusals.push(`system feedback → ${answer.status} ${answer.body?.detail ?? ''}`.slice(0, 300));
+          }
+        } else if (current.evidence?.requested && allowed.includes('add-evidence')) {
+          await act('agent', current, {
+            action: 'add-evidence',
+            evidence: { kind: 'photo', description: '外包装破损及配件划痕照片，含面单', url: `https://img.example.com/chaos/${tag}.jpg` },
+          });
+        } else if (current.awaitingRemedy && allowed.includes('choose-remedy')) {
+          await act('agent', current, { action: 'choose-remedy', remedy: 'redeliver', note: '客户要求明天再派' });
+        } else if (
+          current.status === 'WAITING_CARRIER' &&
+          type !== 'LOST' &&
+          deliveredPushes < 3 &&
+          run.statuses.filter((status) => status === 'WAITING_CARRIER').length > deliveredPushes
+        ) {
+          // The carrier delivers what it is waiting to deliver (after an urge, a redirect, a
+          // redelivery); each new wait for the carrier gets one delivery, with an event id of its own.
+          deliveredPushes += 1;
+          await world.carrierPushes(run.waybillNo, scenario.carrier, 'Delivered', { description: '已签收' }, `chaos-${run.waybillNo}-Delivered-${deliveredPushes}`);
+        } else if (current.claim?.status === 'AWAITING_APPROVAL') {
+          for (const role of ['supervisor', 'expert'] as const) {
+            if (await act(role, current, { action: 'approve-claim', note: '定损合理，同意赔付' })) break;
+          }
+        } else if (current.status === 'IN_PROGRESS' && type === 'DAMAGED' && !current.claim && !current.reshipments?.length && allowed.includes('propose-claim')) {
+          await act('agent', current, { action: 'propose-claim', kind: 'damage', actualLossFen: 60_000, damagedShare: 0.5, reason: '刹车盘划伤，按 50% 定损' });
+        } else if (current.status === 'IN_PROGRESS' && !IN_FLIGHT.includes(current.claim?.status) && (await handedOver(api, caseId, current))) {
+          run.handedOver = true;
+          for (const role of ['agent', 'supervisor', 'expert'] as const) {
+            if (await act(role, current, { action: 'resolve', outcome: 'resolved-by-hand', summary: '人工处理完毕' })) break;
+          }
         }
-      } else if (current.evidence?.requested && allowed.includes('add-evidence')) {
-        await act('agent', current, {
-          action: 'add-evidence',
-          evidence: { kind: 'photo', description: '外包装破损及配件划痕照片，含面单', url: `https://img.example.com/chaos/${tag}.jpg` },
-        });
-      } else if (current.awaitingRemedy && allowed.includes('choose-remedy')) {
-        await act('agent', current, { action: 'choose-remedy', remedy: 'redeliver', note: '客户要求明天再派' });
-      } else if (
-        current.status === 'WAITING_CARRIER' &&
-        type !== 'LOST' &&
-        deliveredPushes < 3 &&
-        run.statuses.filter((status) => status === 'WAITING_CARRIER').length > deliveredPushes
-      ) {
-        // The carrier delivers what it is waiting to deliver (after an urge, a redirect, a
-        // redelivery); each new wait for the carrier gets one delivery, with an event id of its own.
-        deliveredPushes += 1;
-        await world.carrierPushes(run.waybillNo, scenario.carrier, 'Delivered', { description: '已签收' }, `chaos-${run.waybillNo}-Delivered-${deliveredPushes}`);
-      } else if (current.claim?.status === 'AWAITING_APPROVAL') {
-        for (const role of ['supervisor', 'expert'] as const) {
-          if (await act(role, current, { action: 'approve-claim', note: '定损合理，同意赔付' })) break;
-        }
-      } else if (current.status === 'IN_PROGRESS' && type === 'DAMAGED' && !current.claim && !current.reshipments?.length && allowed.includes('propose-claim')) {
-        await act('agent', current, { action: 'propose-claim', kind: 'damage', actualLossFen: 60_000, damagedShare: 0.5, reason: '刹车盘划伤，按 50% 定损' });
-      } else if (current.status === 'IN_PROGRESS' && !IN_FLIGHT.includes(current.claim?.status) && (await handedOver(api, caseId, current))) {
-        run.handedOver = true;
-        for (const role of ['agent', 'supervisor', 'expert'] as const) {
-          if (await act(role, current, { action: 'resolve', outcome: 'resolved-by-hand', summary: '人工处理完毕' })) break;
-        }
+      } catch (error) {
+        // No definite answer (an unknown outcome): look at the case again and decide anew.
+        if (!(error instanceof GaveUpError)) throw error;
+        run.giveUps += 1;
       }
       await sleep(options.pollMs * (0.8 + Math.random() * 0.4));
     }

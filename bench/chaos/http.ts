@@ -62,6 +62,7 @@ function causeOf(error: unknown): string {
 /** One request with retries on 5xx and transport failures; 2xx–4xx answers are returned as they are. */
 export async function requestWithRetry(url: string, options: RequestOptions, stats: ClientStats): Promise<Answer> {
   const deadline = Date.now() + (options.budgetMs ?? 180_000);
+  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   let backoff = 250;
   let lastCause = '';
   stats.requests += 1;
@@ -71,14 +72,14 @@ export async function requestWithRetry(url: string, options: RequestOptions, sta
       stats.retryCauses[lastCause] = (stats.retryCauses[lastCause] ?? 0) + 1;
       if (Date.now() + backoff > deadline) {
         stats.gaveUp += 1;
-        throw new GaveUpError(`${options.method ?? 'GET'} ${url}: no definite answer before the retry budget ran out (last: ${lastCause})`);
+        throw new GaveUpError(`${method} ${url}: no definite answer before the retry budget ran out (last: ${lastCause})`);
       }
       await sleep(backoff * (0.75 + Math.random() * 0.5));
       backoff = Math.min(backoff * 2, 3_000);
     }
     try {
       const response = await fetch(url, {
-        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+        method,
         headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
         signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 60_000),
@@ -114,7 +115,10 @@ export class ApiClient {
       {
         ...(body === undefined ? {} : { body }),
         headers: { authorization: `Bearer ${TOKENS[role]}`, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
-        ...(budgetMs ? { budgetMs } : {}),
+        // An update waits for a worker; under a kill storm that can take a while. Beyond this the
+        // outcome is unknown and the same request is sent again with the same key.
+        attemptTimeoutMs: 90_000,
+        budgetMs: budgetMs ?? 240_000,
       },
       this.stats,
     );

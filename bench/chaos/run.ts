@@ -12,6 +12,7 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
   doubleNotifications,
   doublePayouts,
+  duplicateActions,
   doubleWmsOrders,
   readModelMismatches,
   recovery,
@@ -330,9 +331,12 @@ async function main(): Promise<void> {
     const trails: TrailCheck[] = await mapLimit(caseIds, 8, async (caseId) => {
       const answer = await auditor.call('auditor', `/v1/cases/${caseId}/history`).catch((error: Error) => ({ status: 0, body: { detail: error.message } }));
       const verified = answer.status === 200 && answer.body?.integrity?.verified === true;
+      const kinds: Record<string, number> = {};
+      for (const event of answer.body?.events ?? []) kinds[event.kind] = (kinds[event.kind] ?? 0) + 1;
       return {
         caseId,
         verified,
+        kinds,
         lastKind: answer.body?.events?.at(-1)?.kind,
         ...(verified ? {} : { detail: `${answer.status} ${JSON.stringify(answer.body?.integrity ?? answer.body?.detail ?? '').slice(0, 200)}` }),
       };
@@ -351,6 +355,7 @@ async function main(): Promise<void> {
       doubleWmsOrders: doubleWmsOrders(ledger, (orderId) => caseOfOrder.get(orderId)),
       readModelMismatches: mismatches,
       unverifiedChains: unverifiedChains(trails),
+      duplicateActions: duplicateActions(runs, trails),
       recoverySeconds: recovery(recoverySamples, PLAN.recoveryGoalSeconds),
       // The API or worker dying on its own (not by our SIGKILL) drops whatever it had in flight.
       processCrashes: processCrashes(processes.flatMap((managed) => managed.unexpectedExits), ALLOW_CRASHES),
@@ -388,6 +393,7 @@ async function main(): Promise<void> {
       doubleWmsOrders: checks.doubleWmsOrders!.value,
       readModelMismatches: checks.readModelMismatches!.value,
       unverifiedChains: checks.unverifiedChains!.value,
+      duplicateActions: checks.duplicateActions!.value,
       processCrashes: checks.processCrashes!.value,
       recoverySeconds: { p50: (checks.recoverySeconds as ReturnType<typeof recovery>).p50 ?? null, max: (checks.recoverySeconds as ReturnType<typeof recovery>).max ?? null, goal: PLAN.recoveryGoalSeconds },
     };
@@ -430,6 +436,7 @@ async function main(): Promise<void> {
       cases: {
         opened: caseIds.length,
         closed: runs.filter((run) => run.finalStatus === 'CLOSED').length,
+        clientGiveUps: runs.reduce((sum, run) => sum + run.giveUps, 0),
         driverErrors: runs.filter((run) => run.error).map((run) => ({ caseId: run.caseId, type: run.type, error: run.error })),
         byType,
       },

