@@ -6,7 +6,7 @@ import { SeededFaultInjector } from './core/faults';
 import { IdempotencyStore } from './core/idempotency';
 import { IdSequence } from './core/ids';
 import { InMemoryLedger } from './core/ledger';
-import type { FaultInjector, Ledger } from './types';
+import type { FaultInjector, Ledger, SimulatedSystem } from './types';
 
 export type {
   FaultInjector,
@@ -24,6 +24,8 @@ export interface StartSimulatorsOptions {
   host?: string;
   /** PRNG seed for failure rates, default 42. */
   seed?: number;
+  /** Systems that repeat the effect for a repeated idempotency key (no provider-side dedupe). Default none. */
+  noDedupe?: SimulatedSystem[];
 }
 
 export interface SimulatorServer {
@@ -58,6 +60,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
     ids: new IdSequence(),
     now,
     secrets: secretsFromEnv(process.env),
+    noDedupe: new Set(options.noDedupe ?? []),
   };
   const server = createServer(createSimulatorApp(ctx));
   await listen(server, options.port ?? 0, host);

@@ -47,6 +47,10 @@ export interface FaultRule {
   refuse?: boolean;
   /** Perform the effect, record it, then destroy the socket without answering. */
   dropResponse?: boolean;
+  /** 0..1: `latencyMs` applies to this share of matching requests only (seeded PRNG); absent = every request. */
+  latencyRate?: number;
+  /** 0..1: like `dropResponse`, for this share of matching requests only (seeded PRNG). */
+  dropResponseRate?: number;
 }
 
 export interface FaultInjector {

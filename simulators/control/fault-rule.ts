@@ -1,7 +1,7 @@
 import { isRecord } from '../core/fields';
 import { SIMULATED_SYSTEMS, type FaultRule, type SimulatedSystem } from '../types';
 
-const KNOWN_KEYS = new Set(['system', 'operation', 'latencyMs', 'failureRate', 'failNext', 'refuse', 'dropResponse']);
+const KNOWN_KEYS = new Set(['system', 'operation', 'latencyMs', 'failureRate', 'failNext', 'refuse', 'dropResponse', 'latencyRate', 'dropResponseRate']);
 // A rule that waits longer than this is almost certainly a typo (seconds given as ms twice over).
 const MAX_LATENCY_MS = 120_000;
 
@@ -12,7 +12,7 @@ export function parseFaultRule(value: unknown, where = 'rule'): FaultRule | stri
   for (const key of Object.keys(value)) {
     if (!KNOWN_KEYS.has(key)) problems.push(`${where}.${key} is not a fault rule field`);
   }
-  const { system, operation, latencyMs, failureRate, failNext, refuse, dropResponse } = value;
+  const { system, operation, latencyMs, failureRate, failNext, refuse, dropResponse, latencyRate, dropResponseRate } = value;
   if (system !== undefined && system !== '*' && !(SIMULATED_SYSTEMS as readonly unknown[]).includes(system)) {
     problems.push(`${where}.system must be '*' or one of ${SIMULATED_SYSTEMS.join(', ')}`);
   }
@@ -24,6 +24,9 @@ export function parseFaultRule(value: unknown, where = 'rule'): FaultRule | stri
   }
   if (failureRate !== undefined && (typeof failureRate !== 'number' || !(failureRate >= 0 && failureRate <= 1))) {
     problems.push(`${where}.failureRate must be a number between 0 and 1`);
+  }
+  for (const [name, rate] of [['latencyRate', latencyRate], ['dropResponseRate', dropResponseRate]] as const) {
+    if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) problems.push(`${where}.${name} must be a number between 0 and 1`);
   }
   if (failNext !== undefined && (typeof failNext !== 'number' || !Number.isSafeInteger(failNext) || failNext < 0)) {
     problems.push(`${where}.failNext must be a non-negative integer`);
@@ -40,6 +43,8 @@ export function parseFaultRule(value: unknown, where = 'rule'): FaultRule | stri
   if (typeof failNext === 'number') rule.failNext = failNext;
   if (typeof refuse === 'boolean') rule.refuse = refuse;
   if (typeof dropResponse === 'boolean') rule.dropResponse = dropResponse;
+  if (typeof latencyRate === 'number') rule.latencyRate = latencyRate;
+  if (typeof dropResponseRate === 'number') rule.dropResponseRate = dropResponseRate;
   return rule;
 }
 

@@ -1,3 +1,4 @@
+import type { SimulatedSystem } from '../types';
 import type { InMemoryLedger } from './ledger';
 import type { SeededFaultInjector } from './faults';
 import type { IdempotencyStore } from './idempotency';
@@ -11,6 +12,11 @@ export interface SimulationContext {
   ids: IdSequence;
   now: () => Date;
   secrets: SimulatorSecrets;
+  /**
+   * Systems that play a provider without server-side dedupe (a real WeCom group robot, Aliyun SMS
+   * whose OutId is only a tag): a repeated key performs the effect again. Empty by default.
+   */
+  noDedupe?: ReadonlySet<SimulatedSystem>;
 }
 
 /** Shared secrets the simulated partners check signatures with (dev defaults, overridable by env). */

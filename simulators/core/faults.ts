@@ -51,10 +51,16 @@ export class SeededFaultInjector implements FaultInjector {
     const matching = this.active.filter((r) => matches(r, system, operation));
     const decision: FaultDecision = { latencyMs: 0, fail: false, refuse: false, dropResponse: false };
     for (const rule of matching) {
+      // Rate-limited latency and drops draw from the PRNG only when a rule asks for them, so rules
+      // without rates play out exactly as before.
+      const slow = rule.latencyRate === undefined || this.random() < rule.latencyRate;
       // Overlapping latency rules do not add up: the slowest one wins, like the slowest hop would.
-      decision.latencyMs = Math.max(decision.latencyMs, rule.latencyMs ?? 0);
+      if (slow) decision.latencyMs = Math.max(decision.latencyMs, rule.latencyMs ?? 0);
       decision.refuse ||= rule.refuse === true;
       decision.dropResponse ||= rule.dropResponse === true;
+      if (rule.dropResponseRate !== undefined && rule.dropResponseRate > 0 && this.random() < rule.dropResponseRate) {
+        decision.dropResponse = true;
+      }
     }
     const counted = matching.find((r) => (r.failNext ?? 0) > 0);
     if (counted !== undefined) {

@@ -48,10 +48,12 @@ export async function simulate(ctx: SimulationContext, req: Request, res: Respon
 
   const scope = `${spec.system}/${spec.operation}`;
   const key = spec.idempotencyKey;
+  // A provider without dedupe still receives and records the key, but repeats the effect.
+  const dedupe = !ctx.noDedupe?.has(spec.system);
   const request = describeRequest(req);
   const base = { system: spec.system, operation: spec.operation, idempotencyKey: key, request };
 
-  if (key !== undefined) {
+  if (key !== undefined && dedupe) {
     const stored = ctx.idempotency.lookup(scope, key);
     if (stored !== undefined) {
       if (spec.fingerprint !== undefined && stored.fingerprint !== spec.fingerprint && spec.conflict !== undefined) {
@@ -65,7 +67,7 @@ export async function simulate(ctx: SimulationContext, req: Request, res: Respon
 
   const reply = decision.refuse && spec.refuse !== undefined ? spec.refuse() : spec.perform();
   if (reply.transient === true) return send(res, reply);
-  if (key !== undefined) {
+  if (key !== undefined && dedupe) {
     ctx.idempotency.remember(scope, key, { status: reply.status, body: reply.body, fingerprint: spec.fingerprint });
   }
   ctx.ledger.record({ ...base, replay: false, status: reply.status, response: reply.body });

@@ -154,3 +154,33 @@ describe('ledger API', () => {
     expect(sims().ledger.entries()[0]?.status).toBe(200);
   });
 });
+
+describe('partial faults and providers without dedupe (for npm run chaos)', () => {
+  it('applies latency and dropped answers to a seeded share of requests only', async () => {
+    sims().faults.set([{ system: 'inapp', dropResponseRate: 0.5 }]);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sendInApp(`drop-${i}`).then((res) => res.status, () => 'dropped')),
+    );
+    const dropped = answers.filter((status) => status === 'dropped').length;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(20);
+    // Every request's effect happened, answered or not.
+    expect(sims().ledger.entries({ system: 'inapp' })).toHaveLength(20);
+    const listed = await getJson(`${sims().url}/__control/faults`);
+    expect(listed.body.rules).toEqual([{ system: 'inapp', dropResponseRate: 0.5 }]);
+    expect((await sendJson('POST', `${sims().url}/__control/faults`, { latencyRate: 2 })).status).toBe(400);
+  });
+
+  it('repeats the effect for a repeated key when the system is started without dedupe', async () => {
+    const plain = await startSimulators({ port: 0, noDedupe: ['inapp'] });
+    try {
+      const send = () =>
+        postJson(`${plain.url}/inapp/v1/messages`, { userId: 'u1', title: 't', body: 'b' }, { 'Idempotency-Key': 'same' });
+      expect((await send()).status).toBe(200);
+      expect((await send()).status).toBe(200);
+      expect(plain.ledger.entries({ idempotencyKey: 'same' })).toHaveLength(2);
+    } finally {
+      await plain.close();
+    }
+  });
+});
