@@ -185,7 +185,10 @@ export class CaseService {
       // The client's error does not say the server refused: a start can time out at the client
       // after the server accepted it. Only a case Temporal has never heard of is withdrawn.
       const started = await this.workflowExists(caseId);
-      if (started === true) return created;
+      if (started === true) {
+        await this.handOverHeldEvents(caseId, body.waybillNo);
+        return created;
+      }
       if (started === false) {
         // Nothing may stay half-open: without a workflow, the row and the key are withdrawn.
         await this.db.transaction().execute(async (trx) => {

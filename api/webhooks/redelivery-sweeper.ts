@@ -40,7 +40,7 @@ export async function sweepOnce(deps: SweeperDeps, { graceMs = 10_000 } = {}): P
 }
 
 /** Starts sweeping every `intervalMs` (0: never); the returned stop waits for a pass in flight. */
-export function startRedeliverySweeper(deps: SweeperDeps, intervalMs: number): { stop(): Promise<void> } {
+export function startRedeliverySweeper(deps: SweeperDeps, intervalMs: number, { graceMs = 10_000 } = {}): { stop(): Promise<void> } {
   if (intervalMs <= 0) return { stop: async () => undefined };
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error));
   let running: Promise<unknown> = Promise.resolve();
@@ -49,7 +49,7 @@ export function startRedeliverySweeper(deps: SweeperDeps, intervalMs: number): {
     if (stopped) return;
     running = running.then(async () => {
       try {
-        const totals = await sweepOnce(deps);
+        const totals = await sweepOnce(deps, { graceMs });
         if (totals.failures) log(`redelivery sweep: ${totals.failures} item(s) still pending`);
       } catch (error) {
         log('redelivery sweep failed', error);

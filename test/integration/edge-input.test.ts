@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { eventually, openCaseBody, startTestStack, uniqueWaybill, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, supplierSignature, uniqueWaybill, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
 /**
  * Input PostgreSQL cannot store, or that has no sane size, is refused at the edge with a 400 that
@@ -85,6 +85,17 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
   });
 });
 
+test('a signed supplier reply with a lone surrogate is refused before anything is looked up', async () => {
+  const raw = JSON.stringify({ replyId: 'R-edge-1', caseId: 'CASE-20200101-AAAAAAAA', action: 'message', message: 'ok \udfff' });
+  const response = await fetch(`${stack.apiUrl}/v1/webhooks/supplier/SUP-EDGE`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': supplierSignature('SUP-EDGE', raw) },
+    body: raw,
+  });
+  expect(response.status).toBe(400);
+  expect(paths((await response.json()) as { errors?: Array<{ path: string }> })).toEqual(['$.message']);
+});
+
 describe('numbers, lists and cursors have sane bounds', () => {
   test('a qty above 10,000 is refused when opening a case and when reshipping', async () => {
     const body = openCaseBody({ type: 'WRONG_ITEM', items: [{ sku: 'SKU-1', qty: 10_001 }] });
@@ -99,7 +110,7 @@ describe('numbers, lists and cursors have sane bounds', () => {
     await stack.client.workflow.getHandle(String(ok.body.caseId)).terminate('test over');
   });
 
-  test('money above 10^10 fen and SLA extensions beyond reason are refused', async () => {
+  test('money above 10^9 fen and SLA extensions beyond 30 days are refused', async () => {
     const refused = await call('agent', '/v1/cases', openCaseBody({ declaredValue: 10_000_000_001 }));
     expect(refused.status).toBe(400);
     expect(paths(refused.body)).toEqual(['$.declaredValue']);

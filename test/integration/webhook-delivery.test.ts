@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { CaseService } from '../../api/case-service';
 import { signGeneric, signSupplierReply } from '../../api/webhooks/signatures';
-import { sweepOnce } from '../../api/webhooks/redelivery-sweeper';
+import { startRedeliverySweeper, sweepOnce } from '../../api/webhooks/redelivery-sweeper';
 import { intakeTrackingEvent } from '../../api/webhooks/tracking-intake';
 import type { TrackingTargets } from '../../api/webhooks/inbound-delivery';
 import type { TrackingEvent } from '../../domain/tracking';
@@ -126,6 +126,20 @@ describe('a crash between recording an event and delivering it', () => {
     await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
     expect(await eventState(event)).toBe('complete');
   });
+});
+
+test('the sweeper running on its interval in the API process finishes a delivery nobody retries', async () => {
+  const waybillNo = uniqueWaybill();
+  const caseId = await openCase({ waybillNo });
+  const event = trackingEvent(waybillNo);
+  await recordedAsAPreviousVersionWould(event, 'pending');
+  const sweeper = startRedeliverySweeper({ db: stack.db, temporal: stack.client, cases: service, log: () => undefined }, 200, { graceMs: 0 });
+  try {
+    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
+    await eventually(() => eventState(event), (state) => state === 'complete', { what: 'the event settled' });
+  } finally {
+    await sweeper.stop();
+  }
 });
 
 test('a sender retry racing a failing first attempt delivers the event; nothing is lost', async () => {
