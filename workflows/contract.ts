@@ -73,6 +73,7 @@ export type ResumePoint =
   | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
   | { phase: 'by-hand' }
   | { phase: 'damage-assessment' }
+  | { phase: 'remedy'; until: number }
   | DeliveryResume
   | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
 

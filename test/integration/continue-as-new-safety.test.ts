@@ -260,14 +260,41 @@ test('9: waiting for delivery after a redirect is a continue-as-new point: scans
   await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'redirected, waiting for delivery' });
 
   // The parcel scans on its way to the new address: the case cuts its history while it waits.
-  for (let scan = 1; scan <= 60 && (await runs(caseId)).length < 2; scan++) {
+  const handle = stack.client.workflow.getHandle(caseId);
+  const firstRun = (await handle.describe()).runId;
+  for (let scan = 1; scan <= 60 && (await handle.describe()).runId === firstRun; scan++) {
     expect((await stack.pushTracking({ eventId: `${caseId}-scan-${scan}`, waybillNo: body.waybillNo, status: 'InTransit', location: `中转${scan}` })).status).toBe(200);
   }
-  expect((await runs(caseId)).length).toBeGreaterThanOrEqual(2);
+  // The cut waits for the last scans' handlers to finish.
+  await eventually(async () => (await handle.describe()).runId, (runId) => runId !== firstRun, { what: 'the next run', timeoutMs: 20_000 });
+  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'still waiting for delivery in the next run' });
 
   expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
   const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved on delivery' });
   expect(resolved.resolution).toMatchObject({ outcome: 'redirected' });
   const events = await expectTrailIntact(caseId);
   expect(events.filter((event) => event.kind === 'case.resolved')).toHaveLength(1);
+});
+
+test('9: the customer\'s window to choose after a failed delivery is a continue-as-new point: the choice is still offered and taken in the next run', async () => {
+  const body = openCaseBody({ type: 'REFUSED', description: '派件失败，门店未营业', orderValue: 5_000 });
+  const opened = await stack.api('agent', '/v1/cases', { body });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CUSTOMER' && v.awaitingRemedy !== undefined, { what: 'waiting for the customer' });
+
+  for (let note = 1; note <= 40 && (await runs(caseId)).length < 2; note++) {
+    expect((await act(caseId, { action: 'note', text: `联系客户中 ${note}` })).status).toBe(200);
+  }
+  expect((await runs(caseId)).length).toBeGreaterThanOrEqual(2);
+  const carried = await view(caseId);
+  expect(carried).toMatchObject({ status: 'WAITING_CUSTOMER', awaitingRemedy: { options: ['redeliver', 'redirect', 'return'] } });
+  expect(carried.clocks.filter((clock: { state: string }) => clock.state === 'paused').map((clock: { name: string }) => clock.name).sort()).toEqual(['handling', 'resolution']);
+
+  expect((await stack.api('system', `/v1/cases/${caseId}/actions`, { body: { action: 'choose-remedy', remedy: 'redeliver' } })).status).toBe(200);
+  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'redelivery booked' });
+  expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
+  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'delivered on the second attempt' });
+  expect(resolved.resolution).toMatchObject({ outcome: 'redelivered' });
+  await expectTrailIntact(caseId);
 });

@@ -552,6 +552,7 @@ export class CaseState {
     this.background.add(tracked);
   }
 
+  /** Whether a background step (a staff notice) is still running: the run ends only after it. */
   hasBackground(): boolean {
     return this.background.size > 0;
   }

@@ -13,7 +13,7 @@ import { assessDamage, damagedPlaybook } from './playbooks/damaged';
 import { delayedPlaybook } from './playbooks/delayed';
 import { interceptPlaybook } from './playbooks/intercept';
 import { lostPlaybook } from './playbooks/lost';
-import { refusedPlaybook } from './playbooks/refused';
+import { awaitRemedy, refusedPlaybook } from './playbooks/refused';
 import { returnExchangePlaybook } from './playbooks/return-exchange';
 import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
 import { runSlaWatchdog } from './sla-watchdog';
@@ -145,6 +145,7 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
   else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
+  else if (at.phase === 'remedy') end = await runPhase(state, (resumed) => awaitRemedy(resumed, at.until, { resumed: true }));
   else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 

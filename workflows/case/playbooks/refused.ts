@@ -1,4 +1,6 @@
+import { patched } from '@temporalio/workflow';
 import type { CaseState } from '../case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { WORKING_CLOCKS } from '../case-state';
 import { awaitReturnReceipt, expectReturn, instructCarrier, refund } from '../logistics-steps';
 import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
@@ -17,12 +19,35 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
   for (const clock of WORKING_CLOCKS) state.pauseClock(clock, 'WAITING_CUSTOMER');
   state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
   await state.persist();
+  await awaitRemedy(state, Date.now() + state.policy.evidence.windowMs);
+}
+
+/**
+ * The customer's window to choose can be long (days), with scans and notes growing the history:
+ * the wait is a continue-as-new point, and the next run waits out the same window. Cases that
+ * reached it before this patch replay the old way.
+ */
+export const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
+
+/** Waits for the customer's choice until `until`, then carries it out (return when none came). */
+export async function awaitRemedy(state: CaseState, until: number, { resumed = false } = {}): Promise<void> {
+  const cuttable = resumed || patched(REMEDY_WAIT_PATCH);
   let chose: boolean;
+  let cutting = false;
   try {
-    chose = await state.waitUntil(() => state.remedy !== undefined, state.policy.evidence.windowMs, 'customer choice');
+    const met = await state.waitUntil(
+      () => state.remedy !== undefined || (cuttable && continueAsNewDue(state)),
+      until - Date.now(),
+      'customer choice',
+    );
+    chose = met && state.remedy !== undefined;
+    if (met && !chose) {
+      cutting = true; // the customer still has the choice in the next run
+      throw new ContinueAsNewRequested({ phase: 'remedy', until });
+    }
   } finally {
     // Also when an agent resolves or cancels meanwhile: the choice is no longer the customer's.
-    delete state.awaitingRemedy;
+    if (!cutting) delete state.awaitingRemedy;
   }
   for (const clock of WORKING_CLOCKS) state.resumeClock(clock);
   if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
