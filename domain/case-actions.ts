@@ -94,6 +94,8 @@ export interface ClaimFacts {
   proposedBy?: string;
   /** The most an approver may set without an expert's override. */
   ceilingFen?: number;
+  /** A failed payout still waiting for a supervisor's retry or rejection. */
+  payoutDecisionAwaited?: boolean;
 }
 
 /** The claim facts of a case whose latest claim is `claim` (workflow and API alike). */
@@ -107,6 +109,7 @@ export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPoli
             approvers: claim.approvers ?? [],
             proposedBy: claim.proposedBy,
             ...(claim.ceilingFen !== undefined ? { ceilingFen: claim.ceilingFen } : {}),
+            ...(claim.status === 'PAYOUT_FAILED' && claim.payoutDecision === 'awaited' ? { payoutDecisionAwaited: true } : {}),
           },
         }
       : {}),
@@ -194,8 +197,9 @@ export function permission(facts: CaseFacts, name: CaseActionName, caller: Calle
       return facts.awaitingRemedy && isActive(facts) ? undefined : state('the case is not waiting for a customer decision');
     case 'approve-claim':
     case 'reject-claim':
-      // A failed payout waits for the same people: approving again retries it, rejecting ends it.
-      if (facts.claim?.status !== 'AWAITING_APPROVAL' && facts.claim?.status !== 'PAYOUT_FAILED') {
+      // A failed payout waits for the same people: approving again retries it, rejecting ends it
+      // (only while its claim still waits: an older claim's failure, or a lapsed one, has ended).
+      if (facts.claim?.status !== 'AWAITING_APPROVAL' && !(facts.claim?.status === 'PAYOUT_FAILED' && facts.claim.payoutDecisionAwaited)) {
         return state('no claim is awaiting approval or a payout decision');
       }
       if (facts.claim.proposedBy !== undefined && facts.claim.proposedBy === idOf(caller)) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { caseHistory } from '../../activities/store/read-model';
+import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -182,6 +183,7 @@ test('a payout failing non-retryably is never stuck in PAYING: PAYOUT_FAILED, a 
 
   expect((await act('supervisor', caseId, { action: 'reject-claim', reason: '支付通道异常，线下处理' })).status).toBe(200);
   await claimIs(caseId, 1, 'REJECTED');
+  recordHistory(stack.config.temporal.address, `${caseId}/claim-1`, 'claim-payout-key-conflict-rejected-claim');
   expect((await act('supervisor', caseId, { action: 'resolve', outcome: 'offline', summary: '线下赔付' })).status).toBe(200);
   await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved' });
   await stack.client.workflow.getHandle(caseId).terminate('test over');
@@ -225,5 +227,7 @@ test('a lost parcel whose payout is refused waits in CLAIM_REVIEW; the retried p
   const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'compensated', timeoutMs: 30_000 });
   expect(resolved.resolution).toMatchObject({ outcome: 'compensated' });
   expect(succeeded(caseId)).toHaveLength(1);
+  recordHistory(stack.config.temporal.address, caseId, 'claim-payout-refused-then-retried');
+  recordHistory(stack.config.temporal.address, `${caseId}/claim-1`, 'claim-payout-refused-then-retried-claim');
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 });

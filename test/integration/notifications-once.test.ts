@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inappChannel, smsChannel, wecomChannel } from '../../activities/notifications/channels';
 import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
 import { CASE_WORKFLOW_TYPE, caseViewQuery, type OpenCaseInput } from '../../workflows/contract';
+import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -115,5 +116,6 @@ test('after a reopen, the restarted clock warns again under new keys, and the wa
   const both = await eventually(async () => warnings(), (entries) => entries.length === 2, { what: 'second-round warning', timeoutMs: 30_000 });
   expect(new Set(both.map((entry) => entry.idempotencyKey)).size).toBe(2);
   expect(both.every((entry) => entry.replay === false)).toBe(true);
+  recordHistory(stack.config.temporal.address, caseId, 'sla-warning-after-reopen');
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { caseHistory } from '../../activities/store/read-model';
+import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -76,6 +77,7 @@ test('an exchange reship whose answer is lost after outages is asked again under
   const kinds = (await caseHistory(stack.db, caseId)).map((event) => event.kind);
   expect(kinds).toContain('wms.reship_unknown');
   expect(kinds).not.toContain('payment.refunded');
+  recordHistory(stack.config.temporal.address, caseId, 'reship-unknown-outcome-asked-again');
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 }, 150_000);
 

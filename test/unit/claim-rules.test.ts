@@ -82,9 +82,14 @@ describe('approvals', () => {
   });
 
   test('a failed payout is retried or rejected by its approvers, for the approved amount', () => {
-    const failed = claim({ status: 'PAYOUT_FAILED', proposedBy: 'agent:a', approvers: ['supervisor', 'expert'], payout: undefined });
+    const failed = claim({ status: 'PAYOUT_FAILED', proposedBy: 'agent:a', approvers: ['supervisor', 'expert'], payout: undefined, payoutDecision: 'awaited' });
     expect(allowedActions(facts(failed), otherSupervisor)).toEqual(expect.arrayContaining(['approve-claim', 'reject-claim', 'resolve']));
     expect(checkAction(facts(failed), { action: 'approve-claim', amountFen: 5 }, otherSupervisor)?.kind).toBe('InvalidInput');
     expect(allowedActions(facts(failed), 'agent')).not.toContain('approve-claim');
+    // Once nobody waits for the decision (lapsed, or a claim from before decisions), none is offered.
+    for (const ended of [claim({ ...failed, payoutDecision: 'lapsed' }), claim({ ...failed, payoutDecision: undefined })]) {
+      expect(allowedActions(facts(ended), otherSupervisor)).not.toContain('approve-claim');
+      expect(allowedActions(facts(ended), otherSupervisor)).toContain('resolve');
+    }
   });
 });

@@ -198,7 +198,6 @@ async function payOut(
       delete view.payoutFailure;
     }
     await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, { amountFen, ...(attempt > 1 ? { attempt, idempotencyKey: key } : {}) });
-    let failure: string;
     // Who may retry or reject once it fails: set before the failure is reported, so the case
     // offers the decision as soon as it shows the failure.
     const failed = (why: string) => {
@@ -228,14 +227,14 @@ async function payOut(
         });
         return true;
       }
-      failure = `payout ${payout.payoutId} ${payout.status}${payout.failureCode ? `: ${payout.failureCode} ${payout.failureMessage ?? ''}` : ''}`;
+      const failure = `payout ${payout.payoutId} ${payout.status}${payout.failureCode ? `: ${payout.failureCode} ${payout.failureMessage ?? ''}` : ''}`;
       failed(failure);
       await report('claim.payout_failed', failure, { payoutId: payout.payoutId, status: payout.status, idempotencyKey: key, approvers: view.approvers });
     } catch (error) {
       // A non-retryable refusal (the key already paid elsewhere, a request the payments system
       // rejects) used to fail this workflow and leave the case in PAYING for ever.
       if (!(error instanceof ActivityFailure) || !patched(PAYOUT_FAILURE_DECISION_PATCH)) throw error;
-      failure = error.cause?.message ?? error.message;
+      const failure = error.cause?.message ?? error.message;
       failed(failure);
       await report('claim.payout_failed', `payout failed: ${failure}`, { idempotencyKey: key, error: failure, approvers: view.approvers });
     }
