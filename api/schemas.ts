@@ -98,7 +98,7 @@ export const caseActionBody = z.discriminatedUnion(
       damagedShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
       reason: text(1000),
     }),
-    z.strictObject({ action: z.literal('approve-claim'), note: text(1000).optional(), amountFen: fen.min(1).optional() }),
+    z.strictObject({ action: z.literal('approve-claim'), note: text(1000).optional(), reason: text(1000).optional(), amountFen: fen.min(1).optional() }),
     z.strictObject({ action: z.literal('reject-claim'), ...reason }),
     z.strictObject({ action: z.literal('reship'), items: items.optional(), ...reason }),
     z.strictObject({

@@ -63,14 +63,14 @@ export function casesRouter(service: CaseService, db: Db): Router {
   router.get('/:caseId', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
   });
 
   router.post('/:caseId/feedback', requireRole('system', 'agent'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const body = parseOrThrow(feedbackBody, req.body);
     const view = await service.submitFeedback(caseId, body, principalOf(req));
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
   });
 
   router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
@@ -78,7 +78,7 @@ export function casesRouter(service: CaseService, db: Db): Router {
     const key = idempotencyKeyOf(req);
     const body = parseOrThrow(caseActionBody, req.body);
     const view = await service.act(caseId, toCaseAction(body, service.slaTimeScale), principalOf(req), key);
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req).role) });
+    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
   });
 
   router.get('/:caseId/history', async (req, res) => {
