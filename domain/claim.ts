@@ -98,6 +98,11 @@ export interface ClaimView {
   payoutDecision?: 'awaited' | 'lapsed';
   /** What the case had paid on its earlier claims when this one was proposed. */
   earlier?: PaidOnCase;
+  /**
+   * Set when PostgreSQL refused the claim's row for good (`StoreRejected`, e.g. text it cannot
+   * hold): the claims table lags behind this view; the case's trail has the refusal.
+   */
+  storeRejected?: string;
   recovery?: {
     from: 'carrier' | 'supplier' | 'none';
     status: RecoveryStatus;

@@ -1,6 +1,7 @@
 import type { ClaimView } from '../../domain/claim';
 import type { Carrier, ExceptionType } from '../../domain/types';
 import type { Db } from '../store/database';
+import { rejectingPermanentErrors } from '../store/store-errors';
 
 export interface RecordClaimInput {
   caseId: string;
@@ -9,7 +10,11 @@ export interface RecordClaimInput {
   view: ClaimView;
 }
 
-/** Upserts the claim row; replays of the same step write the same values (idempotent). */
+/**
+ * Upserts the claim row; replays of the same step write the same values (idempotent). A row
+ * PostgreSQL refuses for good (a NUL in the claim's text) fails as a non-retryable `StoreRejected`
+ * instead of being retried for ever behind the claim's every later step.
+ */
 export async function recordClaim(db: Db, { caseId, carrier, type, view }: RecordClaimInput): Promise<void> {
   const row = {
     case_id: caseId,
@@ -27,9 +32,11 @@ export async function recordClaim(db: Db, { caseId, carrier, type, view }: Recor
     recovered_fen: view.recovery?.recoveredFen ?? null,
     view: JSON.stringify(view),
   };
-  await db
-    .insertInto('claims')
-    .values({ claim_id: view.claimId, ...row })
-    .onConflict((conflict) => conflict.column('claim_id').doUpdateSet({ ...row, updated_at: new Date() }))
-    .execute();
+  await rejectingPermanentErrors(`claim ${view.claimId} row`, () =>
+    db
+      .insertInto('claims')
+      .values({ claim_id: view.claimId, ...row })
+      .onConflict((conflict) => conflict.column('claim_id').doUpdateSet({ ...row, updated_at: new Date() }))
+      .execute(),
+  );
 }

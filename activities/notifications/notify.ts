@@ -4,6 +4,7 @@ import type { NotificationRecord } from '../../domain/case-view';
 import { renderTemplate, type TemplateId } from '../../domain/notification-templates';
 import type { NotificationChannel } from '../../domain/types';
 import type { Db } from '../store/database';
+import { rejectingPermanentErrors } from '../store/store-errors';
 import type { NotificationChannelAdapter, Recipient } from './channels';
 
 /**
@@ -45,22 +46,26 @@ export async function sendNotification(
   const message = renderTemplate(input.template, input.params);
   const recipientLabel = input.channel === 'sms' ? maskPhone(input.recipient.phone) : input.recipient.userId;
   const key = input.idempotencyKey;
-  await db
-    .insertInto('notification_outbox')
-    .values({
-      idempotency_key: input.idempotencyKey,
-      case_id: input.caseId,
-      channel: input.channel,
-      template: input.template,
-      recipient: recipientLabel,
-      status: 'sending',
-      provider_message_id: null,
-      attempts: 0,
-      last_error: null,
-      sent_at: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+  // A row PostgreSQL refuses for good (a NUL in a key or recipient) is a non-retryable
+  // StoreRejected: the caller logs the failed notification and goes on, instead of retrying.
+  await rejectingPermanentErrors(`notification ${input.idempotencyKey} outbox row`, () =>
+    db
+      .insertInto('notification_outbox')
+      .values({
+        idempotency_key: input.idempotencyKey,
+        case_id: input.caseId,
+        channel: input.channel,
+        template: input.template,
+        recipient: recipientLabel,
+        status: 'sending',
+        provider_message_id: null,
+        attempts: 0,
+        last_error: null,
+        sent_at: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute(),
+  );
   const owner = randomUUID();
   const claimed = await db
     .updateTable('notification_outbox')

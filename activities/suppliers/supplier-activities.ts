@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ExceptionType } from '../../domain/types';
 import type { SupplierReply } from '../../workflows/supplier/contract';
 import type { Db } from '../store/database';
+import { rejectingPermanentErrors } from '../store/store-errors';
 
 /**
  * The supplier follow-up's record for the per-supplier scorecard: one row per case, upserted by
@@ -27,7 +28,10 @@ export interface RecordSupplierFollowUpInput {
 
 export function createSupplierActivities(db: Db) {
   return {
-    /** Upserts the case's supplier follow-up row (scorecard); safe to retry. */
+    /**
+     * Upserts the case's supplier follow-up row (scorecard); safe to retry. A row PostgreSQL
+     * refuses for good fails as a non-retryable `StoreRejected` (the follow-up records it and goes on).
+     */
     async recordSupplierFollowUp(input: RecordSupplierFollowUpInput): Promise<void> {
       const row = {
         supplier_id: input.supplierId,
@@ -42,18 +46,20 @@ export function createSupplierActivities(db: Db) {
         reply: input.reply ? JSON.stringify(input.reply) : null,
         updated_at: new Date(),
       };
-      await db
-        .insertInto('supplier_follow_ups')
-        .values({ case_id: input.caseId, ...row })
-        .onConflict((oc) =>
-          oc
-            .column('case_id')
-            .doUpdateSet(row)
-            .where(
-              sql<boolean>`supplier_follow_ups.outcome = 'open' OR excluded.started_at > supplier_follow_ups.started_at`,
-            ),
-        )
-        .execute();
+      await rejectingPermanentErrors(`supplier follow-up row of ${input.caseId}`, () =>
+        db
+          .insertInto('supplier_follow_ups')
+          .values({ case_id: input.caseId, ...row })
+          .onConflict((oc) =>
+            oc
+              .column('case_id')
+              .doUpdateSet(row)
+              .where(
+                sql<boolean>`supplier_follow_ups.outcome = 'open' OR excluded.started_at > supplier_follow_ups.started_at`,
+              ),
+          )
+          .execute(),
+      );
     },
   };
 }

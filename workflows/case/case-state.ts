@@ -37,6 +37,7 @@ import {
   SlaDueAtKey,
 } from '../search-attributes';
 import { storable } from './storable-text';
+import { storeRejection } from '../store-rejection';
 
 /**
  * The state of one case inside its workflow, and the only place that changes it. Every change
@@ -56,8 +57,7 @@ const CARRIED_NOTIFICATIONS = 200;
 const CARRIED_NOTES = 50;
 const CARRIED_EVIDENCE_ITEMS = 50;
 
-/** The failure type the store activities use for data PostgreSQL refuses (retrying cannot help). */
-export const STORE_REJECTED = 'StoreRejected';
+export { STORE_REJECTED } from '../store-rejection';
 
 /** The clocks that measure our work on the case; they pause while we wait on the customer. */
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
@@ -704,14 +704,6 @@ export class CaseState {
     });
     if (changed.length) upsertSearchAttributes(changed);
   }
-}
-
-/** The store's reason when a write was refused for good (`StoreRejected`); undefined otherwise. */
-function storeRejection(error: unknown): string | undefined {
-  if (!(error instanceof ActivityFailure)) return undefined;
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure && cause.type === STORE_REJECTED) return cause.message;
-  return undefined;
 }
 
 function clockView(clock: SlaClock, now: number): ClockView {

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   condition,
   getExternalWorkflowHandle,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -14,6 +15,7 @@ import { approvalTier, computeCompensation, formatYuan, mayApprove, roundFen } f
 import { DEFAULT_PAYOUT_DECISION_WINDOW_MS } from '../../domain/sla-policy';
 import { formatDuration } from '../../domain/durations';
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
+import { storeRejection } from '../store-rejection';
 import {
   claimDecisionSignal,
   claimProgressSignal,
@@ -73,7 +75,7 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   setHandler(claimViewQuery, () => view);
 
   const report = async (kind: string, summary: string, data: Record<string, unknown> = {}, actor?: ClaimProgress['event']['actor']) => {
-    await claimStore.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
+    await recordClaimRow(input, view);
     await tellCase(input.caseId, { view: { ...view }, event: { kind, summary, data, ...(actor ? { actor } : {}) } });
   };
 
@@ -363,6 +365,32 @@ function lastMovementAt(events: TrackingEvent[]): number | undefined {
   const moves = events.filter((event) => isMovement(event.status) || event.status === 'InfoReceived');
   const last = moves[moves.length - 1];
   return last ? Date.parse(last.occurredAt) : undefined;
+}
+
+/** Claims whose row PostgreSQL refused used to retry that write for ever; now they go on. */
+export const CLAIM_ROW_REJECTED_PATCH = 'claim-row-rejected-carries-on';
+
+/**
+ * Upserts the claims table row. A row PostgreSQL refuses for good (`StoreRejected`) must not stop
+ * the claim (the customer is still paid, once): the refusal is logged, shown on the claim
+ * (`storeRejected`, which the case shows and keeps) and told to the case's audit trail once per
+ * reason as `claim.store_write_rejected`. Later steps try the row again, so a later, storable view
+ * lands.
+ */
+async function recordClaimRow(input: ClaimSettlementInput, view: ClaimView): Promise<void> {
+  try {
+    await claimStore.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
+  } catch (error) {
+    const reason = storeRejection(error);
+    if (reason === undefined || !patched(CLAIM_ROW_REJECTED_PATCH)) throw error;
+    log.error('claim row rejected by the store: the claim goes on', { caseId: input.caseId, claimId: input.claimId, reason });
+    if (view.storeRejected === reason) return;
+    view.storeRejected = reason;
+    await tellCase(input.caseId, {
+      view: { ...view },
+      event: { kind: 'claim.store_write_rejected', summary: `the claims table refused claim ${input.claimId}'s row: ${reason}`, data: { claimId: input.claimId, reason } },
+    });
+  }
 }
 
 async function tellCase(caseId: string, progress: ClaimProgress): Promise<void> {

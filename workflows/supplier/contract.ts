@@ -34,6 +34,8 @@ export interface SupplierFollowUpResult {
   responseMs?: number;
   reminders: number;
   escalatedToManager: boolean;
+  /** Set when PostgreSQL refused the scorecard row for good (`StoreRejected`): the reason. */
+  scorecardRejected?: string;
 }
 
 export const supplierReplySignal = defineSignal<[SupplierReply]>('supplierReply');

@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CaseActivities } from '../../activities';
 import type { RecordSupplierFollowUpInput, SupplierActivities } from '../../activities/suppliers/supplier-activities';
 import { formatDuration } from '../../domain/durations';
+import { storeRejection } from '../store-rejection';
 import type { TemplateId } from '../../domain/notification-templates';
 import {
   supplierFollowUpQuery,
@@ -60,7 +61,21 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
   });
   setHandler(supplierFollowUpQuery, () => ({ status, reminders, startedAt, ...(reply ? { reply } : {}) }));
 
-  const record = (outcome: RecordSupplierFollowUpInput['outcome']) =>
+  // A scorecard row PostgreSQL refuses for good (StoreRejected) must not stop the follow-up: it is
+  // logged and returned to the case (`scorecardRejected`, in its trail) and the supplier is still
+  // chased. Before, the write was retried for ever and the follow-up never asked the supplier.
+  let scorecardRejected: string | undefined;
+  const record = async (outcome: RecordSupplierFollowUpInput['outcome']) => {
+    try {
+      await writeRow(outcome);
+    } catch (error) {
+      const reason = storeRejection(error);
+      if (reason === undefined || !patched(SCORECARD_ROW_REJECTED_PATCH)) throw error;
+      log.error('supplier scorecard row rejected by the store: the follow-up goes on', { caseId, supplierId, outcome, reason });
+      scorecardRejected = reason;
+    }
+  };
+  const writeRow = (outcome: RecordSupplierFollowUpInput['outcome']) =>
     store.recordSupplierFollowUp({
       caseId,
       supplierId,
@@ -122,11 +137,15 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
   if (status === 'UNANSWERED' && replied()) await record('replied');
 
   const final = reply as SupplierReply | undefined;
+  const rejected = scorecardRejected !== undefined ? { scorecardRejected } : {};
   if (final && repliedAtMs !== undefined) {
-    return { outcome: 'replied', reply: final, responseMs: repliedAtMs - startedAtMs, reminders, escalatedToManager };
+    return { outcome: 'replied', reply: final, responseMs: repliedAtMs - startedAtMs, reminders, escalatedToManager, ...rejected };
   }
-  return { outcome: 'unanswered', reminders, escalatedToManager };
+  return { outcome: 'unanswered', reminders, escalatedToManager, ...rejected };
 }
+
+/** Follow-ups whose scorecard row PostgreSQL refused used to retry that write for ever. */
+export const SCORECARD_ROW_REJECTED_PATCH = 'supplier-scorecard-rejected-carries-on';
 
 /** Waits for `done` until the given workflow time; true when `done` became true. */
 async function waitUntilOr(done: () => boolean, untilMs: number): Promise<boolean> {
