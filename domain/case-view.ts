@@ -130,7 +130,7 @@ export interface CaseView {
    * How many older entries of each list the case no longer carries (a long case keeps the newest
    * ones in its workflow state; every entry is in the audit trail, GET /v1/cases/{id}/history).
    */
-  elided?: { notes: number; evidenceItems: number; notifications: number; trackingEvents: number };
+  elided?: { notes: number; evidenceItems: number; notifications: number; trackingEvents: number; carrierRequests?: number };
   /** A resolve, cancel or reopen being applied (or the case moving to its next run). */
   pendingPhaseChange?: string;
   /** Set while PostgreSQL refuses the case's writes: the reason and since when. */

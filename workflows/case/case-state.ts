@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   setCurrentDetails,
@@ -49,10 +50,16 @@ const TIMELINE_LENGTH = 50;
 const CARRIED_TRACKING_EVENTS = 200;
 const CARRIED_NOTIFICATIONS = 200;
 /**
+ * Carrier requests carried from one run to the next: the newest ones. The logistics steps number
+ * their idempotency keys by a carried counter per instruction (`carrierRequestNumbers`), not by
+ * this list, so cutting it never reuses a key (`patched(CARRIER_REQUEST_COUNTER_PATCH)`).
+ */
+const CARRIED_CARRIER_REQUESTS = 50;
+/** Runs before this patch numbered carrier instructions by the carried list and never cut it. */
+export const CARRIER_REQUEST_COUNTER_PATCH = 'carrier-request-keys-by-counter';
+/**
  * Notes and evidence items carried from one run to the next: the newest ones. Older ones are in
- * the audit trail (PostgreSQL), and the view says how many it leaves out (`elided`). Carrier
- * requests are not cut: logistics steps number their attempts by them (idempotency keys), and the
- * playbooks bound them (a few urges and instructions per case).
+ * the audit trail (PostgreSQL), and the view says how many it leaves out (`elided`).
  */
 const CARRIED_NOTES = 50;
 const CARRIED_EVIDENCE_ITEMS = 50;
@@ -126,6 +133,12 @@ export interface CaseCarryOver {
    * next run retries them instead of losing them. Empty whenever the store accepts writes.
    */
   unsaved?: AuditEvent[];
+  /**
+   * How many requests of each carrier instruction the case has issued in all its runs: the last
+   * number used in their idempotency keys. Absent in carries from before the counter (whose lists
+   * were never cut, so counting the list gives the same number).
+   */
+  carrierRequestNumbers?: Record<string, number>;
 }
 
 export interface Elided {
@@ -133,6 +146,8 @@ export interface Elided {
   evidenceItems: number;
   notifications: number;
   trackingEvents: number;
+  /** Absent in carries from before carrier requests were cut. */
+  carrierRequests?: number;
 }
 
 export class CaseState {
@@ -153,6 +168,8 @@ export class CaseState {
     delivered: boolean;
   } = { events: [], delivered: false };
   readonly carrierRequests: CaseView['carrierRequests'] = [];
+  /** Last idempotency-key number used per carrier instruction (see CaseCarryOver). */
+  private carrierRequestNumbers: Record<string, number> = {};
   readonly notifications: CaseView['notifications'] = [];
   feedback?: CaseView['feedback'];
   resolution?: CaseView['resolution'];
@@ -224,6 +241,9 @@ export class CaseState {
     const notifications = kept(this.notifications, CARRIED_NOTIFICATIONS);
     const notes = kept(this.notes, CARRIED_NOTES);
     const evidenceItems = kept(this.evidence.items, CARRIED_EVIDENCE_ITEMS);
+    // Runs before the counter carried the whole list (their keys are numbered by it).
+    const cutRequests = patched(CARRIER_REQUEST_COUNTER_PATCH);
+    const carrierRequests = cutRequests ? kept(this.carrierRequests, CARRIED_CARRIER_REQUESTS) : { items: this.carrierRequests, dropped: 0 };
     return {
       status: this.status,
       tier: this.tier,
@@ -232,7 +252,8 @@ export class CaseState {
       slaBreached: this.slaBreached,
       clocks: [...this.clocks.values()],
       tracking: { ...this.tracking, events: tracking.items },
-      carrierRequests: this.carrierRequests,
+      carrierRequests: carrierRequests.items,
+      ...(cutRequests ? { carrierRequestNumbers: this.allCarrierRequestNumbers() } : {}),
       notifications: notifications.items,
       ...(this.feedback ? { feedback: this.feedback } : {}),
       ...(this.resolution ? { resolution: this.resolution } : {}),
@@ -263,9 +284,32 @@ export class CaseState {
         evidenceItems: this.elided.evidenceItems + evidenceItems.dropped,
         notifications: this.elided.notifications + notifications.dropped,
         trackingEvents: this.elided.trackingEvents + tracking.dropped,
+        ...(cutRequests || this.elided.carrierRequests ? { carrierRequests: (this.elided.carrierRequests ?? 0) + carrierRequests.dropped } : {}),
       },
       ...(this.unsaved.length ? { unsaved: [...this.unsaved] } : {}),
     };
+  }
+
+  /**
+   * The number of the next request of a carrier instruction (its idempotency key's ordinal), and
+   * counts it as used: one more than any earlier request of that instruction in any run.
+   */
+  nextCarrierRequestNumber(operation: string): number {
+    const next = this.carrierRequestNumber(operation) + 1;
+    this.carrierRequestNumbers[operation] = next;
+    return next;
+  }
+
+  /** The last number used for the instruction; counted from the list until the counter knows it. */
+  private carrierRequestNumber(operation: string): number {
+    const listed = this.carrierRequests.filter((request) => request.operation === operation).length;
+    return Math.max(this.carrierRequestNumbers[operation] ?? 0, listed);
+  }
+
+  private allCarrierRequestNumbers(): Record<string, number> {
+    const numbers: Record<string, number> = { ...this.carrierRequestNumbers };
+    for (const request of this.carrierRequests) numbers[request.operation] = this.carrierRequestNumber(request.operation);
+    return numbers;
   }
 
   /** How many runs this case has had (continue-as-new starts a new one). */
@@ -273,11 +317,12 @@ export class CaseState {
 
   static restore(input: OpenCaseInput, carry: CaseCarryOver): CaseState {
     const state = new CaseState(input, carry.openedAt);
-    const { clocks, tracking, carrierRequests, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
+    const { clocks, tracking, carrierRequests, carrierRequestNumbers, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
     Object.assign(state, scalars);
     state.clocks = new Map(clocks.map((clock) => [clock.name, clock]));
     Object.assign(state.tracking, tracking);
     state.carrierRequests.push(...carrierRequests);
+    if (carrierRequestNumbers) state.carrierRequestNumbers = { ...carrierRequestNumbers };
     state.notifications.push(...notifications);
     Object.assign(state.evidence, evidence);
     state.notes.push(...notes);
@@ -674,7 +719,7 @@ export class CaseState {
       ...(this.returns.length ? { returns: this.returns } : {}),
       evidence: this.evidence,
       notes: this.notes,
-      ...(this.elided.notes || this.elided.evidenceItems || this.elided.notifications || this.elided.trackingEvents
+      ...(this.elided.notes || this.elided.evidenceItems || this.elided.notifications || this.elided.trackingEvents || this.elided.carrierRequests
         ? { elided: { ...this.elided } }
         : {}),
       ...(this.pendingPhaseChange() ? { pendingPhaseChange: this.pendingPhaseChange() } : {}),

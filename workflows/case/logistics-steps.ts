@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActi
 import type { CaseActivities } from '../../activities';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
-import type { CaseState } from './case-state';
+import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
 import { notifyCustomer } from './steps';
 
 /**
@@ -44,7 +44,11 @@ export async function instructCarrier(
   reason: string,
   newAddress?: DeliveryAddress,
 ): Promise<InstructionResult> {
-  const attempt = state.carrierRequests.filter((request) => request.operation === instruction).length + 1;
+  // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
+  // the carried list; runs from before the counter numbered by the list (replayed that way).
+  const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
+    ? state.nextCarrierRequestNumber(instruction)
+    : state.carrierRequests.filter((request) => request.operation === instruction).length + 1;
   const key = `${state.caseId}:${instruction}:${attempt}`;
   const at = new Date().toISOString();
   const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
