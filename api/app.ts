@@ -6,6 +6,7 @@ import { authenticate } from './auth';
 import { CaseService } from './case-service';
 import { HttpProblem, problemErrorHandler } from './problem';
 import { casesRouter } from './routes/cases';
+import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
 import { webhooksRouter } from './routes/webhooks';
 
@@ -30,6 +31,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
   app.use('/v1/cases', casesRouter(cases, deps.db));
+  app.use('/v1/customers', customersRouter(deps.db));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
   return app;

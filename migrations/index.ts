@@ -5,6 +5,7 @@ import * as supplierFollowUps from './0003_supplier_follow_ups';
 import * as claims from './0004_claims';
 import * as inboundDelivery from './0005_inbound_delivery';
 import * as notificationLease from './0007_notification_lease';
+import * as piiErasureReason from './0008_pii_erasure_reason';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_claims': claims,
   '0005_inbound_delivery': inboundDelivery,
   '0007_notification_lease': notificationLease,
+  '0008_pii_erasure_reason': piiErasureReason,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

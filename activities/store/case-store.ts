@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuditEvent, CaseView } from '../../domain/case-view';
 import type { Db } from './database';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
+import { eraseIfRequested } from './erasure';
 import { maskPii } from './pii';
 import { rejectingPermanentErrors } from './store-errors';
 
@@ -36,10 +37,14 @@ export async function persistCase(db: Db, input: PersistCaseInput): Promise<Pers
   return rejectingPermanentErrors(`persisting case ${input.snapshot.caseId}`, () => writeCase(db, masked));
 }
 
-async function writeCase(db: Db, { snapshot, events }: PersistCaseInput): Promise<PersistCaseResult> {
+async function writeCase(db: Db, { snapshot: given, events }: PersistCaseInput): Promise<PersistCaseResult> {
   return db.transaction().execute(async (trx) => {
     // Serialises writers of one case so the hash chain is extended by one writer at a time.
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${snapshot.caseId}))`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${given.caseId}))`.execute(trx);
+    // The row's lock orders this write with an erasure request of the customer (which locks the
+    // customer's rows): a finished case named by one is written erased.
+    await trx.selectFrom('cases').select('case_id').where('case_id', '=', given.caseId).forUpdate().execute();
+    const snapshot = await eraseIfRequested(trx, given);
 
     const last = await trx
       .selectFrom('case_events')

@@ -177,6 +177,8 @@ export interface PiiErasuresTable {
   requested_by: string;
   erased_case_ids: JSONColumnType<string[]>;
   pending_case_ids: JSONColumnType<string[]>;
+  /** Why the erasure was requested (migration 0008; null on older rows). */
+  reason: string | null;
   erased_at: Generated<Timestamp>;
 }
 

@@ -13,7 +13,7 @@ import { caseActionBody, type CaseActionBody, feedbackBody, listCasesQuery, open
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 
 /** The optional Idempotency-Key header, checked for shape. */
-function idempotencyKeyOf(req: Request): string | undefined {
+export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');

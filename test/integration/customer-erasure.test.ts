@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+
+/**
+ * A customer's personal data erased on request, through HTTP (issue 7, item 8):
+ * POST /v1/customers/{customerId}/erasure erases the customer's finished cases at once and their
+ * open cases when they close; the snapshots then hold no name or phone (not even masked), the
+ * stored start requests neither, and every audit chain still verifies.
+ */
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const NAME = '张三汽修';
+const PHONE = '13800138000';
+
+async function openFor(customerId: string): Promise<string> {
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ customer: { id: customerId, name: NAME, phone: PHONE, storeId: 'S-9' } }) });
+  expect(opened.status).toBe(201);
+  return opened.body.caseId as string;
+}
+
+async function cancel(caseId: string): Promise<void> {
+  const cancelled = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'cancel', reason: '客户撤诉' } });
+  expect(cancelled.status).toBe(200);
+  await eventually(
+    () => stack.db.selectFrom('cases').select('status').where('case_id', '=', caseId).executeTakeFirstOrThrow(),
+    (row) => row.status === 'CANCELLED',
+    { what: `${caseId} cancelled in the read model` },
+  );
+}
+
+async function stored(caseId: string): Promise<string> {
+  const row = await stack.db.selectFrom('cases').select(['snapshot', 'start_request']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  return JSON.stringify(row);
+}
+
+const holdsPersonalData = (text: string) => text.includes(NAME) || text.includes('张**') || text.includes(PHONE) || text.includes('138****8000');
+
+test('erasure over HTTP: finished cases at once, open ones when they close; audit chains verify', async () => {
+  const customerId = `C-ERASE-${randomUUID().slice(0, 8)}`;
+  const finished = await openFor(customerId);
+  const open = await openFor(customerId);
+  await cancel(finished);
+  expect(holdsPersonalData(await stored(finished))).toBe(true); // masked, not erased yet
+
+  const path = `/v1/customers/${customerId}/erasure`;
+  const body = { reason: '客户依《个人信息保护法》申请删除' };
+  // Experts only: auditors are read-only, agents and supervisors may not either.
+  for (const role of ['auditor', 'agent', 'supervisor'] as const) {
+    expect((await stack.api(role, path, { body })).status).toBe(403);
+  }
+  expect((await stack.api('expert', path, { body: {} })).status).toBe(400);
+
+  const key = `erase-${randomUUID()}`;
+  const first = await stack.api('expert', path, { body, headers: { 'idempotency-key': key } });
+  expect(first.status).toBe(202);
+  expect(first.body).toEqual({ erasedCases: [finished], pendingCases: [open] });
+  const again = await stack.api('expert', path, { body, headers: { 'idempotency-key': key } });
+  expect(again).toMatchObject({ status: 202, body: first.body });
+  expect((await stack.api('expert', path, { body: { reason: 'another' }, headers: { 'idempotency-key': key } })).status).toBe(422);
+  const ref = createHash('sha256').update(customerId).digest('hex');
+  const records = await stack.db.selectFrom('pii_erasures').selectAll().where('customer_ref', '=', ref).execute();
+  expect(records).toHaveLength(1); // the retry did not record a second erasure
+  expect(records[0]).toMatchObject({ reason: body.reason, pending_case_ids: [open] });
+
+  expect(holdsPersonalData(await stored(finished))).toBe(false);
+  expect(holdsPersonalData(await stored(open))).toBe(true); // its workflow still holds the data
+
+  // The open case closes: its finished snapshot is written erased, and the record completes.
+  await cancel(open);
+  expect(holdsPersonalData(await stored(open))).toBe(false);
+  const snapshot = (await stack.api('auditor', `/v1/cases/${open}`)).body;
+  expect(snapshot.customer).toMatchObject({ name: '[erased]', phone: '[erased]' });
+  const completed = await stack.db.selectFrom('pii_erasures').selectAll().where('customer_ref', '=', ref).executeTakeFirstOrThrow();
+  expect(completed).toMatchObject({ pending_case_ids: [], erased_case_ids: [finished, open] });
+
+  for (const caseId of [finished, open]) {
+    const history = await stack.api('auditor', `/v1/cases/${caseId}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.integrity).toEqual({ verified: true });
+  }
+});
