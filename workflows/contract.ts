@@ -73,6 +73,8 @@ export type ResumePoint =
   | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
   | { phase: 'by-hand' }
   | { phase: 'damage-assessment' }
+  /** A LOST case waiting for its claim (approval, payout, a decision on a failed payout). */
+  | { phase: 'lost-claim' }
   | { phase: 'remedy'; until: number }
   | DeliveryResume
   | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };

@@ -12,7 +12,7 @@ import { addressChangePlaybook } from './playbooks/address-change';
 import { assessDamage, damagedPlaybook } from './playbooks/damaged';
 import { delayedPlaybook } from './playbooks/delayed';
 import { interceptPlaybook } from './playbooks/intercept';
-import { lostPlaybook } from './playbooks/lost';
+import { lostPlaybook, settleLostClaim } from './playbooks/lost';
 import { awaitRemedy, refusedPlaybook } from './playbooks/refused';
 import { returnExchangePlaybook } from './playbooks/return-exchange';
 import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
@@ -147,6 +147,7 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
   else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
   else if (at.phase === 'remedy') end = await runPhase(state, (resumed) => awaitRemedy(resumed, at.until, { resumed: true }));
   else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
+  else if (at.phase === 'lost-claim') end = await runPhase(state, (resumed) => settleLostClaim(resumed, { resumed: true }));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 
   while (end === 'resolved') {

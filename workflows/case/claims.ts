@@ -3,7 +3,9 @@ import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimView } fro
 import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
 import { claimSettlementWorkflow } from '../claims/claim-settlement';
 import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDecision } from '../claims/contract';
+import type { ResumePoint } from '../contract';
 import type { CaseState } from './case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyStaff } from './steps';
 
 /**
@@ -146,8 +148,18 @@ export async function decideClaim(state: CaseState, decision: ClaimDecision): Pr
 export const claimSettled = (claim: ClaimView | undefined): boolean =>
   claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status) && !(claim.status === 'PAYOUT_FAILED' && claim.payoutDecision === 'awaited');
 
-/** Waits for the current claim to pay out or end; returns it. */
-export async function awaitClaim(state: CaseState): Promise<ClaimView> {
-  await state.waitUntil(() => claimSettled(state.claim), undefined, `claim ${state.claim?.claimId ?? ''} settlement`);
+/**
+ * Waits for the current claim to pay out or end; returns it. With `cutAt`, the wait is a
+ * continue-as-new point (an approval or a decision on a failed payout can take days while notes
+ * and scans grow the history): the claim child runs on (it is abandoned, not ended, with the run,
+ * and signals the case by id, so the next run hears it) and the next run waits from `cutAt`.
+ */
+export async function awaitClaim(state: CaseState, cutAt?: ResumePoint): Promise<ClaimView> {
+  await state.waitUntil(
+    () => claimSettled(state.claim) || (cutAt !== undefined && continueAsNewDue(state)),
+    undefined,
+    `claim ${state.claim?.claimId ?? ''} settlement`,
+  );
+  if (cutAt && !claimSettled(state.claim) && state.interruption === undefined) throw new ContinueAsNewRequested(cutAt);
   return state.claim as ClaimView;
 }

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
@@ -22,7 +23,19 @@ export async function lostPlaybook(state: CaseState): Promise<void> {
     verifyTrajectory: true,
     recoverFrom: 'carrier',
   });
-  const claim = await awaitClaim(state);
+  await settleLostClaim(state);
+}
+
+/**
+ * A LOST case's wait for its claim is a continue-as-new point: the next run resumes here
+ * (`{phase: 'lost-claim'}`). Cases that reached the wait before this patch replay the old way.
+ */
+export const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
+
+/** Waits for the claim (or cuts the history and waits on in the next run), then acts on it. */
+export async function settleLostClaim(state: CaseState, { resumed = false } = {}): Promise<void> {
+  const cuttable = resumed || patched(LOST_CLAIM_WAIT_PATCH);
+  const claim = await awaitClaim(state, cuttable ? { phase: 'lost-claim' } : undefined);
 
   if (claim.status === 'PAID') {
     await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
