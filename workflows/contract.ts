@@ -75,6 +75,7 @@ export type ResumePoint =
   | { phase: 'damage-assessment' }
   /** A LOST case waiting for its claim (approval, payout, a decision on a failed payout). */
   | { phase: 'lost-claim' }
+  | ReturnReceiptResume
   | { phase: 'remedy'; until: number }
   | DeliveryResume
   | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
@@ -89,6 +90,22 @@ export interface DeliveryResume {
   summary: string;
   template: TemplateId;
 }
+
+/** Waiting for a return to reach the warehouse (入庫), and what the playbook does once it has. */
+export interface ReturnReceiptResume {
+  phase: 'return-receipt';
+  returnOrderNo: string;
+  then: AfterReturn;
+}
+
+/** The rest of the playbook after a return is received. */
+export type AfterReturn =
+  /** ADDRESS_CHANGE, WRONG_ITEM / MISSING_ITEM: the reship went out before the return; resolve. */
+  | { kind: 'resolve'; outcome: string; summary: string }
+  /** REFUSED: the parcel came back; refund its value and resolve as returned. */
+  | { kind: 'refund-returned'; why: string }
+  /** RETURN_EXCHANGE: ship the exchange part, or refund. */
+  | { kind: 'exchange-or-refund' };
 
 export interface CaseResume {
   state: CaseCarryOver;

@@ -68,3 +68,35 @@ test('a LOST case waiting for claim approval continues as new; the approval in t
   expect(verifyTrail(caseId, await caseHistory(stack.db, caseId), { lastSeq: row.last_event_seq, lastHash: row.last_event_hash })).toEqual({ verified: true });
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 }, 240_000);
+
+async function control(method: string, path: string): Promise<void> {
+  const response = await fetch(`${stack.simulators.url}/__control${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(method === 'PUT' ? { body: JSON.stringify({ autoAdvance: false }) } : {}),
+  });
+  expect(response.status).toBeLessThan(300);
+}
+
+test('a return that takes long to reach the warehouse: the wait continues as new, the exchange ships once it is received', async () => {
+  const items = [{ sku: 'SKU-SPARK', qty: 4 }];
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'RETURN_EXCHANGE', description: '型号不符，换货', orderValue: 8_000, items }) });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  // The warehouse is played by hand: the return is received only when the test says so.
+  const expecting = await eventually(() => view(caseId), (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1, { what: 'return order' });
+  const returnOrderNo = expecting.returns[0].returnOrderNo as string;
+  await control('PUT', `/wms/return-orders/${returnOrderNo}`);
+
+  expect(await noteUntilRuns(caseId, 3)).toBeGreaterThanOrEqual(3);
+  expect(await view(caseId)).toMatchObject({ status: 'WAITING_RETURN' });
+
+  await control('POST', `/wms/return-orders/${returnOrderNo}/receive`);
+  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'exchanged', timeoutMs: 60_000 });
+  expect(resolved).toMatchObject({ resolution: { outcome: 'exchanged' } });
+  const reships = stack.simulators.ledger.entries({ system: 'wms' }).filter((entry) => String(entry.idempotencyKey).startsWith(`${caseId}:reship:`));
+  expect(reships.map((entry) => entry.idempotencyKey)).toEqual([`${caseId}:reship:1`]);
+  const row = await stack.db.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  expect(verifyTrail(caseId, await caseHistory(stack.db, caseId), { lastSeq: row.last_event_seq, lastHash: row.last_event_hash })).toEqual({ verified: true });
+  await stack.client.workflow.getHandle(caseId).terminate('test over');
+}, 240_000);

@@ -16,6 +16,7 @@ import { lostPlaybook, settleLostClaim } from './playbooks/lost';
 import { awaitRemedy, refusedPlaybook } from './playbooks/refused';
 import { returnExchangePlaybook } from './playbooks/return-exchange';
 import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
+import { resumeReturnReceipt } from './return-wait';
 import { runSlaWatchdog } from './sla-watchdog';
 
 /**
@@ -148,6 +149,7 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
   else if (at.phase === 'remedy') end = await runPhase(state, (resumed) => awaitRemedy(resumed, at.until, { resumed: true }));
   else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
   else if (at.phase === 'lost-claim') end = await runPhase(state, (resumed) => settleLostClaim(resumed, { resumed: true }));
+  else if (at.phase === 'return-receipt') end = await runPhase(state, (resumed) => resumeReturnReceipt(resumed, at));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 
   while (end === 'resolved') {

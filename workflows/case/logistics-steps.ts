@@ -2,7 +2,9 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActi
 import type { CaseActivities } from '../../activities';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
+import type { AfterReturn, ReturnReceiptResume } from '../contract';
 import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
+import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps';
 
 /**
@@ -216,8 +218,29 @@ export async function expectReturn(
   }
 }
 
-/** Checks the warehouse at the follow-up interval until the return is received (入庫). */
-export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string): Promise<void> {
+/**
+ * Waiting for a return can last days (a pickup the customer misses, a parcel on its way back);
+ * each check adds to the history. The wait is a continue-as-new point: the next run polls on and
+ * does what the playbook would have done (`AfterReturn`). Cases that reached the wait before this
+ * patch replay the old way.
+ */
+export const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
+
+/** The resume point of a return-receipt wait, or none for cases from before the patch. */
+export function returnReceiptCut(returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
+  return patched(RETURN_RECEIPT_WAIT_PATCH) ? { phase: 'return-receipt', returnOrderNo, then } : undefined;
+}
+
+/**
+ * Checks the warehouse at the follow-up interval until the return is received (入庫). With
+ * `cutAt`, a wait between checks may end the run (continue-as-new) and resume there.
+ */
+export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string, cutAt?: ReturnReceiptResume): Promise<void> {
+  // Between checks: the follow-up interval, or less when the history is due to be cut.
+  const pause = async (summary: string) => {
+    await state.waitUntil(() => cutAt !== undefined && continueAsNewDue(state), state.policy.carrier.followUpIntervalMs, summary);
+    if (cutAt && state.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
+  };
   const record = state.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
   await state.persist();
@@ -229,7 +252,7 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
       // The WMS is down (or lost the order): keep looking; the returnReceipt clock escalates.
       state.record('wms.return_check_failed', `return ${returnOrderNo}: ${failureDetail(error)}`, { returnOrderNo, detail: failureDetail(error) });
       await state.persist();
-      await state.waitUntil(() => false, state.policy.carrier.followUpIntervalMs, `return ${returnOrderNo} (WMS unavailable)`);
+      await pause(`return ${returnOrderNo} (WMS unavailable)`);
       continue;
     }
     if (record && record.status !== order.status) {
@@ -246,7 +269,7 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
       state.setStatus('IN_PROGRESS', 'return received');
       return;
     }
-    await state.waitUntil(() => false, state.policy.carrier.followUpIntervalMs, `return ${returnOrderNo} (${order.status})`);
+    await pause(`return ${returnOrderNo} (${order.status})`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { DeliveryAddress } from '../../../domain/types';
 import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, reship } from '../logistics-steps';
+import { awaitReturnReceipt, expectReturn, instructCarrier, reship, returnReceiptCut } from '../logistics-steps';
 import { handOver, itemsOf } from '../shared-playbook-steps';
 import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
@@ -48,13 +48,9 @@ export async function fallBackToReship(state: CaseState, address: DeliveryAddres
     return;
   }
   const order = await expectReturn(state, itemsOf(state), 'intercepted for an address change', { pickup: false });
-  if (order) await awaitReturnReceipt(state, order.returnOrderNo);
-  await resolveCase(
-    state,
-    'reshipped',
-    `reshipped to the new address as ${shipped.waybillNo}; ${order ? 'the original came back' : 'the original is on its way back (no return order)'}`,
-    'case.resolved',
-  );
+  const summary = `reshipped to the new address as ${shipped.waybillNo}; ${order ? 'the original came back' : 'the original is on its way back (no return order)'}`;
+  if (order) await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+  await resolveCase(state, 'reshipped', summary, 'case.resolved');
 }
 
 /** Waits for delivery (a continue-as-new point), then resolves the case as `then` says. */

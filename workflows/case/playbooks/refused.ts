@@ -2,7 +2,7 @@ import { patched } from '@temporalio/workflow';
 import type { CaseState } from '../case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { WORKING_CLOCKS } from '../case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, refund } from '../logistics-steps';
+import { awaitReturnReceipt, expectReturn, instructCarrier, refund, returnReceiptCut } from '../logistics-steps';
 import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
 import { addressText, awaitDelivery } from './address-change';
@@ -93,7 +93,12 @@ async function returnToSender(state: CaseState, why: string): Promise<void> {
     await handOver(state, 'the warehouse did not open a return order');
     return;
   }
-  await awaitReturnReceipt(state, order.returnOrderNo);
+  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'refund-returned', why }));
+  await refundReturned(state, why);
+}
+
+/** The parcel is back in the warehouse: refund its value and resolve (also after a resume). */
+export async function refundReturned(state: CaseState, why: string): Promise<void> {
   const value = goodsValueOf(state);
   if (value && !(await refund(state, value, `${state.caseId} refused delivery refund`))) {
     await handOver(state, 'refund failed');

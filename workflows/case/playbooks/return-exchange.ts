@@ -1,5 +1,5 @@
 import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, refund, reship } from '../logistics-steps';
+import { awaitReturnReceipt, expectReturn, refund, reship, returnReceiptCut } from '../logistics-steps';
 import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, resolveCase } from '../steps';
 
@@ -16,8 +16,13 @@ export async function returnExchangePlaybook(state: CaseState): Promise<void> {
     await handOver(state, 'the warehouse did not open a return order');
     return;
   }
-  await awaitReturnReceipt(state, order.returnOrderNo);
+  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'exchange-or-refund' }));
+  await exchangeOrRefund(state);
+}
 
+/** The return is in the warehouse: ship the exchange part, or refund (also after a resume). */
+export async function exchangeOrRefund(state: CaseState): Promise<void> {
+  const items = itemsOf(state);
   if ((state.input.returnRemedy ?? 'exchange') === 'exchange' && items.length) {
     const shipped = await reship(state, items, 'exchange for a returned part');
     if (shipped.outcome === 'created') {

@@ -1,7 +1,7 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../../../activities';
 import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, reship } from '../logistics-steps';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
 import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
 
@@ -45,7 +45,8 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
   if (wrong) {
     const back = pick.unexpected.length ? pick.unexpected : toSend;
     const order = await expectReturn(state, back, 'wrong part: return pickup', { pickup: true });
-    if (order) await awaitReturnReceipt(state, order.returnOrderNo);
+    const summary = `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`;
+    if (order) await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   }
   await resolveCase(state, 'reshipped', `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`, 'case.resolved');
 }
