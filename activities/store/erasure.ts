@@ -39,6 +39,8 @@ export async function eraseCustomerDataWithin(
     .selectFrom('cases')
     .select(['case_id', 'status', 'snapshot', 'start_request'])
     .where('customer_id', '=', customerId)
+    // One order for every erasure, so two requests for the same customer never deadlock.
+    .orderBy('case_id')
     .forUpdate()
     .execute();
   const result: ErasureResult = { erasedCaseIds: [], stillOpenCaseIds: [] };
