@@ -56,7 +56,7 @@ const PLAN = {
   /** Cases driven at once; the rest wait their turn, as a queue of clients would. */
   concurrency: Number(process.env.CHAOS_CONCURRENCY ?? Math.min(CASES, ONE_OF_EACH ? 50 : 100)),
   pollMs: ONE_OF_EACH ? 700 : 2_000,
-  caseDeadlineMs: ONE_OF_EACH ? 150_000 : 600_000,
+  caseDeadlineMs: ONE_OF_EACH ? 240_000 : 600_000,
   /**
    * CHAOS_LOAD_BUDGET_S: stop starting new cases after this long (cases under way still finish), so
    * a run on a slow or shared machine ends in bounded time; the JSON says how many cases ran.
