@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createDb } from '../../activities/store/database';
@@ -366,6 +367,23 @@ async function main(): Promise<void> {
       // The API or worker dying on its own (not by our SIGKILL) drops whatever it had in flight.
       processCrashes: processCrashes(processes.flatMap((managed) => managed.unexpectedExits), ALLOW_CRASHES),
     };
+    // Why a case did not end as it should: a workflow task failing for good (a nondeterminism
+    // error on replay after a worker restart jams a case forever) is named, and its history kept.
+    for (const offender of checks.wrongEndStates!.offenders) {
+      if (!offender.caseId) continue;
+      try {
+        const history = await client.workflow.getHandle(offender.caseId).fetchHistory();
+        const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
+        const last = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure?.message;
+        if (last) {
+          const file = join(runDir, `history-${offender.caseId}.json`);
+          writeFileSync(file, historyToJSON(history));
+          offender.detail += `; workflow task failing (${failed.length}×): ${last.slice(0, 200)} — history in ${file}`;
+        }
+      } catch (error) {
+        offender.detail += `; history unreadable: ${(error as Error).message.slice(0, 100)}`;
+      }
+    }
     await connection.close();
     await monitor.end();
 
