@@ -242,7 +242,9 @@ export function duplicateActions(runs: Array<RunSummary & { actions: string[] }>
     for (const [action, kind] of Object.entries(ACTION_EVENTS)) {
       const meant = run.actions.filter((taken) => taken.endsWith(`:${action}`)).length;
       const happened = trail.kinds[kind] ?? 0;
-      if (happened > meant) offenders.push({ caseId: run.caseId as string, detail: `${run.type}: ${happened} × ${kind} for ${meant} ${action} request(s)` });
+      // Only actions the client took are judged: a playbook may record the same kind by itself
+      // (a LOST case proposes its own claim).
+      if (meant > 0 && happened > meant) offenders.push({ caseId: run.caseId as string, detail: `${run.type}: ${happened} × ${kind} for ${meant} ${action} request(s)` });
     }
   }
   return result(offenders);
@@ -284,12 +286,14 @@ export interface ProcessExitLike {
   code: number | null;
   signal: string | null;
   tail: string;
+  /** The last line that looked like an error before the exit. */
+  errorLine?: string;
 }
 
 /** The API, worker or simulators exiting when nobody killed them (they are restarted, but whatever they held is gone). */
 export function processCrashes(exits: ProcessExitLike[], allowed = false): CheckResult {
   const offenders = exits.map((exit) => {
-    const reason = /\n(\w*Error[^\n]*)/.exec(exit.tail)?.[1] ?? exit.tail.split('\n').find((line) => /error/i.test(line)) ?? '';
+    const reason = exit.errorLine ?? /\n(\w*Error[^\n]*)/.exec(exit.tail)?.[1] ?? exit.tail.split('\n').find((line) => /error/i.test(line)) ?? '';
     return { key: exit.name, detail: `${exit.name} exited with ${exit.code ?? exit.signal} at ${exit.at}: ${reason.trim().slice(0, 200)}` };
   });
   return { value: offenders.length, pass: allowed || offenders.length === 0, offenders };

@@ -168,6 +168,9 @@ const checks: Array<[string, () => void]> = [
       const caught = duplicateActions([run], [twice]);
       assert.equal(caught.value, 1);
       assert.match(caught.offenders[0]?.detail ?? '', /3 × evidence.added for 1 add-evidence/);
+      // A LOST playbook proposes its own claim: not the client's action, not judged.
+      const lost = { caseId: A, type: 'LOST', orderId: 'o2', actions: [] };
+      assert.equal(duplicateActions([lost], [{ caseId: A, verified: true, kinds: { 'claim.proposed': 1 } }]).value, 0);
     },
   ],
   [

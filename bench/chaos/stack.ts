@@ -47,6 +47,8 @@ export interface ProcessExit {
   signal: string | null;
   /** The last lines the process wrote, for whoever investigates. */
   tail: string;
+  /** The last line that looked like an error. */
+  errorLine?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export class ManagedProcess {
   private child: ChildProcess | undefined;
   private expectingExit = false;
   private tail = '';
+  private errorLine: string | undefined;
   private stopped = false;
   private starting: Promise<void> | undefined;
   /** Every child ever spawned, so none outlives the run whatever happened to it. */
@@ -132,6 +135,9 @@ export class ManagedProcess {
         const text = chunk.toString();
         this.log.write(`[${new Date().toISOString()} ${this.name}#${this.starts}] ${text}`);
         this.tail = (this.tail + text).slice(-2_000);
+        for (const line of text.split('\n')) {
+          if (/^\s*(\w*Error\b|error:|Uncaught|Unhandled)/.test(line) && !/TransientHttpError|rate limit/.test(line)) this.errorLine = line.trim().slice(0, 300);
+        }
         if (!settled && this.readyPattern.test(text)) {
           settled = true;
           clearTimeout(timer);
@@ -151,7 +157,14 @@ export class ManagedProcess {
         }
         if (this.expectingExit || this.stopped || this.child !== child) return;
         // Died on its own: record it and bring it back, as a process supervisor would.
-        this.unexpectedExits.push({ name: this.name, at: new Date().toISOString(), code, signal, tail: this.tail.slice(-1_000) });
+        this.unexpectedExits.push({
+          name: this.name,
+          at: new Date().toISOString(),
+          code,
+          signal,
+          tail: this.tail.slice(-1_000),
+          ...(this.errorLine ? { errorLine: this.errorLine } : {}),
+        });
         this.say(`${this.name}: exited unexpectedly (${code ?? signal}); restarting`);
         setTimeout(() => {
           if (!this.stopped && this.child === child) void this.start().catch((error: Error) => this.say(`${this.name}: restart failed: ${error.message}`));
