@@ -7,6 +7,7 @@ import { CaseService } from './case-service';
 import { HttpProblem, problemErrorHandler } from './problem';
 import { casesRouter } from './routes/cases';
 import { healthRouter } from './routes/health';
+import { reportsRouter } from './routes/reports';
 import { webhooksRouter } from './routes/webhooks';
 
 export interface AppDependencies {
@@ -30,6 +31,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
   app.use('/v1/cases', casesRouter(cases, deps.db));
+  app.use('/v1/reports', reportsRouter(deps.config, deps.db));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
   return app;
