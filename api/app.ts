@@ -5,6 +5,7 @@ import type { AppConfig } from '../config';
 import { authenticate } from './auth';
 import { CaseService } from './case-service';
 import { HttpProblem, problemErrorHandler } from './problem';
+import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { healthRouter } from './routes/health';
 import { reportsRouter } from './routes/reports';
@@ -30,7 +31,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
-  app.use('/v1/cases', casesRouter(cases, deps.db));
+  app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
+  app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/reports', reportsRouter(deps.config, deps.db));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
