@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -140,6 +141,58 @@ export function buildProgram(): Command {
       print(options.json ? JSON.stringify(report, null, 2) : renderReport(name, report));
     });
 
+  const incident = program.command('incident').description('incidents: weather, regional control, carrier outages');
+  incident
+    .command('declare')
+    .description('declare an incident and follow it until every matching case is reached')
+    .requiredOption('--cause <cause>', 'weather | regional_control | carrier_outage | other')
+    .requiredOption('--region <code...>', 'region codes (a prefix matches every area under it)')
+    .option('--carrier <carrier...>', 'only these carriers')
+    .option('--type <type...>', 'only these exception types')
+    .option('--starts-at <iso>', 'start (default: now)')
+    .option('--expected-end-at <iso>', 'expected end; delay clocks are extended until then')
+    .requiredOption('--message <text>', 'what the customers are told')
+    .option('--idempotency-key <key>', 'retry-safe key (default: a new one per declaration)')
+    .option('--no-wait', 'return once declared, without following the fan-out')
+    .action(async (opts: { cause: string; region: string[]; carrier?: string[]; type?: string[]; startsAt?: string; expectedEndAt?: string; message: string; idempotencyKey?: string; wait: boolean }) => {
+      const { api, options } = clientOf(program);
+      const declared = await api.json<Row>('/v1/incidents', {
+        body: {
+          cause: opts.cause,
+          regions: opts.region,
+          ...(opts.carrier ? { carriers: opts.carrier } : {}),
+          ...(opts.type ? { types: opts.type } : {}),
+          startsAt: opts.startsAt ?? new Date().toISOString(),
+          ...(opts.expectedEndAt ? { expectedEndAt: opts.expectedEndAt } : {}),
+          message: opts.message,
+        },
+        headers: { 'idempotency-key': opts.idempotencyKey ?? `ops-${randomUUID()}` },
+      });
+      const incidentId = String(declared.incidentId);
+      if (!options.json) print(`incident ${incidentId} declared`);
+      const final = opts.wait ? await followIncident(api, incidentId) : declared;
+      print(options.json ? JSON.stringify(final, null, 2) : incidentTable(final));
+    });
+  incident
+    .command('show')
+    .description("an incident's progress (matched, reached, notified, failed)")
+    .argument('<incidentId>')
+    .option('--follow', 'follow with a progress bar until every matching case is reached')
+    .action(async (incidentId: string, opts: { follow?: boolean }) => {
+      const { api, options } = clientOf(program);
+      const shown = opts.follow ? await followIncident(api, incidentId) : await api.json<Row>(`/v1/incidents/${encodeURIComponent(incidentId)}`);
+      print(options.json ? JSON.stringify(shown, null, 2) : incidentTable(shown));
+    });
+  incident
+    .command('end')
+    .description('end an incident: its cases hear of it and paused clocks resume')
+    .argument('<incidentId>')
+    .action(async (incidentId: string) => {
+      const { api, options } = clientOf(program);
+      const ended = await api.json<Row>(`/v1/incidents/${encodeURIComponent(incidentId)}/end`, { method: 'POST' });
+      print(options.json ? JSON.stringify(ended, null, 2) : incidentTable(ended));
+    });
+
   const audit = program.command('audit').description('auditor tools');
   audit
     .command('export')
@@ -154,6 +207,29 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+function incidentTable(incident: Row): string {
+  return table([incident], ['incidentId', 'status', 'fanOutComplete', 'matched', 'reached', 'notified', 'failed']);
+}
+
+/** Polls the incident with a progress bar until its fan-out is complete and every match reached. */
+async function followIncident(api: ApiClient, incidentId: string, intervalMs = 500): Promise<Row> {
+  const bar = new SingleBar({ format: 'reaching [{bar}] {value}/{total} cases | {notified} notified | {failed} failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  bar.start(0, 0, { notified: 0, failed: 0 });
+  try {
+    for (;;) {
+      const now = await api.json<Row>(`/v1/incidents/${encodeURIComponent(incidentId)}`);
+      const matched = Number(now.matched ?? 0);
+      const done = Number(now.reached ?? 0) + Number(now.failed ?? 0);
+      bar.setTotal(matched);
+      bar.update(done, { notified: now.notified, failed: now.failed });
+      if ((now.fanOutComplete && done >= matched) || now.status === 'ended') return now;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  } finally {
+    bar.stop();
+  }
 }
 
 interface ExportSummary {

@@ -91,6 +91,25 @@ describe('npm run ops', () => {
     expect(bad.stderr).toMatch(/--from/);
   });
 
+  it('incident declare follows the fan-out until the matching case is reached; incident end ends it', async () => {
+    const prefix = `7${String(Math.floor(Math.random() * 900) + 100)}`;
+    const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ region: `${prefix}01` }) });
+    const target = String(opened.body.caseId);
+    await eventually(() => stack.db.selectFrom('cases').select('version').where('case_id', '=', target).executeTakeFirst(), (row) => (row?.version ?? 0) > 0);
+    const declared = await ops('expert', 'incident', 'declare', '--cause', 'carrier_outage', '--region', prefix, '--message', '承运商系统故障，揽收暂停', '--expected-end-at', new Date(Date.now() + 3_600_000).toISOString());
+    expect(declared.stderr).not.toMatch(/error/);
+    expect(declared.code).toBe(0);
+    const incidentId = /incident (INC-[0-9A-Z]+) declared/.exec(declared.stdout)?.[1] as string;
+    expect(incidentId).toBeDefined();
+    // The table after the fan-out: 1 matched, 1 reached.
+    expect(declared.stdout).toMatch(/│ 1\s+│ 1\s+│ [01]\s+│ 0\s+│/);
+    expect((await stack.api('agent', `/v1/cases/${target}`)).body.incidents[0].incidentId).toBe(incidentId);
+    const ended = await ops('supervisor', 'incident', 'end', incidentId);
+    expect(ended.code).toBe(0);
+    expect(ended.stdout).toMatch(/ending|ended/);
+    expect((await ops('agent', 'incident', 'end', incidentId)).stderr).toMatch(/error: 403/);
+  });
+
   it('audit export writes the NDJSON and prints a verification summary that matches it', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ops-audit-')), 'trails.ndjson');
     const { code, stdout } = await ops('auditor', 'audit', 'export', '--from', shanghaiDate(-1), '--to', shanghaiDate(), '--out', out);
