@@ -52,7 +52,8 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
       return await temporal.workflow.getHandle(incidentId).query(incidentViewQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new HttpProblem(404, 'Incident not found', `No incident ${incidentId}`);
-      throw error;
+      // No worker answers the progress query right now (e.g. while workers restart): try again.
+      throw new HttpProblem(503, 'Incident progress unavailable', `The progress of ${incidentId} cannot be read now; retry shortly`);
     }
   };
   const links = (incidentId: string) => ({ self: `/v1/incidents/${incidentId}`, end: `/v1/incidents/${incidentId}/end` });
@@ -64,24 +65,8 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
     const requestHash = hashOf(request);
     const incidentId = `INC-${(key ? createHash('sha256').update(`incident:${key}`).digest('hex') : randomUUID().replace(/-/g, '')).slice(0, 20).toUpperCase()}`;
     const input: IncidentWorkflowInput = { incidentId, request, requestHash, declaredBy: principalOf(req).id, policy };
-    try {
-      await temporal.workflow.start('incidentWorkflow', {
-        taskQueue: config.temporal.taskQueue,
-        workflowId: incidentId,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // The same key again: the incident it started, unless the body differs.
-      const existing = await view(incidentId);
-      if (existing.requestHash !== requestHash) {
-        throw new HttpProblem(422, 'Idempotency-Key reused', 'This Idempotency-Key declared another incident');
-      }
-      res.status(202).location(`/v1/incidents/${incidentId}`).json({ ...existing, links: links(incidentId) });
-      return;
-    }
-    res.status(202).location(`/v1/incidents/${incidentId}`).json({
+    // The first answer; a retried POST gets it again.
+    const answer = {
       incidentId,
       status: 'active',
       fanOutComplete: false,
@@ -91,7 +76,25 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
       failed: 0,
       request,
       links: links(incidentId),
-    });
+    };
+    try {
+      await temporal.workflow.start('incidentWorkflow', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: incidentId,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Kept on the execution itself, so a retry is checked without a worker answering a query.
+        memo: { requestHash },
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // The same key again: the incident it started, unless the body differs.
+      const existing = await temporal.workflow.getHandle(incidentId).describe();
+      if (existing.memo?.requestHash !== requestHash) {
+        throw new HttpProblem(422, 'Idempotency-Key reused', 'This Idempotency-Key declared another incident');
+      }
+    }
+    res.status(202).location(`/v1/incidents/${incidentId}`).json(answer);
   });
 
   router.get('/', async (_req, res) => {
