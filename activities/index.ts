@@ -9,6 +9,7 @@ import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
 import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
 import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from './store/case-lookup';
+import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } from './incidents/incident-cases';
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from './store/case-store';
 import type { Db } from './store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
@@ -55,6 +56,10 @@ export function createActivities(deps: ActivityDependencies) {
     /** Writes the snapshot to the read model and appends the audit events (idempotent). */
     async persistCase(input: PersistCaseInput): Promise<PersistCaseResult> {
       return persistCase(deps.db, input);
+    },
+    /** A page of the open cases an incident matches (read model, keyset cursor). */
+    async findIncidentCases(input: FindIncidentCasesInput): Promise<IncidentCase[]> {
+      return findIncidentCases(deps.db, input);
     },
     /** Another open case for this waybill and type, if any (read model; before a type conversion). */
     async findOpenCaseForWaybill(input: OpenCaseLookup): Promise<OpenCaseFound | undefined> {

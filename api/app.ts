@@ -2,12 +2,16 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../activities/store/database';
 import type { AppConfig } from '../config';
+import type { IncidentPolicy } from '../config/incident-policy';
 import { authenticate } from './auth';
 import { CaseService } from './case-service';
 import { HttpProblem, problemErrorHandler } from './problem';
+import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { customersRouter } from './routes/customers';
 import { healthRouter } from './routes/health';
+import { incidentsRouter } from './routes/incidents';
+import { reportsRouter } from './routes/reports';
 import { webhooksRouter } from './routes/webhooks';
 
 export interface AppDependencies {
@@ -15,6 +19,8 @@ export interface AppDependencies {
   db: Db;
   temporal: Client;
   log?: (message: string, error?: unknown) => void;
+  /** Incident fan-out settings beyond the defaults (config/incident-policy.ts); tests shorten the sweep. */
+  incidentPolicy?: Partial<IncidentPolicy>;
 }
 
 /** The HTTP API: `/v1` behind bearer tokens, webhooks behind signatures, health open. */
@@ -30,7 +36,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
-  app.use('/v1/cases', casesRouter(cases, deps.db));
+  app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
+  app.use('/v1/audit', auditRouter(deps.config, deps.db));
+  app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));
+  app.use('/v1/reports', reportsRouter(deps.config, deps.db));
   app.use('/v1/customers', customersRouter(deps.db));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));

@@ -7,6 +7,15 @@ import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 
 export { ConfigError } from './errors';
 
+/** The dev server's Web UI (`temporal server start-dev` serves it on 8233). */
+export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+
+/** The case's page in the Temporal Web UI (its latest run; the workflow id is the case id). */
+export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>, workflowId: string): string {
+  const base = (config.temporalUiUrl ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
 /**
  * The one configuration of the product, read from the environment (names in ../shared/api.md are
  * contract). Every process (API, worker, dev stack) calls loadConfig() once at start; a bad value
@@ -34,6 +43,8 @@ export interface AppConfig {
   /** Undefined: find a local server or start an embedded one (dev stack only). */
   databaseUrl?: string;
   temporal: { address: string; namespace: string; taskQueue: string };
+  /** TEMPORAL_UI_URL: base of the Temporal Web UI, for links from case histories and audit exports. */
+  temporalUiUrl?: string;
   apiTokens: ApiToken[];
   /**
    * `supplier` is the key from which each supplier's own webhook secret is derived
@@ -135,6 +146,7 @@ const envSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1, 'TEMPORAL_NAMESPACE must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1, 'TEMPORAL_TASK_QUEUE must not be empty').default('cases'),
+  TEMPORAL_UI_URL: z.string().regex(/^https?:\/\/\S+$/, 'TEMPORAL_UI_URL must be an http(s) URL, e.g. http://127.0.0.1:8233').optional(),
   API_TOKENS: z.string().optional(),
   WEBHOOK_SECRET_GENERIC: z.string().min(8, 'WEBHOOK_SECRET_GENERIC must be at least 8 characters').optional(),
   WEBHOOK_SECRET_KUAIDI100: z.string().min(8, 'WEBHOOK_SECRET_KUAIDI100 must be at least 8 characters').optional(),
@@ -312,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporalUiUrl: e.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL,
     apiTokens,
     webhookSecrets: {
       generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),

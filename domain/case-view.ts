@@ -1,3 +1,4 @@
+import type { CaseIncident } from './incidents';
 import type { ClaimView } from './claim';
 import type { SlaClock } from './sla-clock';
 import type { ClockName } from './sla-policy';
@@ -118,6 +119,8 @@ export interface CaseView {
   openedAsType?: ExceptionType;
   /** Scores from earlier rounds: a low score reopens the case and the survey asks again. */
   earlierFeedback?: FeedbackRecord[];
+  /** Incidents that reached the case (weather, regional control, carrier outage), newest last. */
+  incidents?: CaseIncident[];
   /** How many times the case was reopened after resolution. */
   reopens?: number;
   evidence: {

@@ -27,6 +27,7 @@ export const TEMPLATE_IDS = [
   'survey.request',
   'survey.reminder',
   'case.closed',
+  'incident.notice',
   'staff.escalated',
   'staff.sla_warning',
   'staff.assigned',
@@ -134,6 +135,11 @@ const TEMPLATES: Record<TemplateId, Template> = {
     smsCode: 'SMS_CASE_REOPENED',
     title: '案件已重新受理',
     body: '{customerName}您好，案件{caseId}已重新受理，主管将尽快与您联系，给您满意的答复。',
+  },
+  'incident.notice': {
+    smsCode: 'SMS_INCIDENT_NOTICE',
+    title: '物流异常提醒',
+    body: '{customerName}您好，受{incidentCause}影响，您的运单{waybillNo}可能延误（案件号{caseId}）：{incidentMessage}{expectedEndText}我们会持续跟进，给您带来不便敬请谅解。',
   },
   'survey.request': {
     smsCode: 'SMS_SURVEY',

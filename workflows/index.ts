@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case/case-workflow';
 export { supplierFollowUpWorkflow } from './supplier/supplier-follow-up';
 export { claimSettlementWorkflow } from './claims/claim-settlement';
+export { incidentWorkflow } from './incidents/incident-workflow';

@@ -4,6 +4,7 @@ import { verifyTrail } from '../../activities/store/audit-hash';
 import type { Db } from '../../activities/store/database';
 import { allowedActions, factsOf, type CaseAction } from '../../domain/case-actions';
 import { parseDuration } from '../../domain/durations';
+import { temporalUiLink, type AppConfig } from '../../config';
 import { principalOf, requireRole } from '../auth';
 import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
@@ -34,7 +35,7 @@ function toCaseAction(body: CaseActionBody, timeScale: number): CaseAction {
   return { ...rest, byMs: Math.round((parseDuration(by) as number) * timeScale) };
 }
 
-export function casesRouter(service: CaseService, db: Db): Router {
+export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>): Router {
   const router = Router();
 
   router.post('/', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
@@ -96,7 +97,8 @@ export function casesRouter(service: CaseService, db: Db): Router {
       return;
     }
     const integrity = verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
-    res.json({ caseId, events, integrity });
+    // The case's workflow in the Temporal UI, for auditors who follow the trail into the history.
+    res.json({ caseId, events, integrity, ...(config ? { temporalUi: temporalUiLink(config, caseId) } : {}) });
   });
 
   return router;

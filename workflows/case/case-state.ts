@@ -1,3 +1,4 @@
+import type { CaseIncident } from '../../domain/incidents';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -109,6 +110,8 @@ export interface CaseCarryOver {
   statusBeforeEvidence?: CaseStatus;
   evidenceRequests: number;
   earlierFeedback: NonNullable<CaseView['feedback']>[];
+  /** Incidents that reached the case (absent in carry-overs written before incidents existed). */
+  incidents?: CaseIncident[];
   reopens: number;
   claim?: CaseView['claim'];
   claimCount: number;
@@ -185,6 +188,8 @@ export class CaseState {
   evidenceRequests = 0;
   /** Scores given before a reopen; `feedback` holds the current round's. */
   readonly earlierFeedback: NonNullable<CaseView['feedback']>[] = [];
+  /** Incidents (weather, regional control, carrier outage) recorded on the case; see ./incident.ts. */
+  readonly incidents: CaseIncident[] = [];
   reopens = 0;
   /** The latest claim, mirrored from its settlement child. */
   claim?: CaseView['claim'];
@@ -262,6 +267,7 @@ export class CaseState {
       ...(this.statusBeforeEvidence ? { statusBeforeEvidence: this.statusBeforeEvidence } : {}),
       evidenceRequests: this.evidenceRequests,
       earlierFeedback: this.earlierFeedback,
+      ...(this.incidents.length ? { incidents: this.incidents } : {}),
       reopens: this.reopens,
       ...(this.claim ? { claim: this.claim } : {}),
       claimCount: this.claimCount,
@@ -317,7 +323,7 @@ export class CaseState {
 
   static restore(input: OpenCaseInput, carry: CaseCarryOver): CaseState {
     const state = new CaseState(input, carry.openedAt);
-    const { clocks, tracking, carrierRequests, carrierRequestNumbers, notifications, evidence, notes, earlierFeedback, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
+    const { clocks, tracking, carrierRequests, carrierRequestNumbers, notifications, evidence, notes, earlierFeedback, incidents, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
     Object.assign(state, scalars);
     state.clocks = new Map(clocks.map((clock) => [clock.name, clock]));
     Object.assign(state.tracking, tracking);
@@ -327,6 +333,7 @@ export class CaseState {
     Object.assign(state.evidence, evidence);
     state.notes.push(...notes);
     state.earlierFeedback.push(...earlierFeedback);
+    if (incidents) state.incidents.push(...incidents);
     state.reshipments.push(...reshipments);
     state.returns.push(...returns);
     state.timeline = [...timeline];
@@ -711,6 +718,7 @@ export class CaseState {
       notifications: this.notifications,
       ...(this.feedback ? { feedback: this.feedback } : {}),
       ...(this.earlierFeedback.length ? { earlierFeedback: this.earlierFeedback } : {}),
+      ...(this.incidents.length ? { incidents: this.incidents } : {}),
       ...(this.reopens ? { reopens: this.reopens } : {}),
       ...(this.claim ? { claim: this.claim } : {}),
       ...(this.awaitingRemedy ? { awaitingRemedy: this.awaitingRemedy } : {}),

@@ -1,3 +1,4 @@
+import { registerIncidentSignal } from './incident';
 import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
 import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput, type ResumePoint } from '../contract';
@@ -56,6 +57,7 @@ export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
   registerFeedbackUpdate(state);
   registerCaseActions(state);
   registerClaimProgress(state);
+  registerIncidentSignal(state);
 
   if (!resume) {
     state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {

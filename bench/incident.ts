@@ -1,0 +1,161 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import { createDb } from '../activities/store/database';
+import { createApp } from '../api/app';
+import { loadConfig, type AppConfig } from '../config';
+import { migrateToLatest } from '../migrations';
+import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
+import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
+import { startSimulators } from '../simulators';
+import { testPolicy } from '../test/helpers/policy';
+import { freePort } from '../test/setup/global-setup';
+import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
+
+/**
+ * `npm run bench:incident`: how long an incident takes to reach N open cases, on a stack of its
+ * own (Temporal dev server, a fresh database, simulators, one in-process case worker, the API).
+ * For each size in BENCH_INCIDENT_SIZES (default "1000,10000"): open N real cases in one region
+ * through the API (not timed), declare an incident over the region, and time until every case is
+ * reached (`reached = N`) and until every customer was told (`notified = N`). Writes
+ * bench/results/incident.json.
+ */
+
+const SIZES = (process.env.BENCH_INCIDENT_SIZES ?? '1000,10000').split(',').map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
+const OPEN_CONCURRENCY = Number.parseInt(process.env.BENCH_OPEN_CONCURRENCY ?? '32', 10);
+
+const log = (line: string) => process.stderr.write(`[bench:incident] ${line}\n`);
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+async function main(): Promise<void> {
+  installTemporalRuntime('ERROR');
+  const stops: Array<() => Promise<unknown>> = [];
+  try {
+    const devServer = await startDevServer({ cliPath: ensureTemporalCli(log), port: await freePort() });
+    stops.push(() => devServer.stop());
+    const databaseName = `cases_bench_incident_${process.pid}`;
+    const resolved = await resolveDatabase({ database: databaseName, dataDir: join(tmpdir(), 'case-orchestrator-bench-pg') });
+    stops.push(() => resolved.stop());
+    stops.push(() => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName));
+    const db = createDb(resolved.url, { max: 20 });
+    stops.push(() => db.destroy());
+    await migrateToLatest(db);
+    const simulators = await startSimulators({ port: 0 });
+    stops.push(() => simulators.close());
+    const base = loadConfig({
+      APP_PROFILE: 'dev',
+      DATABASE_URL: resolved.url,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_TASK_QUEUE: 'cases-bench-incident',
+      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
+      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
+      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
+      CARRIER_API_URL: `${simulators.url}/carrier`,
+      SMS_API_URL: `${simulators.url}/sms`,
+      WECOM_API_URL: `${simulators.url}/wecom`,
+      INAPP_API_URL: `${simulators.url}/inapp`,
+      WMS_API_URL: `${simulators.url}/wms`,
+      PAYMENTS_API_URL: `${simulators.url}/payments`,
+    });
+    // Long targets: the cases sit open while the incident reaches them.
+    const config: AppConfig = { ...base, slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }) };
+    const bundleDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
+    stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
+    const bundlePath = join(bundleDir, 'workflows.js');
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
+    const workerConnection = await NativeConnection.connect({ address: devServer.address });
+    stops.push(() => workerConnection.close());
+    const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath, tuning: { maxCachedWorkflows: 20_000 } });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    const clientConnection = await Connection.connect({ address: devServer.address });
+    stops.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+    stops.push(() => new Promise<void>((done) => server.close(() => done())));
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const call = async (role: keyof typeof TOKENS, path: string, body?: unknown) => {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${TOKENS[role]}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+
+    const results = [];
+    for (const [index, size] of SIZES.entries()) {
+      const region = `6${String(100 + index)}`;
+      log(`opening ${size} cases in region ${region}…`);
+      const openStarted = performance.now();
+      await pool(Array.from({ length: size }, (_, i) => i), OPEN_CONCURRENCY, async (i) => {
+        const opened = await call('agent', '/v1/cases', openCaseBody({ region: `${region}${String(i % 100).padStart(2, '0')}` }));
+        if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
+      });
+      // Every case in the read model before the incident is declared.
+      for (;;) {
+        const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).where('region', 'like', `${region}%`).where('version', '>', 0).executeTakeFirst();
+        if (Number(row?.n) >= size) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const openSeconds = round((performance.now() - openStarted) / 1000);
+      log(`${size} cases open in ${openSeconds} s; declaring the incident`);
+      const t0 = performance.now();
+      const declared = await call('expert', '/v1/incidents', {
+        cause: 'weather', regions: [region], startsAt: new Date().toISOString(),
+        expectedEndAt: new Date(Date.now() + 6 * 3_600_000).toISOString(), message: '暴雨红色预警，派送暂停',
+      });
+      if (declared.status !== 202) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
+      const incidentId = String(declared.body.incidentId);
+      let reachedSeconds: number | undefined;
+      let last: Record<string, unknown> = {};
+      for (;;) {
+        last = (await call('agent', `/v1/incidents/${incidentId}`)).body;
+        if (reachedSeconds === undefined && Number(last.reached) + Number(last.failed) >= size) reachedSeconds = round((performance.now() - t0) / 1000, 2);
+        if (Number(last.notified) >= size) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const notifiedSeconds = round((performance.now() - t0) / 1000, 2);
+      log(`${size}: reached in ${String(reachedSeconds)} s, every customer told in ${notifiedSeconds} s`);
+      results.push({ cases: size, openSeconds, reachedSeconds, notifiedSeconds, casesPerSecond: round(size / notifiedSeconds), progress: last });
+      await call('expert', `/v1/incidents/${incidentId}/end`, {});
+    }
+    const out = { at: new Date().toISOString(), cpus: cpus().length, openConcurrency: OPEN_CONCURRENCY, results };
+    mkdirSync(join(__dirname, 'results'), { recursive: true });
+    writeFileSync(join(__dirname, 'results', 'incident.json'), `${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stop failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+void main().catch((error) => {
+  log((error as Error).stack ?? String(error));
+  process.exitCode = 1;
+});
