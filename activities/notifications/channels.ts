@@ -25,6 +25,26 @@ export interface ChannelSend {
 
 export interface NotificationChannelAdapter {
   send(request: ChannelSend): Promise<{ providerMessageId: string }>;
+  /**
+   * Whether the provider already accepted a message under this key (a previous attempt whose
+   * answer was lost). Only providers with a query API have it; the outbox asks before a retry.
+   */
+  findSent?(request: ChannelSend): Promise<{ providerMessageId: string } | undefined>;
+}
+
+interface AliyunQuerySendDetailsResponse {
+  Code: string;
+  Message: string;
+  TotalCount?: number;
+  SmsSendDetailDTOs?: { SmsSendDetailDTO?: Array<{ OutId?: string; SendStatus?: number; PhoneNum?: string }> };
+}
+
+/** Pages of QuerySendDetails read per day before giving up the search (50 messages a page). */
+const SMS_QUERY_MAX_PAGES = 10;
+
+/** Aliyun's SendDate (yyyyMMdd) is a China-time day. */
+function chinaDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 interface AliyunSendSmsResponse {
@@ -56,6 +76,29 @@ export function smsChannel(baseUrl: string, signName = '枫车'): NotificationCh
         throw ApplicationFailure.nonRetryable(`SMS refused: ${body.Code} ${body.Message}`, 'SmsRefused');
       }
       return { providerMessageId: body.BizId ?? body.RequestId ?? idempotencyKey };
+    },
+    /**
+     * QuerySendDetails cannot filter by OutId: read the number's messages of today and yesterday
+     * (China time; a retry crosses midnight at most once within the activity's retry window) and
+     * look for our key. A failing query throws, so the attempt retries instead of sending blind.
+     */
+    async findSent({ idempotencyKey, recipient }) {
+      if (!recipient.phone) return undefined;
+      const now = new Date();
+      for (const day of [chinaDay(now), chinaDay(new Date(now.getTime() - 86_400_000))]) {
+        for (let page = 1; page <= SMS_QUERY_MAX_PAGES; page++) {
+          const { body } = await requestJson<AliyunQuerySendDetailsResponse>({
+            method: 'POST',
+            url: `${baseUrl}/query`,
+            json: { PhoneNumber: recipient.phone, SendDate: day, PageSize: 50, CurrentPage: page },
+          });
+          if (body.Code !== 'OK') throw new Error(`SMS QuerySendDetails refused: ${body.Code} ${body.Message}`);
+          const details = body.SmsSendDetailDTOs?.SmsSendDetailDTO ?? [];
+          if (details.some((detail) => detail.OutId === idempotencyKey)) return { providerMessageId: `outid:${idempotencyKey}` };
+          if (page * 50 >= (body.TotalCount ?? 0) || details.length === 0) break;
+        }
+      }
+      return undefined;
     },
   };
 }

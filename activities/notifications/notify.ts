@@ -19,9 +19,13 @@ import type { NotificationChannelAdapter, Recipient } from './channels';
  *   sent twice at once) does not send: it fails retryably and Temporal retries it later, when the
  *   row is sent (answered from the outbox) or the lease has expired (the holder died).
  *
- * The one window left is a holder that dies after the provider accepted and before the row is
- * marked sent: after the lease expires the message goes again (at least once, never twice by
- * concurrency). The lease outlasts the activity's start-to-close time-out (20 s) and the HTTP
+ * A provider that accepted a message whose answer was lost (or whose holder died before marking
+ * the row sent) is covered where the provider can be asked: a retry (attempts > 1) of an SMS asks
+ * Aliyun QuerySendDetails for our OutId first and takes a found message as sent. WeCom group bots
+ * have no query API and no dedupe, and the in-app inbox has no lookup (it honours Idempotency-Key
+ * itself): for WeCom the window left is an attempt whose request reached WeCom and whose answer
+ * never came back (time-out, dropped connection, worker killed between the POST and the outbox
+ * update) — its retry posts the message again (at least once, never twice by concurrency). The lease outlasts the activity's start-to-close time-out (20 s) and the HTTP
  * time-out (10 s), so a slow holder is never overtaken while it may still send.
  */
 
@@ -77,7 +81,7 @@ export async function sendNotification(
     .where('idempotency_key', '=', key)
     .where('status', '<>', 'sent')
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .returning('idempotency_key')
+    .returning(['idempotency_key', 'attempts'])
     .executeTakeFirst();
   if (!claimed) {
     const existing = await db.selectFrom('notification_outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
@@ -87,12 +91,12 @@ export async function sendNotification(
   }
 
   try {
-    const { providerMessageId } = await channels[input.channel].send({
-      idempotencyKey: input.idempotencyKey,
-      recipient: input.recipient,
-      message,
-      params: input.params,
-    });
+    const channel = channels[input.channel];
+    const request = { idempotencyKey: input.idempotencyKey, recipient: input.recipient, message, params: input.params };
+    // A previous attempt may have been accepted by the provider with its answer lost: where the
+    // provider can be asked (SMS), a found message counts as sent instead of sending it again.
+    const earlier = claimed.attempts > 1 && channel.findSent ? await channel.findSent(request) : undefined;
+    const { providerMessageId } = earlier ?? (await channel.send(request));
     const sentAt = now();
     await db
       .updateTable('notification_outbox')

@@ -8,7 +8,14 @@ types.setTypeParser(20, (value) => Number(value));
 
 export type Db = Kysely<Database>;
 
-export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
+export function createDb(databaseUrl: string, options: { max?: number; log?: (message: string) => void } = {}): Db {
   const pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle client errors when the server goes away (a PostgreSQL restart terminates every
+  // connection). pg emits that on the pool, and an 'error' event with no listener is an uncaught
+  // exception that killed the API and the worker. The pool has already dropped the broken client
+  // and the next query opens a fresh one, so logging is all there is to do. Only the message is
+  // logged: the error object carries the client, connection string included.
+  const log = options.log ?? ((message: string) => console.warn(message));
+  pool.on('error', (error) => log(`PostgreSQL idle connection lost (the pool reconnects on the next query): ${error.message}`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -68,6 +68,15 @@ const CARRIED_EVIDENCE_ITEMS = 50;
 export { STORE_REJECTED } from '../store-rejection';
 
 /** The clocks that measure our work on the case; they pause while we wait on the customer. */
+/**
+ * A wait with a timeout always starts a timer (at least 1 ms), even when the deadline is already
+ * past by the workflow clock. Whether a timer exists must not depend on Date.now(): in the chaos
+ * run a restarted worker ran an activation with the previous task's workflow time (probably after
+ * replaying the case to answer a query) and started a 900 ms timer, while every later replay saw
+ * the deadline past and skipped it: "[TMPRL1100] ... TimerStarted", the case jammed for good.
+ */
+export const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
+
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
 
 const store = proxyActivities<CaseActivities>({
@@ -634,7 +643,10 @@ export class CaseState {
     if (timeoutMs === undefined) {
       await condition(test);
       met = true;
-    } else if (timeoutMs <= 0) {
+    } else if (!patched(TIMER_ALWAYS_PATCH) && timeoutMs <= 0) {
+      // Cases that waited here before the patch replay without a timer. patched() is asked for
+      // every wait with a timeout, not only a past one: a live run whose clock said "900 ms
+      // left" and its replay whose clock says "already past" must see the same marker.
       met = test();
     } else {
       met = await condition(test, Math.max(1, Math.round(timeoutMs)), { summary });

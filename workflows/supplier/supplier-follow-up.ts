@@ -150,9 +150,13 @@ export const SCORECARD_ROW_REJECTED_PATCH = 'supplier-scorecard-rejected-carries
 /** Waits for `done` until the given workflow time; true when `done` became true. */
 async function waitUntilOr(done: () => boolean, untilMs: number): Promise<boolean> {
   const remaining = untilMs - Date.now();
-  if (remaining <= 0) return done();
-  return condition(done, remaining);
+  // A timer whatever the clock says (see TIMER_ALWAYS_PATCH); follow-ups from before replay without.
+  if (!patched(FOLLOW_UP_TIMER_ALWAYS_PATCH) && remaining <= 0) return done();
+  return condition(done, Math.max(1, Math.round(remaining)));
 }
+
+/** Whether a follow-up's wait starts a timer must not depend on Date.now() (case-state.ts). */
+export const FOLLOW_UP_TIMER_ALWAYS_PATCH = 'supplier-wait-always-starts-a-timer';
 
 /** One WeCom message; a channel that keeps failing is logged and the follow-up goes on. */
 async function notify(

@@ -1,0 +1,53 @@
+import { Worker } from '@temporalio/worker';
+import { testPolicy } from '../helpers/policy';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+
+/**
+ * A wait with a timeout issues a timer whatever the workflow clock says. A worker that replays a
+ * case (after a restart, to answer a query) can run the next activation with an older workflow
+ * time than a later replay uses; if the presence of a timer depended on `deadline - Date.now() > 0`,
+ * the live run recorded a TimerStarted that the replay does not issue, and the case was jammed by
+ * "[TMPRL1100] Activity machine does not handle this event: TimerStarted" for good (chaos run,
+ * CASE-20261124-RF3HC434). Here the first-response alarms are already past when the SLA watchdog
+ * starts, so every one of its waits has a non-positive timeout: each must still record a timer.
+ */
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  const policy = testPolicy();
+  stack = await startTestStack({ policy: { ...policy, clocks: { ...policy.clocks, firstResponse: { targetMs: 20 } } } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('an SLA alarm already past when the watchdog plans it still records its timer, and the history replays', async () => {
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
+  expect(opened.status).toBe(201);
+  const { caseId } = opened.body as { caseId: string };
+  const handle = stack.client.workflow.getHandle(caseId);
+
+  // The watchdog acts on the past alarms at once: the case records the warning.
+  await eventually(
+    async () => JSON.stringify((await stack.api('agent', `/v1/cases/${caseId}`)).body),
+    (view) => view.includes('sla.warning'),
+    { what: 'the first-response warning' },
+  );
+  const history = await handle.fetchHistory();
+  const summaries = timerSummaries(history);
+  expect(summaries).toEqual(expect.arrayContaining(['SLA firstResponse 50% warning']));
+  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, history, caseId);
+});
+
+type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
+
+function timerSummaries(history: History): string[] {
+  return (history.events ?? [])
+    .filter((event) => event.timerStartedEventAttributes)
+    .map((event) => {
+      const data = event.userMetadata?.summary?.data;
+      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : '';
+    })
+    .filter((summary) => summary.startsWith('SLA firstResponse'));
+}
