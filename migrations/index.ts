@@ -6,6 +6,7 @@ import * as claims from './0004_claims';
 import * as inboundDelivery from './0005_inbound_delivery';
 import * as notificationLease from './0007_notification_lease';
 import * as piiErasureReason from './0008_pii_erasure_reason';
+import * as notificationDeliveryUnknown from './0009_notification_delivery_unknown';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_inbound_delivery': inboundDelivery,
   '0007_notification_lease': notificationLease,
   '0008_pii_erasure_reason': piiErasureReason,
+  '0009_notification_delivery_unknown': notificationDeliveryUnknown,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -32,6 +32,10 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: createActivities(dependencies),
     // Long-running cases mostly sleep; keep their histories cached but bounded.
     maxCachedWorkflows: 1_000,
+    // A worker that dies (SIGKILL, OOM, a lost host) leaves the next task of every case it had
+    // cached on its own sticky queue until this time-out; the default 10 s is most of the chaos
+    // run's 15 s recovery goal. A live worker takes its sticky tasks in milliseconds.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...options.tuning,
   });
 }

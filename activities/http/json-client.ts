@@ -23,6 +23,26 @@ export interface HttpResponse<T> {
 
 export class TransientHttpError extends Error {
   override name = 'TransientHttpError';
+  /**
+   * The HTTP status when the server answered; absent when no answer came (connection refused or
+   * dropped, time-out): then the request may or may not have been acted on.
+   */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Whether a failed call may still have been carried out by the server: no answer came, or a
+ * gateway answered for it (500, 502, 504). 503, 429 and 408 are the server saying it did nothing;
+ * any other answer (a refusal) did nothing either.
+ */
+export function mayHaveBeenCarriedOut(error: unknown): boolean {
+  if (!(error instanceof TransientHttpError)) return false;
+  return error.status === undefined || error.status === 500 || error.status === 502 || error.status === 504;
 }
 
 export async function requestJson<T>(request: HttpRequest): Promise<HttpResponse<T>> {
@@ -48,13 +68,13 @@ export async function requestJson<T>(request: HttpRequest): Promise<HttpResponse
   }
   const text = await response.text();
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
-    throw new TransientHttpError(`${request.method} ${request.url} answered ${response.status}: ${text.slice(0, 200)}`);
+    throw new TransientHttpError(`${request.method} ${request.url} answered ${response.status}: ${text.slice(0, 200)}`, response.status);
   }
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    throw new TransientHttpError(`${request.method} ${request.url} answered non-JSON: ${text.slice(0, 200)}`);
+    throw new TransientHttpError(`${request.method} ${request.url} answered non-JSON: ${text.slice(0, 200)}`, response.status);
   }
   if (response.status >= 400) {
     throw ApplicationFailure.nonRetryable(

@@ -30,6 +30,8 @@ export interface NotificationChannelAdapter {
    * answer was lost). Only providers with a query API have it; the outbox asks before a retry.
    */
   findSent?(request: ChannelSend): Promise<{ providerMessageId: string } | undefined>;
+  /** The provider itself keeps one message per Idempotency-Key: sending again is harmless. */
+  deduplicates?: true;
 }
 
 interface AliyunQuerySendDetailsResponse {
@@ -131,7 +133,8 @@ function redactedError(error: unknown, secret: string): unknown {
     });
   }
   if (error instanceof Error) {
-    const copy = error instanceof TransientHttpError ? new TransientHttpError(redactSecret(error.message, secret)) : new Error(redactSecret(error.message, secret));
+    const copy =
+      error instanceof TransientHttpError ? new TransientHttpError(redactSecret(error.message, secret), error.status) : new Error(redactSecret(error.message, secret));
     copy.stack = redactSecret(error.stack ?? '', secret);
     return copy;
   }
@@ -166,6 +169,7 @@ export function wecomChannel(baseUrl: string): NotificationChannelAdapter {
 /** The platform's in-app message centre (the store SaaS inbox). */
 export function inappChannel(baseUrl: string): NotificationChannelAdapter {
   return {
+    deduplicates: true,
     async send({ idempotencyKey, recipient, message, params }) {
       const { body } = await requestJson<{ messageId: string }>({
         method: 'POST',

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { NotificationRecord } from '../../domain/case-view';
 import { renderTemplate, type TemplateId } from '../../domain/notification-templates';
 import type { NotificationChannel } from '../../domain/types';
 import type { Db } from '../store/database';
 import { rejectingPermanentErrors } from '../store/store-errors';
+import { mayHaveBeenCarriedOut } from '../http/json-client';
 import type { NotificationChannelAdapter, Recipient } from './channels';
 
 /**
@@ -19,14 +21,15 @@ import type { NotificationChannelAdapter, Recipient } from './channels';
  *   sent twice at once) does not send: it fails retryably and Temporal retries it later, when the
  *   row is sent (answered from the outbox) or the lease has expired (the holder died).
  *
- * A provider that accepted a message whose answer was lost (or whose holder died before marking
- * the row sent) is covered where the provider can be asked: a retry (attempts > 1) of an SMS asks
- * Aliyun QuerySendDetails for our OutId first and takes a found message as sent. WeCom group bots
- * have no query API and no dedupe, and the in-app inbox has no lookup (it honours Idempotency-Key
- * itself): for WeCom the window left is an attempt whose request reached WeCom and whose answer
- * never came back (time-out, dropped connection, worker killed between the POST and the outbox
- * update) — its retry posts the message again (at least once, never twice by concurrency). The lease outlasts the activity's start-to-close time-out (20 s) and the HTTP
- * time-out (10 s), so a slow holder is never overtaken while it may still send.
+ * A provider that accepted a message whose answer was lost (no answer, a gateway error, or the
+ * worker died mid-call) is remembered on the row (`maybe_delivered`, set by the claim, cleared
+ * when the provider answers that it sent nothing). The next attempt then asks where the provider
+ * can be asked (SMS: Aliyun QuerySendDetails for our OutId; a found message counts as sent),
+ * sends again where the provider deduplicates (the in-app inbox honours Idempotency-Key), and
+ * otherwise does not post a second time: WeCom group bots have neither a query API nor dedupe,
+ * so such a notice fails non-retryably as `NotificationOutcomeUnknown` (at most once, visible as
+ * a failed notification in the case). The lease outlasts the activity's start-to-close time-out
+ * (20 s) and the HTTP time-out (10 s), so a slow holder is never overtaken while it may still send.
  */
 
 export const NOTIFICATION_LEASE_MS = 60_000;
@@ -71,18 +74,20 @@ export async function sendNotification(
       .execute(),
   );
   const owner = randomUUID();
-  const claimed = await db
-    .updateTable('notification_outbox')
-    .set((eb) => ({
-      attempts: eb('attempts', '+', 1),
-      lease_owner: owner,
-      lease_until: sql<Date>`now() + (${Math.round(leaseMs)}::integer * interval '1 millisecond')`,
-    }))
-    .where('idempotency_key', '=', key)
-    .where('status', '<>', 'sent')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
-    .returning(['idempotency_key', 'attempts'])
-    .executeTakeFirst();
+  // Claims the row and marks it "may be delivered" in one statement, reading what the previous
+  // attempt left: whether it may have reached the provider without our learning the outcome.
+  const claim = await sql<{ attempts: number; maybe_delivered_before: boolean }>`
+    update notification_outbox as row
+       set attempts = row.attempts + 1,
+           lease_owner = ${owner},
+           lease_until = now() + (${Math.round(leaseMs)}::integer * interval '1 millisecond'),
+           maybe_delivered = true
+      from (select idempotency_key, maybe_delivered from notification_outbox where idempotency_key = ${key} for update) as before
+     where row.idempotency_key = before.idempotency_key
+       and row.status <> 'sent'
+       and (row.lease_until is null or row.lease_until < now())
+    returning row.attempts, before.maybe_delivered as maybe_delivered_before`.execute(db);
+  const claimed = claim.rows[0];
   if (!claimed) {
     const existing = await db.selectFrom('notification_outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
     if (existing.status === 'sent') return record(input, recipientLabel, new Date(existing.sent_at ?? now()), 'sent');
@@ -90,13 +95,9 @@ export async function sendNotification(
     throw new Error(`notification ${key} is in flight under another attempt's lease (until ${String(existing.lease_until)}): not sending twice`);
   }
 
-  try {
-    const channel = channels[input.channel];
-    const request = { idempotencyKey: input.idempotencyKey, recipient: input.recipient, message, params: input.params };
-    // A previous attempt may have been accepted by the provider with its answer lost: where the
-    // provider can be asked (SMS), a found message counts as sent instead of sending it again.
-    const earlier = claimed.attempts > 1 && channel.findSent ? await channel.findSent(request) : undefined;
-    const { providerMessageId } = earlier ?? (await channel.send(request));
+  const channel = channels[input.channel];
+  const request = { idempotencyKey: input.idempotencyKey, recipient: input.recipient, message, params: input.params };
+  const markSent = async (providerMessageId: string): Promise<NotificationRecord> => {
     const sentAt = now();
     await db
       .updateTable('notification_outbox')
@@ -104,14 +105,38 @@ export async function sendNotification(
       .where('idempotency_key', '=', key)
       .execute();
     return record(input, recipientLabel, sentAt, 'sent');
-  } catch (error) {
+  };
+  const release = async (error: string, maybeDelivered: boolean): Promise<void> => {
     await db
       .updateTable('notification_outbox')
-      // The provider answered (or the call failed): free the lease so the retry may send at once.
-      .set({ last_error: (error as Error).message.slice(0, 500), lease_owner: null, lease_until: null })
+      .set({ last_error: error.slice(0, 500), lease_owner: null, lease_until: null, maybe_delivered: maybeDelivered })
       .where('idempotency_key', '=', key)
       .where('lease_owner', '=', owner)
       .execute();
+  };
+
+  try {
+    if (claimed.maybe_delivered_before) {
+      // An earlier attempt may have been accepted with its answer lost. Ask where the provider
+      // can be asked; send again where it deduplicates; otherwise never post a second time.
+      if (channel.findSent) {
+        const earlier = await channel.findSent(request);
+        if (earlier) return await markSent(earlier.providerMessageId);
+      } else if (!channel.deduplicates) {
+        const why =
+          `${input.channel} notification ${key}: an earlier attempt may have delivered it (its answer never came back), ` +
+          `and ${input.channel} can neither be asked nor deduplicates: not sent a second time`;
+        await release(why, true);
+        throw ApplicationFailure.nonRetryable(why, 'NotificationOutcomeUnknown');
+      }
+    }
+    const { providerMessageId } = await channel.send(request);
+    return await markSent(providerMessageId);
+  } catch (error) {
+    if (error instanceof ApplicationFailure && error.type === 'NotificationOutcomeUnknown') throw error;
+    // The provider answered (or the call failed): free the lease so the retry may send at once,
+    // remembering whether this attempt may have reached the provider after all.
+    await release((error as Error).message, mayHaveBeenCarriedOut(error));
     throw error;
   }
 }

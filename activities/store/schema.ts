@@ -101,6 +101,8 @@ export interface NotificationOutboxTable {
   /** The attempt that may call the provider now, and until when (migration 0007). */
   lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
   lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** An attempt may have reached the provider without our learning the outcome (migration 0009). */
+  maybe_delivered: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface Database {

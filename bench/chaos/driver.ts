@@ -182,7 +182,8 @@ export async function drive(world: World, index: number, options: DriveOptions):
       orderId: run.orderId,
       waybillNo: run.waybillNo,
       carrier: scenario.carrier,
-      customer: { id: `C-CH-${index % 97}`, name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
+      // 97 repair shops, each with its own number (about ten cases a shop in a 1,000-case run).
+      customer: { id: `C-CH-${index % 97}`, name: '张三汽修', phone: `1380013${String(index % 97).padStart(4, '0')}`, storeId: 'S-9' },
       description: scenario.description,
       priority: 'normal',
       region: '330100',

@@ -18,19 +18,35 @@ let sims: SimulatorServer;
 
 beforeAll(async () => {
   stack = await startTestStack({ policy: testPolicy(), inProcessWorker: false });
-  sims = await startSimulators({ port: 0, noDedupe: ['sms'] });
+  sims = await startSimulators({ port: 0, noDedupe: ['sms', 'wecom'] });
 });
+
+const channelsOf = (server: SimulatorServer) => ({
+  sms: smsChannel(`${server.url}/sms`),
+  inapp: inappChannel(`${server.url}/inapp`),
+  wecom: wecomChannel(`${server.url}/wecom`),
+});
+
+function staffNotice(key: string, channel: 'wecom' | 'inapp'): SendNotificationInput {
+  return {
+    idempotencyKey: key,
+    caseId: 'CASE-LOST',
+    channel,
+    template: 'staff.sla_warning',
+    recipient: { userId: 'agent-1', wecomKey: 'bot-key-1' },
+    params: { caseId: 'CASE-LOST', type: 'DELAYED', priority: 'HIGH', tier: '1', assignee: 'agent-1', carrierName: '顺丰', waybillNo: 'SF1', clock: 'handling', percent: '50', dueText: '1小时后' },
+  };
+}
+
+const providerSends = (system: 'wecom' | 'inapp', key: string) =>
+  sims.ledger.entries({ system, idempotencyKey: key, includeReplays: true }).filter((entry) => entry.operation === 'send' && !entry.replay);
 afterAll(async () => {
   await sims?.close();
   await stack?.stop();
 });
 
 test('an SMS whose answer was lost is not sent again by the retry: one message per key', async () => {
-  const channels = {
-    sms: smsChannel(`${sims.url}/sms`),
-    inapp: inappChannel(`${sims.url}/inapp`),
-    wecom: wecomChannel(`${sims.url}/wecom`),
-  };
+  const channels = channelsOf(sims);
   const key = `CASE-LOST-${randomUUID().slice(0, 8)}:acknowledge:sms`;
   const input: SendNotificationInput = {
     idempotencyKey: key,
@@ -53,4 +69,40 @@ test('an SMS whose answer was lost is not sent again by the retry: one message p
   expect(row).toMatchObject({ status: 'sent', attempts: 2 });
   // Aliyun's send details carry no BizId: the row names the OutId the message was found by.
   expect(row.provider_message_id).toBe(`outid:${key}`);
+});
+
+test('a WeCom notice whose answer was lost is never posted twice: the retry fails as outcome unknown', async () => {
+  const key = `CASE-LOST-${randomUUID().slice(0, 8)}:sla-warning:wecom`;
+  sims.faults.set([{ system: 'wecom', operation: 'send', dropResponse: true }]);
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'wecom'))).rejects.toThrow();
+  sims.faults.clear();
+
+  // The group bot can neither be asked nor deduplicates: the retry does not post again.
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'wecom'))).rejects.toMatchObject({
+    type: 'NotificationOutcomeUnknown',
+    nonRetryable: true,
+  });
+  expect(providerSends('wecom', key)).toHaveLength(1);
+  const row = await stack.db.selectFrom('notification_outbox').selectAll().where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+  expect(row).toMatchObject({ status: 'sending', maybe_delivered: true, lease_owner: null });
+});
+
+test('a WeCom notice the provider answered "nothing done" (503) is posted by the retry, once', async () => {
+  const key = `CASE-LOST-${randomUUID().slice(0, 8)}:sla-warning:wecom`;
+  sims.faults.set([{ system: 'wecom', operation: 'send', failNext: 1 }]);
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'wecom'))).rejects.toThrow(/503/);
+  sims.faults.clear();
+
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'wecom'))).resolves.toMatchObject({ key, outcome: 'sent' });
+  expect(providerSends('wecom', key)).toHaveLength(1);
+});
+
+test('an in-app message whose answer was lost is sent again under the same key, and the inbox keeps one', async () => {
+  const key = `CASE-LOST-${randomUUID().slice(0, 8)}:notice:inapp`;
+  sims.faults.set([{ system: 'inapp', operation: 'send', dropResponse: true }]);
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'inapp'))).rejects.toThrow();
+  sims.faults.clear();
+
+  await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'inapp'))).resolves.toMatchObject({ key, outcome: 'sent' });
+  expect(providerSends('inapp', key)).toHaveLength(1);
 });

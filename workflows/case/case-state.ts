@@ -77,6 +77,13 @@ export { STORE_REJECTED } from '../store-rejection';
  */
 export const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
 
+/**
+ * Every wait first saves what is unsaved, so the read model (which GET /v1/cases/{caseId} answers
+ * from) never trails the workflow for the length of a wait. Cases that waited before this patch
+ * replay without that write.
+ */
+export const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
+
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
 
 const store = proxyActivities<CaseActivities>({
@@ -639,6 +646,9 @@ export class CaseState {
   ): Promise<boolean> {
     const interrupted = () => interruptible && this.interruption !== undefined;
     const test = () => interrupted() || predicate();
+    // Agents read the case from the read model: what the case did before a wait (a new status, an
+    // audit event) goes to PostgreSQL now, not whenever the wait ends.
+    if (this.hasUnsaved() && patched(PERSIST_BEFORE_WAIT_PATCH)) this.persist().catch(() => undefined);
     let met: boolean;
     if (timeoutMs === undefined) {
       await condition(test);
