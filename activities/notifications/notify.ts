@@ -115,6 +115,7 @@ export async function sendNotification(
       .execute();
   };
 
+  let sending = false;
   try {
     if (claimed.maybe_delivered_before) {
       // An earlier attempt may have been accepted with its answer lost. Ask where the provider
@@ -130,13 +131,14 @@ export async function sendNotification(
         throw ApplicationFailure.nonRetryable(why, 'NotificationOutcomeUnknown');
       }
     }
+    sending = true;
     const { providerMessageId } = await channel.send(request);
     return await markSent(providerMessageId);
   } catch (error) {
     if (error instanceof ApplicationFailure && error.type === 'NotificationOutcomeUnknown') throw error;
-    // The provider answered (or the call failed): free the lease so the retry may send at once,
-    // remembering whether this attempt may have reached the provider after all.
-    await release((error as Error).message, mayHaveBeenCarriedOut(error));
+    // Free the lease so the retry may go at once. A failed lookup (before any send) leaves the
+    // earlier attempt's doubt as it was; a failed send is in doubt when no clear answer came.
+    await release((error as Error).message, sending ? mayHaveBeenCarriedOut(error) : claimed.maybe_delivered_before);
     throw error;
   }
 }

@@ -106,3 +106,26 @@ test('an in-app message whose answer was lost is sent again under the same key, 
   await expect(sendNotification(stack.db, channelsOf(sims), staffNotice(key, 'inapp'))).resolves.toMatchObject({ key, outcome: 'sent' });
   expect(providerSends('inapp', key)).toHaveLength(1);
 });
+
+test('an SMS lookup that fails keeps the doubt: the retry after it asks again instead of sending', async () => {
+  const channels = channelsOf(sims);
+  const key = `CASE-LOST-${randomUUID().slice(0, 8)}:resolved:sms`;
+  const input: SendNotificationInput = {
+    idempotencyKey: key,
+    caseId: 'CASE-LOST',
+    channel: 'sms',
+    template: 'case.acknowledged',
+    recipient: { userId: 'C-1', phone: '13800138001' },
+    params: { caseId: 'CASE-LOST', customerName: '张三汽修', orderId: 'SO-1', waybillNo: 'SF1', carrierName: '顺丰', dueText: '2小时内' },
+  };
+  // Sent, answer lost; then the provider's lookup is down for one call (it answers 503).
+  sims.faults.set([{ system: 'sms', operation: 'send', dropResponse: true }]);
+  await expect(sendNotification(stack.db, channels, input)).rejects.toThrow();
+  sims.faults.set([{ system: 'sms', operation: 'query', failNext: 1 }]);
+  await expect(sendNotification(stack.db, channels, input)).rejects.toThrow(/503/);
+  sims.faults.clear();
+
+  await expect(sendNotification(stack.db, channels, input)).resolves.toMatchObject({ key, outcome: 'sent' });
+  const sent = sims.ledger.entries({ system: 'sms', idempotencyKey: key, includeReplays: true }).filter((entry) => entry.operation === 'send');
+  expect(sent).toHaveLength(1);
+});
