@@ -1,9 +1,9 @@
 import type { SlaPolicy } from '../domain/sla-policy';
 
 /**
- * Settings of the KPI reports (/v1/reports/*). Kept apart from the SLA policy file's validated
- * sections: a policy may carry a `reports` object (any subset of these fields) and it overrides
- * the defaults below; without one the defaults apply.
+ * Settings of the KPI reports (/v1/reports/*). A policy file may carry a `reports` section (any
+ * subset of these fields, validated with the rest of the file in config/sla-policy.ts) that
+ * overrides the defaults below; without one the defaults apply.
  */
 export interface ReportPolicy {
   /** The business time zone as a fixed offset from UTC in minutes (China: +480, no DST). */
@@ -43,7 +43,7 @@ export const DEFAULT_REPORT_POLICY: ReportPolicy = {
  * business calendar's when the policy has one and `reports` does not name its own.
  */
 export function reportPolicyOf(policy: SlaPolicy): ReportPolicy {
-  const own = (policy as SlaPolicy & { reports?: Partial<ReportPolicy> }).reports ?? {};
+  const own = policy.reports ?? {};
   const calendarOffset = policy.businessHours?.calendar.utcOffsetMinutes;
   return {
     ...DEFAULT_REPORT_POLICY,

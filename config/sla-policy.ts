@@ -114,6 +114,33 @@ const businessHours = z
     }
   });
 
+const share = z.number().min(0, 'must not be negative').max(1, 'must be at most 1');
+
+/**
+ * The KPI reports' settings (config/report-policy.ts): any subset overrides the defaults. Health
+ * weights must leave something to weigh, and a fraction of shipments stays a fraction.
+ */
+const reportsSection = z.strictObject({
+  utcOffsetMinutes: z.number().int('must be whole minutes').min(-720, 'must be at least -720 (UTC−12)').max(840, 'must be at most 840 (UTC+14)').optional(),
+  repeatContactDays: count(1, 90).optional(),
+  satisfiedFrom: count(1, 5).optional(),
+  healthWeights: z
+    .strictObject({
+      exceptionRate: share.optional(),
+      onTimeHandling: share.optional(),
+      complaints: share.optional(),
+      csat: share.optional(),
+      claimRate: share.optional(),
+    })
+    .refine((weights) => Object.keys(weights).length < 5 || Object.values(weights).some((weight) => (weight ?? 0) > 0), {
+      message: 'at least one weight must be greater than 0, or no health score can be computed',
+    })
+    .optional(),
+  exceptionRateCeiling: z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').optional(),
+  damageRateTarget: z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').optional(),
+  maxRangeDays: count(1, 3_660).optional(),
+});
+
 const policyFile = z.strictObject({
   version: z.number().int().positive(),
   warningThresholds: z.array(z.number().gt(0).lt(1)).max(5),
@@ -188,6 +215,7 @@ const policyFile = z.strictObject({
       maxReopens: count(0, 5).default(1),
     }),
   businessHours: businessHours.optional(),
+  reports: reportsSection.optional(),
 });
 
 export type SlaPolicyFile = z.infer<typeof policyFile>;
@@ -275,7 +303,13 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
       maxReopens: file.feedback.maxReopens,
     },
     ...(businessHours ? { businessHours } : {}),
+    ...(file.reports ? { reports: withoutUndefined(file.reports) } : {}),
   };
+}
+
+/** The section as written: fields left out stay out, so the report defaults fill them. */
+function withoutUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function loadSlaPolicy(path: string, scale: number): SlaPolicy {

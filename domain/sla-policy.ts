@@ -84,6 +84,19 @@ export interface SlaPolicy {
     calendar: BusinessCalendar;
     clocks: ClockName[];
   };
+  /** Overrides of the KPI reports' settings (config/report-policy.ts); the API reads them, no workflow does. */
+  reports?: ReportSettingsOverrides;
+}
+
+/** Any subset of the report settings a policy file may set (`reports` section). */
+export interface ReportSettingsOverrides {
+  utcOffsetMinutes?: number;
+  repeatContactDays?: number;
+  satisfiedFrom?: number;
+  healthWeights?: Partial<Record<'exceptionRate' | 'onTimeHandling' | 'complaints' | 'csat' | 'claimRate', number>>;
+  exceptionRateCeiling?: number;
+  damageRateTarget?: number;
+  maxRangeDays?: number;
 }
 
 /** Claim amounts are integer fen (1 yuan = 100 fen); amounts and counts are never time-scaled. */

@@ -5,6 +5,7 @@ import { addBusinessTime } from '../../domain/business-calendar';
 import { CLOCK_NAMES, clockCalendar, clockTargetMs, type SlaPolicy } from '../../domain/sla-policy';
 import type { Priority } from '../../domain/types';
 import { testPolicy } from '../helpers/policy';
+import { DEFAULT_REPORT_POLICY, reportPolicyOf } from '../../config/report-policy';
 
 const H = 3_600_000;
 
@@ -317,5 +318,31 @@ describe('policy file extensions: bad values', () => {
     const document = defaultDocument();
     document.businessHours = { ...BUSINESS_HOURS, close: '17:30' };
     expect(resolveSlaPolicy(document, 1, 'x').businessHours?.calendar.closeMinute).toBe(17 * 60 + 30);
+  });
+});
+
+describe('the reports section', () => {
+  test('a policy without one gets the report defaults (Asia/Shanghai, weights 0.25/0.25/0.15/0.2/0.15)', () => {
+    const resolved = resolveSlaPolicy(defaultDocument(), 1, 'default');
+    expect(resolved.reports).toBeUndefined();
+    expect(reportPolicyOf(resolved)).toEqual(DEFAULT_REPORT_POLICY);
+  });
+
+  test('a partial section overrides just what it names; unnamed weights keep their defaults', () => {
+    const document = { ...defaultDocument(), reports: { repeatContactDays: 14, healthWeights: { csat: 0.5 }, utcOffsetMinutes: 420 } };
+    const settings = reportPolicyOf(resolveSlaPolicy(document, 1, 'x'));
+    expect(settings.repeatContactDays).toBe(14);
+    expect(settings.utcOffsetMinutes).toBe(420);
+    expect(settings.healthWeights).toEqual({ ...DEFAULT_REPORT_POLICY.healthWeights, csat: 0.5 });
+    expect(settings.maxRangeDays).toBe(DEFAULT_REPORT_POLICY.maxRangeDays);
+  });
+
+  test('bad report settings are refused with the field named', () => {
+    const refused = (reports: unknown) => configErrorMessage(() => resolveSlaPolicy({ ...defaultDocument(), reports }, 1, 'x'));
+    expect(refused({ healthWeights: { csat: 1.5 } })).toContain('reports.healthWeights.csat');
+    expect(refused({ healthWeights: { exceptionRate: 0, onTimeHandling: 0, complaints: 0, csat: 0, claimRate: 0 } })).toContain('at least one weight');
+    expect(refused({ utcOffsetMinutes: 900 })).toContain('reports.utcOffsetMinutes');
+    expect(refused({ satisfiedFrom: 6 })).toContain('reports.satisfiedFrom');
+    expect(refused({ damageRate: 0.001 })).toContain('reports');
   });
 });
