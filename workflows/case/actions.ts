@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { checkAction, isCaseActionName, pendingRefusal, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { clockTargetMs } from '../../domain/sla-policy';
@@ -10,6 +10,9 @@ import type { CaseState, Interruption, PhaseRequest } from './case-state';
 import { decideClaim, recoveryPartyOf, startClaim } from './claims';
 import { reship } from './logistics-steps';
 import { notifyCustomer, notifyStaff } from './steps';
+
+/** `set-priority` re-targets clocks by the current type, not the type the case was opened as. */
+export const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
@@ -77,10 +80,13 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       state.priority = action.priority;
       // Running clocks move to the new priority's targets; the change is kept as an extension
       // (negative when the case became more urgent), so the clock's history shows why.
+      // By the case's current type (a DELAYED case may have become LOST); cases that changed
+      // priority before this patch replay with the type they were opened as.
+      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.type : state.input.type;
       for (const clock of state.clocks.values()) {
         if (clock.state === 'stopped') continue;
-        const target = clockTargetMs(state.policy, clock.name, state.input.type, action.priority);
-        const current = clockTargetMs(state.policy, clock.name, state.input.type, from);
+        const target = clockTargetMs(state.policy, clock.name, type, action.priority);
+        const current = clockTargetMs(state.policy, clock.name, type, from);
         if (target !== current) {
           state.replaceClock(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
         }
