@@ -22,13 +22,7 @@ import type { CaseView } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
 import { TERMINAL_STATUSES } from '../domain/types';
 import { withClocksAt, withCustomerFrom } from './case-view-read';
-import {
-  CASE_WORKFLOW_TYPE,
-  submitFeedbackUpdate,
-  caseActionUpdate,
-  trackingEventSignal,
-  type OpenCaseInput,
-} from '../workflows/contract';
+import { CASE_WORKFLOW_TYPE, submitFeedbackUpdate, caseActionUpdate, trackingEventSignal, type OpenCaseInput } from '../workflows/case/contract';
 import {
   CarrierKey,
   ExceptionTypeKey,
@@ -44,7 +38,9 @@ import {
 import { actorOf, type Principal } from './auth';
 import { newCaseId } from './case-ids';
 import { HttpProblem } from './problem';
-import { handHeldEvents } from './webhooks/inbound-delivery';
+import { handHeldEvents, type TrackingDelivery } from './webhooks/inbound-delivery';
+
+export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
 
 /**
@@ -63,8 +59,6 @@ export interface CaseServiceDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** What became of a tracking event sent to one case. */
-export type TrackingDelivery = 'delivered' | 'case-finished';
 
 export interface OpenCaseResult {
   status: number;

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { jsonPath, type FieldError } from './field-errors';
 import { findUnstorableText } from './storable-text';
 
 /**
@@ -7,11 +8,7 @@ import { findUnstorableText } from './storable-text';
  * sends goes through here, so clients parse one shape.
  */
 
-export interface FieldError {
-  /** JSON path of the invalid field, e.g. `$.customer.phone`. */
-  path: string;
-  message: string;
-}
+export { jsonPath, type FieldError } from './field-errors';
 
 export class HttpProblem extends Error {
   constructor(
@@ -38,13 +35,6 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
       ...(problem.detail ? { detail: problem.detail } : {}),
       ...problem.extra,
     });
-}
-
-export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-    '$',
-  );
 }
 
 export function validationProblem(error: z.ZodError, where = 'request body'): HttpProblem {

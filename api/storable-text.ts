@@ -1,5 +1,4 @@
-import type { FieldError } from './problem';
-import { jsonPath } from './problem';
+import { jsonPath, type FieldError } from './field-errors';
 
 /**
  * Text PostgreSQL cannot store: `text` and `jsonb` refuse the NUL character (U+0000), and `jsonb`

@@ -3,8 +3,10 @@ import type { Db } from '../../activities/store/database';
 import type { InboundDeliveryState } from '../../activities/store/schema';
 import type { TrackingEvent } from '../../domain/tracking';
 import { TERMINAL_STATUSES } from '../../domain/types';
-import type { TrackingDelivery } from '../case-service';
 
+
+/** What became of a tracking event sent to one case. */
+export type TrackingDelivery = 'delivered' | 'case-finished';
 /**
  * Tracking events reach every case they concern, at least once, whatever fails on the way. The
  * case workflow ignores an event id it has seen, so delivering twice is harmless; not delivering

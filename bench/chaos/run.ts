@@ -8,7 +8,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createDb } from '../../activities/store/database';
 import { migrateToLatest } from '../../migrations';
-import { caseViewQuery } from '../../workflows/contract';
+import { caseViewQuery } from '../../workflows/case/contract';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import {
   doubleNotifications,

@@ -1,5 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { caseViewQuery, type OpenCaseInput } from '../../workflows/contract';
+import { caseViewQuery } from '../../workflows/case/contract';
+import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { caseWorkflow } from '../../workflows';
 import { eventually, openCaseBody, startTestStack, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
@@ -35,7 +36,7 @@ async function runIds(caseId: string): Promise<string[]> {
 }
 
 /** Adds notes until the case has continued as new once more; answers the input of the new run. */
-async function cutOnce(caseId: string): Promise<OpenCaseInput> {
+async function cutOnce(caseId: string): Promise<CaseWorkflowInput> {
   const before = (await runIds(caseId)).length;
   const handle = stack.client.workflow.getHandle(caseId);
   const firstRun = (await handle.describe()).runId;
@@ -47,11 +48,11 @@ async function cutOnce(caseId: string): Promise<OpenCaseInput> {
   const last = (history.events ?? []).find((event) => event.workflowExecutionContinuedAsNewEventAttributes);
   const payload = last?.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new Error('no continue-as-new input');
-  return defaultPayloadConverter.fromPayload<OpenCaseInput>(payload as never);
+  return defaultPayloadConverter.fromPayload<CaseWorkflowInput>(payload as never);
 }
 
 /** Replaces the running case by a run that goes on from the given input (a crafted carry). */
-async function restartFrom(caseId: string, input: OpenCaseInput): Promise<void> {
+async function restartFrom(caseId: string, input: CaseWorkflowInput): Promise<void> {
   await stack.client.workflow.getHandle(caseId).terminate('test: go on from a crafted carry');
   await stack.client.workflow.start(caseWorkflow, { workflowId: caseId, taskQueue: stack.config.temporal.taskQueue, args: [input] });
 }
@@ -71,7 +72,7 @@ test('carrier requests: keys numbered by a carried counter stay unique across ru
   expect(carried.resume?.at.phase).toBe('remedy');
   const at = new Date().toISOString();
   const earlier = Array.from({ length: 60 }, (_, i) => ({ key: `${caseId}:redeliver:${i + 1}`, operation: 'redeliver', at, outcome: 'failed' as const, detail: 'test' }));
-  const resume = carried.resume as NonNullable<OpenCaseInput['resume']>;
+  const resume = carried.resume as NonNullable<CaseWorkflowInput['resume']>;
   await restartFrom(caseId, { ...carried, resume: { ...resume, state: { ...resume.state, carrierRequests: earlier } } });
 
   // The customer asks for redelivery once more: the 61st, never a key used before.
@@ -84,7 +85,7 @@ test('carrier requests: keys numbered by a carried counter stay unique across ru
   // The delivery wait is cut too: the next run carries the newest 50 requests, says it left 11
   // out, and carries the counter.
   const next = await cutOnce(caseId);
-  const state = (next.resume as NonNullable<OpenCaseInput['resume']>).state;
+  const state = (next.resume as NonNullable<CaseWorkflowInput['resume']>).state;
   expect(state.carrierRequests).toHaveLength(50);
   expect(state.carrierRequests[49]?.key).toBe(`${caseId}:redeliver:61`);
   expect(state.elided?.carrierRequests).toBe(11);

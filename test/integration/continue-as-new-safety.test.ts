@@ -1,6 +1,7 @@
 import { verifyChain } from '../../activities/store/audit-hash';
 import { caseHistory } from '../../activities/store/read-model';
-import { caseActionUpdate, trackingEventSignal, type OpenCaseInput } from '../../workflows/contract';
+import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/contract';
+import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -82,10 +83,10 @@ async function expectTrailIntact(caseId: string) {
 }
 
 /** The state the latest run of a case was started with (what continue-as-new carried over). */
-async function carriedState(caseId: string): Promise<NonNullable<OpenCaseInput['resume']>['state'] | undefined> {
+async function carriedState(caseId: string): Promise<NonNullable<CaseWorkflowInput['resume']>['state'] | undefined> {
   const history = await stack.client.workflow.getHandle(caseId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const input = JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as OpenCaseInput;
+  const input = JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as CaseWorkflowInput;
   return input.resume?.state;
 }
 

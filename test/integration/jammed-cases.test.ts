@@ -1,6 +1,6 @@
 import { verifyChain } from '../../activities/store/audit-hash';
 import { caseHistory } from '../../activities/store/read-model';
-import { caseActionUpdate } from '../../workflows/contract';
+import { caseActionUpdate } from '../../workflows/case/contract';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inappChannel, smsChannel, wecomChannel } from '../../activities/notifications/channels';
 import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
-import { CASE_WORKFLOW_TYPE, caseViewQuery, type OpenCaseInput } from '../../workflows/contract';
+import { CASE_WORKFLOW_TYPE, caseViewQuery, type OpenCaseInput } from '../../workflows/case/contract';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';

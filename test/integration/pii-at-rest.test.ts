@@ -5,7 +5,7 @@ import { eraseCustomerData } from '../../activities/store/erasure';
 import { caseHistory } from '../../activities/store/read-model';
 import { CaseService } from '../../api/case-service';
 import { openCaseBody as openCaseSchema } from '../../api/schemas';
-import { caseViewQuery } from '../../workflows/contract';
+import { caseViewQuery } from '../../workflows/case/contract';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -5,7 +5,7 @@ import { clockTargetMs } from '../../domain/sla-policy';
 import { formatDuration } from '../../domain/durations';
 import { extendClock } from '../../domain/sla-clock';
 import type { RoleActor } from '../../domain/types';
-import { caseActionUpdate, type CaseActionInput } from '../contract';
+import { caseActionUpdate, type CaseActionInput } from './contract';
 import type { CaseState, Interruption, PhaseRequest } from './case-state';
 import { decideClaim, recoveryPartyOf, startClaim } from './claims';
 import { reship } from './logistics-steps';

@@ -28,7 +28,8 @@ import { clockCalendar, clockTargetMs, type ClockName } from '../../domain/sla-p
 import { isMovement, type TrackingEvent } from '../../domain/tracking';
 import { claimFactsOf, MOVING_TO_NEXT_RUN, type CaseFacts, type Evidence } from '../../domain/case-actions';
 import { MAX_TIER, WORKFLOW_ACTOR, type Actor, type CaseStatus, type DeliveryAddress, type EscalationTier, type ExceptionType } from '../../domain/types';
-import type { OpenCaseInput } from '../contract';
+import type { CaseCarryOver, Elided, RemedyChoice, TrackingState } from './carry-over';
+import type { OpenCaseInput } from './contract';
 import {
   AssignedToKey,
   CaseStatusKey,
@@ -108,67 +109,6 @@ export class CaseInterrupted extends Error {
   override name = 'CaseInterrupted';
 }
 
-/** The state handed from one run of a case to the next (continue-as-new). Plain JSON. */
-export interface CaseCarryOver {
-  status: CaseStatus;
-  tier: EscalationTier;
-  assignee: string;
-  priority: OpenCaseInput['priority'];
-  slaBreached: boolean;
-  clocks: SlaClock[];
-  tracking: CaseState['tracking'];
-  carrierRequests: CaseView['carrierRequests'];
-  notifications: CaseView['notifications'];
-  feedback?: CaseView['feedback'];
-  resolution?: CaseView['resolution'];
-  evidence: CaseView['evidence'];
-  notes: CaseView['notes'];
-  statusBeforeEvidence?: CaseStatus;
-  evidenceRequests: number;
-  earlierFeedback: NonNullable<CaseView['feedback']>[];
-  /** Incidents that reached the case (absent in carry-overs written before incidents existed). */
-  incidents?: CaseIncident[];
-  reopens: number;
-  claim?: CaseView['claim'];
-  claimCount: number;
-  reshipAttempts: number;
-  returnAttempts: number;
-  type: ExceptionType;
-  reshipments: NonNullable<CaseView['reshipments']>;
-  returns: NonNullable<CaseView['returns']>;
-  awaitingRemedy?: NonNullable<CaseView['awaitingRemedy']>;
-  remedy?: CaseState['remedy'];
-  resolvedAt?: string;
-  version: number;
-  seq: number;
-  timeline: TimelineEntry[];
-  openedAt: string;
-  acknowledged: boolean;
-  runs: number;
-  /** How many of each list earlier runs left out of the carried state (they are in the trail). */
-  elided?: Elided;
-  /**
-   * Audit events the store refused to take (a write rejected as unstorable): carried so that the
-   * next run retries them instead of losing them. Empty whenever the store accepts writes.
-   */
-  unsaved?: AuditEvent[];
-  /**
-   * How many requests of each carrier instruction the case has issued in all its runs: the last
-   * number used in their idempotency keys. Absent in carries from before the counter (whose lists
-   * were never cut, so counting the list gives the same number).
-   */
-  carrierRequestNumbers?: Record<string, number>;
-}
-
-export interface Elided {
-  notes: number;
-  evidenceItems: number;
-  notifications: number;
-  trackingEvents: number;
-  /** Absent in carries from before carrier requests were cut. */
-  carrierRequests?: number;
-}
-
 export class CaseState {
   status: CaseStatus = 'OPEN';
   tier: EscalationTier = 1;
@@ -178,14 +118,7 @@ export class CaseState {
   clocks = new Map<ClockName, SlaClock>();
   /** Bumped whenever a clock changes, so the SLA watchdog re-plans its timer. */
   clockRevision = 0;
-  readonly tracking: {
-    events: TrackingEvent[];
-    lastStatus?: TrackingEvent['status'];
-    lastSubStatus?: TrackingEvent['subStatus'];
-    lastEventAt?: string;
-    lastLocation?: string;
-    delivered: boolean;
-  } = { events: [], delivered: false };
+  readonly tracking: TrackingState = { events: [], delivered: false };
   readonly carrierRequests: CaseView['carrierRequests'] = [];
   /** Last idempotency-key number used per carrier instruction (see CaseCarryOver). */
   private carrierRequestNumbers: Record<string, number> = {};
@@ -218,7 +151,7 @@ export class CaseState {
   readonly reshipments: NonNullable<CaseView['reshipments']> = [];
   /** A failed delivery: waiting for the customer's choice, and the choice once made. */
   awaitingRemedy?: NonNullable<CaseView['awaitingRemedy']>;
-  remedy?: NonNullable<CaseView['remedy']> & { newAddress?: DeliveryAddress };
+  remedy?: RemedyChoice;
   /** Attempts at reshipping and at opening returns, refused ones included: each has its own key. */
   reshipAttempts = 0;
   returnAttempts = 0;

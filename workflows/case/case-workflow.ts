@@ -1,7 +1,8 @@
 import { registerIncidentSignal } from './incident';
 import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
-import { caseViewQuery, trackingEventSignal, type CaseOutcome, type OpenCaseInput, type ResumePoint } from '../contract';
+import { caseViewQuery, trackingEventSignal, type CaseOutcome } from './contract';
+import type { CaseWorkflowInput, ResumePoint } from './carry-over';
 import { ContinueAsNewRequested } from './continue-as-new';
 import { resolveOnDelivery } from './delivery-wait';
 import { registerCaseActions } from './actions';
@@ -45,7 +46,7 @@ const PLAYBOOKS: Record<ExceptionType, Playbook> = {
   RETURN_EXCHANGE: returnExchangePlaybook,
 };
 
-export async function caseWorkflow(input: OpenCaseInput): Promise<CaseOutcome> {
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
   const { resume } = input;
   const state = resume ? CaseState.restore(input, resume.state) : new CaseState(input);
   let done = false;

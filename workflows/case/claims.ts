@@ -3,7 +3,7 @@ import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimView } fro
 import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
 import { claimSettlementWorkflow } from '../claims/claim-settlement';
 import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDecision } from '../claims/contract';
-import type { ResumePoint } from '../contract';
+import type { ResumePoint } from './carry-over';
 import type { CaseState } from './case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyStaff } from './steps';

@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { ResumePoint } from '../contract';
+import type { ResumePoint } from './carry-over';
 import type { CaseState } from './case-state';
 
 /**

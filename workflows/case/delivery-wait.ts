@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import type { DeliveryResume } from '../contract';
+import type { DeliveryResume } from './carry-over';
 import type { CaseState } from './case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { resolveCase } from './steps';

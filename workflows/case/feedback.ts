@@ -1,7 +1,8 @@
 import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import { permission } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
-import { submitFeedbackUpdate, type FeedbackInput, type ResumePoint } from '../contract';
+import { submitFeedbackUpdate, type FeedbackInput } from './contract';
+import { type ResumePoint } from './carry-over';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import type { CaseState } from './case-state';
 import { notifyCustomer } from './steps';

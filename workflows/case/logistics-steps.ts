@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActi
 import type { CaseActivities } from '../../activities';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
-import type { AfterReturn, ReturnReceiptResume } from '../contract';
+import type { AfterReturn, ReturnReceiptResume } from './carry-over';
 import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps';

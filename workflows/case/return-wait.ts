@@ -1,4 +1,4 @@
-import type { ReturnReceiptResume } from '../contract';
+import type { ReturnReceiptResume } from './carry-over';
 import type { CaseState } from './case-state';
 import { awaitReturnReceipt } from './logistics-steps';
 import { refundReturned } from './playbooks/refused';

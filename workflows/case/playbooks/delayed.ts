@@ -2,7 +2,7 @@ import { patched, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities, OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
-import type { ResumePoint } from '../../contract';
+import type { ResumePoint } from '../carry-over';
 import type { CaseState } from '../case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';

@@ -1,10 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseAction } from '../domain/case-actions';
-import type { CaseView } from '../domain/case-view';
-import type { TemplateId } from '../domain/notification-templates';
-import type { SlaPolicy } from '../domain/sla-policy';
-import type { TrackingEvent } from '../domain/tracking';
-import type { CaseCarryOver } from './case/case-state';
+import type { CaseAction } from '../../domain/case-actions';
+import type { CaseView } from '../../domain/case-view';
+import type { SlaPolicy } from '../../domain/sla-policy';
+import type { TrackingEvent } from '../../domain/tracking';
 import type {
   Actor,
   Carrier,
@@ -16,11 +14,13 @@ import type {
   OrderItem,
   Priority,
   RoleActor,
-} from '../domain/types';
+} from '../../domain/types';
 
 /**
- * The case workflow's message contract, typed once: the workflow implements it, the API and the
- * tests call it. Nothing here may import Node or heavy modules: it is bundled into workflow code.
+ * The case workflow's contract, typed once: its input, outcome and messages. The workflow
+ * implements it, the API and the tests call it. Continue-as-new internals (carried state, resume
+ * points) are in ./carry-over. Nothing here may import Node or heavy modules: it is bundled into
+ * workflow code.
  */
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
@@ -64,52 +64,6 @@ export interface OpenCaseInput {
   openingEvent?: TrackingEvent;
   /** Continue as new at this many history events, besides Temporal's own suggestion. */
   historyLimit?: number;
-  /** Set by continue-as-new: the state carried over and where the case goes on. */
-  resume?: CaseResume;
-}
-
-/** Where a case goes on in its next run. Only waits that are safe to cut are resume points. */
-export type ResumePoint =
-  | { phase: 'delayed'; urges: number; lastMovementAt: number; nextUrgeAt: number }
-  | { phase: 'by-hand' }
-  | { phase: 'damage-assessment' }
-  /** A LOST case waiting for its claim (approval, payout, a decision on a failed payout). */
-  | { phase: 'lost-claim' }
-  | ReturnReceiptResume
-  | { phase: 'remedy'; until: number }
-  | DeliveryResume
-  | { phase: 'feedback'; surveyAt: number; windowEndsAt: number; remindersSent: number };
-
-/** Waiting for a parcel's delivery, and how the playbook resolves the case once it comes. */
-export interface DeliveryResume {
-  phase: 'delivery';
-  /** What the wait is called in the UI. */
-  label: string;
-  stopHandlingClock: boolean;
-  outcome: string;
-  summary: string;
-  template: TemplateId;
-}
-
-/** Waiting for a return to reach the warehouse (入庫), and what the playbook does once it has. */
-export interface ReturnReceiptResume {
-  phase: 'return-receipt';
-  returnOrderNo: string;
-  then: AfterReturn;
-}
-
-/** The rest of the playbook after a return is received. */
-export type AfterReturn =
-  /** ADDRESS_CHANGE, WRONG_ITEM / MISSING_ITEM: the reship went out before the return; resolve. */
-  | { kind: 'resolve'; outcome: string; summary: string }
-  /** REFUSED: the parcel came back; refund its value and resolve as returned. */
-  | { kind: 'refund-returned'; why: string }
-  /** RETURN_EXCHANGE: ship the exchange part, or refund. */
-  | { kind: 'exchange-or-refund' };
-
-export interface CaseResume {
-  state: CaseCarryOver;
-  at: ResumePoint;
 }
 
 export interface CaseOutcome {
