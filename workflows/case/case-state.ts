@@ -6,12 +6,10 @@ import {
   condition,
   log,
   patched,
-  proxyActivities,
   upsertSearchAttributes,
   setCurrentDetails,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { CaseActivities } from '../../activities';
 import type { AuditEvent, CaseView, ClockView, TimelineEntry } from '../../domain/case-view';
 import {
   allowanceMs,
@@ -41,6 +39,7 @@ import {
 } from '../search-attributes';
 import { storable } from './storable-text';
 import { storeRejection } from '../store-rejection';
+import { store } from '../activity-proxies';
 
 /**
  * The state of one case inside its workflow, and the only place that changes it. Every change
@@ -86,12 +85,6 @@ export const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
 export const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
 
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
-
-const store = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '15 seconds',
-  // The read model must catch up eventually; it is worth retrying for a long time.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 /**
  * A request from an action that the main loop must carry out (it ends or restarts a phase). The

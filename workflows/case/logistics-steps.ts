@@ -1,40 +1,17 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
 import type { AfterReturn, ReturnReceiptResume } from './carry-over';
 import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps';
+import { carriers, payments, warehouse, warehouseOrders } from '../activity-proxies';
 
 /**
  * Steps that move goods or money: carrier instructions (攔截, 改址, 退回, 再派), reshipping and
  * returns through the WMS, refunds. Each carries an idempotency key made of the case id, the step
  * and its ordinal, so a retry after a crash is recognised by the receiving system.
  */
-
-const carriers = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
-});
-
-const warehouse = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-
-// A reship is asked a few times per round; an outcome still unknown after them is asked again
-// under the same key in later rounds (see reship), so the WMS never gets a second order.
-const reshipOrders = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
-
-// Money: retried without limit, looked up by key before paying (see payCustomer).
-const payments = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-});
 
 export type CarrierInstruction = 'intercept' | 'redirect' | 'return' | 'redeliver';
 export type InstructionResult = { outcome: 'accepted'; reference: string } | { outcome: 'refused' | 'failed'; detail: string };
@@ -115,9 +92,9 @@ export async function reship(
   let inDoubt = false;
   try {
     for (let round = 1; ; round++) {
-      let result: Awaited<ReturnType<typeof reshipOrders.createReshipment>>;
+      let result: Awaited<ReturnType<typeof warehouseOrders.createReshipment>>;
       try {
-        result = await reshipOrders.createReshipment(request);
+        result = await warehouseOrders.createReshipment(request);
         inDoubt = false;
       } catch (error) {
         const detail = failureDetail(error);

@@ -1,26 +1,16 @@
-import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
+import { ActivityFailure, isCancellation, patched } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
 import { nearestDueAt } from '../../domain/sla-clock';
 import { WORKFLOW_ACTOR, type Actor, type NotificationChannel } from '../../domain/types';
 import { WORKING_CLOCKS, type CaseState } from './case-state';
+import { carriers, notifications } from '../activity-proxies';
 
 /**
  * Steps every playbook shares: talking to the customer, to staff and to the carrier. Each side
  * effect carries an idempotency key made of the case id and a stable step name, so an activity
  * retried after a crash is recognised by the receiving system.
  */
-
-const notifications = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-});
-
-const carriers = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
-});
 
 function customerParams(state: CaseState): Record<string, string> {
   const { input } = state;

@@ -4,11 +4,9 @@ import {
   getExternalWorkflowHandle,
   log,
   patched,
-  proxyActivities,
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
 import { approversFor, type ClaimView } from '../../domain/claim';
 type ApprovalTier = NonNullable<ClaimView['approvalTier']>;
 import { approvalTier, computeCompensation, formatYuan, mayApprove, roundFen } from '../../domain/compensation';
@@ -24,6 +22,7 @@ import {
   type ClaimProgress,
   type ClaimSettlementInput,
 } from './contract';
+import { carriers, payments, store, trackingUntilKnown } from '../activity-proxies';
 
 /**
  * One claim, from proposal to money in the customer's account and back from the carrier:
@@ -35,25 +34,6 @@ import {
  * The case workflow waits for the customer to be paid; recovery may take longer than the case
  * and goes on after it closes (the child is abandoned, not terminated, when the case ends).
  */
-
-const trackingAndCarrier = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
-});
-
-// Retried without limit: the payout (money must not be dropped because the payments API was down
-// for an hour; it looks itself up by idempotency key before paying, so a retry after a crash or a
-// killed worker finds the first payout instead of making a second) and tracking during loss
-// verification (no tracking is no evidence either way, and we never pay on none).
-const patient = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
-});
-
-const claimStore = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 export async function claimSettlementWorkflow(input: ClaimSettlementInput): Promise<ClaimView> {
   const { proposal, policy } = input;
@@ -211,7 +191,7 @@ async function payOut(
       if (patched(PAYOUT_FAILURE_DECISION_PATCH)) view.payoutDecision = 'awaited';
     };
     try {
-      const payout = await patient.payCustomer({
+      const payout = await payments.payCustomer({
         idempotencyKey: key,
         caseId: input.caseId,
         payeeId: input.payeeId,
@@ -277,7 +257,7 @@ async function recover(
     await report('claim.recovery_requested', `${formatYuan(recovery.recoverableFen)} to recover from the supplier`, { recoverableFen: recovery.recoverableFen });
     return;
   }
-  const filed = await trackingAndCarrier.fileCarrierClaim({
+  const filed = await carriers.fileCarrierClaim({
     idempotencyKey: `${input.claimId}:carrier-claim`,
     carrier: input.carrier,
     waybillNo: input.waybillNo,
@@ -296,7 +276,7 @@ async function recover(
   const { recoveryPollIntervalMs, recoveryMaxPolls } = input.policy.claims;
   for (let poll = 1; poll <= recoveryMaxPolls; poll++) {
     await sleep(recoveryPollIntervalMs);
-    const status = await trackingAndCarrier.getCarrierClaimStatus({ carrier: input.carrier, claimNo: filed.reference });
+    const status = await carriers.getCarrierClaimStatus({ carrier: input.carrier, claimNo: filed.reference });
     if (status.status === 'accepted' && recovery.status !== 'ACCEPTED') {
       recovery.status = 'ACCEPTED';
       await report('claim.recovery_accepted', `carrier accepted claim ${filed.reference}`, { claimNo: filed.reference });
@@ -334,7 +314,7 @@ async function verifyLoss(input: ClaimSettlementInput): Promise<LossVerdict> {
   let checks = 0;
   for (;;) {
     checks += 1;
-    const events = await patient.trackParcel({ carrier: input.carrier, waybillNo: input.waybillNo });
+    const events = await trackingUntilKnown.trackParcel({ carrier: input.carrier, waybillNo: input.waybillNo });
     const last = events[events.length - 1];
     if (events.some((event) => event.status === 'Delivered')) return { found: true, carrierConfirmed: false, lastScan: last?.occurredAt, summary: 'delivered' };
     const carrierConfirmed = events.some((event) => event.status === 'Exception' && event.subStatus === 'lost');
@@ -379,7 +359,7 @@ export const CLAIM_ROW_REJECTED_PATCH = 'claim-row-rejected-carries-on';
  */
 async function recordClaimRow(input: ClaimSettlementInput, view: ClaimView): Promise<void> {
   try {
-    await claimStore.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
+    await store.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
   } catch (error) {
     const reason = storeRejection(error);
     if (reason === undefined || !patched(CLAIM_ROW_REJECTED_PATCH)) throw error;

@@ -3,11 +3,9 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
 import type { IncidentNotice, IncidentProgress, IncidentStatus } from '../../domain/incidents';
 import {
   caseIncidentSignal,
@@ -17,6 +15,7 @@ import {
   type IncidentCursor,
   type IncidentWorkflowInput,
 } from './contract';
+import { storeScan } from '../activity-proxies';
 
 /**
  * One incident: pages through the matching open cases of the read model and signals each (a
@@ -26,11 +25,6 @@ import {
  * and never signals a case twice; each case also ignores an incident it already has. Progress is
  * a query (safe to poll). Long fan-outs continue as new with the cursor and the counts.
  */
-
-const store = proxyActivities<Pick<CaseActivities, 'findIncidentCases'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
 
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentProgress> {
   const { incidentId, request, policy } = input;
@@ -94,7 +88,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   };
 
   while (status === 'active') {
-    const page = await store.findIncidentCases({ request, ...(cursor ? { after: cursor } : {}), limit: policy.pageSize });
+    const page = await storeScan.findIncidentCases({ request, ...(cursor ? { after: cursor } : {}), limit: policy.pageSize });
     if (page.length) {
       progress.matched += page.length;
       const { reached, failed } = await signalAll(page.map((c) => c.caseId), 'start');
@@ -120,7 +114,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   // Every open case of the incident's scope hears of the end; cases that never had it ignore it.
   let endCursor: IncidentCursor | undefined;
   for (;;) {
-    const page = await store.findIncidentCases({ request, ...(endCursor ? { after: endCursor } : {}), limit: policy.pageSize });
+    const page = await storeScan.findIncidentCases({ request, ...(endCursor ? { after: endCursor } : {}), limit: policy.pageSize });
     await signalAll(page.map((c) => c.caseId), 'end');
     const last = page[page.length - 1];
     if (!last || page.length < policy.pageSize) break;

@@ -1,6 +1,5 @@
-import { ActivityFailure, ApplicationFailure, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities';
-import type { RecordSupplierFollowUpInput, SupplierActivities } from '../../activities/suppliers/supplier-activities';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
+import type { RecordSupplierFollowUpInput } from '../../activities/suppliers/supplier-activities';
 import { formatDuration } from '../../domain/durations';
 import { storeRejection } from '../store-rejection';
 import type { TemplateId } from '../../domain/notification-templates';
@@ -11,6 +10,7 @@ import {
   type SupplierFollowUpResult,
   type SupplierReply,
 } from './contract';
+import { notifications, supplierStore } from '../activity-proxies';
 
 /**
  * 供應商跟進: a child of the case workflow when the supplier, not our warehouse, shipped the order.
@@ -22,17 +22,6 @@ import {
  */
 
 type FollowUpStatus = 'WAITING_SUPPLIER' | 'ESCALATED_TO_MANAGER' | 'REPLIED' | 'UNANSWERED';
-
-const notifications = proxyActivities<Pick<CaseActivities, 'sendNotification'>>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-});
-
-const store = proxyActivities<SupplierActivities>({
-  startToCloseTimeout: '15 seconds',
-  // The scorecard must catch up eventually; it is worth retrying for a long time.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Promise<SupplierFollowUpResult> {
   validate(input);
@@ -76,7 +65,7 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
     }
   };
   const writeRow = (outcome: RecordSupplierFollowUpInput['outcome']) =>
-    store.recordSupplierFollowUp({
+    supplierStore.recordSupplierFollowUp({
       caseId,
       supplierId,
       orderId: input.orderId,

@@ -1,5 +1,5 @@
-import { patched, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities, OpenCaseFound } from '../../../activities';
+import { patched } from '@temporalio/workflow';
+import type { OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
 import type { ResumePoint } from '../carry-over';
@@ -8,6 +8,7 @@ import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
 import { handOver } from '../shared-playbook-steps';
 import { lostPlaybook } from './lost';
+import { store } from '../../activity-proxies';
 
 /**
  * Cases opened before the total-delay rule existed keep their old behaviour on replay; new ones
@@ -20,11 +21,6 @@ export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
  * `convertToLost` for the rule.
  */
 export const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
-
-const readModel = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 /**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to
@@ -88,7 +84,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
  */
 async function convertToLost(state: CaseState, reason: string): Promise<void> {
   const checked = patched(CONVERSION_CHECK_PATCH);
-  const openLost = () => readModel.findOpenCaseForWaybill({ waybillNo: state.input.waybillNo, type: 'LOST', excludeCaseId: state.caseId });
+  const openLost = () => store.findOpenCaseForWaybill({ waybillNo: state.input.waybillNo, type: 'LOST', excludeCaseId: state.caseId });
   if (checked) {
     const open = await openLost();
     if (open) return refuseConversion(state, open, reason);

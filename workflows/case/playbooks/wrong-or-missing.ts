@@ -1,9 +1,9 @@
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../../../activities';
+import { ActivityFailure } from '@temporalio/workflow';
 import type { CaseState } from '../case-state';
 import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
 import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { warehouse as wms } from '../../activity-proxies';
 
 /**
  * WRONG_ITEM / MISSING_ITEM (錯發漏發). Our warehouse's shipments: the pick record says what went
@@ -27,7 +27,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     // checks the shipment; the case itself must not fail.
     if (!(error instanceof ActivityFailure)) throw error;
     const detail = error.cause?.message ?? error.message;
-    state.record('wms.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
+    state.record('warehouse.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
     await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
     return;
   }
@@ -51,15 +51,10 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
   await resolveCase(state, 'reshipped', `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`, 'case.resolved');
 }
 
-const wms = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-
 /** 揀貨記錄: what the warehouse picked against what was ordered. */
 async function warehouse(state: CaseState) {
   const pick = await wms.getPickRecord({ orderId: state.input.orderId });
-  state.record('wms.pick_checked', `pick record: ${pick.missing.length} missing, ${pick.unexpected.length} unexpected`, {
+  state.record('warehouse.pick_checked', `pick record: ${pick.missing.length} missing, ${pick.unexpected.length} unexpected`, {
     missing: pick.missing,
     unexpected: pick.unexpected,
   });

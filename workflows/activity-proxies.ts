@@ -1,0 +1,63 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { CaseActivities } from '../activities';
+import type { SupplierActivities } from '../activities/suppliers/supplier-activities';
+
+/**
+ * Every activity the workflows call, declared once, by the partner it talks to and how patiently
+ * it is retried. Timeouts and retries are not part of what replay compares, so a profile may be
+ * tuned without a patch; which profile a call uses is a decision about the partner, made here.
+ */
+export const RETRY_PROFILES = {
+  /** PostgreSQL (read model, trail, scorecards): it must catch up eventually, so no attempt limit. */
+  store: {
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  },
+  /** Reading many rows at once (an incident's matching cases): a longer time-out per page. */
+  storeScan: {
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  },
+  /** Carrier APIs: a few tries, then the playbook falls back (intercept refused, hand over…). */
+  carrier: {
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
+  },
+  /** WMS lookups (pick records, return orders): more tries than a carrier; the case waits on them. */
+  warehouse: {
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  },
+  /**
+   * WMS orders (reships, returns): a few tries per round; an outcome still unknown after them is
+   * asked again under the same key in a later round (see `reship`), never ordered twice.
+   */
+  warehouseOrder: {
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  },
+  /**
+   * Retried without limit: money (a payout looks itself up by key before paying, so a retry after
+   * a crash finds the first one) and tracking during loss verification (no tracking is no evidence
+   * either way, and we never pay on none).
+   */
+  untilDone: {
+    startToCloseTimeout: '15 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  },
+  /** Notifications: the outbox makes retries safe; after the last one the case records a failed notice. */
+  notify: {
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  },
+} as const satisfies Record<string, ActivityOptions>;
+
+export const store = proxyActivities<CaseActivities>(RETRY_PROFILES.store);
+export const storeScan = proxyActivities<CaseActivities>(RETRY_PROFILES.storeScan);
+export const supplierStore = proxyActivities<SupplierActivities>(RETRY_PROFILES.store);
+export const carriers = proxyActivities<CaseActivities>(RETRY_PROFILES.carrier);
+export const warehouse = proxyActivities<CaseActivities>(RETRY_PROFILES.warehouse);
+export const warehouseOrders = proxyActivities<CaseActivities>(RETRY_PROFILES.warehouseOrder);
+export const payments = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
+export const trackingUntilKnown = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
+export const notifications = proxyActivities<CaseActivities>(RETRY_PROFILES.notify);
