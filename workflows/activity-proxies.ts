@@ -1,4 +1,4 @@
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities';
 import type { SupplierActivities } from '../activities/suppliers/supplier-activities';
 
@@ -61,3 +61,11 @@ export const warehouseOrders = proxyActivities<CaseActivities>(RETRY_PROFILES.wa
 export const payments = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
 export const trackingUntilKnown = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
 export const notifications = proxyActivities<CaseActivities>(RETRY_PROFILES.notify);
+
+/**
+ * What a failed activity call says, for the trail and the case view: the activity's own error
+ * (an HTTP status, a provider's refusal), not Temporal's wrapper around it.
+ */
+export function failureDetail(error: unknown): string {
+  return error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+}

@@ -5,7 +5,7 @@ import type { AfterReturn, ReturnReceiptResume } from './carry-over';
 import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps';
-import { carriers, payments, warehouse, warehouseOrders } from '../activity-proxies';
+import { carriers, failureDetail, payments, warehouse, warehouseOrders } from '../activity-proxies';
 
 /**
  * Steps that move goods or money: carrier instructions (攔截, 改址, 退回, 再派), reshipping and
@@ -290,6 +290,3 @@ async function orderedItems(state: CaseState): Promise<OrderItem[]> {
   }
 }
 
-function failureDetail(error: unknown): string {
-  return error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
-}

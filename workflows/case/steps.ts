@@ -1,10 +1,10 @@
-import { ActivityFailure, isCancellation, patched } from '@temporalio/workflow';
+import { isCancellation, patched } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
 import { nearestDueAt } from '../../domain/sla-clock';
 import { WORKFLOW_ACTOR, type Actor, type NotificationChannel } from '../../domain/types';
 import { WORKING_CLOCKS, type CaseState } from './case-state';
-import { carriers, notifications } from '../activity-proxies';
+import { carriers, failureDetail, notifications } from '../activity-proxies';
 
 /**
  * Steps every playbook shares: talking to the customer, to staff and to the carrier. Each side
@@ -107,7 +107,7 @@ async function sendOne(
       state.record('notification.withdrawn', `${template} via ${channel} withdrawn: the case moved on`, { key, channel, template });
       return;
     }
-    const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    const detail = failureDetail(error);
     state.notifications.push({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
     state.record('notification.failed', `${template} via ${channel} failed`, { key, channel, template, detail });
   }
@@ -144,7 +144,7 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
     state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
     state.record('carrier.refused', `urge #${attempt} refused: ${answer.message}`, { key, attempt, code: answer.code, message: answer.message });
   } catch (error) {
-    const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    const detail = failureDetail(error);
     state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'failed', detail });
     state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
   }

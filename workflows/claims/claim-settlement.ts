@@ -22,7 +22,7 @@ import {
   type ClaimProgress,
   type ClaimSettlementInput,
 } from './contract';
-import { carriers, payments, store, trackingUntilKnown } from '../activity-proxies';
+import { carriers, failureDetail, payments, store, trackingUntilKnown } from '../activity-proxies';
 
 /**
  * One claim, from proposal to money in the customer's account and back from the carrier:
@@ -216,7 +216,7 @@ async function payOut(
       // A non-retryable refusal (the key already paid elsewhere, a request the payments system
       // rejects) used to fail this workflow and leave the case in PAYING for ever.
       if (!(error instanceof ActivityFailure) || !patched(PAYOUT_FAILURE_DECISION_PATCH)) throw error;
-      const failure = error.cause?.message ?? error.message;
+      const failure = failureDetail(error);
       failed(failure);
       await report('claim.payout_failed', `payout failed: ${failure}`, { idempotencyKey: key, error: failure, approvers: view.approvers });
     }

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
 import type { RecordSupplierFollowUpInput } from '../../activities/suppliers/supplier-activities';
 import { formatDuration } from '../../domain/durations';
 import { storeRejection } from '../store-rejection';
@@ -10,7 +10,7 @@ import {
   type SupplierFollowUpResult,
   type SupplierReply,
 } from './contract';
-import { notifications, supplierStore } from '../activity-proxies';
+import { failureDetail, notifications, supplierStore } from '../activity-proxies';
 
 /**
  * 供應商跟進: a child of the case workflow when the supplier, not our warehouse, shipped the order.
@@ -158,7 +158,7 @@ async function notify(
   try {
     await notifications.sendNotification({ idempotencyKey, caseId, channel: 'wecom', template, recipient, params });
   } catch (error) {
-    const detail = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : String(error);
+    const detail = failureDetail(error);
     log.warn('supplier notification failed', { caseId, idempotencyKey, template, detail });
   }
 }

@@ -3,7 +3,7 @@ import type { CaseState } from '../case-state';
 import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
 import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
-import { warehouse as wms } from '../../activity-proxies';
+import { failureDetail, warehouse as wms } from '../../activity-proxies';
 
 /**
  * WRONG_ITEM / MISSING_ITEM (錯發漏發). Our warehouse's shipments: the pick record says what went
@@ -26,7 +26,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     // No pick record (an order the WMS does not know, the WMS down past its retries): a person
     // checks the shipment; the case itself must not fail.
     if (!(error instanceof ActivityFailure)) throw error;
-    const detail = error.cause?.message ?? error.message;
+    const detail = failureDetail(error);
     state.record('warehouse.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
     await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
     return;
