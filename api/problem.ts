@@ -75,7 +75,23 @@ export function problemErrorHandler(log: (message: string, error: unknown) => vo
     if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       return sendProblem(res, new HttpProblem(parserError.status, 'Bad request', (error as Error).message));
     }
+    if (isStoreUnavailable(error)) {
+      log('the store is unavailable', error);
+      res.setHeader('Retry-After', '2');
+      return sendProblem(res, new HttpProblem(503, 'Service unavailable', 'The case store is restarting or unreachable; retry shortly'));
+    }
     log('unhandled error', error);
     sendProblem(res, new HttpProblem(500, 'Internal error', 'Something went wrong; it has been logged'));
   };
+}
+
+/**
+ * PostgreSQL going away (a restart, a failover) rather than a fault of ours: connection
+ * exceptions (SQLSTATE class 08), an administrator or crash shutdown (57P01–57P03), or the
+ * socket closing under a query. The client should retry, so it gets a 503, not a 500.
+ */
+function isStoreUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET'].includes(code))) return true;
+  return typeof message === 'string' && /^Connection terminated/.test(message);
 }

@@ -17,5 +17,12 @@ export function createDb(databaseUrl: string, options: { max?: number; log?: (me
   // logged: the error object carries the client, connection string included.
   const log = options.log ?? ((message: string) => console.warn(message));
   pool.on('error', (error) => log(`PostgreSQL idle connection lost (the pool reconnects on the next query): ${error.message}`));
+  // A client checked out of the pool (between two queries of one unit of work) emits the same
+  // error on itself, where the pool does not listen: that killed the API during the chaos run's
+  // PostgreSQL restart. The query that needed it fails and its caller answers; the pool drops
+  // the broken client when it comes back.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => log(`PostgreSQL connection lost while in use (its work fails and is retried): ${error.message}`));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpProblem, jsonPath, parseOrThrow, validationProblem } from '../../api/problem';
+import { HttpProblem, jsonPath, parseOrThrow, problemErrorHandler, validationProblem } from '../../api/problem';
 
 describe('jsonPath', () => {
   test.each<[PropertyKey[], string]>([
@@ -79,5 +79,59 @@ describe('parseOrThrow', () => {
     expect((thrown as HttpProblem).status).toBe(400);
     expect((thrown as HttpProblem).detail).toBe('The case has 4 invalid field(s)');
     expect(((thrown as HttpProblem).extra.errors as unknown[]).length).toBe(4);
+  });
+});
+
+describe('problemErrorHandler', () => {
+  /** The part of an express Response the handler writes to. */
+  function response() {
+    const sent: { status?: number; headers: Record<string, string>; body?: unknown } = { headers: {} };
+    const res = {
+      status(code: number) {
+        sent.status = code;
+        return res;
+      },
+      setHeader(name: string, value: string) {
+        sent.headers[name.toLowerCase()] = value;
+        return res;
+      },
+      type() {
+        return res;
+      },
+      json(body: unknown) {
+        sent.body = body;
+        return res;
+      },
+      send(body: unknown) {
+        sent.body = typeof body === 'string' ? JSON.parse(body) : body;
+        return res;
+      },
+    };
+    return { res, sent };
+  }
+  const handle = (error: unknown) => {
+    const { res, sent } = response();
+    const logged: string[] = [];
+    problemErrorHandler((message) => logged.push(message))(error, {} as never, res as never, () => undefined);
+    return { sent, logged };
+  };
+
+  test.each([
+    ['an administrator shutdown (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a connection failure (class 08)', Object.assign(new Error('connection failure'), { code: '08006' })],
+    ['the socket closing under a query', new Error('Connection terminated unexpectedly')],
+  ])('PostgreSQL going away (%s) is a 503 to retry, with no internal text', (_, error) => {
+    const { sent, logged } = handle(error);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['retry-after']).toBe('2');
+    expect(JSON.stringify(sent.body)).not.toMatch(/terminat|ECONN|5432|08006/);
+    expect(logged).toEqual(['the store is unavailable']);
+  });
+
+  test('any other error stays a 500 that says nothing of itself', () => {
+    const { sent } = handle(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }));
+    expect(sent.status).toBe(500);
+    expect(JSON.stringify(sent.body)).not.toMatch(/duplicate/);
   });
 });
