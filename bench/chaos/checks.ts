@@ -24,6 +24,8 @@ export interface RunSummary {
   orderId: string;
   finalStatus?: string;
   error?: string;
+  /** The client stopped following the case at its deadline (the case may still end as it should). */
+  pastDeadline?: boolean;
 }
 
 export interface ReadModelRow {
@@ -84,7 +86,10 @@ export function wrongEndStates(runs: RunSummary[], rows: ReadModelRow[], expecte
     }
     const row = byId.get(run.caseId);
     const status = row?.status ?? run.finalStatus ?? 'missing';
-    if (status !== expected || run.error) {
+    // A case the client stopped following at its deadline is judged by where it ended (slow is
+    // reported by lateCases); any other client error is a wrong end whatever the status.
+    const clientFailed = run.error !== undefined && !run.pastDeadline;
+    if (status !== expected || clientFailed) {
       offenders.push({
         caseId: run.caseId,
         detail: `${run.type}: read model ${row?.status ?? 'no row'}, client last saw ${run.finalStatus ?? '-'}, expected ${expected}${run.error ? ` (${run.error})` : ''}`,
@@ -92,6 +97,18 @@ export function wrongEndStates(runs: RunSummary[], rows: ReadModelRow[], expecte
     }
   }
   return result(offenders);
+}
+
+/**
+ * Cases that ended as they should, but after the client's deadline: not a wrong end state, and
+ * not hidden either — the run reports them (a figure, not a pass/fail check).
+ */
+export function lateCases(runs: RunSummary[], rows: ReadModelRow[], expected: string): { value: number; offenders: Offender[] } {
+  const byId = new Map(rows.map((row) => [row.caseId, row]));
+  const offenders: Offender[] = runs
+    .filter((run) => run.pastDeadline && run.caseId && byId.get(run.caseId)?.status === expected)
+    .map((run) => ({ caseId: run.caseId, detail: `${run.type}: ${expected} after the client's deadline (${run.error ?? ''})`.slice(0, 300) }));
+  return { value: offenders.length, offenders };
 }
 
 /** A payout that succeeded (FAILED payouts moved no money). */

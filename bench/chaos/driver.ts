@@ -141,6 +141,8 @@ export interface CaseRun {
   msToClosed?: number;
   /** Why the driver stopped short of CLOSED (deadline, an error). */
   error?: string;
+  /** The client stopped following the case at its deadline. */
+  pastDeadline?: boolean;
 }
 
 export interface DriveOptions {
@@ -232,6 +234,7 @@ export async function drive(world: World, index: number, options: DriveOptions):
 
     for (;;) {
       if (Date.now() - t0 > options.deadlineMs) {
+        run.pastDeadline = true;
         throw new Error(`not CLOSED after ${options.deadlineMs} ms; statuses ${run.statuses.join(' → ')}`);
       }
       let current: Json;

@@ -19,6 +19,7 @@ import {
   recovery,
   unverifiedChains,
   wrongEndStates,
+  lateCases,
   percentile,
   processCrashes,
   type CheckResult,
@@ -410,6 +411,7 @@ async function main(): Promise<void> {
       }),
     );
     const pass = Object.values(checks).every((check) => check.pass);
+    const late = lateCases(runs, rows, EXPECTED_END_STATUS);
     const figures = {
       wrongEndStates: checks.wrongEndStates!.value,
       doublePayouts: checks.doublePayouts!.value,
@@ -419,6 +421,7 @@ async function main(): Promise<void> {
       unverifiedChains: checks.unverifiedChains!.value,
       duplicateActions: checks.duplicateActions!.value,
       processCrashes: checks.processCrashes!.value,
+      casesPastClientDeadline: late.value,
       recoverySeconds: { p50: (checks.recoverySeconds as ReturnType<typeof recovery>).p50 ?? null, max: (checks.recoverySeconds as ReturnType<typeof recovery>).max ?? null, goal: PLAN.recoveryGoalSeconds },
     };
     const report = {

@@ -9,6 +9,7 @@ import {
   processCrashes,
   unverifiedChains,
   wrongEndStates,
+  lateCases,
   type LedgerEntryLike,
 } from './checks';
 
@@ -57,6 +58,13 @@ const checks: Array<[string, () => void]> = [
       assert.equal(caught.value, 3);
       assert.equal(caught.pass, false);
       assert.deepEqual(caught.offenders.map((o) => o.caseId), [A, B, undefined]);
+      // Past the client's deadline: judged by where the case ended, and counted as late.
+      const slow = [
+        { caseId: A, type: 'LOST', orderId: 'o1', finalStatus: 'AWAITING_FEEDBACK', error: 'not CLOSED after 600000 ms', pastDeadline: true },
+        { caseId: B, type: 'DAMAGED', orderId: 'o2', finalStatus: 'IN_PROGRESS', error: 'not CLOSED after 600000 ms', pastDeadline: true },
+      ];
+      assert.deepEqual(wrongEndStates(slow, rows, 'CLOSED').offenders.map((o) => o.caseId), [B]);
+      assert.deepEqual(lateCases(slow, rows, 'CLOSED').offenders.map((o) => o.caseId), [A]);
     },
   ],
   [
