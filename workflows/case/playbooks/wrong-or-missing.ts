@@ -27,7 +27,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     // checks the shipment; the case itself must not fail.
     if (!(error instanceof ActivityFailure)) throw error;
     const detail = failureDetail(error);
-    state.record('warehouse.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
+    state.record('wms.pick_check_failed', `pick record unavailable: ${detail}`, { detail });
     await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
     return;
   }
@@ -54,7 +54,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
 /** 揀貨記錄: what the warehouse picked against what was ordered. */
 async function warehouse(state: CaseState) {
   const pick = await wms.getPickRecord({ orderId: state.input.orderId });
-  state.record('warehouse.pick_checked', `pick record: ${pick.missing.length} missing, ${pick.unexpected.length} unexpected`, {
+  state.record('wms.pick_checked', `pick record: ${pick.missing.length} missing, ${pick.unexpected.length} unexpected`, {
     missing: pick.missing,
     unexpected: pick.unexpected,
   });
