@@ -121,8 +121,9 @@ describe('a crash between recording an event and delivering it', () => {
     const caseId = await openCase({ waybillNo });
     const event = trackingEvent(waybillNo);
     await recordedAsAPreviousVersionWould(event, 'pending');
-    const totals = await sweepOnce({ db: stack.db, temporal: stack.client, cases: service }, { graceMs: 0 });
-    expect(totals.trackingEvents).toBeGreaterThanOrEqual(1);
+    // The suites share one database, and another suite's sweeper may take the event first: what
+    // matters is that a sweep, not a retry, delivers it, once.
+    await sweepOnce({ db: stack.db, temporal: stack.client, cases: service }, { graceMs: 0 });
     await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
     expect(await eventState(event)).toBe('complete');
   });
