@@ -8,10 +8,10 @@ import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
 import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
-import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from './store/case-lookup';
+import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from '../store/case-lookup';
 import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } from './incidents/incident-cases';
-import { persistCase, type PersistCaseInput, type PersistCaseResult } from './store/case-store';
-import type { Db } from './store/database';
+import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../store/case-store';
+import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
 import {
   wmsClient,
@@ -26,7 +26,7 @@ import {
 
 export type { Address, CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
 export type { PayCustomerInput, PayoutResult } from './payments/payments-client';
-export type { OpenCaseFound, OpenCaseLookup } from './store/case-lookup';
+export type { OpenCaseFound, OpenCaseLookup } from '../store/case-lookup';
 export type {
   CreateReshipmentInput,
   CreateReturnOrderInput,

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../activities/store/database';
+import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
 import type { IncidentPolicy } from '../config/incident-policy';
 import { authenticate } from './auth';

@@ -13,9 +13,9 @@ import {
   type SearchAttributePair,
 } from '@temporalio/common';
 import { sql } from 'kysely';
-import type { Db } from '../activities/store/database';
-import { canonicalJson } from '../activities/store/audit-hash';
-import { openPersonalFields, openStartRequest, sealPersonalFields, sealStartRequest } from '../activities/store/pii';
+import type { Db } from '../store/database';
+import { canonicalJson } from '../store/audit-hash';
+import { openPersonalFields, openStartRequest, sealPersonalFields, sealStartRequest } from '../store/pii';
 import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';

@@ -1,5 +1,5 @@
 import type { CaseView } from '../domain/case-view';
-import { openStartRequest } from '../activities/store/pii';
+import { openStartRequest } from '../store/pii';
 
 /**
  * The read model's snapshot made into the agents' view of an open case (GET /v1/cases/{caseId}).

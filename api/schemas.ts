@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decodeCursor } from '../activities/store/read-model';
+import { decodeCursor } from '../store/read-model';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
 import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES } from '../domain/sla-policy';

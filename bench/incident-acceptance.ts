@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { loadConfig, type AppConfig } from '../config';
 import { migrateToLatest } from '../migrations';

@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { loadConfig, type AppConfig } from '../config';
 import { migrateToLatest } from '../migrations';

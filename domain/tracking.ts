@@ -57,11 +57,3 @@ export function isMovement(status: TrackingStatus): boolean {
   return MOVEMENT.includes(status);
 }
 
-export function isDelivered(status: TrackingStatus): boolean {
-  return status === 'Delivered';
-}
-
-/** An event that by itself is an exception worth a case when none is open. */
-export function isExceptionEvent(status: TrackingStatus): boolean {
-  return status === 'Exception' || status === 'AttemptFail' || status === 'Expired';
-}

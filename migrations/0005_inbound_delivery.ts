@@ -50,7 +50,7 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await sql`CREATE INDEX supplier_replies_pending ON supplier_replies (updated_at) WHERE delivery_state = 'pending'`.execute(db);
 
-  // Erasures of a customer's personal data (activities/store/erasure.ts), under a hash of the id.
+  // Erasures of a customer's personal data (store/erasure.ts), under a hash of the id.
   await db.schema
     .createTable('pii_erasures')
     .addColumn('erasure_id', 'serial', (col) => col.primaryKey())

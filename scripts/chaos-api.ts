@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { ConfigError, loadConfig } from '../config';
 

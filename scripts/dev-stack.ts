@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { CaseService } from '../api/case-service';
 import { startRedeliverySweeper } from '../api/webhooks/redelivery-sweeper';

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activityDependenciesFromConfig, createActivities, type ActivityDependencies } from '../activities';
-import type { Db } from '../activities/store/database';
+import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
 
 /**

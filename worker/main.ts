@@ -1,4 +1,4 @@
-import { createDb } from '../activities/store/database';
+import { createDb } from '../store/database';
 import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { connectWorker, createCaseWorker } from './create-worker';

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 
 /**
- * Workflow side of `activities/store/store-errors.ts`: the failure type store activities use for
+ * Workflow side of `store/store-errors.ts`: the failure type store activities use for
  * data PostgreSQL refuses for good (retrying cannot help), and how a workflow recognises it.
  */
 

@@ -1,7 +1,7 @@
 import type { ClaimView } from '../../domain/claim';
 import type { Carrier, ExceptionType } from '../../domain/types';
-import type { Db } from '../store/database';
-import { rejectingPermanentErrors } from '../store/store-errors';
+import type { Db } from '../../store/database';
+import { rejectingPermanentErrors } from '../../store/store-errors';
 
 export interface RecordClaimInput {
   caseId: string;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../store/database';
+import type { Db } from '../../store/database';
 import type { IncidentRequest } from '../../domain/incidents';
 
 /** A page of the open cases an incident matches, oldest first, after a keyset cursor. */

@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import type { NotificationRecord } from '../../domain/case-view';
 import { renderTemplate, type TemplateId } from '../../domain/notification-templates';
 import type { NotificationChannel } from '../../domain/types';
-import type { Db } from '../store/database';
-import { rejectingPermanentErrors } from '../store/store-errors';
+import type { Db } from '../../store/database';
+import { rejectingPermanentErrors } from '../../store/store-errors';
 import { mayHaveBeenCarriedOut } from '../http/json-client';
 import type { NotificationChannelAdapter, Recipient } from './channels';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { ExceptionType } from '../../domain/types';
 import type { SupplierReply } from '../../workflows/supplier/contract';
-import type { Db } from '../store/database';
-import { rejectingPermanentErrors } from '../store/store-errors';
+import type { Db } from '../../store/database';
+import { rejectingPermanentErrors } from '../../store/store-errors';
 
 /**
  * The supplier follow-up's record for the per-supplier scorecard: one row per case, upserted by

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
-import { verifyTrail, type TrailIntegrity } from '../../activities/store/audit-hash';
-import type { Db } from '../../activities/store/database';
-import { caseHistory } from '../../activities/store/read-model';
+import { verifyTrail, type TrailIntegrity } from '../../store/audit-hash';
+import type { Db } from '../../store/database';
+import { caseHistory } from '../../store/read-model';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
 import { requireRole } from '../auth';

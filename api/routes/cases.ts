@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
-import { caseHistory, listCases } from '../../activities/store/read-model';
-import { verifyTrail } from '../../activities/store/audit-hash';
-import type { Db } from '../../activities/store/database';
+import { caseHistory, listCases } from '../../store/read-model';
+import { verifyTrail } from '../../store/audit-hash';
+import type { Db } from '../../store/database';
 import { allowedActions, factsOf, type CaseAction } from '../../domain/case-actions';
 import { parseDuration } from '../../domain/durations';
 import { temporalUiLink, type AppConfig } from '../../config';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { canonicalJson } from '../../activities/store/audit-hash';
-import type { Db } from '../../activities/store/database';
-import { eraseCustomerDataWithin } from '../../activities/store/erasure';
+import { canonicalJson } from '../../store/audit-hash';
+import type { Db } from '../../store/database';
+import { eraseCustomerDataWithin } from '../../store/erasure';
 import { principalOf, requireRole } from '../auth';
 import { HttpProblem, parseOrThrow } from '../problem';
 import { idempotencyKeyOf } from './cases';

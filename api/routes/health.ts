@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 
 /** Liveness says the process answers; readiness says its dependencies do too. */
 export function healthRouter(db: Db, temporal: Client, log: (message: string, error?: unknown) => void = () => undefined): Router {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import type { AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
 import { requireRole } from '../auth';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import express, { Router, type Request } from 'express';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import { supplierWebhookSecret, type AppConfig } from '../../config';
 import type { TrackingEvent } from '../../domain/tracking';
 import type { CaseService } from '../case-service';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../activities/store/database';
-import type { InboundDeliveryState } from '../../activities/store/schema';
+import type { Db } from '../../store/database';
+import type { InboundDeliveryState } from '../../store/schema';
 import type { TrackingEvent } from '../../domain/tracking';
 import { TERMINAL_STATUSES } from '../../domain/types';
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import type { CaseService } from '../case-service';
 import { sweepTrackingEvents } from './inbound-delivery';
 import { sweepSupplierReplies } from './supplier-intake';

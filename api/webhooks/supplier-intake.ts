@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql } from 'kysely';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import { supplierFollowUpWorkflowId, supplierReplySignal, type SupplierReply } from '../../workflows/supplier/contract';
 import { HttpProblem } from '../problem';
 import type { SupplierReplyBody } from '../schemas';

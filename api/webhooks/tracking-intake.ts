@@ -1,4 +1,4 @@
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import type { TrackingEvent } from '../../domain/tracking';
 import { deliverRecordedEvent, type TrackingTargets } from './inbound-delivery';
 

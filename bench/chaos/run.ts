@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createDb } from '../../activities/store/database';
+import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { caseViewQuery } from '../../workflows/case/contract';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';

@@ -1,5 +1,5 @@
 import { activityDependenciesFromConfig, createActivities } from '../../activities';
-import type { Db } from '../../activities/store/database';
+import type { Db } from '../../store/database';
 import { loadConfig } from '../../config';
 import { NEW_ADDRESS } from './carrier-contract';
 import { requestPath, useSimulators } from './helpers';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../../worker/runtime';
-import { createDb, type Db } from '../../activities/store/database';
+import { createDb, type Db } from '../../store/database';
 import { createApp } from '../../api/app';
 import { loadConfig, supplierWebhookSecret, type AppConfig } from '../../config';
 import { signSupplierReply } from '../../api/webhooks/signatures';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { persistCase } from '../../activities/store/case-store';
+import { persistCase } from '../../store/case-store';
 import type { AuditEvent, CaseView } from '../../domain/case-view';
 import { startTestStack, TOKENS, type TestStack } from '../helpers/test-stack';
 

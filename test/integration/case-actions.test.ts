@@ -1,4 +1,4 @@
-import { caseHistory } from '../../activities/store/read-model';
+import { caseHistory } from '../../store/read-model';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { caseHistory } from '../../activities/store/read-model';
+import { caseHistory } from '../../store/read-model';
 import { recordHistory } from '../helpers/histories';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';

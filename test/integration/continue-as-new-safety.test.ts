@@ -1,5 +1,5 @@
-import { verifyChain } from '../../activities/store/audit-hash';
-import { caseHistory } from '../../activities/store/read-model';
+import { verifyChain } from '../../store/audit-hash';
+import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/contract';
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { testPolicy } from '../helpers/policy';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { createDb } from '../../activities/store/database';
+import { createDb } from '../../store/database';
 
 /**
  * PostgreSQL restarting (the chaos run's `pg_ctlcluster restart`) terminates every connection: the

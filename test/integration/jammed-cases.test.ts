@@ -1,5 +1,5 @@
-import { verifyChain } from '../../activities/store/audit-hash';
-import { caseHistory } from '../../activities/store/read-model';
+import { verifyChain } from '../../store/audit-hash';
+import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate } from '../../workflows/case/contract';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';

@@ -1,5 +1,5 @@
-import { caseHistory } from '../../activities/store/read-model';
-import { verifyTrail } from '../../activities/store/audit-hash';
+import { caseHistory } from '../../store/read-model';
+import { verifyTrail } from '../../store/audit-hash';
 import { testPolicy } from '../helpers/policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 

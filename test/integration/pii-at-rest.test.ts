@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { sql } from 'kysely';
-import { verifyTrail } from '../../activities/store/audit-hash';
-import { eraseCustomerData } from '../../activities/store/erasure';
-import { caseHistory } from '../../activities/store/read-model';
+import { verifyTrail } from '../../store/audit-hash';
+import { eraseCustomerData } from '../../store/erasure';
+import { caseHistory } from '../../store/read-model';
 import { CaseService } from '../../api/case-service';
 import { openCaseBody as openCaseSchema } from '../../api/schemas';
 import { caseViewQuery } from '../../workflows/case/contract';

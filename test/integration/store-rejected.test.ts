@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { persistCase } from '../../activities/store/case-store';
-import { createDb } from '../../activities/store/database';
+import { persistCase } from '../../store/case-store';
+import { createDb } from '../../store/database';
 import type { CaseView } from '../../domain/case-view';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 

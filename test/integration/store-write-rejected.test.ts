@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { verifyChain } from '../../activities/store/audit-hash';
-import { caseHistory } from '../../activities/store/read-model';
+import { verifyChain } from '../../store/audit-hash';
+import { caseHistory } from '../../store/read-model';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createDb } from '../../activities/store/database';
+import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { resolveDatabase, withDatabase } from '../../scripts/postgres';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';

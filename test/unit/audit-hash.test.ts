@@ -5,7 +5,7 @@ import {
   canonicalJson,
   hashEvent,
   verifyChain,
-} from '../../activities/store/audit-hash';
+} from '../../store/audit-hash';
 import type { AuditEvent } from '../../domain/case-view';
 
 const CASE_ID = 'CASE-20261123-0001';

@@ -1,5 +1,5 @@
 import { withClocksAt, withCustomerFrom } from '../../api/case-view-read';
-import { maskPii, sealStartRequest } from '../../activities/store/pii';
+import { maskPii, sealStartRequest } from '../../store/pii';
 import type { CaseView, ClockView } from '../../domain/case-view';
 
 /** GET /v1/cases/{caseId} answers from the read model: what it adds to the stored snapshot. */

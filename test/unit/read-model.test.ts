@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../activities/store/read-model';
+import { decodeCursor, encodeCursor } from '../../store/read-model';
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 

@@ -82,7 +82,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       // (negative when the case became more urgent), so the clock's history shows why.
       // By the case's current type (a DELAYED case may have become LOST); cases that changed
       // priority before this patch replay with the type they were opened as.
-      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.type : state.input.type;
+      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.currentType : state.openedAsType;
       for (const clock of state.clocks.values()) {
         if (clock.state === 'stopped') continue;
         const target = clockTargetMs(state.policy, clock.name, type, action.priority);

@@ -138,8 +138,13 @@ export class CaseState {
   claimCount = 0;
   /** Bumped on every progress report of the claim, so an approval can wait for its effect. */
   claimRevision = 0;
-  /** The exception type: a DELAYED case past the total-delay threshold becomes LOST. */
-  type: ExceptionType;
+  /** The exception type now: a DELAYED case past the total-delay threshold becomes LOST. */
+  currentType: ExceptionType;
+
+  /** The type the case was opened as (its input); playbooks and clocks go by `currentType`. */
+  get openedAsType(): ExceptionType {
+    return this.input.type;
+  }
   /** Reshipments made for this case (WMS order numbers and new waybills). */
   readonly reshipments: NonNullable<CaseView['reshipments']> = [];
   /** A failed delivery: waiting for the customer's choice, and the choice once made. */
@@ -215,7 +220,7 @@ export class CaseState {
       claimCount: this.claimCount,
       reshipAttempts: this.reshipAttempts,
       returnAttempts: this.returnAttempts,
-      type: this.type,
+      type: this.currentType,
       reshipments: this.reshipments,
       returns: this.returns,
       ...(this.awaitingRemedy ? { awaitingRemedy: this.awaitingRemedy } : {}),
@@ -265,8 +270,10 @@ export class CaseState {
 
   static restore(input: OpenCaseInput, carry: CaseCarryOver): CaseState {
     const state = new CaseState(input, carry.openedAt);
-    const { clocks, tracking, carrierRequests, carrierRequestNumbers, notifications, evidence, notes, earlierFeedback, incidents, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
+    const { type, clocks, tracking, carrierRequests, carrierRequestNumbers, notifications, evidence, notes, earlierFeedback, incidents, reshipments, returns, timeline, elided, unsaved, ...scalars } = carry;
     Object.assign(state, scalars);
+    // Carried as `type` (the carry-over's JSON shape, which histories hold), kept as currentType.
+    state.currentType = type;
     state.clocks = new Map(clocks.map((clock) => [clock.name, clock]));
     Object.assign(state.tracking, tracking);
     state.carrierRequests.push(...carrierRequests);
@@ -289,7 +296,7 @@ export class CaseState {
   constructor(readonly input: OpenCaseInput, openedAt?: string) {
     this.assignee = input.staff.tierQueues[1];
     this.priority = input.priority;
-    this.type = input.type;
+    this.currentType = input.type;
     this.openedAt = openedAt ?? new Date().toISOString();
   }
 
@@ -329,7 +336,7 @@ export class CaseState {
   // --- SLA clocks -------------------------------------------------------------------------
 
   startClock(name: ClockName): void {
-    const target = clockTargetMs(this.policy, name, this.type, this.priority);
+    const target = clockTargetMs(this.policy, name, this.currentType, this.priority);
     this.clocks.set(name, startClock(name, target, Date.now(), clockCalendar(this.policy, name)));
     this.clockChanged();
   }
@@ -397,8 +404,8 @@ export class CaseState {
 
   /** A DELAYED parcel past the total-delay threshold becomes LOST; the trail keeps both. */
   convertTo(type: ExceptionType, reason: string): void {
-    const from = this.type;
-    this.type = type;
+    const from = this.currentType;
+    this.currentType = type;
     this.record('case.converted', `${from} → ${type}: ${reason}`, { from, to: type, reason });
   }
 
@@ -629,8 +636,8 @@ export class CaseState {
     const due = nearestDueAt([...this.clocks.values()], now);
     return {
       caseId: this.caseId,
-      type: this.type,
-      ...(this.type !== this.input.type ? { openedAsType: this.input.type } : {}),
+      type: this.currentType,
+      ...(this.currentType !== this.openedAsType ? { openedAsType: this.openedAsType } : {}),
       status: this.status,
       priority: this.priority,
       tier: this.tier,
@@ -690,7 +697,7 @@ export class CaseState {
     const due = nearestDueAt([...this.clocks.values()], Date.now());
     const wanted: SearchAttributeUpdatePair[] = [
       { key: CaseStatusKey, value: this.status },
-      { key: ExceptionTypeKey, value: this.type },
+      { key: ExceptionTypeKey, value: this.currentType },
       { key: EscalationTierKey, value: this.tier },
       { key: PriorityKey, value: this.priority },
       { key: AssignedToKey, value: this.assignee },

@@ -145,7 +145,7 @@ function supersedePendingPhaseChanges(state: CaseState): void {
 /** The phases: playbook (or where a previous run stopped), then survey, recovery, survey... */
 async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<void> {
   let end: PhaseEnd = 'resolved';
-  if (!at) end = await runPhase(state, PLAYBOOKS[state.input.type]);
+  if (!at) end = await runPhase(state, PLAYBOOKS[state.openedAsType]);
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
   else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));

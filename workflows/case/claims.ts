@@ -105,7 +105,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
       {
         caseId: state.caseId,
         claimId,
-        type: state.type,
+        type: state.currentType,
         carrier: input.carrier,
         waybillNo: input.waybillNo,
         orderId: input.orderId,
@@ -131,7 +131,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
 
 /** Who the platform recovers a loss from: the supplier for its own wrong or missing items. */
 export function recoveryPartyOf(state: CaseState): 'carrier' | 'supplier' {
-  return state.input.supplierId && (state.type === 'WRONG_ITEM' || state.type === 'MISSING_ITEM') ? 'supplier' : 'carrier';
+  return state.input.supplierId && (state.currentType === 'WRONG_ITEM' || state.currentType === 'MISSING_ITEM') ? 'supplier' : 'carrier';
 }
 
 export async function decideClaim(state: CaseState, decision: ClaimDecision): Promise<void> {

@@ -68,7 +68,7 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
         supplierId,
         orderId: state.input.orderId,
         waybillNo: state.input.waybillNo,
-        type: state.type,
+        type: state.currentType,
         request,
         ...(state.input.items ? { items: state.input.items } : {}),
         policy: state.policy.supplier,

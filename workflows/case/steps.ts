@@ -73,7 +73,7 @@ export async function notifyStaff(
     wecomKey: input.staff.opsWecomKey,
   }, {
     caseId: input.caseId,
-    type: input.type,
+    type: state.currentType,
     priority: state.priority,
     tier: String(state.tier),
     assignee: state.assignee,

@@ -35,21 +35,18 @@ export async function assessDamage(state: CaseState, { resumed = false } = {}): 
   const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);
   const assessed = () => state.reshipments.length > 0 || (claimSettled(state.claim) && state.claim?.status !== 'REJECTED');
   const cut = () => cuttable && (state.claim === undefined || claimSettled(state.claim)) && continueAsNewDue(state);
-  for (;;) {
-    await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
-    if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
-    if (state.reshipments.length > 0) {
-      await resolveCase(state, 'reshipped', `damaged part replaced: ${state.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
-      return;
-    }
-    const claim = state.claim;
-    if (claim?.status === 'PAID') {
-      await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
-      await resolveCase(state, 'compensated', `damage compensated: ${formatYuan(claim.payout?.amountFen ?? 0)}`, 'case.resolved');
-      return;
-    }
-    // The payout failed: a person sorts it out (the case escalated when it failed).
-    await handOver(state, 'damage payout failed');
+  await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
+  if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
+  if (state.reshipments.length > 0) {
+    await resolveCase(state, 'reshipped', `damaged part replaced: ${state.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
     return;
   }
+  const claim = state.claim;
+  if (claim?.status === 'PAID') {
+    await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
+    await resolveCase(state, 'compensated', `damage compensated: ${formatYuan(claim.payout?.amountFen ?? 0)}`, 'case.resolved');
+    return;
+  }
+  // The payout failed: a person sorts it out (the case escalated when it failed).
+  await handOver(state, 'damage payout failed');
 }

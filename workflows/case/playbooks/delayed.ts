@@ -96,7 +96,7 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
     // LOST row): the same rule, a moment later. The trail keeps both steps.
     const open = await openLost();
     if (open) {
-      state.type = 'DELAYED';
+      state.currentType = 'DELAYED';
       return refuseConversion(state, open, reason);
     }
   }
@@ -105,7 +105,7 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
 
 async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: string): Promise<void> {
   state.record('case.conversion_refused', `not converted to LOST: open LOST case ${open.caseId} handles this waybill`, {
-    from: state.type,
+    from: state.currentType,
     to: 'LOST',
     reason,
     openCaseId: open.caseId,

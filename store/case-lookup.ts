@@ -1,4 +1,4 @@
-import { TERMINAL_STATUSES, type ExceptionType } from '../../domain/types';
+import { TERMINAL_STATUSES, type ExceptionType } from '../domain/types';
 import type { Db } from './database';
 
 /**

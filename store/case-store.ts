@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AuditEvent, CaseView } from '../../domain/case-view';
+import type { AuditEvent, CaseView } from '../domain/case-view';
 import type { Db } from './database';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { eraseIfRequested } from './erasure';

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { ClaimView } from '../../domain/claim';
-import type { AuditEvent, CaseView } from '../../domain/case-view';
+import type { ClaimView } from '../domain/claim';
+import type { AuditEvent, CaseView } from '../domain/case-view';
 
 /** The read model's tables as kysely sees them; migrations/ creates them. */
 

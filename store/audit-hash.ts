@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuditEvent } from '../../domain/case-view';
+import type { AuditEvent } from '../domain/case-view';
 
 /**
  * The audit trail is a hash chain: each event's hash covers the previous hash and the event's

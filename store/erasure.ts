@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type { CaseView } from '../../domain/case-view';
-import { TERMINAL_STATUSES } from '../../domain/types';
+import type { CaseView } from '../domain/case-view';
+import { TERMINAL_STATUSES } from '../domain/types';
 import type { Db } from './database';
 import { erasePersonalFields } from './pii';
 import type { Database } from './schema';
