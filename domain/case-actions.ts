@@ -118,12 +118,17 @@ export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPoli
   };
 }
 
+/**
+ * The facts the rules look at, from a case as readers see it (the API's read model) or as the
+ * workflow holds it; the workflow also passes its policy, whose goodwill caps the rules enforce.
+ */
 export function factsOf(
   view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'>,
+  policy?: Pick<SlaPolicy, 'goodwill'>,
 ): CaseFacts {
   return {
     ...(view.pendingPhaseChange ? { phaseChangePending: view.pendingPhaseChange } : {}),
-    ...claimFactsOf(view.claim),
+    ...claimFactsOf(view.claim, policy),
     status: view.status,
     tier: view.tier,
     priority: view.priority,

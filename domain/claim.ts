@@ -1,4 +1,5 @@
 import type { Role } from './types';
+import type { ReadonlyDeep } from './readonly';
 
 /**
  * A claim (理賠) as the case shows it: what was asked, what the calculator said, who approved,
@@ -48,8 +49,9 @@ export interface PaidOnCase {
 export const NOTHING_PAID: PaidOnCase = { kinds: [], goodwillCount: 0, goodwillFen: 0 };
 
 /** Everything the case has paid, the latest claim included when it was paid. */
-export function paidOnCase(claim: ClaimView | undefined): PaidOnCase {
-  const earlier = claim?.earlier ?? NOTHING_PAID;
+export function paidOnCase(claim: ReadonlyDeep<ClaimView> | undefined): PaidOnCase {
+  const carried = claim?.earlier ?? NOTHING_PAID;
+  const earlier: PaidOnCase = { ...carried, kinds: [...carried.kinds] };
   if (claim?.status !== 'PAID') return earlier;
   const amount = claim.payout?.amountFen ?? claim.amountFen ?? 0;
   return {

@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { DeliveryResume } from './carry-over';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { resolveCase } from './steps';
 
@@ -18,8 +18,8 @@ export type AfterDelivery = Omit<DeliveryResume, 'phase'>;
 /** Waits for delivery (or cuts the history and goes on in the next run), then resolves the case. */
 export async function resolveOnDelivery(state: CaseState, after: AfterDelivery, { resumed = false } = {}): Promise<void> {
   const cuttable = resumed || patched(DELIVERY_WAIT_PATCH);
-  await state.waitUntil(() => state.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
-  if (!state.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
-  if (after.stopHandlingClock) state.stopClock('handling', 'parcel delivered');
+  await state.waitUntil(() => state.data.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
+  if (!state.data.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
+  if (after.stopHandlingClock) state.clocks.stop('handling', 'parcel delivered');
   await resolveCase(state, after.outcome, after.summary, after.template);
 }

@@ -2,7 +2,8 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@t
 import { formatYuan } from '../../domain/compensation';
 import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
 import type { AfterReturn, ReturnReceiptResume } from './carry-over';
-import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
+import { CARRIER_REQUEST_COUNTER_PATCH } from './state/carried-state';
+import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps';
 import { carriers, failureDetail, payments, warehouse, warehouseOrders } from '../activity-proxies';
@@ -27,7 +28,7 @@ export async function instructCarrier(
   // the carried list; runs from before the counter numbered by the list (replayed that way).
   const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
     ? state.nextCarrierRequestNumber(instruction)
-    : state.carrierRequests.filter((request) => request.operation === instruction).length + 1;
+    : state.data.carrierRequests.filter((request) => request.operation === instruction).length + 1;
   const key = `${state.caseId}:${instruction}:${attempt}`;
   const at = new Date().toISOString();
   const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
@@ -41,19 +42,19 @@ export async function instructCarrier(
             ? await carriers.returnParcelToSender(context)
             : await carriers.redeliverParcel(context);
     if (answer.outcome === 'accepted') {
-      state.carrierRequests.push({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
+      state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
       state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
       await state.persist();
       return { outcome: 'accepted', reference: answer.reference };
     }
     const detail = `${answer.code} ${answer.message}`;
-    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'refused', detail });
+    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
     state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
     await state.persist();
     return { outcome: 'refused', detail };
   } catch (error) {
     const detail = failureDetail(error);
-    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'failed', detail });
+    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
     state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
     await state.persist();
     return { outcome: 'failed', detail };
@@ -85,7 +86,7 @@ export async function reship(
   reason: string,
   { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
 ): Promise<ReshipResult> {
-  const attempt = ++state.reshipAttempts;
+  const attempt = state.nextReshipAttempt();
   const key = `${state.caseId}:reship:${attempt}`;
   const request = { idempotencyKey: key, orderId: state.input.orderId, items, reason, ...(address ? { address } : {}) };
   const { followUpIntervalMs, maxFollowUps } = state.policy.carrier;
@@ -120,7 +121,7 @@ export async function reship(
         await state.persist();
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
-      state.reshipments.push({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
+      state.noteReshipment({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
       state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
         key,
         reshipOrderNo: result.reshipOrderNo,
@@ -130,12 +131,12 @@ export async function reship(
         reason,
       }, actor);
       await state.persist();
-      await notifyCustomer(state, `reshipped:${state.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
+      await notifyCustomer(state, `reshipped:${state.data.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
       return { outcome: 'created', waybillNo: result.waybillNo };
     }
   } finally {
     // Unknown (or interrupted while unknown): the key is not used up; the next reship reuses it.
-    if (inDoubt && state.reshipAttempts === attempt) state.reshipAttempts -= 1;
+    if (inDoubt) state.reuseReshipAttempt(attempt);
   }
 }
 
@@ -154,7 +155,7 @@ export async function expectReturn(
   reason: string,
   { pickup }: { pickup: boolean },
 ): Promise<{ returnOrderNo: string } | undefined> {
-  const key = `${state.caseId}:return:${++state.returnAttempts}`;
+  const key = `${state.caseId}:return:${state.nextReturnAttempt()}`;
   try {
     const result = await warehouse.createReturnOrder({
       idempotencyKey: key,
@@ -168,7 +169,7 @@ export async function expectReturn(
       await state.persist();
       return undefined;
     }
-    state.returns.push({
+    state.noteReturn({
       key,
       returnOrderNo: result.returnOrderNo,
       ...(result.pickupWaybillNo ? { pickupWaybillNo: result.pickupWaybillNo } : {}),
@@ -181,10 +182,10 @@ export async function expectReturn(
       pickupWaybillNo: result.pickupWaybillNo ?? null,
       pickup,
     });
-    state.startClock('returnReceipt');
+    state.clocks.start('returnReceipt');
     await state.persist();
     if (pickup && result.pickupWaybillNo) {
-      await notifyCustomer(state, `return-pickup:${state.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
+      await notifyCustomer(state, `return-pickup:${state.data.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
     }
     return { returnOrderNo: result.returnOrderNo };
   } catch (error) {
@@ -216,9 +217,8 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   // Between checks: the follow-up interval, or less when the history is due to be cut.
   const pause = async (summary: string) => {
     await state.waitUntil(() => cutAt !== undefined && continueAsNewDue(state), state.policy.carrier.followUpIntervalMs, summary);
-    if (cutAt && state.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
+    if (cutAt && state.data.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
   };
-  const record = state.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
   await state.persist();
   for (;;) {
@@ -232,14 +232,15 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
       await pause(`return ${returnOrderNo} (WMS unavailable)`);
       continue;
     }
-    if (record && record.status !== order.status) {
-      record.status = order.status;
+    const expected = state.data.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
+    if (expected && expected.status !== order.status) {
+      state.updateReturn(returnOrderNo, { status: order.status });
       state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
       await state.persist();
     }
     if (order.status === 'RECEIVED') {
-      if (record) record.receivedAt = order.receivedAt ?? new Date().toISOString();
-      state.stopClock('returnReceipt', 'received into the warehouse');
+      state.updateReturn(returnOrderNo, { receivedAt: order.receivedAt ?? new Date().toISOString() });
+      state.clocks.stop('returnReceipt', 'received into the warehouse');
       state.record('wms.return_received', `return ${returnOrderNo} received into the warehouse`, { returnOrderNo });
       await state.persist();
       await notifyCustomer(state, `return-received:${returnOrderNo}`, 'return.received');

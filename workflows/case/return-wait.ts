@@ -1,5 +1,5 @@
 import type { ReturnReceiptResume } from './carry-over';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 import { awaitReturnReceipt } from './logistics-steps';
 import { refundReturned } from './playbooks/refused';
 import { exchangeOrRefund } from './playbooks/return-exchange';

@@ -2,7 +2,7 @@ import { startChild } from '@temporalio/workflow';
 import type { OrderItem } from '../../domain/types';
 import { supplierFollowUpWorkflow } from '../supplier/supplier-follow-up';
 import { supplierFollowUpWorkflowId, type SupplierFollowUpResult } from '../supplier/contract';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 import { workByHand } from './phases';
 import { notifyCustomer, notifyStaff } from './steps';
 
@@ -21,17 +21,17 @@ export const itemsOf = (state: CaseState): OrderItem[] => state.input.items ?? [
  * the policy's evidence window ends. Returns whether any evidence came.
  */
 export async function collectEvidence(state: CaseState, what: string): Promise<boolean> {
-  const had = state.evidence.items.length;
-  if (!state.evidence.requested) {
+  const had = state.data.evidence.items.length;
+  if (!state.data.evidence.requested) {
     await state.requestEvidence(what);
-    await notifyCustomer(state, `evidence-request:${state.evidenceRequests}`, 'evidence.request', { what });
+    await notifyCustomer(state, `evidence-request:${state.data.evidenceRequests}`, 'evidence.request', { what });
   }
   const askedAt = Date.now();
   const { remindersMs, windowMs } = state.policy.evidence;
-  const arrived = () => state.evidence.items.length > had;
+  const arrived = () => state.data.evidence.items.length > had;
   for (const [index, reminderMs] of remindersMs.entries()) {
     if (await state.waitUntil(arrived, askedAt + reminderMs - Date.now(), `evidence or reminder #${index + 1}`)) return true;
-    await notifyCustomer(state, `evidence-reminder:${state.evidenceRequests}:${index + 1}`, 'evidence.reminder', { what });
+    await notifyCustomer(state, `evidence-reminder:${state.data.evidenceRequests}:${index + 1}`, 'evidence.reminder', { what });
   }
   if (await state.waitUntil(arrived, askedAt + windowMs - Date.now(), 'evidence window')) return true;
   state.record('evidence.missing', `no evidence within the window: ${what}`, { what, windowMs });
@@ -48,7 +48,7 @@ export async function handOver(state: CaseState, reason: string): Promise<void> 
   state.setStatus('IN_PROGRESS', `needs a decision: ${reason}`);
   if (state.escalate(reason)) {
     await state.persist();
-    await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason });
+    await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason });
   }
   await state.persist();
   await workByHand(state);
@@ -68,7 +68,7 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
         supplierId,
         orderId: state.input.orderId,
         waybillNo: state.input.waybillNo,
-        type: state.currentType,
+        type: state.data.currentType,
         request,
         ...(state.input.items ? { items: state.input.items } : {}),
         policy: state.policy.supplier,

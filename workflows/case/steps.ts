@@ -3,7 +3,9 @@ import { formatDuration } from '../../domain/durations';
 import { CARRIER_NAMES_ZH, defaultChannels, type TemplateId } from '../../domain/notification-templates';
 import { nearestDueAt } from '../../domain/sla-clock';
 import { WORKFLOW_ACTOR, type Actor, type NotificationChannel } from '../../domain/types';
-import { WORKING_CLOCKS, type CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
+import { clocksOf } from './state/case-data';
+import { WORKING_CLOCKS } from './state/sla-clocks';
 import { carriers, failureDetail, notifications } from '../activity-proxies';
 
 /**
@@ -69,14 +71,14 @@ export async function notifyStaff(
 ): Promise<void> {
   const { input } = state;
   await sendOne(state, `${input.caseId}:${step}:wecom`, 'wecom', template, {
-    userId: state.assignee,
+    userId: state.data.assignee,
     wecomKey: input.staff.opsWecomKey,
   }, {
     caseId: input.caseId,
-    type: state.currentType,
-    priority: state.priority,
-    tier: String(state.tier),
-    assignee: state.assignee,
+    type: state.data.currentType,
+    priority: state.data.priority,
+    tier: String(state.data.tier),
+    assignee: state.data.assignee,
     carrierName: CARRIER_NAMES_ZH[input.carrier] ?? input.carrier,
     waybillNo: input.waybillNo,
     ...extra,
@@ -100,7 +102,7 @@ async function sendOne(
       recipient,
       params,
     });
-    state.notifications.push(sent);
+    state.noteNotification(sent);
     state.record('notification.sent', `${template} via ${channel}`, { key, channel, template, recipient: sent.recipient });
   } catch (error) {
     if (isCancellation(error)) {
@@ -108,19 +110,19 @@ async function sendOne(
       return;
     }
     const detail = failureDetail(error);
-    state.notifications.push({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
+    state.noteNotification({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
     state.record('notification.failed', `${template} via ${channel} failed`, { key, channel, template, detail });
   }
 }
 
 /** First contact: tells the customer the case is open and when to expect an answer. */
 export async function acknowledgeCustomer(state: CaseState): Promise<void> {
-  if (state.acknowledged) return;
-  state.acknowledged = true;
-  const due = nearestDueAt([...state.clocks.values()].filter((clock) => clock.name !== 'firstResponse'), Date.now());
+  if (state.data.acknowledged) return;
+  state.markAcknowledged();
+  const due = nearestDueAt(clocksOf(state.data).filter((clock) => clock.name !== 'firstResponse'), Date.now());
   const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
   await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
-  state.stopClock('firstResponse', 'customer acknowledged');
+  state.clocks.stop('firstResponse', 'customer acknowledged');
   await state.persist();
 }
 
@@ -136,16 +138,16 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
       reason,
     });
     if (answer.outcome === 'accepted') {
-      state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
+      state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
       state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
       await state.persist();
       return true;
     }
-    state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
+    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
     state.record('carrier.refused', `urge #${attempt} refused: ${answer.message}`, { key, attempt, code: answer.code, message: answer.message });
   } catch (error) {
     const detail = failureDetail(error);
-    state.carrierRequests.push({ key, operation: 'urge', at, outcome: 'failed', detail });
+    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'failed', detail });
     state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
   }
   await state.persist();
@@ -160,13 +162,12 @@ export async function resolveCase(
   template: TemplateId | undefined,
   actor: Actor = WORKFLOW_ACTOR,
 ): Promise<void> {
-  state.resolvedAt = new Date().toISOString();
-  state.resolution = { outcome, summary, at: state.resolvedAt };
+  state.markResolved(outcome, summary);
   state.withdrawEvidenceRequest('case resolved', actor);
-  for (const clock of WORKING_CLOCKS) state.stopClock(clock, `resolved: ${outcome}`);
+  for (const clock of WORKING_CLOCKS) state.clocks.stop(clock, `resolved: ${outcome}`);
   state.setStatus('RESOLVED', summary, actor);
   state.record('case.resolved', summary, { outcome }, actor);
   await state.persist();
-  const round = state.reopens ? `:round${state.reopens + 1}` : '';
+  const round = state.data.reopens ? `:round${state.data.reopens + 1}` : '';
   if (template) await notifyCustomer(state, `resolved:${outcome}${round}`, template, { summary });
 }

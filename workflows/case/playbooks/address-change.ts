@@ -1,5 +1,5 @@
 import type { DeliveryAddress } from '../../../domain/types';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { awaitReturnReceipt, expectReturn, instructCarrier, reship, returnReceiptCut } from '../logistics-steps';
 import { handOver, itemsOf } from '../shared-playbook-steps';
 import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';

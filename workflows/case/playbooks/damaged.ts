@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { claimSettled } from '../claims';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { collectEvidence, handOver } from '../shared-playbook-steps';
@@ -33,15 +33,15 @@ export const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
 
 export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
   const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);
-  const assessed = () => state.reshipments.length > 0 || (claimSettled(state.claim) && state.claim?.status !== 'REJECTED');
-  const cut = () => cuttable && (state.claim === undefined || claimSettled(state.claim)) && continueAsNewDue(state);
+  const assessed = () => state.data.reshipments.length > 0 || (claimSettled(state.data.claim) && state.data.claim?.status !== 'REJECTED');
+  const cut = () => cuttable && (state.data.claim === undefined || claimSettled(state.data.claim)) && continueAsNewDue(state);
   await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
   if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
-  if (state.reshipments.length > 0) {
-    await resolveCase(state, 'reshipped', `damaged part replaced: ${state.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
+  if (state.data.reshipments.length > 0) {
+    await resolveCase(state, 'reshipped', `damaged part replaced: ${state.data.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
     return;
   }
-  const claim = state.claim;
+  const claim = state.data.claim;
   if (claim?.status === 'PAID') {
     await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
     await resolveCase(state, 'compensated', `damage compensated: ${formatYuan(claim.payout?.amountFen ?? 0)}`, 'case.resolved');

@@ -3,7 +3,7 @@ import type { OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
 import type { ResumePoint } from '../carry-over';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
 import { handOver } from '../shared-playbook-steps';
@@ -40,7 +40,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
   // The first urge goes out at once; the next only after a full interval without movement, however
   // many non-movement scans (hub delays, exceptions) arrive meanwhile.
   let nextUrgeAt = resume?.nextUrgeAt ?? Date.now();
-  while (!state.tracking.delivered) {
+  while (!state.data.tracking.delivered) {
     // A parcel that scans for weeks grows the history: cut it here, at the top of the loop, where
     // the next run picks up exactly.
     if (continueAsNewDue(state)) throw new ContinueAsNewRequested({ phase: 'delayed', urges, lastMovementAt, nextUrgeAt });
@@ -54,16 +54,16 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
       if (accepted && urges === 1) await notifyCustomer(state, 'urged', 'case.carrier_urged');
       nextUrgeAt = Date.now() + urgeIntervalMs;
     }
-    const seen = state.tracking.events.length;
+    const seen = state.data.tracking.events.length;
     const untilLost = convertsToLost ? Math.max(1, lastMovementAt + totalDelayMs - Date.now()) : undefined;
     const untilUrge = urges < maxUrges ? Math.max(1, nextUrgeAt - Date.now()) : undefined;
     const heard = await state.waitUntil(
-      () => state.tracking.delivered || state.tracking.events.length > seen,
+      () => state.data.tracking.delivered || state.data.tracking.events.length > seen,
       untilUrge === undefined ? untilLost : untilLost === undefined ? untilUrge : Math.min(untilUrge, untilLost),
       urges < maxUrges ? `tracking update or urge #${urges + 1}` : 'tracking update (urges exhausted)',
     );
-    if (heard && state.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
-      state.stopClock('handling', 'parcel moving again');
+    if (heard && state.data.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
+      state.clocks.stop('handling', 'parcel moving again');
       await state.persist();
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
@@ -91,12 +91,12 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
   }
   state.convertTo('LOST', reason);
   await state.persist();
-  if (checked && state.writeRejected) {
+  if (checked && state.data.writeRejected) {
     // A LOST case opened between the look-up and the write (the store refuses the second open
     // LOST row): the same rule, a moment later. The trail keeps both steps.
     const open = await openLost();
     if (open) {
-      state.currentType = 'DELAYED';
+      state.undoConversion('DELAYED');
       return refuseConversion(state, open, reason);
     }
   }
@@ -105,7 +105,7 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
 
 async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: string): Promise<void> {
   state.record('case.conversion_refused', `not converted to LOST: open LOST case ${open.caseId} handles this waybill`, {
-    from: state.currentType,
+    from: state.data.currentType,
     to: 'LOST',
     reason,
     openCaseId: open.caseId,
@@ -118,12 +118,12 @@ async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: s
 /** Waits while events keep arriving; returns when delivered or after one quiet interval. */
 async function waitQuietInterval(state: CaseState, intervalMs: number): Promise<void> {
   for (;;) {
-    const seen = state.tracking.events.length;
+    const seen = state.data.tracking.events.length;
     const heard = await state.waitUntil(
-      () => state.tracking.delivered || state.tracking.events.length > seen,
+      () => state.data.tracking.delivered || state.data.tracking.events.length > seen,
       intervalMs,
       'parcel moving: next tracking update',
     );
-    if (!heard || state.tracking.delivered) return;
+    if (!heard || state.data.tracking.delivered) return;
   }
 }

@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
 import { goodsValueOf, handOver } from '../shared-playbook-steps';
 import { resolveOnDelivery } from '../delivery-wait';

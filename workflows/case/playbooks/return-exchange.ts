@@ -1,4 +1,4 @@
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { awaitReturnReceipt, expectReturn, refund, reship, returnReceiptCut } from '../logistics-steps';
 import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, resolveCase } from '../steps';

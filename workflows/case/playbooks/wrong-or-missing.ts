@@ -1,5 +1,5 @@
 import { ActivityFailure } from '@temporalio/workflow';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
 import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
 import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
@@ -31,7 +31,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
     return;
   }
-  const wrong = state.currentType === 'WRONG_ITEM';
+  const wrong = state.data.currentType === 'WRONG_ITEM';
   const toSend = pick.missing.length ? pick.missing : wrong ? itemsOf(state) : [];
   if (!toSend.length) {
     await handOver(state, 'the pick record matches the order: check with the carrier and the customer');
@@ -65,7 +65,7 @@ async function warehouse(state: CaseState) {
 async function supplierPath(state: CaseState): Promise<void> {
   const items = itemsOf(state).map((item) => `${item.sku}×${item.qty}`).join('、') || '订单配件';
   const request =
-    state.currentType === 'WRONG_ITEM'
+    state.data.currentType === 'WRONG_ITEM'
       ? `订单${state.input.orderId}错发，请补发正确配件（${items}）并回复新运单号`
       : `订单${state.input.orderId}漏发，请补发缺件（${items}）并回复新运单号`;
   const outcome = await followUpSupplier(state, request);
