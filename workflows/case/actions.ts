@@ -10,8 +10,9 @@ import type { CaseState } from './state/case-state';
 import type { Interruption, PhaseRequest } from './state/case-data';
 import { clocksOf } from './state/case-data';
 import { decideClaim, recoveryPartyOf, startClaim } from './claims';
-import { reship } from './logistics-steps';
-import { notifyCustomer, notifyStaff } from './steps';
+import { reship } from './steps/warehouse';
+import { notifyCustomer } from './steps/customer';
+import { notifyStaff } from './steps/staff';
 
 /** `set-priority` re-targets clocks by the current type, not the type the case was opened as. */
 export const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';

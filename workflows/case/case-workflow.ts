@@ -9,7 +9,7 @@ import { registerCaseActions } from './actions';
 import { CaseState } from './state/case-state';
 import { WORKING_CLOCKS } from './state/sla-clocks';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
-import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
+import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phase-changes';
 import { registerClaimProgress } from './claims';
 import { addressChangePlaybook } from './playbooks/address-change';
 import { assessDamage, damagedPlaybook } from './playbooks/damaged';

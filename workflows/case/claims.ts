@@ -7,7 +7,7 @@ import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDe
 import type { ResumePoint } from './carry-over';
 import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyStaff } from './steps';
+import { notifyStaff } from './steps/staff';
 
 /**
  * The case's side of a claim: start the settlement child, mirror its progress into the case (view,

@@ -5,7 +5,7 @@ import { submitFeedbackUpdate, type FeedbackInput } from './contract';
 import { type ResumePoint } from './carry-over';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import type { CaseState } from './state/case-state';
-import { notifyCustomer } from './steps';
+import { notifyCustomer } from './steps/customer';
 
 /**
  * The satisfaction loop after resolution (滿意度回訪): send the survey, remind inside the callback

@@ -3,7 +3,7 @@ import { extendClock } from '../../domain/sla-clock';
 import type { IncidentCause } from '../../domain/incidents';
 import { caseIncidentSignal } from '../incidents/contract';
 import type { CaseState } from './state/case-state';
-import { notifyCustomer } from './steps';
+import { notifyCustomer } from './steps/customer';
 
 /**
  * An incident reaching the case (weather, regional control, carrier outage): the case records it

@@ -3,7 +3,7 @@ import { formatDuration } from '../../domain/durations';
 import { earliestAlarm, markAlarm, dueAt } from '../../domain/sla-clock';
 import type { CaseState } from './state/case-state';
 import { clocksOf } from './state/case-data';
-import { notifyStaff } from './steps';
+import { notifyStaff } from './steps/staff';
 
 /** Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm. */
 export const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';

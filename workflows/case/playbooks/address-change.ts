@@ -1,9 +1,12 @@
 import type { DeliveryAddress } from '../../../domain/types';
 import type { CaseState } from '../state/case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, reship, returnReceiptCut } from '../logistics-steps';
-import { handOver, itemsOf } from '../shared-playbook-steps';
+import { instructCarrier } from '../steps/carrier';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { itemsOf } from '../steps/warehouse';
 import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
 
 /**
  * ADDRESS_CHANGE (改址): ask the carrier to redirect (SF serviceCode 1, Kuaidi100 MODIFY_ADDR);

@@ -3,8 +3,10 @@ import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../state/case-state';
 import { claimSettled } from '../claims';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
-import { collectEvidence, handOver } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { collectEvidence } from '../steps/evidence';
+import { handOver } from '../steps/hand-over';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
 
 /**
  * DAMAGED (破損): photos first (拍照上傳; reminders, clocks paused while we wait on the customer),

@@ -5,8 +5,10 @@ import { isMovement } from '../../../domain/tracking';
 import type { ResumePoint } from '../carry-over';
 import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
-import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
-import { handOver } from '../shared-playbook-steps';
+import { urgeCarrier } from '../steps/carrier';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
+import { handOver } from '../steps/hand-over';
 import { lostPlaybook } from './lost';
 import { store } from '../../activity-proxies';
 

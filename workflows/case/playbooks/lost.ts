@@ -2,9 +2,11 @@ import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../state/case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
-import { goodsValueOf, handOver } from '../shared-playbook-steps';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
 import { resolveOnDelivery } from '../delivery-wait';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
 
 /**
  * LOST (遺失): verify the trajectory automatically (last scan age, carrier confirmation), pay the

@@ -2,9 +2,14 @@ import { patched } from '@temporalio/workflow';
 import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { WORKING_CLOCKS } from '../state/sla-clocks';
-import { awaitReturnReceipt, expectReturn, instructCarrier, refund, returnReceiptCut } from '../logistics-steps';
-import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { instructCarrier } from '../steps/carrier';
+import { refund } from '../steps/payments';
+import { awaitReturnReceipt, expectReturn, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
 import { addressText, awaitDelivery } from './address-change';
 
 /**

@@ -1,8 +1,11 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import type { CaseState } from '../state/case-state';
-import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
-import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { followUpSupplier } from '../steps/supplier';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/hand-over';
 import { failureDetail, warehouse as wms } from '../../activity-proxies';
 
 /**

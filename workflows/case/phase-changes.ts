@@ -3,7 +3,9 @@ import type { CaseState } from './state/case-state';
 import { WORKING_CLOCKS } from './state/sla-clocks';
 import { CaseInterrupted } from './state/waits';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyCustomer, notifyStaff, resolveCase } from './steps';
+import { notifyCustomer } from './steps/customer';
+import { resolveCase } from './steps/hand-over';
+import { notifyStaff } from './steps/staff';
 
 /**
  * The phases of a case around its playbook: working it (the playbook, or by hand after a reopen)

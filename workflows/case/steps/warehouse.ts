@@ -1,65 +1,16 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
-import { formatYuan } from '../../domain/compensation';
-import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
-import type { AfterReturn, ReturnReceiptResume } from './carry-over';
-import { CARRIER_REQUEST_COUNTER_PATCH } from './state/carried-state';
-import type { CaseState } from './state/case-state';
-import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyCustomer } from './steps';
-import { carriers, failureDetail, payments, warehouse, warehouseOrders } from '../activity-proxies';
+import { type Actor, type DeliveryAddress, type OrderItem, WORKFLOW_ACTOR } from '../../../domain/types';
+import { failureDetail, warehouse, warehouseOrders } from '../../activity-proxies';
+import type { AfterReturn, ReturnReceiptResume } from '../carry-over';
+import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
+import type { CaseState } from '../state/case-state';
+import { notifyCustomer } from './customer';
 
 /**
- * Steps that move goods or money: carrier instructions (攔截, 改址, 退回, 再派), reshipping and
- * returns through the WMS, refunds. Each carries an idempotency key made of the case id, the step
- * and its ordinal, so a retry after a crash is recognised by the receiving system.
+ * Talking to the warehouse (WMS): reshipping, return orders and their receipt (入庫).
  */
 
-export type CarrierInstruction = 'intercept' | 'redirect' | 'return' | 'redeliver';
-export type InstructionResult = { outcome: 'accepted'; reference: string } | { outcome: 'refused' | 'failed'; detail: string };
-
-/** Sends one instruction to the carrier; a refusal or failure is an answer the playbook acts on. */
-export async function instructCarrier(
-  state: CaseState,
-  instruction: CarrierInstruction,
-  reason: string,
-  newAddress?: DeliveryAddress,
-): Promise<InstructionResult> {
-  // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
-  // the carried list; runs from before the counter numbered by the list (replayed that way).
-  const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
-    ? state.nextCarrierRequestNumber(instruction)
-    : state.data.carrierRequests.filter((request) => request.operation === instruction).length + 1;
-  const key = `${state.caseId}:${instruction}:${attempt}`;
-  const at = new Date().toISOString();
-  const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
-  try {
-    const answer =
-      instruction === 'intercept'
-        ? await carriers.interceptParcel(context)
-        : instruction === 'redirect'
-          ? await carriers.redirectParcel({ ...context, newAddress: newAddress as DeliveryAddress })
-          : instruction === 'return'
-            ? await carriers.returnParcelToSender(context)
-            : await carriers.redeliverParcel(context);
-    if (answer.outcome === 'accepted') {
-      state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
-      state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
-      await state.persist();
-      return { outcome: 'accepted', reference: answer.reference };
-    }
-    const detail = `${answer.code} ${answer.message}`;
-    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
-    state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
-    await state.persist();
-    return { outcome: 'refused', detail };
-  } catch (error) {
-    const detail = failureDetail(error);
-    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
-    state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
-    await state.persist();
-    return { outcome: 'failed', detail };
-  }
-}
+export const itemsOf = (state: CaseState): OrderItem[] => state.input.items ?? [];
 
 /**
  * `refused`: the WMS said no (no stock). `failed`: it rejected the request (4xx): nothing was
@@ -251,37 +202,6 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   }
 }
 
-/** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
-export const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
-
-/**
- * Refunds the goods' value to the customer, once per case step. Returns false when the payments
- * system refused it (a FAILED payout, or a non-retryable error such as a key already used): the
- * playbook hands the case over; a failed refund never fails the whole case.
- */
-export async function refund(state: CaseState, amountFen: number, reason: string, step = 'refund'): Promise<boolean> {
-  const key = `${state.caseId}:${step}`;
-  let payout: Awaited<ReturnType<typeof payments.payCustomer>>;
-  try {
-    payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
-  } catch (error) {
-    if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
-    const detail = failureDetail(error);
-    state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
-    await state.persist();
-    return false;
-  }
-  if (payout.status !== 'SUCCEEDED') {
-    state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
-    await state.persist();
-    return false;
-  }
-  state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, { key, payoutId: payout.payoutId, amountFen, replayed: payout.replayed });
-  await state.persist();
-  await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
-  return true;
-}
-
 /** A case opened without items: the warehouse knows what the order held. */
 async function orderedItems(state: CaseState): Promise<OrderItem[]> {
   try {
@@ -290,4 +210,3 @@ async function orderedItems(state: CaseState): Promise<OrderItem[]> {
     return [];
   }
 }
-
