@@ -64,14 +64,14 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'assign': {
       state.assign(action.assignee, actor);
-      await state.persist();
+      await state.legacyWrite();
       await notifyStaff(state, `assign:${state.data.version}`, 'staff.assigned', { reason: `由${actor.id}指派` });
       return;
     }
 
     case 'escalate':
       if (state.escalate(action.reason, actor)) {
-        await state.persist();
+        await state.legacyWrite();
         await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: action.reason });
       }
       return;

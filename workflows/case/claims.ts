@@ -60,14 +60,14 @@ export function registerClaimProgress(state: CaseState): void {
       let moved = false;
       while (state.data.tier < needed && state.escalate(`claim of ${view.amountFen ?? 0} fen needs ${view.approvalTier} approval`)) moved = true;
       if (moved) {
-        await state.persist();
+        await state.legacyWrite();
         await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
       }
     }
     if (handOverFailure) {
       // Once per failure report: a supervisor (or whoever already owns the case above) decides.
       if (event.kind === 'claim.payout_failed' && state.data.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
-        await state.persist();
+        await state.legacyWrite();
         await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
       }
     } else if (payoutFailed) {
@@ -126,7 +126,7 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
     // Recovery from the carrier can outlast the case: closing the case must not cut it off.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  await state.persist();
+  await state.legacyWrite();
 }
 
 /** Who the platform recovers a loss from: the supplier for its own wrong or missing items. */

@@ -68,7 +68,7 @@ export async function collectFeedback(
     await notifyCustomer(state, step('survey'), 'survey.request');
     state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
     if (callbackClock) state.clocks.start('callback');
-    await state.persist();
+    await state.legacyWrite();
   }
   const stopCallbackClock = (reason: string) => {
     if (callbackClock) state.clocks.stop('callback', reason);

@@ -75,6 +75,6 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
         await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
       }
     }
-    await state.persist();
+    await state.legacyWrite();
   }
 }

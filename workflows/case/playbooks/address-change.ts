@@ -63,7 +63,7 @@ export async function awaitDelivery(
   then: Pick<AfterDelivery, 'outcome' | 'summary' | 'template'>,
 ): Promise<void> {
   state.setStatus('WAITING_CARRIER', why);
-  await state.persist();
+  await state.legacyWrite();
   await resolveOnDelivery(state, { label: 'delivery', stopHandlingClock: true, ...then });
 }
 

@@ -21,7 +21,7 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
     return;
   }
   state.setStatus('IN_PROGRESS', 'evidence received: assess the damage, then propose a claim or reship');
-  await state.persist();
+  await state.legacyWrite();
   await assessDamage(state);
 }
 

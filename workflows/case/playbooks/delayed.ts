@@ -66,7 +66,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
     );
     if (heard && state.data.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
       state.clocks.stop('handling', 'parcel moving again');
-      await state.persist();
+      await state.legacyWrite();
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
       lastMovementAt = Date.now();
@@ -113,7 +113,7 @@ async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: s
     openCaseId: open.caseId,
     openCaseStatus: open.status,
   });
-  await state.persist();
+  await state.legacyWrite();
   await handOver(state, `parcel lost (${reason}), and case ${open.caseId} already handles its loss: close or resolve this one`);
 }
 

@@ -23,7 +23,7 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
   state.awaitRemedy({ since: new Date().toISOString(), options: ['redeliver', 'redirect', 'return'] });
   for (const clock of WORKING_CLOCKS) state.clocks.pause(clock, 'WAITING_CUSTOMER');
   state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
-  await state.persist();
+  await state.legacyWrite();
   await awaitRemedy(state, Date.now() + state.policy.evidence.windowMs);
 }
 
@@ -57,7 +57,7 @@ export async function awaitRemedy(state: CaseState, until: number, { resumed = f
   for (const clock of WORKING_CLOCKS) state.clocks.resume(clock);
   if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
   state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.data.remedy?.choice}` : 'no answer: returning the parcel');
-  await state.persist();
+  await state.legacyWrite();
 
   const choice = state.data.remedy?.choice ?? 'return';
   if (choice === 'redeliver') {

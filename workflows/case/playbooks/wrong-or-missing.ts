@@ -21,7 +21,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
   }
 
   state.setStatus('WAITING_WAREHOUSE', 'checking the warehouse pick record');
-  await state.persist();
+  await state.legacyWrite();
   let pick: Awaited<ReturnType<typeof warehouse>>;
   try {
     pick = await warehouse(state);
@@ -61,7 +61,7 @@ async function warehouse(state: CaseState) {
     missing: pick.missing,
     unexpected: pick.unexpected,
   });
-  await state.persist();
+  await state.legacyWrite();
   return pick;
 }
 

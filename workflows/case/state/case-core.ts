@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { CaseFacts } from '../../../domain/case-actions';
 import type { CaseView } from '../../../domain/case-view';
 import type { SlaPolicy } from '../../../domain/sla-policy';
@@ -11,7 +12,7 @@ import { CaseWriter } from './case-writer';
 import { carryOver, takeOver } from './carried-state';
 import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync } from './projections';
 import { CaseClocks } from './sla-clocks';
-import { waitUntil, type WaitOptions } from './waits';
+import { waitUntil, WRITES_AT_DEFINED_POINTS_PATCH, type WaitOptions } from './waits';
 
 /**
  * The machinery under a case: its data (a plain object, ./case-data.ts), the audit trail every
@@ -26,7 +27,12 @@ export class CaseCore {
   private readonly background = new BackgroundSteps(() => this.persist());
   protected readonly attributes = new SearchAttributeSync();
 
+  /** Whether this run writes by hand where its code says `legacyWrite()` (runs begun before the patch). */
+  private readonly writesByHand: boolean;
+
   constructor(readonly input: OpenCaseInput, carried?: CaseCarryOver) {
+    // Asked once, at the start of the run: a run keeps the way of writing it began with.
+    this.writesByHand = !patched(WRITES_AT_DEFINED_POINTS_PATCH);
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
@@ -71,8 +77,26 @@ export class CaseCore {
     return carryOver(this.d, this.trail);
   }
 
+  /**
+   * Writes unsaved changes and audit events to PostgreSQL now. Called at the case's defined
+   * points: when it opens, when a signal or update handler ends, before every wait (./waits.ts),
+   * when a background step ends, and in the wind-down; and where a step must know at once whether
+   * the store took the write (a conversion to LOST).
+   */
   persist(): Promise<void> {
     return this.writer.persist();
+  }
+
+  /**
+   * Where runs begun before writes moved to defined points wrote by hand: they replay (and go
+   * on) with the same writes. A no-op for runs begun since, whose next defined point writes the
+   * same changes. Remove with `deprecatePatch(WRITES_AT_DEFINED_POINTS_PATCH)` once no run begun
+   * before it is open and the recorded histories are re-recorded.
+   */
+  legacyWrite(): Promise<void> {
+    // The write's own promise, not one wrapped by an async function: an extra microtask turn
+    // would reorder commands between coroutines, and old histories would no longer replay.
+    return this.writesByHand ? this.persist() : Promise.resolve();
   }
 
   hasUnsaved(): boolean {

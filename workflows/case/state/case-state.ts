@@ -82,7 +82,7 @@ export class CaseState extends CaseCore {
     this.record('evidence.requested', what, { what }, actor);
     for (const clock of WORKING_CLOCKS) this.clocks.pause(clock, 'WAITING_CUSTOMER');
     this.setStatus('WAITING_CUSTOMER', `evidence requested: ${what}`, actor);
-    await this.persist();
+    await this.legacyWrite();
   }
 
   /** Files evidence; when it answers an open request, the clocks resume and work goes on. */

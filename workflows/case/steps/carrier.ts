@@ -23,7 +23,7 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
     if (answer.outcome === 'accepted') {
       state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
       state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
-      await state.persist();
+      await state.legacyWrite();
       return true;
     }
     state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
@@ -33,7 +33,7 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
     state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'failed', detail });
     state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
   }
-  await state.persist();
+  await state.legacyWrite();
   return false;
 }
 
@@ -67,19 +67,19 @@ export async function instructCarrier(
     if (answer.outcome === 'accepted') {
       state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
       state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
-      await state.persist();
+      await state.legacyWrite();
       return { outcome: 'accepted', reference: answer.reference };
     }
     const detail = `${answer.code} ${answer.message}`;
     state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
     state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
-    await state.persist();
+    await state.legacyWrite();
     return { outcome: 'refused', detail };
   } catch (error) {
     const detail = failureDetail(error);
     state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
     state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
-    await state.persist();
+    await state.legacyWrite();
     return { outcome: 'failed', detail };
   }
 }

@@ -43,7 +43,7 @@ export async function notifyCustomer(
       }, { ...customerParams(state), ...extra }),
     ),
   );
-  await state.persist();
+  await state.legacyWrite();
 }
 
 /**
@@ -67,5 +67,5 @@ export async function acknowledgeCustomer(state: CaseState): Promise<void> {
   const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
   await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
   state.clocks.stop('firstResponse', 'customer acknowledged');
-  await state.persist();
+  await state.legacyWrite();
 }

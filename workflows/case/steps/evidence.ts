@@ -25,6 +25,6 @@ export async function collectEvidence(state: CaseState, what: string): Promise<b
   if (await state.waitUntil(arrived, askedAt + windowMs - Date.now(), 'evidence window')) return true;
   state.record('evidence.missing', `no evidence within the window: ${what}`, { what, windowMs });
   state.endEvidenceWait('evidence window ended');
-  await state.persist();
+  await state.legacyWrite();
   return false;
 }

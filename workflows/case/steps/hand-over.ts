@@ -17,10 +17,10 @@ import { notifyStaff } from './staff';
 export async function handOver(state: CaseState, reason: string): Promise<void> {
   state.setStatus('IN_PROGRESS', `needs a decision: ${reason}`);
   if (state.escalate(reason)) {
-    await state.persist();
+    await state.legacyWrite();
     await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason });
   }
-  await state.persist();
+  await state.legacyWrite();
   await workByHand(state);
 }
 
@@ -37,7 +37,7 @@ export async function resolveCase(
   for (const clock of WORKING_CLOCKS) state.clocks.stop(clock, `resolved: ${outcome}`);
   state.setStatus('RESOLVED', summary, actor);
   state.record('case.resolved', summary, { outcome }, actor);
-  await state.persist();
+  await state.legacyWrite();
   const round = state.data.reopens ? `:round${state.data.reopens + 1}` : '';
   if (template) await notifyCustomer(state, `resolved:${outcome}${round}`, template, { summary });
 }

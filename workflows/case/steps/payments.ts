@@ -28,16 +28,16 @@ export async function refund(state: CaseState, amountFen: number, reason: string
     if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
     const detail = failureDetail(error);
     state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
-    await state.persist();
+    await state.legacyWrite();
     return false;
   }
   if (payout.status !== 'SUCCEEDED') {
     state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
-    await state.persist();
+    await state.legacyWrite();
     return false;
   }
   state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, { key, payoutId: payout.payoutId, amountFen, replayed: payout.replayed });
-  await state.persist();
+  await state.legacyWrite();
   await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
   return true;
 }

@@ -12,7 +12,7 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
   const supplierId = state.input.supplierId as string;
   state.setStatus('WAITING_SUPPLIER', `following up supplier ${supplierId}`);
   state.record('supplier.follow_up_started', `asked supplier ${supplierId}: ${request}`, { supplierId, request });
-  await state.persist();
+  await state.legacyWrite();
   const child = await startChild(supplierFollowUpWorkflow, {
     workflowId: supplierFollowUpWorkflowId(state.caseId),
     args: [
@@ -43,6 +43,6 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
       : `supplier did not answer after ${outcome.reminders} reminder(s)${outcome.escalatedToManager ? ' and the manager' : ''}`,
     { supplierId, ...outcome },
   );
-  await state.persist();
+  await state.legacyWrite();
   return outcome;
 }

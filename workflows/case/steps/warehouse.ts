@@ -52,15 +52,15 @@ export async function reship(
         const detail = failureDetail(error);
         if (isCancellation(error) || definite(error) || !patched(RESHIP_UNKNOWN_PATCH)) {
           state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
-          await state.persist();
+          await state.legacyWrite();
           return { outcome: 'failed', detail };
         }
         inDoubt = true;
         state.record('wms.reship_unknown', `reship ${key}: no definite answer (round ${round}): ${detail}`, { key, round, detail }, actor);
-        await state.persist();
+        await state.legacyWrite();
         if (round >= maxFollowUps) {
           state.record('wms.reship_in_doubt', `reship ${key} may or may not exist: the next reship asks under the same key`, { key, detail }, actor);
-          await state.persist();
+          await state.legacyWrite();
           return { outcome: 'unknown', detail };
         }
         // A playbook's wait gives way to an agent's resolve; an action's own reship does not.
@@ -69,7 +69,7 @@ export async function reship(
       }
       if (result.outcome === 'refused') {
         state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
-        await state.persist();
+        await state.legacyWrite();
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
       state.noteReshipment({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
@@ -81,7 +81,7 @@ export async function reship(
         items,
         reason,
       }, actor);
-      await state.persist();
+      await state.legacyWrite();
       await notifyCustomer(state, `reshipped:${state.data.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
       return { outcome: 'created', waybillNo: result.waybillNo };
     }
@@ -117,7 +117,7 @@ export async function expectReturn(
     });
     if (result.outcome === 'refused') {
       state.record('wms.return_refused', `return order refused: ${result.message}`, { key, code: result.code, message: result.message });
-      await state.persist();
+      await state.legacyWrite();
       return undefined;
     }
     state.noteReturn({
@@ -134,7 +134,7 @@ export async function expectReturn(
       pickup,
     });
     state.clocks.start('returnReceipt');
-    await state.persist();
+    await state.legacyWrite();
     if (pickup && result.pickupWaybillNo) {
       await notifyCustomer(state, `return-pickup:${state.data.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
     }
@@ -142,7 +142,7 @@ export async function expectReturn(
   } catch (error) {
     const detail = failureDetail(error);
     state.record('wms.return_failed', `return order failed: ${detail}`, { key, detail });
-    await state.persist();
+    await state.legacyWrite();
     return undefined;
   }
 }
@@ -171,7 +171,7 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     if (cutAt && state.data.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
   };
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
-  await state.persist();
+  await state.legacyWrite();
   for (;;) {
     let order: { status: string; receivedAt?: string };
     try {
@@ -179,7 +179,7 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     } catch (error) {
       // The WMS is down (or lost the order): keep looking; the returnReceipt clock escalates.
       state.record('wms.return_check_failed', `return ${returnOrderNo}: ${failureDetail(error)}`, { returnOrderNo, detail: failureDetail(error) });
-      await state.persist();
+      await state.legacyWrite();
       await pause(`return ${returnOrderNo} (WMS unavailable)`);
       continue;
     }
@@ -187,13 +187,13 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     if (expected && expected.status !== order.status) {
       state.updateReturn(returnOrderNo, { status: order.status });
       state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
-      await state.persist();
+      await state.legacyWrite();
     }
     if (order.status === 'RECEIVED') {
       state.updateReturn(returnOrderNo, { receivedAt: order.receivedAt ?? new Date().toISOString() });
       state.clocks.stop('returnReceipt', 'received into the warehouse');
       state.record('wms.return_received', `return ${returnOrderNo} received into the warehouse`, { returnOrderNo });
-      await state.persist();
+      await state.legacyWrite();
       await notifyCustomer(state, `return-received:${returnOrderNo}`, 'return.received');
       state.setStatus('IN_PROGRESS', 'return received');
       return;
