@@ -25,6 +25,10 @@ export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
 /** Claims in these statuses are still being worked: no second claim, no resolve meanwhile. */
 export const CLAIM_IN_PROGRESS: readonly ClaimStatus[] = ['PROPOSED', 'VERIFYING', 'AWAITING_APPROVAL', 'APPROVED', 'PAYING'];
 
+/** What a claim pays for: a lost parcel, damaged goods, or goodwill (安撫補償). */
+export const CLAIM_KINDS = ['loss', 'damage', 'goodwill'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
 export interface ClaimProposal {
   /** The customer's loss in fen: the value of the lost or damaged goods. */
   actualLossFen: number;
@@ -32,7 +36,7 @@ export interface ClaimProposal {
   damagedShare?: number;
   reason: string;
   /** Goodwill (安撫補償) is paid as proposed: no carrier liability, nothing to recover. */
-  kind: 'loss' | 'damage' | 'goodwill';
+  kind: ClaimKind;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ExceptionSubStatus, TrackingEvent, TrackingStatus } from '../../domain/tracking';
-import type { Carrier } from '../../domain/types';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import { requestJson } from '../http/json-client';
-import type { Address, CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
+import type { CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
 import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFirst, stableEventId } from './dialect-support';
 
 /**
@@ -137,7 +137,7 @@ export function kuaidi100DataToEvents(data: Kuaidi100Trace[], carrier: Carrier, 
   );
 }
 
-function recipient(address: Address): Record<string, string> {
+function recipient(address: DeliveryAddress): Record<string, string> {
   return {
     name: address.name,
     mobile: address.phone,

@@ -1,7 +1,7 @@
 import type { ExceptionSubStatus, TrackingEvent, TrackingStatus } from '../../domain/tracking';
-import type { Carrier } from '../../domain/types';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import { requestJson } from '../http/json-client';
-import type { Address, CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
+import type { CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
 import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFirst, stableEventId } from './dialect-support';
 
 /**
@@ -131,7 +131,7 @@ export function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo:
   );
 }
 
-function sfAddress(address: Address): Record<string, string> {
+function sfAddress(address: DeliveryAddress): Record<string, string> {
   return {
     contact: address.name,
     phone: address.phone,

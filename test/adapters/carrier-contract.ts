@@ -1,5 +1,5 @@
-import type { Address, CarrierGateway } from '../../activities/carriers/carrier-gateway';
-import type { Carrier } from '../../domain/types';
+import type { CarrierGateway } from '../../activities/carriers/carrier-gateway';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import type { SimulatorServer } from '../../simulators';
 import { expectRetryable, requestPath, thrown } from './helpers';
 
@@ -19,7 +19,7 @@ export const SIM_OPERATION: Record<Instruction, string> = {
   redeliver: 'redeliver',
 };
 
-export const NEW_ADDRESS: Address = {
+export const NEW_ADDRESS: DeliveryAddress = {
   name: '王师傅',
   phone: '13800138000',
   province: '广东省',
