@@ -3,7 +3,7 @@ import type { CaseView } from './case-view';
 import { CLAIM_IN_PROGRESS, CLAIM_KINDS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
 import { formatYuan } from './compensation';
 import { CLOCK_NAMES, goodwillLimits, type ClockName, type GoodwillPolicy, type SlaPolicy } from './sla-policy';
-import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
+import { FINISHED_STATUSES, PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
 
 /**
  * Agent and supervisor actions on a case: what they carry, who may take them, and in which
@@ -175,8 +175,7 @@ const DECIDERS_AT_TIER: Record<EscalationTier, readonly Role[]> = {
   3: ['expert'],
 };
 
-const FINISHED: readonly CaseStatus[] = ['RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED', 'CANCELLED'];
-const isActive = (facts: CaseFacts) => !FINISHED.includes(facts.status);
+const isActive = (facts: CaseFacts) => !FINISHED_STATUSES.includes(facts.status);
 
 /** Whether `role` may take `name` now, before looking at the action's own fields. */
 export function permission(facts: CaseFacts, name: CaseActionName, caller: Caller): ActionRefusal | undefined {
