@@ -524,6 +524,7 @@ export function actionUpdateId(caseId: string, principalId: string, key: string)
 
 /** Maps a refused or failed update to the problem the client should see. */
 function updateProblem(error: unknown): HttpProblem {
+  // Also an update sent to a run that has completed (the client throws the same type).
   if (error instanceof WorkflowNotFoundError) {
     return new HttpProblem(409, 'Case not running', 'The case workflow is no longer running');
   }
@@ -532,9 +533,6 @@ function updateProblem(error: unknown): HttpProblem {
     if (failure.type === 'InvalidState') return new HttpProblem(409, 'Not allowed in this state', failure.message);
     if (failure.type === 'Forbidden') return new HttpProblem(403, 'Forbidden', failure.message);
     return new HttpProblem(400, 'Invalid request', failure.message);
-  }
-  if ((error as Error)?.name === 'WorkflowNotFoundError' || /workflow execution already completed/i.test((error as Error)?.message ?? '')) {
-    return new HttpProblem(409, 'Case not running', 'The case workflow is no longer running');
   }
   // The detail stays generic: internal error text (addresses, stack frames) is logged, not sent.
   return error instanceof HttpProblem ? error : new HttpProblem(503, 'Temporal unavailable', 'The case could not be reached; retry shortly');
