@@ -42,6 +42,7 @@ import { handHeldEvents, type TrackingDelivery } from './webhooks/inbound-delive
 
 export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
+import { caseColumns } from '../store/case-row';
 
 /**
  * The API's use cases over the read model and Temporal. Opening a case is the delicate one: the
@@ -114,26 +115,25 @@ export class CaseService {
         await trx
           .insertInto('cases')
           .values({
-            case_id: caseId,
-            type: body.type,
-            status: 'OPEN',
-            priority: body.priority,
-            tier: 1,
-            assignee: input.staff.tierQueues[1],
-            order_id: body.orderId,
-            waybill_no: body.waybillNo,
-            carrier: body.carrier,
-            region: body.region ?? null,
-            customer_id: body.customer.id,
-            store_id: body.customer.storeId ?? null,
-            supplier_id: body.supplierId ?? null,
-            sla_due_at: null,
-            sla_breached: false,
-            opened_at: now,
-            updated_at: now,
-            resolved_at: null,
-            closed_at: null,
-            version: 0,
+            // The row the case lists by until its workflow writes the first snapshot.
+            ...caseColumns({
+              caseId,
+              type: body.type,
+              status: 'OPEN',
+              priority: body.priority,
+              tier: 1,
+              assignee: input.staff.tierQueues[1],
+              orderId: body.orderId,
+              waybillNo: body.waybillNo,
+              carrier: body.carrier,
+              region: body.region,
+              customer: body.customer,
+              supplierId: body.supplierId,
+              slaBreached: false,
+              openedAt: now,
+              updatedAt: now,
+              version: 0,
+            }),
             snapshot: JSON.stringify({}),
             // Kept to finish an interrupted start; the customer's personal fields sealed.
             start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
