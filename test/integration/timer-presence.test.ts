@@ -1,5 +1,5 @@
 import { Worker } from '@temporalio/worker';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -2,7 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
 import { WRITES_AT_DEFINED_POINTS_PATCH } from '../../workflows/case/state/waits';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { resolveDatabase, withDatabase } from '../../scripts/postgres';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { freePort } from '../../fixtures/free-port';
 
 /**
  * Once per `jest` run, for the integration project: a real Temporal dev server (in memory,
@@ -15,17 +15,6 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
  * the workflow bundle built once. Test files read the addresses from the environment.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Running {
   devServer: DevServer;
@@ -35,7 +24,7 @@ interface Running {
 }
 
 declare global {
-  // eslint-disable-next-line no-var -- shared between global setup and teardown only
+   
   var __caseTestStack: Running | undefined;
 }
 

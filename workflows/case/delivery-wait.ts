@@ -2,7 +2,7 @@ import { patched } from '@temporalio/workflow';
 import type { DeliveryResume } from './carry-over';
 import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { resolveCase } from './steps/hand-over';
+import { resolveCase } from './steps/resolution';
 
 /**
  * Waiting for a parcel's delivery (after a redirect, a redelivery, or a parcel thought lost that

@@ -4,7 +4,7 @@ import { WORKING_CLOCKS } from './state/sla-clocks';
 import { CaseInterrupted } from './state/waits';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyCustomer } from './steps/customer';
-import { resolveCase } from './steps/hand-over';
+import { resolveCase } from './steps/resolution';
 import { notifyStaff } from './steps/staff';
 
 /**

@@ -3,7 +3,7 @@ import type { CaseState } from './state/case-state';
 import { awaitReturnReceipt } from './steps/warehouse';
 import { refundReturned } from './playbooks/refused';
 import { exchangeOrRefund } from './playbooks/return-exchange';
-import { resolveCase } from './steps/hand-over';
+import { resolveCase } from './steps/resolution';
 
 /**
  * A run that continued as new while waiting for a return (入庫) goes on here: it keeps checking the

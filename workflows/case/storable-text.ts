@@ -8,6 +8,7 @@
 
 export const REPLACEMENT_CHARACTER = '\uFFFD';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot store
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function hasUnstorableText(text: string): boolean {

@@ -6,7 +6,7 @@ import { handOver } from '../steps/hand-over';
 import { itemsOf } from '../steps/warehouse';
 import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * ADDRESS_CHANGE (改址): ask the carrier to redirect (SF serviceCode 1, Kuaidi100 MODIFY_ADDR);

@@ -6,7 +6,7 @@ import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { collectEvidence } from '../steps/evidence';
 import { handOver } from '../steps/hand-over';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * DAMAGED (破損): photos first (拍照上傳; reminders, clocks paused while we wait on the customer),

@@ -7,7 +7,7 @@ import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { urgeCarrier } from '../steps/carrier';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 import { handOver } from '../steps/hand-over';
 import { lostPlaybook } from './lost';
 import { store } from '../../activity-proxies';

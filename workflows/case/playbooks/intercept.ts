@@ -6,7 +6,7 @@ import { handOver } from '../steps/hand-over';
 import { goodsValueOf } from '../steps/payments';
 import { itemsOf } from '../steps/warehouse';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * INTERCEPT (攔截): the order was cancelled, fraudulent or shipped wrong. Ask the carrier to

@@ -6,7 +6,7 @@ import { handOver } from '../steps/hand-over';
 import { goodsValueOf } from '../steps/payments';
 import { resolveOnDelivery } from '../delivery-wait';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * LOST (遺失): verify the trajectory automatically (last scan age, carrier confirmation), pay the

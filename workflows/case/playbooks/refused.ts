@@ -9,7 +9,7 @@ import { handOver } from '../steps/hand-over';
 import { goodsValueOf } from '../steps/payments';
 import { itemsOf } from '../steps/warehouse';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 import { addressText, awaitDelivery } from './address-change';
 
 /**

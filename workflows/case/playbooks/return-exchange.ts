@@ -5,7 +5,7 @@ import { handOver } from '../steps/hand-over';
 import { goodsValueOf } from '../steps/payments';
 import { itemsOf } from '../steps/warehouse';
 import { acknowledgeCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * RETURN_EXCHANGE (退換貨物流): book the return pickup (reverse order), wait for the warehouse

@@ -5,7 +5,7 @@ import { handOver } from '../steps/hand-over';
 import { followUpSupplier } from '../steps/supplier';
 import { itemsOf } from '../steps/warehouse';
 import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
-import { resolveCase } from '../steps/hand-over';
+import { resolveCase } from '../steps/resolution';
 import { failureDetail, warehouse as wms } from '../../activity-proxies';
 
 /**
