@@ -76,7 +76,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return pgError?.code === UNIQUE_VIOLATION && pgError.constraint === constraint;
 }
 
-export function caseLinks(caseId: string) {
+function caseLinks(caseId: string) {
   return {
     self: `/v1/cases/${caseId}`,
     history: `/v1/cases/${caseId}/history`,
@@ -518,7 +518,7 @@ function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
 }
 
 /** Temporal's update id of a keyed action: stable for (case, principal, key), opaque otherwise. */
-export function actionUpdateId(caseId: string, principalId: string, key: string): string {
+function actionUpdateId(caseId: string, principalId: string, key: string): string {
   return `action-${createHash('sha256').update(`${caseId}\n${principalId}\n${key}`).digest('hex').slice(0, 40)}`;
 }
 

@@ -16,7 +16,7 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 
 const items = z.array(z.strictObject({ sku: text(ACTION_LIMITS.sku), qty: z.number().int().positive().max(maxQty, `at most ${maxQty}`) })).min(1).max(maxItems);
 
-export const deliveryAddress = z.strictObject({
+const deliveryAddress = z.strictObject({
   name: text(64),
   phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'must be a mainland mobile or landline number'),
   province: text(32),
@@ -143,8 +143,6 @@ export const genericTrackingPush = z.strictObject({
   location: z.string().max(200).optional(),
   description: z.string().max(1000).optional(),
 });
-export type GenericTrackingPush = z.infer<typeof genericTrackingPush>;
-
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
@@ -166,9 +164,7 @@ export const listCasesQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-export type ListCasesQuery = z.infer<typeof listCasesQuery>;
-
-export const SUPPLIER_REPLY_ACTIONS = ['reshipped', 'accepted', 'refused', 'message'] as const;
+const SUPPLIER_REPLY_ACTIONS = ['reshipped', 'accepted', 'refused', 'message'] as const;
 
 /** `POST /v1/webhooks/supplier/{supplierId}`: a supplier's reply to a follow-up (供應商跟進). */
 export const supplierReplyBody = z

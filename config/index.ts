@@ -8,7 +8,7 @@ import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 export { ConfigError } from './errors';
 
 /** The dev server's Web UI (`temporal server start-dev` serves it on 8233). */
-export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 /** The case's page in the Temporal Web UI (its latest run; the workflow id is the case id). */
 export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>, workflowId: string): string {
@@ -22,7 +22,7 @@ export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiU
  * stops start-up with a message that names the variable.
  */
 
-export type Profile = 'dev' | 'production';
+type Profile = 'dev' | 'production';
 
 export interface ApiToken {
   token: string;
@@ -76,12 +76,12 @@ export interface AppConfig {
   carrierCredentials: CarrierCredentials;
 }
 
-export interface SfCredentials {
+interface SfCredentials {
   partnerId: string;
   checkWord: string;
 }
 
-export interface JdCredentials {
+interface JdCredentials {
   appKey: string;
   appSecret: string;
   accessToken: string;
@@ -89,7 +89,7 @@ export interface JdCredentials {
   customerCode: string;
 }
 
-export interface Kuaidi100Credentials {
+interface Kuaidi100Credentials {
   customer: string;
   key: string;
   secret: string;
@@ -105,9 +105,9 @@ export interface CarrierCredentials {
 export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 /** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
-export const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
 /** Dev per-supplier webhook secrets (`supplierId:secret`, comma-separated, as SUPPLIER_WEBHOOK_SECRETS). */
-export const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
 /** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
 export const DEV_CARRIER_CREDENTIALS = {
@@ -354,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /** Parses `SUP-1:secret,SUP-2:secret` (SUPPLIER_WEBHOOK_SECRETS). */
-export function parseSupplierSecrets(text: string): Record<string, string> {
+function parseSupplierSecrets(text: string): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = pair.indexOf(':');

@@ -13,7 +13,7 @@ import { FINISHED_STATUSES, PRIORITIES, type CaseStatus, type DeliveryAddress, t
  */
 
 export const EVIDENCE_KINDS = ['photo', 'video', 'document', 'statement'] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface Evidence {
   kind: EvidenceKind;
@@ -40,7 +40,7 @@ export type CaseAction =
 
 /** What a customer chooses after a failed delivery (派件異常): 再派, 改址 or 退回. */
 export const REMEDIES = ['redeliver', 'redirect', 'return'] as const;
-export type Remedy = (typeof REMEDIES)[number];
+type Remedy = (typeof REMEDIES)[number];
 
 export type CaseActionName = CaseAction['action'] | 'feedback';
 
@@ -87,7 +87,7 @@ export interface CaseFacts {
   goodwill?: GoodwillPolicy;
 }
 
-export interface ClaimFacts {
+interface ClaimFacts {
   status: ClaimStatus;
   kind: ClaimProposal['kind'];
   approvers: readonly Role[];
@@ -308,7 +308,7 @@ function checkReason(reason: unknown): ActionRefusal | undefined {
  * 3) may approve more, and only with a reason (`reason`, or the approval's `note`), which the
  * claim records as an override. A failed payout is retried for the approved amount.
  */
-export function approvalOverrideReason(action: { reason?: string; note?: string }): string | undefined {
+function approvalOverrideReason(action: { reason?: string; note?: string }): string | undefined {
   return action.reason ?? action.note;
 }
 

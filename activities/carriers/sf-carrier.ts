@@ -26,10 +26,10 @@ import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFir
  * - fileClaim / claimStatus: SF has no claims API here, so they go through the generic open API.
  */
 
-export const SF_PROVIDER = 'sf';
-export const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
-export const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
-export const SF_SIMULATED_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
+const SF_PROVIDER = 'sf';
+const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
+const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
+const SF_SIMULATED_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
 
 export interface SfCarrierOptions {
   /** The `/std/service` endpoint, e.g. https://sfapi.sf-express.com/std/service. */
@@ -108,7 +108,7 @@ export function sfRouteStatus(opCode: string, remark = ''): Canonical {
   return base;
 }
 
-export function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
+function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
   return oldestFirst(
     routes.map((route) => {
       const opCode = String(route.opCode ?? '');

@@ -21,7 +21,7 @@ export interface ReportSettings extends ReportPolicy {
 type Row = Record<string, unknown>;
 
 /** Ratios to 4 decimals; 0 when there is nothing to divide (an empty range answers zeros). */
-export const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
 const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<unknown> =>

@@ -24,7 +24,7 @@ const CUSTOMER_ID = /^[^\u0000-\u001f\u007f/]{1,64}$/;
 
 const erasureBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
-export interface ErasureAnswer {
+interface ErasureAnswer {
   erasedCases: string[];
   pendingCases: string[];
 }

@@ -21,7 +21,7 @@ export { freePort } from '../../fixtures/free-port';
  * when this process exits is killed here, synchronously.
  */
 const children = new Set<ChildProcess>();
-export function track(child: ChildProcess): void {
+function track(child: ChildProcess): void {
   children.add(child);
   child.once('exit', () => children.delete(child));
 }

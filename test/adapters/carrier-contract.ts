@@ -8,10 +8,10 @@ import { expectRetryable, requestPath, thrown } from './helpers';
  * contract run for the generic API, SF, JD and Kuaidi100.
  */
 
-export type Instruction = 'urge' | 'intercept' | 'redirect' | 'returnToSender' | 'redeliver';
+type Instruction = 'urge' | 'intercept' | 'redirect' | 'returnToSender' | 'redeliver';
 
 /** The simulator's operation name (ledger, fault rules) for each instruction. */
-export const SIM_OPERATION: Record<Instruction, string> = {
+const SIM_OPERATION: Record<Instruction, string> = {
   urge: 'urge',
   intercept: 'intercept',
   redirect: 'redirect',
@@ -42,7 +42,7 @@ export interface ContractOptions {
   rawCodes?: boolean;
 }
 
-export function instruct(gateway: CarrierGateway, instruction: Instruction, carrier: Carrier, idempotencyKey: string, waybillNo: string) {
+function instruct(gateway: CarrierGateway, instruction: Instruction, carrier: Carrier, idempotencyKey: string, waybillNo: string) {
   const base = { idempotencyKey, carrier, waybillNo, reason: '客户要求' };
   switch (instruction) {
     case 'urge':

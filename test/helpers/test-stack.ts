@@ -21,7 +21,7 @@ import { stackEnv } from '../../fixtures/stack-env';
  * queue (so files never pick up each other's cases), a worker, and the API on a real port.
  */
 
-export { SUPPLIER_WEBHOOK_SECRET, TOKENS, WEBHOOK_SECRET };
+export {  TOKENS, WEBHOOK_SECRET };
 export { openCaseBody, uniqueWaybill } from '../../fixtures/case-bodies';
 
 /** X-Signature of a supplier reply, signed as that supplier does: its own secret, its id signed too. */

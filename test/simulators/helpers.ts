@@ -72,7 +72,7 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
   );
 }
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;

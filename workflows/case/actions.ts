@@ -15,7 +15,7 @@ import { notifyCustomer } from './steps/customer';
 import { notifyStaff } from './steps/staff';
 
 /** `set-priority` re-targets clocks by the current type, not the type the case was opened as. */
-export const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
+const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same

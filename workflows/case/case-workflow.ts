@@ -102,7 +102,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 }
 
 /** Cases started before the wind-down repeated its last write replay with a single write. */
-export const WIND_DOWN_PATCH = 'wind-down-until-saved';
+const WIND_DOWN_PATCH = 'wind-down-until-saved';
 
 /**
  * Before the history is cut (continue-as-new) or the case ends: every background step and handler

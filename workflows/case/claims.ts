@@ -37,7 +37,7 @@ const TIER_FOR_APPROVAL = { auto: 1, supervisor: 2, expert: 3, 'beyond-expert': 
  * and goes to tier 2 at least, with a notice. Cases whose payout failed before this patch went
  * back to IN_PROGRESS one tier up, silently, and replay that way.
  */
-export const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
+const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
 
 export function registerClaimProgress(state: CaseState): void {
   setHandler(claimProgressSignal, async ({ view, event }) => {

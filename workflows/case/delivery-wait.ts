@@ -10,7 +10,7 @@ import { resolveCase } from './steps/resolution';
  * history. The wait is a continue-as-new point; the next run resumes it and resolves the case as
  * the playbook would have. Cases that reached the wait before this patch replay the old way.
  */
-export const DELIVERY_WAIT_PATCH = 'delivery-wait-continues-as-new';
+const DELIVERY_WAIT_PATCH = 'delivery-wait-continues-as-new';
 
 /** What to do once the parcel is delivered: the playbook's resolution. */
 export type AfterDelivery = Omit<DeliveryResume, 'phase'>;

@@ -17,7 +17,7 @@ import { notifyCustomer } from './steps/customer';
  *   customer who does not answer is not a reason to keep a resolved case open.
  */
 
-export const CALLBACK_CLOCK_PATCH = 'callback-clock';
+const CALLBACK_CLOCK_PATCH = 'callback-clock';
 
 export type FeedbackOutcome =
   | { kind: 'answered' }

@@ -16,7 +16,7 @@ import { notifyCustomer } from './steps/customer';
  * before it replay unchanged; the patch marks the histories that did.
  */
 
-export const INCIDENTS_PATCH = 'case-incidents';
+const INCIDENTS_PATCH = 'case-incidents';
 
 /** Customers read times in China time (UTC+8, no daylight saving). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;

@@ -6,16 +6,16 @@ import { clocksOf } from './state/case-data';
 import { notifyStaff } from './steps/staff';
 
 /** Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm. */
-export const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
+const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
 
 /**
  * A warning's key names the clock's run (its start), so a clock restarted after a reopen warns
  * under new keys and the outbox does not take the second round's warning for the first's. Cases
  * whose warnings went out before this patch replay with the old keys.
  */
-export const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
+const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
 
-export function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
+function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
   return perRun ? `sla-warning:${clock.name}:run${clock.startedAt}:${threshold}` : `sla-warning:${clock.name}:${threshold}`;
 }
 

@@ -9,7 +9,7 @@ import { type ClaimProgress, type ClaimSettlementInput, claimProgressSignal } fr
  */
 
 /** Claims whose row PostgreSQL refused used to retry that write for ever; now they go on. */
-export const CLAIM_ROW_REJECTED_PATCH = 'claim-row-rejected-carries-on';
+const CLAIM_ROW_REJECTED_PATCH = 'claim-row-rejected-carries-on';
 
 /**
  * Upserts the claims table row. A row PostgreSQL refuses for good (`StoreRejected`) must not stop

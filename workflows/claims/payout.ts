@@ -14,7 +14,7 @@ import type { ClaimDecision, ClaimProgress, ClaimSettlementInput } from './contr
 type Report = (kind: string, summary: string, data?: Record<string, unknown>, actor?: ClaimProgress['event']['actor']) => Promise<void>;
 
 /** Claims whose payout failed before this patch ended there, and replay that way. */
-export const PAYOUT_FAILURE_DECISION_PATCH = 'claim-payout-failure-awaits-a-decision';
+const PAYOUT_FAILURE_DECISION_PATCH = 'claim-payout-failure-awaits-a-decision';
 
 /** Pays the approved amount; returns whether the customer has the money. */
 export async function payOut(

@@ -34,7 +34,7 @@ export async function addressChangePlaybook(state: CaseState): Promise<void> {
 }
 
 /** Intercept + reship to the new address: the parcel returns to the warehouse meanwhile. */
-export async function fallBackToReship(state: CaseState, address: DeliveryAddress, why: string): Promise<void> {
+async function fallBackToReship(state: CaseState, address: DeliveryAddress, why: string): Promise<void> {
   state.record('playbook.fallback', `${why}: intercepting and reshipping to the new address`, { why });
   const intercepted = await instructCarrier(state, 'intercept', 'address change: send the parcel back');
   if (intercepted.outcome !== 'accepted') {

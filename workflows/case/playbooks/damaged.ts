@@ -31,7 +31,7 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
  * reports are the case's to answer in this run). Cases that reached it before this patch replay
  * the old way.
  */
-export const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
+const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
 
 export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
   const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);

@@ -16,13 +16,13 @@ import { store } from '../../activity-proxies';
  * Cases opened before the total-delay rule existed keep their old behaviour on replay; new ones
  * (and old ones past this point for the first time) convert to LOST. See README "Versioning".
  */
-export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
+const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
 
 /**
  * Cases that reached the conversion before this check existed replay without the look-up. See
  * `convertToLost` for the rule.
  */
-export const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
+const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
 
 /**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to

@@ -32,7 +32,7 @@ export async function lostPlaybook(state: CaseState): Promise<void> {
  * A LOST case's wait for its claim is a continue-as-new point: the next run resumes here
  * (`{phase: 'lost-claim'}`). Cases that reached the wait before this patch replay the old way.
  */
-export const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
+const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
 
 /** Waits for the claim (or cuts the history and waits on in the next run), then acts on it. */
 export async function settleLostClaim(state: CaseState, { resumed = false } = {}): Promise<void> {

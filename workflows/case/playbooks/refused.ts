@@ -32,7 +32,7 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
  * the wait is a continue-as-new point, and the next run waits out the same window. Cases that
  * reached it before this patch replay the old way.
  */
-export const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
+const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
 
 /** Waits for the customer's choice until `until`, then carries it out (return when none came). */
 export async function awaitRemedy(state: CaseState, until: number, { resumed = false } = {}): Promise<void> {

@@ -7,14 +7,14 @@ import { condition, patched } from '@temporalio/workflow';
  * replaying the case to answer a query) and started a 900 ms timer, while every later replay saw
  * the deadline past and skipped it: "[TMPRL1100] ... TimerStarted", the case jammed for good.
  */
-export const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
+const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
 
 /**
  * Every wait first saves what is unsaved, so the read model (which GET /v1/cases/{caseId} answers
  * from) never trails the workflow for the length of a wait. Cases that waited before this patch
  * replay without that write.
  */
-export const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
+const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
 
 /**
  * Runs begun since this patch write at defined points only (see CaseCore.persist): fewer, larger

@@ -50,7 +50,7 @@ export async function notifyCustomer(
  * Cases started before this patch sent once per listed channel, duplicates included (two sends
  * of one key at once), and replay that way; the patch is asked only when a channel repeats.
  */
-export const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
+const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
 
 /** The customer's channels, each once: one key per channel, one message per key. */
 function customerChannels(listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {

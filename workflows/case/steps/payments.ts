@@ -12,7 +12,7 @@ import { notifyCustomer } from './customer';
 export const goodsValueOf = (state: CaseState): number | undefined => state.input.orderValue ?? state.input.declaredValue;
 
 /** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
-export const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
+const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
 
 /**
  * Refunds the goods' value to the customer, once per case step. Returns false when the payments

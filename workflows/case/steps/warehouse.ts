@@ -23,7 +23,7 @@ export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome
  * Cases whose reship failed without a definite answer before this patch gave the attempt up (the
  * next one took a new key) and replay that way.
  */
-export const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
+const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
 
 /**
  * 補發: the warehouse ships the part again; the customer gets the new waybill. Each attempt that
@@ -153,7 +153,7 @@ export async function expectReturn(
  * does what the playbook would have done (`AfterReturn`). Cases that reached the wait before this
  * patch replay the old way.
  */
-export const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
+const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
 
 /** The resume point of a return-receipt wait, or none for cases from before the patch. */
 export function returnReceiptCut(returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
