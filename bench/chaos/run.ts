@@ -29,7 +29,8 @@ import {
   type TrailCheck,
   type WorkflowState,
 } from './checks';
-import { drive, EXPECTED_END_STATUS, TYPES, DOCUMENTED_OUTCOMES, World, type CaseRun } from './driver';
+import { CASE_TYPES as TYPES, DOCUMENTED_OUTCOMES, EXPECTED_END_STATUS } from '../../fixtures/case-scenarios';
+import { drive, World, type CaseRun } from './driver';
 import { ApiClient, newClientStats, SimulatorControl, sleep, TOKENS, WEBHOOK_SECRET } from './http';
 import { freePort, ManagedProcess, openLog, OwnPostgres, ROOT, TemporalServer } from './stack';
 
