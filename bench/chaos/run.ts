@@ -10,6 +10,8 @@ import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { caseViewQuery } from '../../workflows/case/contract';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { DEV_PAYLOAD_CODEC_KEYS, parsePayloadKeyRing } from '../../config/payload-keys';
 import {
   doubleNotifications,
   doublePayouts,
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
 
   const temporal = new TemporalServer(temporalPort, runDir, stackLog);
   const bundlePath = join(runDir, 'workflow-bundle.js');
-  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })]);
+  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger })]);
   writeFileSync(bundlePath, bundle.code);
   say(`Temporal dev server on ${temporal.address} (SQLite ${temporal.dbFile}); workflow bundle prebuilt`);
 
@@ -312,7 +314,9 @@ async function main(): Promise<void> {
       return answer.rows.map((row) => ({ caseId: row.case_id, status: row.status, tier: row.tier, version: row.version }));
     };
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: 'default' });
+    // The keys the run's API and workers use: the dev key unless the environment gives others.
+    const payloadCodec = parsePayloadKeyRing(process.env.PAYLOAD_CODEC_KEYS ?? DEV_PAYLOAD_CODEC_KEYS, process.env.PAYLOAD_CODEC_KEY_ID);
+    const client = new Client({ connection, namespace: 'default', dataConverter: caseDataConverter({ payloadCodec }) });
     const workflowState = async (caseId: string): Promise<WorkflowState> => {
       try {
         const handle = client.workflow.getHandle(caseId);
