@@ -131,3 +131,18 @@ describe('PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID', () => {
     expect(real.payloadCodec.keys.map((k) => k.id)).toEqual(['prod-1', 'prod-2']);
   });
 });
+
+describe('failure messages', () => {
+  test('a failure quoting a customer leaves only "Encoded failure" in clear; the receiver gets the message back', async () => {
+    const { failureConverter } = await import('../../codec/failure-converter');
+    const codec = new AesGcmPayloadCodec(parsePayloadKeyRing(`k1:${key()}`));
+    const failure = failureConverter.errorToFailure(new Error(`SMS to ${customer.phone} for ${customer.name} refused`), defaultPayloadConverter);
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    const [sealed] = (await codec.encode([failure.encodedAttributes as Payload])) as [Payload];
+    expect(text(sealed)).not.toContain(customer.phone);
+    const [opened] = (await codec.decode([sealed])) as [Payload];
+    const error = failureConverter.failureToError({ ...failure, encodedAttributes: opened }, defaultPayloadConverter);
+    expect(error.message).toBe(`SMS to ${customer.phone} for ${customer.name} refused`);
+  });
+});
