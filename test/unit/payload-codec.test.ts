@@ -3,6 +3,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID, PayloadDecryptionError } from '../../codec/payload-codec';
 import { DEV_PAYLOAD_CODEC_KEYS, parsePayloadKeyRing } from '../../config/payload-keys';
 import { ConfigError, loadConfig } from '../../config';
+import { failureConverter } from '../../codec/failure-converter';
 
 const key = () => randomBytes(32).toString('base64');
 const customer = { id: 'C-1001', name: '张三汽修', phone: '13800138000' };
@@ -134,7 +135,6 @@ describe('PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID', () => {
 
 describe('failure messages', () => {
   test('a failure quoting a customer leaves only "Encoded failure" in clear; the receiver gets the message back', async () => {
-    const { failureConverter } = await import('../../codec/failure-converter');
     const codec = new AesGcmPayloadCodec(parsePayloadKeyRing(`k1:${key()}`));
     const failure = failureConverter.errorToFailure(new Error(`SMS to ${customer.phone} for ${customer.name} refused`), defaultPayloadConverter);
     expect(failure.message).toBe('Encoded failure');
