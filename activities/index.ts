@@ -2,8 +2,8 @@ import type { AppConfig } from '../config';
 import { recordClaim, type RecordClaimInput } from './claims/claim-store';
 import type { NotificationRecord } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
-import type { Carrier, NotificationChannel } from '../domain/types';
-import type { Address, CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
+import type { Carrier, DeliveryAddress, NotificationChannel } from '../domain/types';
+import type { CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
 import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
@@ -24,7 +24,7 @@ import {
   type WmsClient,
 } from './wms/wms-client';
 
-export type { Address, CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
+export type { CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
 export type { PayCustomerInput, PayoutResult } from './payments/payments-client';
 export type { OpenCaseFound, OpenCaseLookup } from '../store/case-lookup';
 export type {
@@ -82,7 +82,7 @@ export function createActivities(deps: ActivityDependencies) {
       return deps.carriers.intercept(input);
     },
     /** 改址: deliver to a new address. */
-    async redirectParcel(input: CarrierRequestContext & { newAddress: Address; reason: string }): Promise<CarrierAnswer> {
+    async redirectParcel(input: CarrierRequestContext & { newAddress: DeliveryAddress; reason: string }): Promise<CarrierAnswer> {
       return deps.carriers.redirect(input);
     },
     /** 退回: send the parcel back to the sender. */

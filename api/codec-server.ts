@@ -30,9 +30,9 @@ import { HttpProblem, parseOrThrow } from './problem';
  * the origin of TEMPORAL_UI_URL), with credentials, and the headers the UI sends.
  */
 
-export const CODEC_ROLES: readonly Role[] = ['supervisor', 'expert'];
+const CODEC_ROLES: readonly Role[] = ['supervisor', 'expert'];
 /** The principal a request through the UI's secret path acts as. */
-export const UI_CODEC_PRINCIPAL = { id: 'supervisor:temporal-ui', role: 'supervisor' } as const;
+const UI_CODEC_PRINCIPAL = { id: 'supervisor:temporal-ui', role: 'supervisor' } as const;
 
 /** A whole case history's payloads in one request (the UI batches them), with room to spare. */
 const BODY_LIMIT = '8mb';

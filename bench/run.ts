@@ -18,9 +18,11 @@ import { migrateToLatest } from '../migrations';
 import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
 import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
 import { startSimulators } from '../simulators';
-import { testPolicy } from '../test/helpers/policy';
-import { freePort } from '../test/setup/global-setup';
-import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { testPolicy } from '../fixtures/fast-policy';
+import { freePort } from '../fixtures/free-port';
+import { openCaseBody } from '../fixtures/case-bodies';
+import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
+import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
@@ -191,21 +193,7 @@ async function main(): Promise<void> {
     const simulators = await startSimulators({ port: 0 });
     stops.push(['simulators', () => simulators.close()]);
 
-    const base = loadConfig({
-      APP_PROFILE: 'dev',
-      DATABASE_URL: resolved.url,
-      TEMPORAL_ADDRESS: devServer.address,
-      TEMPORAL_TASK_QUEUE: CASE_TASK_QUEUE,
-      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
-      CARRIER_API_URL: `${simulators.url}/carrier`,
-      SMS_API_URL: `${simulators.url}/sms`,
-      WECOM_API_URL: `${simulators.url}/wecom`,
-      INAPP_API_URL: `${simulators.url}/inapp`,
-      WMS_API_URL: `${simulators.url}/wms`,
-      PAYMENTS_API_URL: `${simulators.url}/payments`,
-    });
+    const base = loadConfig(stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: CASE_TASK_QUEUE, simulatorsUrl: simulators.url }));
     const config: AppConfig = { ...base, slaPolicy: testPolicy() };
 
     // Both workflow bundles are built before timing anything.
@@ -431,6 +419,7 @@ async function main(): Promise<void> {
         totalMemoryMiB: Math.round(totalmem() / 1024 / 1024),
         platform: `${platform()} ${arch()}`,
         node: process.version,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside the SDK's import map
         temporalSdk: (require('@temporalio/worker/package.json') as { version: string }).version,
         temporalCli: execFileSync(cliPath, ['--version'], { encoding: 'utf8' }).trim(),
         postgres: resolved.source,

@@ -9,7 +9,7 @@ import { AesGcmPayloadCodec } from './payload-codec';
  * to read what the others wrote.
  */
 
-export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 export function caseDataConverter(config: { payloadCodec: PayloadKeyRing }): DataConverter {
   return {

@@ -38,7 +38,7 @@ export class PayloadDecryptionError extends PayloadConverterError {
 
 const utf8 = (bytes: Uint8Array | null | undefined): string => Buffer.from(bytes ?? []).toString('utf8');
 
-export function isEncryptedPayload(payload: Payload): boolean {
+function isEncryptedPayload(payload: Payload): boolean {
   return utf8(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
 }
 

@@ -9,7 +9,7 @@ import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type P
 export { ConfigError } from './errors';
 
 /** The dev server's Web UI (`temporal server start-dev` serves it on 8233). */
-export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 /** The case's page in the Temporal Web UI (its latest run; the workflow id is the case id). */
 export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>, workflowId: string): string {
@@ -23,7 +23,7 @@ export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiU
  * stops start-up with a message that names the variable.
  */
 
-export type Profile = 'dev' | 'production';
+type Profile = 'dev' | 'production';
 
 export interface ApiToken {
   token: string;
@@ -81,7 +81,7 @@ export interface AppConfig {
   carrierCredentials: CarrierCredentials;
 }
 
-export interface CodecServerConfig {
+interface CodecServerConfig {
   /** Origins whose pages may call `/codec` from a browser (CORS): the Temporal UI's. */
   allowedOrigins: string[];
   /**
@@ -92,12 +92,12 @@ export interface CodecServerConfig {
   uiSecret?: string;
 }
 
-export interface SfCredentials {
+interface SfCredentials {
   partnerId: string;
   checkWord: string;
 }
 
-export interface JdCredentials {
+interface JdCredentials {
   appKey: string;
   appSecret: string;
   accessToken: string;
@@ -105,7 +105,7 @@ export interface JdCredentials {
   customerCode: string;
 }
 
-export interface Kuaidi100Credentials {
+interface Kuaidi100Credentials {
   customer: string;
   key: string;
   secret: string;
@@ -121,9 +121,9 @@ export interface CarrierCredentials {
 export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 /** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
-export const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
 /** Dev per-supplier webhook secrets (`supplierId:secret`, comma-separated, as SUPPLIER_WEBHOOK_SECRETS). */
-export const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
 /** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
 export const DEV_CARRIER_CREDENTIALS = {
@@ -398,7 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
  * The Temporal UI's origin, from TEMPORAL_UI_URL; a loopback UI is reached as 127.0.0.1 or as
  * localhost, which browsers treat as two origins, so both are allowed.
  */
-export function uiOrigins(uiUrl: string): string[] {
+function uiOrigins(uiUrl: string): string[] {
   const { protocol, host, hostname, port } = new URL(uiUrl);
   const origin = `${protocol}//${host}`;
   const twin = hostname === '127.0.0.1' ? 'localhost' : hostname === 'localhost' ? '127.0.0.1' : undefined;
@@ -406,7 +406,7 @@ export function uiOrigins(uiUrl: string): string[] {
 }
 
 /** Parses `SUP-1:secret,SUP-2:secret` (SUPPLIER_WEBHOOK_SECRETS). */
-export function parseSupplierSecrets(text: string): Record<string, string> {
+function parseSupplierSecrets(text: string): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = pair.indexOf(':');

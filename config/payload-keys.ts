@@ -11,7 +11,7 @@ import { ConfigError, formatZodIssues } from './errors';
  * PAYLOAD_CODEC_KEY_ID the id of the key that encrypts; may be left out when there is one key
  */
 
-export interface PayloadKey {
+interface PayloadKey {
   /** Travels in clear in each payload's `encryption-key-id` metadata: a name, never key material. */
   id: string;
   /** 32 bytes. */
@@ -29,7 +29,7 @@ export interface PayloadKeyRing {
  * file, so anything it encrypts is readable by anyone with the source; the production profile
  * refuses it (config/index.ts).
  */
-export const DEV_PAYLOAD_CODEC_KEY_ID = 'dev-only-1';
+const DEV_PAYLOAD_CODEC_KEY_ID = 'dev-only-1';
 export const DEV_PAYLOAD_CODEC_KEYS = `${DEV_PAYLOAD_CODEC_KEY_ID}:${Buffer.from('dev-only-payload-codec-key-32by!').toString('base64')}`;
 
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -7,7 +7,7 @@ import type { Role } from './types';
  * masked, as the read model and the audit trail keep it at rest (`138****5678`).
  */
 
-export const ROLES_SEEING_PHONES: readonly Role[] = ['agent', 'supervisor', 'expert'];
+const ROLES_SEEING_PHONES: readonly Role[] = ['agent', 'supervisor', 'expert'];
 
 export function seesPhoneNumbers(role: Role): boolean {
   return ROLES_SEEING_PHONES.includes(role);

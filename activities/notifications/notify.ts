@@ -32,7 +32,7 @@ import type { NotificationChannelAdapter, Recipient } from './channels';
  * (20 s) and the HTTP time-out (10 s), so a slow holder is never overtaken while it may still send.
  */
 
-export const NOTIFICATION_LEASE_MS = 60_000;
+const NOTIFICATION_LEASE_MS = 60_000;
 
 export interface SendNotificationInput {
   idempotencyKey: string;
@@ -148,7 +148,7 @@ function record(input: SendNotificationInput, recipient: string, at: Date, outco
 }
 
 /** Phone numbers are PII: the read model and audit trail keep only a masked form. */
-export function maskPhone(phone: string | undefined): string {
+function maskPhone(phone: string | undefined): string {
   if (!phone) return '(none)';
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
 }

@@ -17,7 +17,7 @@ import { parseReportRange } from '../reports/range';
 
 const PAGE = 100;
 
-export interface AuditExportCase {
+interface AuditExportCase {
   kind: 'case';
   caseId: string;
   type: string;
@@ -29,7 +29,7 @@ export interface AuditExportCase {
   events: unknown[];
 }
 
-export interface AuditExportSummary {
+interface AuditExportSummary {
   kind: 'summary';
   from: string;
   to: string;

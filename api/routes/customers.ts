@@ -19,11 +19,12 @@ import { idempotencyKeyOf } from './cases';
  * never records the erasure twice; the same key with another body is a 422.
  */
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a customer id may not hold
 const CUSTOMER_ID = /^[^\u0000-\u001f\u007f/]{1,64}$/;
 
 const erasureBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
-export interface ErasureAnswer {
+interface ErasureAnswer {
   erasedCases: string[];
   pendingCases: string[];
 }

@@ -1,4 +1,4 @@
-import { ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
+import { type ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
 
 /**
  * Drives one case through its lifecycle over HTTP, like a client would — the approach of

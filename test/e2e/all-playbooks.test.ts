@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
-import { freePort } from '../setup/global-setup';
+import { freePort } from '../../fixtures/free-port';
 
 /**
  * The acceptance criterion, automated: "Through the API alone, with SLA_TIME_SCALE=0.001, a client

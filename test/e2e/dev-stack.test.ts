@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
-import { freePort } from '../setup/global-setup';
+import { freePort } from '../../fixtures/free-port';
 import { eventually } from '../helpers/test-stack';
 
 /**

@@ -2,7 +2,7 @@ import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/contract';
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 import { decodePayloadValue } from '../helpers/payloads';
 

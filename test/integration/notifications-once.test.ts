@@ -3,7 +3,7 @@ import { inappChannel, smsChannel, wecomChannel } from '../../activities/notific
 import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
 import { CASE_WORKFLOW_TYPE, caseViewQuery, type OpenCaseInput } from '../../workflows/case/contract';
 import { recordHistory } from '../helpers/histories';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

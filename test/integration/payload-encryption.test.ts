@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inappChannel, smsChannel, wecomChannel } from '../../activities/notifications/channels';
 import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
 import { startSimulators, type SimulatorServer } from '../../simulators';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

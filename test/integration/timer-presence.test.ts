@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { caseDataConverter } from '../../codec/data-converter';
 import { AesGcmPayloadCodec } from '../../codec/payload-codec';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

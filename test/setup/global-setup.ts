@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
@@ -9,6 +8,7 @@ import { resolveDatabase, withDatabase } from '../../scripts/postgres';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { freePort } from '../../fixtures/free-port';
 
 /**
  * Once per `jest` run, for the integration project: a real Temporal dev server (in memory,
@@ -16,17 +16,6 @@ import { WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
  * the workflow bundle built once. Test files read the addresses from the environment.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Running {
   devServer: DevServer;
@@ -36,7 +25,7 @@ interface Running {
 }
 
 declare global {
-  // eslint-disable-next-line no-var -- shared between global setup and teardown only
+   
   var __caseTestStack: Running | undefined;
 }
 

@@ -13,14 +13,17 @@ import {
 } from '../../config';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy, resolveSlaPolicy } from '../../config/sla-policy';
 import { clockTargetMs } from '../../domain/sla-policy';
+import { readFileSync } from 'node:fs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy document as JSON, edited in place by each case
+type JsonDocument = Record<string, any>;
 
 const MIN = 60_000;
 const H = 60 * MIN;
 
 /** The shipped policy file, as a fresh mutable document. */
-function defaultDocument(): Record<string, any> {
-  const text = require('node:fs').readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8') as string;
-  return JSON.parse(text) as Record<string, any>;
+function defaultDocument(): JsonDocument {
+  return JSON.parse(readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8')) as JsonDocument;
 }
 
 /** The dev profile is opt-in (a missing APP_PROFILE means production): these tests ask for it. */
@@ -126,7 +129,7 @@ describe('resolveSlaPolicy', () => {
     expect(resolveSlaPolicy(defaultDocument(), 1, 'x').clocks.handling).toEqual({ targetMs: 2 * H });
   });
 
-  test.each<[string, (document: Record<string, any>) => void, string]>([
+  test.each<[string, (document: JsonDocument) => void, string]>([
     ['a bad duration', (d) => (d.clocks.handling.target = '2 hours'), 'clocks.handling.target'],
     ['a zero duration', (d) => (d.feedback.window = '0m'), 'feedback.window'],
     ['a bad byType duration', (d) => (d.clocks.payout.byType.LOST = 'soon'), 'clocks.payout.byType.LOST'],
