@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
@@ -315,7 +316,8 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: temporal.address });
     // The keys the run's API and workers use: the dev key unless the environment gives others.
     const payloadCodec = parsePayloadKeyRing(process.env.PAYLOAD_CODEC_KEYS ?? DEV_PAYLOAD_CODEC_KEYS, process.env.PAYLOAD_CODEC_KEY_ID);
-    const client = new Client({ connection, namespace: 'default', dataConverter: caseDataConverter({ payloadCodec }) });
+    const dataConverter = caseDataConverter({ payloadCodec });
+    const client = new Client({ connection, namespace: 'default', dataConverter });
     const workflowState = async (caseId: string): Promise<WorkflowState> => {
       try {
         const handle = client.workflow.getHandle(caseId);
@@ -378,7 +380,9 @@ async function main(): Promise<void> {
       try {
         const history = await client.workflow.getHandle(offender.caseId).fetchHistory();
         const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
-        const last = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure?.message;
+        // Failure messages are encrypted in the history (codec/failure-converter.ts): decode to read one.
+        const lastFailure = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure;
+        const last = (await decodeOptionalFailureToOptionalError(loadDataConverter(dataConverter), lastFailure))?.message;
         if (last) {
           const file = join(runDir, `history-${offender.caseId}.json`);
           writeFileSync(file, historyToJSON(history));
