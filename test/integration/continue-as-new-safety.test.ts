@@ -5,6 +5,7 @@ import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 import { decodePayloadValue } from '../helpers/payloads';
+import { within, type Answer } from '../helpers/within';
 
 /**
  * Issue 7, defects 1c, 2 and 9: continue-as-new never loses or jams anything. With a small
@@ -26,19 +27,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Answer = { status: number | 'no answer'; body?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
 
-async function within(ms: number, call: Promise<Answer>): Promise<Answer> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Answer>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'no answer' }), ms);
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 const supervisor = { kind: 'user' as const, id: 'supervisor-1', role: 'supervisor' as const };
