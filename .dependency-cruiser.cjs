@@ -50,6 +50,13 @@ module.exports = {
       to: { path: '^(api|activities|workflows|worker)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'codec-below-api-and-worker',
+      severity: 'error',
+      comment: 'The payload codec is used by every Temporal client and worker (api, worker, scripts, bench, test): it needs only config/ and the Temporal SDK, never the layers that use it.',
+      from: { path: '^codec/' },
+      to: { path: '^(api|activities|workflows|worker|store|scripts|bench|test)/' },
+    },
+    {
       name: 'simulators-import-nothing-of-the-product',
       severity: 'error',
       comment: 'Simulators stand in for external systems: they speak the wire formats, not our code.',

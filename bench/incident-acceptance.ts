@@ -17,6 +17,7 @@ import { openCaseBody } from '../fixtures/case-bodies';
 import { TOKENS } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 import { freePort, ManagedProcess, openLog, TemporalServer } from './chaos/stack';
 
@@ -82,14 +83,14 @@ async function main(): Promise<void> {
     const config = loadConfig(env);
     const bundlePath = join(runDir, 'workflow-bundle.js');
     const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: say, error: say };
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
     const worker = new ManagedProcess('worker', 'worker/main.ts', () => ({ ...process.env, ...env, WORKFLOW_BUNDLE_PATH: bundlePath }), /worker polling/, stackLog, say);
     await worker.start();
     stops.push(() => worker.stop());
 
     const clientConnection = await Connection.connect({ address: temporal.address });
     stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(() => new Promise<void>((done) => server.close(() => done())));

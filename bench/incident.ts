@@ -20,6 +20,7 @@ import { openCaseBody } from '../fixtures/case-bodies';
 import { TOKENS } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     const bundleDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
     stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => workerConnection.close());
     const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath, tuning: { maxCachedWorkflows: 20_000 } });
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     });
     const clientConnection = await Connection.connect({ address: devServer.address });
     stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(() => new Promise<void>((done) => server.close(() => done())));

@@ -24,6 +24,7 @@ import { openCaseBody } from '../fixtures/case-bodies';
 import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -200,8 +201,8 @@ async function main(): Promise<void> {
     const bundleDir = mkdtempSync(join(tmpdir(), 'case-bench-'));
     stops.push(['bundles', async () => rmSync(bundleDir, { recursive: true, force: true })]);
     const caseBundlePath = join(bundleDir, 'case-workflows.js');
-    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
-    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet });
+    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
+    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet });
 
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(['worker connection', () => workerConnection.close()]);
@@ -212,6 +213,8 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: BASELINE_TASK_QUEUE,
       workflowBundle: { code: baselineBundle.code },
+      // The same codec as the case worker: the baseline measures Temporal with encryption, as the product runs.
+      dataConverter: caseDataConverter(config),
     });
     const runWorker = (name: string, w: Worker) => {
       const running = w.run();
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
 
     const clientConnection = await Connection.connect({ address: devServer.address });
     stops.push(['client connection', () => clientConnection.close()]);
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { CaseService } from '../api/case-service';
 import { startRedeliverySweeper } from '../api/webhooks/redelivery-sweeper';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { migrateToLatest } from '../migrations';
+import { caseDataConverter } from '../codec/data-converter';
 import { startSimulators } from '../simulators';
 import { connectWorker, createCaseWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
@@ -32,10 +34,22 @@ async function temporalAnswers(address: string): Promise<boolean> {
   }
 }
 
+/**
+ * Where the Temporal UI sends payloads to decode: the API's codec behind the UI's secret path
+ * (api/codec-server.ts), so a supervisor who opens the dev UI sees cases decoded.
+ */
+function uiCodecEndpoint(config: AppConfig): string | undefined {
+  if (!config.codecServer.uiSecret) return undefined;
+  const host = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  return `http://${host}:${config.port}/codec/ui/${config.codecServer.uiSecret}`;
+}
+
 async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevServer | undefined> {
   const { address } = config.temporal;
+  const codecEndpoint = uiCodecEndpoint(config);
   if (await temporalAnswers(address)) {
     log(`Temporal: using the server already at ${address}`);
+    if (codecEndpoint) log(`Temporal UI: to see payloads decoded, set its codec endpoint to ${codecEndpoint}`);
     return undefined;
   }
   const [host, portText] = address.split(':') as [string, string];
@@ -52,8 +66,9 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
     port,
     uiPort,
     dbFile: persistent === 'memory' ? undefined : persistent,
+    ...(codecEndpoint ? { codecEndpoint } : {}),
   });
-  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}`);
+  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}${codecEndpoint ? ' (decodes payloads through the API\'s /codec)' : ''}`);
   return server;
 }
 
@@ -61,6 +76,13 @@ async function main(): Promise<void> {
   // `npm start` is the one place the dev profile is the default (documented dev tokens and
   // secrets); everywhere else a missing APP_PROFILE means production rules.
   process.env.APP_PROFILE ??= 'dev';
+  if (process.env.APP_PROFILE === 'dev') {
+    // The dev UI decodes through a secret path of the API's codec, new at every start; its CORS
+    // origin is the UI the stack starts (gRPC port + 1000 unless TEMPORAL_UI_PORT says otherwise).
+    process.env.CODEC_UI_SECRET ??= randomBytes(24).toString('base64url');
+    const grpcPort = Number((process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':')[1]);
+    process.env.TEMPORAL_UI_URL ??= `http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? grpcPort + 1_000}`;
+  }
   const config = loadConfig();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   installTemporalRuntime('WARN');
@@ -121,7 +143,7 @@ async function main(): Promise<void> {
 
     const clientConnection = await Connection.connect({ address: config.temporal.address });
     stops.push(['client connection', () => clientConnection.close()]);
-    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const app = createApp({ config, db, temporal });
     const server: Server = createServer(app);
     // Loopback only unless HOST says otherwise: the dev profile's tokens are documented.

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { maskPhoneNumber } from '../domain/phone-masking';
 
 /**
  * Personal data in PostgreSQL. The read model (cases.snapshot) and the audit trail (case_events)
@@ -13,9 +14,6 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 const SEALED = 'enc:v1:';
 const ERASED = '[erased]';
 
-function maskPhoneNumber(phone: string): string {
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

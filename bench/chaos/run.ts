@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
@@ -10,6 +11,8 @@ import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { caseViewQuery } from '../../workflows/case/contract';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { DEV_PAYLOAD_CODEC_KEYS, parsePayloadKeyRing } from '../../config/payload-keys';
 import {
   doubleNotifications,
   doublePayouts,
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
 
   const temporal = new TemporalServer(temporalPort, runDir, stackLog);
   const bundlePath = join(runDir, 'workflow-bundle.js');
-  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })]);
+  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger })]);
   writeFileSync(bundlePath, bundle.code);
   say(`Temporal dev server on ${temporal.address} (SQLite ${temporal.dbFile}); workflow bundle prebuilt`);
 
@@ -312,7 +315,10 @@ async function main(): Promise<void> {
       return answer.rows.map((row) => ({ caseId: row.case_id, status: row.status, tier: row.tier, version: row.version }));
     };
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: 'default' });
+    // The keys the run's API and workers use: the dev key unless the environment gives others.
+    const payloadCodec = parsePayloadKeyRing(process.env.PAYLOAD_CODEC_KEYS ?? DEV_PAYLOAD_CODEC_KEYS, process.env.PAYLOAD_CODEC_KEY_ID);
+    const dataConverter = caseDataConverter({ payloadCodec });
+    const client = new Client({ connection, namespace: 'default', dataConverter });
     const workflowState = async (caseId: string): Promise<WorkflowState> => {
       try {
         const handle = client.workflow.getHandle(caseId);
@@ -375,7 +381,9 @@ async function main(): Promise<void> {
       try {
         const history = await client.workflow.getHandle(offender.caseId).fetchHistory();
         const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
-        const last = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure?.message;
+        // Failure messages are encrypted in the history (codec/failure-converter.ts): decode to read one.
+        const lastFailure = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure;
+        const last = (await decodeOptionalFailureToOptionalError(loadDataConverter(dataConverter), lastFailure))?.message;
         if (last) {
           const file = join(runDir, `history-${offender.caseId}.json`);
           writeFileSync(file, historyToJSON(history));

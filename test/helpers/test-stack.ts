@@ -11,6 +11,7 @@ import { signSupplierReply } from '../../api/webhooks/signatures';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { startSimulators, type SimulatorServer } from '../../simulators';
 import { createCaseWorker } from '../../worker/create-worker';
+import { caseDataConverter } from '../../codec/data-converter';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { SUPPLIER_WEBHOOK_SECRET, TOKENS, WEBHOOK_SECRET } from '../../fixtures/credentials';
 import { stackEnv } from '../../fixtures/stack-env';
@@ -70,7 +71,7 @@ export async function startTestStack(
   const running = worker?.run();
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,6 +4,7 @@ import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/cont
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { decodePayloadValue } from '../helpers/payloads';
 import { within, type Answer } from '../helpers/within';
 
 /**
@@ -75,7 +76,7 @@ async function expectTrailIntact(caseId: string) {
 async function carriedState(caseId: string): Promise<NonNullable<CaseWorkflowInput['resume']>['state'] | undefined> {
   const history = await stack.client.workflow.getHandle(caseId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const input = JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as CaseWorkflowInput;
+  const input = await decodePayloadValue<CaseWorkflowInput>(stack.config, payload);
   return input.resume?.state;
 }
 

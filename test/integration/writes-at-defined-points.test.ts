@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
+import { caseDataConverter } from '../../codec/data-converter';
 import { WRITES_AT_DEFINED_POINTS_PATCH } from '../../workflows/case/state/waits';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
 import { testPolicy } from '../../fixtures/fast-policy';
@@ -83,7 +84,7 @@ test('a case begun on the old code goes on and closes on the new code, keeping i
   await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, () => deliverAndClose(caseId, waybillNo));
   const oldHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
   expect(hasPatch(oldHistory, WRITES_AT_DEFINED_POINTS_PATCH)).toBe(false);
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, oldHistory, caseId);
+  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, oldHistory, caseId);
 
   // The read model caught up with the end of the case.
   const closed = await view(caseId);

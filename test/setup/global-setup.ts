@@ -7,6 +7,7 @@ import { migrateToLatest } from '../../migrations';
 import { resolveDatabase, withDatabase } from '../../scripts/postgres';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
 import { freePort } from '../../fixtures/free-port';
 
 /**
@@ -44,7 +45,7 @@ export default async function globalSetup(): Promise<void> {
   await migrateToLatest(db);
   await db.destroy();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'case-wf-')), 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

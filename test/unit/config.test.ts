@@ -337,6 +337,7 @@ describe('production profile', () => {
     WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
     WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
     PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
+    PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
   } as const;
   type RealKey = keyof typeof REAL;
   const CREDENTIALS: RealKey[] = [
@@ -346,6 +347,7 @@ describe('production profile', () => {
     'WEBHOOK_SECRET_AFTERSHIP',
     'WEBHOOK_SECRET_SUPPLIER',
     'PAYLOAD_ENCRYPTION_KEY',
+    'PAYLOAD_CODEC_KEYS',
   ];
   const without = (name: RealKey): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...REAL };
@@ -407,6 +409,7 @@ describe('carrier credentials', () => {
     WEBHOOK_SECRET_KUAIDI100: 'kuaidi100-real-salt-2',
     WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
     PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
+    PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
     // Required in production once the supplier webhook exists; ignored (stripped) where it does not.
     WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
   } as const;
