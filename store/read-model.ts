@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { ChainedEvent } from './audit-hash';
+import { verifyTrail, type ChainedEvent, type TrailIntegrity } from './audit-hash';
 
 /** Queries the API answers from PostgreSQL, without asking Temporal for every row. */
 
@@ -124,4 +124,21 @@ export async function caseHistory(db: Db, caseId: string): Promise<ChainedEvent[
     prevHash: row.prev_hash,
     hash: row.hash,
   }));
+}
+
+/**
+ * A case's trail and whether it holds: the chain verified against the case row's anchor, both read
+ * from one snapshot (a save landing between two reads would make a healthy trail look cut off).
+ * Undefined when there is no such case.
+ */
+export async function verifiedTrail(db: Db, caseId: string): Promise<{ events: ChainedEvent[]; integrity: TrailIntegrity } | undefined> {
+  const { anchor, events } = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => ({
+      anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirst(),
+      events: await caseHistory(trx, caseId),
+    }));
+  if (!anchor) return undefined;
+  return { events, integrity: verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash }) };
 }

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
-import { verifyTrail, type TrailIntegrity } from '../../store/audit-hash';
+import type { TrailIntegrity } from '../../store/audit-hash';
 import type { Db } from '../../store/database';
-import { caseHistory } from '../../store/read-model';
+import { verifiedTrail } from '../../store/read-model';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
 import { requireRole } from '../auth';
@@ -97,12 +97,10 @@ export function auditRouter(config: AppConfig, db: Db): Router {
         const rows = await page.orderBy('opened_at').orderBy('case_id').limit(PAGE).execute();
         for (const row of rows) {
           if (aborted) return;
-          // Anchor and events from one snapshot, as GET /v1/cases/{id}/history reads them.
-          const { anchor, events } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
-            anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', row.case_id).executeTakeFirstOrThrow(),
-            events: await caseHistory(trx, row.case_id),
-          }));
-          const integrity = verifyTrail(row.case_id, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
+          // Read as GET /v1/cases/{id}/history reads it. Case rows are never deleted.
+          const trail = await verifiedTrail(db, row.case_id);
+          if (!trail) throw new Error(`case ${row.case_id} vanished during the export`);
+          const { events, integrity } = trail;
           summary.cases += 1;
           if (integrity.verified) summary.verified += 1;
           else {

@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
-import { caseHistory, listCases } from '../../store/read-model';
-import { verifyTrail } from '../../store/audit-hash';
+import { listCases, verifiedTrail } from '../../store/read-model';
 import type { Db } from '../../store/database';
 import { allowedActions, factsOf, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
@@ -95,19 +94,14 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
 
   router.get('/:caseId/history', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
-    // One snapshot for the anchor and the events: a save landing between two reads would make a
-    // healthy trail look cut off.
-    const { anchor, events } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
-      anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirst(),
-      events: await caseHistory(trx, caseId),
-    }));
-    if (!anchor) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
+    const trail = await verifiedTrail(db, caseId);
+    if (!trail) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
+    const { events, integrity } = trail;
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');
       res.send(events.map((event) => JSON.stringify({ caseId, ...event })).join('\n') + (events.length ? '\n' : ''));
       return;
     }
-    const integrity = verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
     // The case's workflow in the Temporal UI, for auditors who follow the trail into the history.
     res.json({ caseId, events, integrity, ...(config ? { temporalUi: temporalUiLink(config, caseId) } : {}) });
   });
