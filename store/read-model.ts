@@ -142,3 +142,33 @@ export async function verifiedTrail(db: Db, caseId: string): Promise<{ events: C
   if (!anchor) return undefined;
   return { events, integrity: verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash }) };
 }
+
+/** Cases opened in [start, end): how many there are. */
+export async function countCasesOpened(db: Db, range: { start: Date; end: Date }): Promise<number> {
+  const counted = await db
+    .selectFrom('cases')
+    .where('opened_at', '>=', range.start)
+    .where('opened_at', '<', range.end)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return Number(counted?.n ?? 0);
+}
+
+/** One page of the cases opened in [start, end), oldest first, after the (openedAt, caseId) given. */
+export async function casesOpenedPage(
+  db: Db,
+  range: { start: Date; end: Date },
+  after: { openedAt: Date; caseId: string } | undefined,
+  limit: number,
+) {
+  let page = db
+    .selectFrom('cases')
+    .where('opened_at', '>=', range.start)
+    .where('opened_at', '<', range.end)
+    .select(['case_id', 'type', 'carrier', 'status', 'opened_at']);
+  if (after) {
+    const { openedAt, caseId } = after;
+    page = page.where((eb) => eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('case_id', '>', caseId)])]));
+  }
+  return page.orderBy('opened_at').orderBy('case_id').limit(limit).execute();
+}

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { TrailIntegrity } from '../../store/audit-hash';
 import type { Db } from '../../store/database';
-import { verifiedTrail } from '../../store/read-model';
+import { casesOpenedPage, countCasesOpened, verifiedTrail } from '../../store/read-model';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
 import { requireRole } from '../auth';
@@ -59,15 +59,11 @@ export function auditRouter(config: AppConfig, db: Db): Router {
 
   router.get('/export', requireRole('auditor', 'supervisor', 'expert'), async (req, res) => {
     const range = parseReportRange(req.query as Record<string, unknown>, settings);
-    const inRange = db
-      .selectFrom('cases')
-      .where('opened_at', '>=', range.start)
-      .where('opened_at', '<', range.end);
-    const counted = await inRange.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+    const counted = await countCasesOpened(db, range);
     res.status(200).type('application/x-ndjson').set({
       'cache-control': 'no-store',
       // How many case lines will follow (the CLI's progress bar); cases opened meanwhile may add a few.
-      'x-case-count': String(Number(counted?.n ?? 0)),
+      'x-case-count': String(counted),
     });
     let aborted = false;
     res.on('close', () => {
@@ -87,14 +83,7 @@ export function auditRouter(config: AppConfig, db: Db): Router {
       const summary: AuditExportSummary = { kind: 'summary', from: range.from, to: range.to, cases: 0, verified: 0, failed: 0, failedCaseIds: [] };
       let after: { openedAt: Date; caseId: string } | undefined;
       for (;;) {
-        let page = inRange.select(['case_id', 'type', 'carrier', 'status', 'opened_at']);
-        if (after) {
-          const { openedAt, caseId } = after;
-          page = page.where((eb) =>
-            eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('case_id', '>', caseId)])]),
-          );
-        }
-        const rows = await page.orderBy('opened_at').orderBy('case_id').limit(PAGE).execute();
+        const rows = await casesOpenedPage(db, range, after, PAGE);
         for (const row of rows) {
           if (aborted) return;
           // Read as GET /v1/cases/{id}/history reads it. Case rows are never deleted.
