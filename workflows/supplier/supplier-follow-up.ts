@@ -10,7 +10,7 @@ import {
   type SupplierFollowUpResult,
   type SupplierReply,
 } from './contract';
-import { failureDetail, notifications, supplierStore } from '../activity-proxies';
+import { failureDetail, notifications, store } from '../activity-proxies';
 
 /**
  * 供應商跟進: a child of the case workflow when the supplier, not our warehouse, shipped the order.
@@ -65,7 +65,7 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
     }
   };
   const writeRow = (outcome: RecordSupplierFollowUpInput['outcome']) =>
-    supplierStore.recordSupplierFollowUp({
+    store.recordSupplierFollowUp({
       caseId,
       supplierId,
       orderId: input.orderId,
