@@ -7,8 +7,8 @@
 
 export const REDACTED = '[Redacted]';
 
-/** Keys whose value is a credential, whatever its shape. */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-signature|aftership-hmac-sha256|sign|signature|token|access_?token|refresh_?token|api_?tokens?|secret|.*_secret|password|passwd|checkword|payload_?encryption_?key)$/i;
+/** Keys whose value is a credential, whatever its shape (a Temporal task token completes an activity: one too). */
+const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-signature|aftership-hmac-sha256|sign|signature|.*tokens?|secret|.*_secret|password|passwd|checkword|payload_?encryption_?key)$/i;
 /** Keys whose value is a phone number. */
 const PHONE_KEY = /^(phone|mobile|tel|telephone|phone_?number|recipient_?phone|contact_?phone)$/i;
 /** Keys whose value is a person's name wherever they appear. */
