@@ -78,6 +78,8 @@ export function requestLogger(logger: Logger, bodies: LogRequestBodies): Request
       res.setHeader('X-Request-Id', id);
       return id;
     },
+    // The answer's status is what matters; its headers (helmet's policies) are the same on every line.
+    serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     autoLogging: { ignore: (req) => QUIET_PATHS.test((req.url ?? '').split('?')[0] ?? '') },
     customLogLevel(_req, res, error) {
       if (error || res.statusCode >= 500) return 'error';
