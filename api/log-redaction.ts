@@ -8,7 +8,8 @@
 export const REDACTED = '[Redacted]';
 
 /** Keys whose value is a credential, whatever its shape (a Temporal task token completes an activity: one too). */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-signature|aftership-hmac-sha256|sign|signature|.*tokens?|secret|.*_secret|password|passwd|checkword|payload_?encryption_?key)$/i;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-signature|aftership-hmac-sha256|sign|signature|.*tokens?|secret|.*_secret|password|passwd|checkword|payload_?encryption_?key)$/i;
 /** Keys whose value is a phone number. */
 const PHONE_KEY = /^(phone|mobile|tel|telephone|phone_?number|recipient_?phone|contact_?phone)$/i;
 /** Keys whose value is a person's name wherever they appear. */
@@ -22,7 +23,7 @@ const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])/g;
 const LANDLINE_IN_TEXT = /(?<![0-9])0[1-9][0-9]{1,2}[- ][0-9]{7,8}(?![0-9])/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
-export function redactText(text: string): string {
+function redactText(text: string): string {
   return text.replace(BEARER_IN_TEXT, `$1 ${REDACTED}`).replace(MOBILE_IN_TEXT, '[phone]').replace(LANDLINE_IN_TEXT, '[phone]');
 }
 

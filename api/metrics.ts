@@ -36,7 +36,7 @@ export interface MetricsOptions {
   temporalMetricsAddress?: string;
 }
 
-export type WebhookOutcome = 'delivered' | 'held' | 'duplicate' | 'bad_signature' | 'invalid' | 'refused' | 'rate_limited' | 'failed';
+type WebhookOutcome = 'delivered' | 'held' | 'duplicate' | 'bad_signature' | 'invalid' | 'refused' | 'rate_limited' | 'failed';
 
 export interface ApiMetrics {
   registry: Registry;

@@ -52,10 +52,19 @@ const PROBLEM_TEXT: Record<number, string> = {
   503: 'A dependency (PostgreSQL, Temporal) is unavailable or the case is still starting; retry shortly.',
 };
 
-const caseIdParam = z.object({ caseId: z.string().regex(/^CASE-\d{8}-[0-9A-Z]{8}$/).meta({ example: 'CASE-20261123-7K3QH9XW' }) });
+const caseIdParam = z.object({
+  caseId: z
+    .string()
+    .regex(/^CASE-\d{8}-[0-9A-Z]{8}$/)
+    .meta({ example: 'CASE-20261123-7K3QH9XW' }),
+});
 const incidentIdParam = z.object({ incidentId: z.string().regex(/^INC-[0-9A-Z]{20}$/) });
 const idempotencyHeader = z.object({
-  'idempotency-key': z.string().regex(/^[\x21-\x7e]{8,128}$/).optional().meta({ description: 'Same key + same body → the first answer again; same key + another body → 422' }),
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{8,128}$/)
+    .optional()
+    .meta({ description: 'Same key + same body → the first answer again; same key + another body → 422' }),
 });
 /** Validated by api/reports/range.ts by hand; described here with the same rules. */
 const reportRangeQuery = z.object({
@@ -182,7 +191,8 @@ const DOCS: Record<EndpointKey, Doc> = {
   'POST /v1/webhooks/tracking/generic': {
     tags: ['webhooks'],
     summary: 'A tracking push in the generic format',
-    description: 'Signed: `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` with WEBHOOK_SECRET_GENERIC. A repeated eventId answers 200 `duplicate`, nothing done twice.',
+    description:
+      'Signed: `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` with WEBHOOK_SECRET_GENERIC. A repeated eventId answers 200 `duplicate`, nothing done twice.',
     request: {
       headers: z.object({ 'x-signature': z.string().regex(/^sha256=[0-9a-f]{64}$/) }),
       body: body(genericTrackingPush),

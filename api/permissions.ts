@@ -66,7 +66,7 @@ type KeyOf<E> = E extends { method: infer M extends string; path: infer P extend
 /** `POST /v1/cases`: an endpoint of the matrix (a typo is a type error). */
 export type EndpointKey = KeyOf<(typeof ENDPOINTS)[number]>;
 
-export function endpoint(key: EndpointKey): Endpoint {
+function endpoint(key: EndpointKey): Endpoint {
   const found = ENDPOINTS.find((candidate) => `${candidate.method} ${candidate.path}` === key);
   if (!found) throw new Error(`no endpoint ${key} in the permission matrix`);
   return found;
@@ -96,7 +96,7 @@ const NEUTRAL_FACTS: CaseFacts = {
 };
 
 /** Whether `role` may ever take `action` (its state rules aside), as domain/case-actions.ts decides. */
-export function roleMayTake(action: CaseActionName, role: Role): boolean {
+function roleMayTake(action: CaseActionName, role: Role): boolean {
   return permission(NEUTRAL_FACTS, action, role)?.kind !== 'Forbidden';
 }
 
@@ -116,7 +116,8 @@ export function permissionTableMarkdown(): string {
   const header = `| endpoint | ${ROLES.join(' | ')} |`;
   const rule = `|---|${ROLES.map(() => '---').join('|')}|`;
   const endpointRows = ENDPOINTS.map(
-    (row) => `| \`${row.method} ${row.path}\`${'perAction' in row ? ' (and per action, below)' : ''} | ${ROLES.map((role) => accessCell(row.access, role)).join(' | ')} |`,
+    (row) =>
+      `| \`${row.method} ${row.path}\`${'perAction' in row ? ' (and per action, below)' : ''} | ${ROLES.map((role) => accessCell(row.access, role)).join(' | ')} |`,
   );
   const actionHeader = `| case action (\`POST /v1/cases/{caseId}/actions\`, \`feedback\`: its own endpoint) | ${ROLES.join(' | ')} |`;
   const actionRows = CASE_ACTION_NAMES.map(

@@ -28,10 +28,15 @@ function limiter(name: string, windowMs: number, limit: number, key: (req: Reque
       const retryAfter = res.getHeader('retry-after');
       sendProblem(
         res,
-        new HttpProblem(429, 'Too many requests', `More than ${limit} requests in ${Math.round(windowMs / 1000)} s (${name}); retry after the Retry-After seconds`, {
-          limit: name,
-          ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
-        }),
+        new HttpProblem(
+          429,
+          'Too many requests',
+          `More than ${limit} requests in ${Math.round(windowMs / 1000)} s (${name}); retry after the Retry-After seconds`,
+          {
+            limit: name,
+            ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
+          },
+        ),
       );
     },
   }) as unknown as RequestHandler;

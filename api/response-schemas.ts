@@ -39,7 +39,7 @@ const clock = z.looseObject({
   extensions: z.array(z.looseObject({ at: instant, byMs: z.number(), reason: z.string() })),
 });
 
-export const caseLinksResponse = z.looseObject({ self: z.string(), history: z.string(), feedback: z.string() });
+const caseLinksResponse = z.looseObject({ self: z.string(), history: z.string(), feedback: z.string() });
 
 export const openCaseResponse = z
   .looseObject({ caseId: z.string().meta({ example: 'CASE-20261123-7K3QH9XW' }), status: z.string(), links: caseLinksResponse })
@@ -151,9 +151,7 @@ export const incidentListResponse = z
   .looseObject({ items: z.array(z.looseObject({ incidentId: z.string(), running: z.boolean(), startedAt: instant })) })
   .meta({ id: 'IncidentList' });
 
-export const erasureResponse = z
-  .looseObject({ erasedCases: z.array(z.string()), pendingCases: z.array(z.string()) })
-  .meta({ id: 'ErasureAnswer' });
+export const erasureResponse = z.looseObject({ erasedCases: z.array(z.string()), pendingCases: z.array(z.string()) }).meta({ id: 'ErasureAnswer' });
 
 export const trackingPushResponse = z
   .looseObject({ received: z.literal(true), duplicate: z.boolean(), deliveredTo: z.array(z.string()), held: z.boolean() })

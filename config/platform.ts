@@ -7,11 +7,11 @@ import { ConfigError, formatZodIssues } from './errors';
  * of the configuration and validated the same way: a bad value stops start-up naming the variable.
  */
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** Which request bodies the access log carries (always redacted): none, only refused ones, or all. */
-export const LOG_REQUEST_BODIES = ['none', 'rejected', 'all'] as const;
+const LOG_REQUEST_BODIES = ['none', 'rejected', 'all'] as const;
 export type LogRequestBodies = (typeof LOG_REQUEST_BODIES)[number];
 
 export interface RateLimitSettings {
@@ -58,9 +58,7 @@ const count = (name: string) =>
 
 const platformEnv = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-  LOG_REQUEST_BODIES: z
-    .enum(LOG_REQUEST_BODIES, { error: `LOG_REQUEST_BODIES must be one of ${LOG_REQUEST_BODIES.join(', ')}` })
-    .default('rejected'),
+  LOG_REQUEST_BODIES: z.enum(LOG_REQUEST_BODIES, { error: `LOG_REQUEST_BODIES must be one of ${LOG_REQUEST_BODIES.join(', ')}` }).default('rejected'),
   RATE_LIMIT_WINDOW_MS: count('RATE_LIMIT_WINDOW_MS').min(1_000, 'RATE_LIMIT_WINDOW_MS must be at least 1000').default(DEFAULT_RATE_LIMITS.windowMs),
   RATE_LIMIT_PER_CLIENT: count('RATE_LIMIT_PER_CLIENT').default(DEFAULT_RATE_LIMITS.perClient),
   RATE_LIMIT_PER_PRINCIPAL: count('RATE_LIMIT_PER_PRINCIPAL').default(DEFAULT_RATE_LIMITS.perPrincipal),

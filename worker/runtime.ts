@@ -26,7 +26,7 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
 };
 
 /** Temporal's Logger interface on top of pino; metadata (workflow id, run id, activity type, …) becomes fields. */
-export class PinoTemporalLogger implements TemporalLogger {
+class PinoTemporalLogger implements TemporalLogger {
   constructor(private readonly logger: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
@@ -58,7 +58,7 @@ export interface TemporalRuntimeOptions {
   metricsAddress?: string;
 }
 
-let installed: { metricsAddress?: string } | undefined;
+let installed = false;
 
 export function installTemporalRuntime(level: LogLevel = 'WARN', options: TemporalRuntimeOptions = {}): void {
   if (installed) return;
@@ -72,12 +72,7 @@ export function installTemporalRuntime(level: LogLevel = 'WARN', options: Tempor
       ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } } : {}),
     },
   });
-  installed = metricsAddress ? { metricsAddress } : {};
-}
-
-/** The address the SDK's metrics are served on in this process, if the runtime exports any. */
-export function temporalMetricsAddress(): string | undefined {
-  return installed?.metricsAddress;
+  installed = true;
 }
 
 function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -49,16 +49,20 @@ export function docsRouter(): Router {
   });
   // Assets are middleware, not routes: only the files the page loads, from swagger-ui-dist (its
   // index.html and petstore initializer stay unserved), and the start-up script above.
-  router.use('/docs', (req, res, next) => {
-    if (req.path === '/init.js') {
-      res.type('application/javascript').send(INIT);
-      return;
-    }
-    if (!/^\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-(16x16|32x32)\.png)$/.test(req.path)) {
-      next('router');
-      return;
-    }
-    next();
-  }, express.static(ASSETS, { index: false, maxAge: '1h' }));
+  router.use(
+    '/docs',
+    (req, res, next) => {
+      if (req.path === '/init.js') {
+        res.type('application/javascript').send(INIT);
+        return;
+      }
+      if (!/^\/(swagger-ui\.css|swagger-ui-bundle\.js|favicon-(16x16|32x32)\.png)$/.test(req.path)) {
+        next('router');
+        return;
+      }
+      next();
+    },
+    express.static(ASSETS, { index: false, maxAge: '1h' }),
+  );
   return router;
 }

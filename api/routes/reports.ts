@@ -19,7 +19,7 @@ import { parseReportRange, type ReportRange } from '../reports/range';
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
+export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
 type ReportName = (typeof REPORT_NAMES)[number];
 
 function reportSettings(config: AppConfig): ReportSettings {

@@ -1,6 +1,9 @@
 // Validates the OpenAPI document on stdin with @seriousme/openapi-schema-validator (ESM only, so
 // jest's CommonJS runtime runs it in a child process) and prints {valid, version, errors}.
-import { Validator } from '@seriousme/openapi-schema-validator';
+// The validator's module path comes as the first argument (the test resolves the package).
+import { pathToFileURL } from 'node:url';
+
+const { Validator } = await import(pathToFileURL(process.argv[2]).href);
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);

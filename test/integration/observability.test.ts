@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { captureLog, type CapturedLog } from '../helpers/log-capture';
-import { freePort } from '../setup/global-setup';
+import { freePort } from '../../fixtures/free-port';
 import { eventually, openCaseBody, startTestStack, TOKENS, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -95,12 +95,24 @@ test('the counters move after a case lifecycle, and one left alone breaches and 
   expect(ignored.status).toBe(201);
   const ignoredId = ignored.body?.caseId as string;
 
-  await eventually(() => status(caseId), (s) => s === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    () => status(caseId),
+    (s) => s === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   await push({ eventId: `${caseId}-delivered`, waybillNo: driven.waybillNo, status: 'Delivered' });
   await push({ eventId: `${caseId}-delivered`, waybillNo: driven.waybillNo, status: 'Delivered' }); // the carrier retries
-  await eventually(() => status(caseId), (s) => s === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => status(caseId),
+    (s) => s === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect((await call('system', `/v1/cases/${caseId}/feedback`, { score: 5, channel: 'sms' })).status).toBe(200);
-  await eventually(() => status(caseId), (s) => s === 'CLOSED', { what: 'CLOSED' });
+  await eventually(
+    () => status(caseId),
+    (s) => s === 'CLOSED',
+    { what: 'CLOSED' },
+  );
   await eventually(
     async () => (await call('agent', `/v1/cases/${ignoredId}`)).body?.tier as number,
     (tier) => tier >= 2,
@@ -165,7 +177,11 @@ test('a logged request carries its id and never the phone, the name or the token
 test('the Temporal SDK’s and the workflows’ log lines reach the same JSON log', async () => {
   const opened = await call('agent', '/v1/cases', openCaseBody());
   const caseId = opened.body?.caseId as string;
-  await eventually(() => status(caseId), (s) => s === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    () => status(caseId),
+    (s) => s === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   const lines = await eventually(
     async () => temporalLog.lines().filter((line) => line.workflowId === caseId),
     (found) => found.some((line) => line.msg === 'Workflow started') && found.some((line) => line.msg === 'Activity completed'),

@@ -46,7 +46,11 @@ test('case answers match their documented schemas', async () => {
   expect(opened.status).toBe(201);
   conforms(openCaseResponse, opened.body, 'POST /v1/cases 201');
   const caseId = opened.body.caseId as string;
-  const view = await eventually(() => stack.api('supervisor', `/v1/cases/${caseId}`), (answer) => answer.body?.status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  const view = await eventually(
+    () => stack.api('supervisor', `/v1/cases/${caseId}`),
+    (answer) => answer.body?.status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   conforms(caseViewResponse, view.body, 'GET /v1/cases/{caseId} 200');
   const acted = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'note', text: '合同检查' } });
   expect(acted.status).toBe(200);
@@ -77,7 +81,11 @@ test('incident, report, erasure and readiness answers match their documented sch
   });
   expect(declared.status).toBe(202);
   conforms(incidentResponse, declared.body, 'POST /v1/incidents 202');
-  const shown = await eventually(() => stack.api('agent', `/v1/incidents/${declared.body.incidentId}`), (answer) => answer.status === 200, { what: 'the incident' });
+  const shown = await eventually(
+    () => stack.api('agent', `/v1/incidents/${declared.body.incidentId}`),
+    (answer) => answer.status === 200,
+    { what: 'the incident' },
+  );
   conforms(incidentResponse, shown.body, 'GET /v1/incidents/{incidentId} 200');
   conforms(incidentListResponse, (await stack.api('agent', '/v1/incidents')).body, 'GET /v1/incidents 200');
   const ended = await stack.api('supervisor', `/v1/incidents/${declared.body.incidentId}/end`, { method: 'POST' });

@@ -18,7 +18,11 @@ beforeAll(async () => {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   caseId = opened.body.caseId;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).status, (status) => status === 200, { what: 'the case saved' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).status,
+    (status) => status === 200,
+    { what: 'the case saved' },
+  );
   const declared = await stack.api('supervisor', '/v1/incidents', { body: incidentRequest() });
   expect(declared.status).toBe(202);
   incidentId = declared.body.incidentId;
@@ -48,7 +52,11 @@ function requestFor(key: EndpointKey): Call | undefined {
     'POST /v1/cases/{caseId}/actions': () => ({ method: 'POST', path: `/v1/cases/${caseId}/actions`, body: { action: 'note', text: '权限矩阵' } }),
     'POST /v1/cases/{caseId}/feedback': () => ({ method: 'POST', path: `/v1/cases/${caseId}/feedback`, body: { score: 5, channel: 'sms' } }),
     'GET /v1/cases/{caseId}/history': () => ({ method: 'GET', path: `/v1/cases/${caseId}/history` }),
-    'POST /v1/customers/{customerId}/erasure': () => ({ method: 'POST', path: `/v1/customers/C-PERM-${Date.now()}/erasure`, body: { reason: 'permission matrix' } }),
+    'POST /v1/customers/{customerId}/erasure': () => ({
+      method: 'POST',
+      path: `/v1/customers/C-PERM-${Date.now()}/erasure`,
+      body: { reason: 'permission matrix' },
+    }),
     'POST /v1/incidents': () => ({ method: 'POST', path: '/v1/incidents', body: incidentRequest() }),
     'GET /v1/incidents': () => ({ method: 'GET', path: '/v1/incidents' }),
     'GET /v1/incidents/{incidentId}': () => ({ method: 'GET', path: `/v1/incidents/${incidentId}` }),
@@ -93,7 +101,10 @@ test('every endpoint × role: allowed roles are never refused for their role, th
       const answer = await stack.api(role, call.path, { method: call.method, ...(call.body !== undefined ? { body: call.body } : {}) });
       const expected = allowed.includes(role);
       const ok = expected ? answer.status !== 403 && answer.status !== 401 && answer.status < 500 : answer.status === 403;
-      if (!ok) wrong.push(`${key} as ${role}: expected ${expected ? 'allowed' : 'forbidden'}, got ${verdict(answer.status)} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      if (!ok)
+        wrong.push(
+          `${key} as ${role}: expected ${expected ? 'allowed' : 'forbidden'}, got ${verdict(answer.status)} ${JSON.stringify(answer.body).slice(0, 200)}`,
+        );
       if (!expected && answer.status === 403) expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     // And without a token, nobody.
@@ -106,7 +117,9 @@ test('every endpoint × role: allowed roles are never refused for their role, th
 
 test('signed and open endpoints: a bearer token of any role grants nothing, and open ones need none', async () => {
   for (const role of ROLES) {
-    const tracking = await stack.api(role, '/v1/webhooks/tracking/generic', { body: { eventId: 'perm-1', waybillNo: 'SF00000001', carrier: 'SF', status: 'InTransit', occurredAt: new Date().toISOString() } });
+    const tracking = await stack.api(role, '/v1/webhooks/tracking/generic', {
+      body: { eventId: 'perm-1', waybillNo: 'SF00000001', carrier: 'SF', status: 'InTransit', occurredAt: new Date().toISOString() },
+    });
     expect({ role, status: tracking.status }).toEqual({ role, status: 401 });
     const supplier = await stack.api(role, '/v1/webhooks/supplier/SUP-DEV-1', { body: { replyId: 'r-1', caseId, action: 'message', message: 'hi' } });
     expect({ role, status: supplier.status }).toEqual({ role, status: 401 });
@@ -124,7 +137,11 @@ test('every case action × role: allowed roles are never refused for their role,
       const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
       expect(opened.status).toBe(201);
       const id = opened.body.caseId as string;
-      await eventually(async () => (await stack.api('agent', `/v1/cases/${id}`)).status, (status) => status === 200, { what: 'the case saved' });
+      await eventually(
+        async () => (await stack.api('agent', `/v1/cases/${id}`)).status,
+        (status) => status === 200,
+        { what: 'the case saved' },
+      );
       return id;
     }),
   );
@@ -136,7 +153,8 @@ test('every case action × role: allowed roles are never refused for their role,
     const before = (await stack.api('agent', `/v1/cases/${id}/history`)).body.events.length as number;
     for (const role of forbidden) {
       const answer = await stack.api(role, `/v1/cases/${id}/actions`, { body: { action, ...ACTION_BODIES[action] } });
-      if (answer.status !== 403) wrong.push(`${action} as ${role}: expected forbidden, got ${verdict(answer.status)} ${JSON.stringify(answer.body).slice(0, 200)}`);
+      if (answer.status !== 403)
+        wrong.push(`${action} as ${role}: expected forbidden, got ${verdict(answer.status)} ${JSON.stringify(answer.body).slice(0, 200)}`);
     }
     const after = (await stack.api('agent', `/v1/cases/${id}/history`)).body.events.length as number;
     if (after !== before) wrong.push(`${action}: a refused call wrote ${after - before} audit event(s)`);

@@ -63,10 +63,15 @@ test('per client address: a burst from one address is refused whoever it authent
 
 test('per webhook provider: one provider’s burst is refused, another provider still answered', async () => {
   const url = await apiWithLimits({ windowMs: 15_000, perWebhookProvider: 3, perClient: 0, perPrincipal: 0 });
-  const pushGeneric = () => fetch(`${url}/v1/webhooks/tracking/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': 'sha256=00' }, body: '{}' });
+  const pushGeneric = () =>
+    fetch(`${url}/v1/webhooks/tracking/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': 'sha256=00' }, body: '{}' });
   for (let i = 0; i < 3; i += 1) expect((await pushGeneric()).status).toBe(401);
   await expectLimited(await pushGeneric(), 15);
-  const supplier = await fetch(`${url}/v1/webhooks/supplier/SUP-DEV-1`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': 'sha256=00' }, body: '{}' });
+  const supplier = await fetch(`${url}/v1/webhooks/supplier/SUP-DEV-1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': 'sha256=00' },
+    body: '{}',
+  });
   expect(supplier.status).toBe(401);
 });
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, supplierSignature, TOKENS, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -37,7 +37,11 @@ beforeAll(async () => {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   caseId = opened.body.caseId;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body?.status, (status) => status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body?.status,
+    (status) => status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   await settled();
 }, 120_000);
 afterAll(async () => {
@@ -59,7 +63,7 @@ async function rowCounts(): Promise<Record<string, number>> {
 /** Waits until no table changes for a moment (an accepted body's workflow finishing its writes). */
 async function settled(): Promise<void> {
   let last = JSON.stringify(await rowCounts());
-  for (let quietFor = 0; quietFor < 600; ) {
+  for (let quietFor = 0; quietFor < 600;) {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const now = JSON.stringify(await rowCounts());
     quietFor = now === last ? quietFor + 150 : 0;
@@ -181,7 +185,11 @@ const targets = (): Target[] => [
       bodiesAround(() => ({ action: 'propose-claim', kind: 'damage', actualLossFen: 100, damagedShare: 0.5, reason: 'r' })),
       bodiesAround(() => ({ action: 'extend-sla', clock: 'handling', by: '2h', reason: 'r' })),
       bodiesAround(() => ({ action: 'reship', items: [{ sku: 'BRK-1', qty: 1 }], reason: 'r' })),
-      bodiesAround(() => ({ action: 'choose-remedy', remedy: 'redirect', newAddress: { name: '李四', phone: '13800138000', province: '广东', city: '深圳', district: '南山', detail: '科技园1号' } })),
+      bodiesAround(() => ({
+        action: 'choose-remedy',
+        remedy: 'redirect',
+        newAddress: { name: '李四', phone: '13800138000', province: '广东', city: '深圳', district: '南山', detail: '科技园1号' },
+      })),
     ),
     send: (body) => post(`/v1/cases/${caseId}/actions`, json(body), asBearer('supervisor')),
   },
@@ -194,17 +202,34 @@ const targets = (): Target[] => [
     name: 'POST /v1/customers/{customerId}/erasure',
     bodies: bodiesAround(() => ({ reason: 'customer asked' })),
     // A customer with no cases: an accepted erasure is recorded, a refused one must not be.
-    send: (body) => post('/v1/customers/C-FUZZ-NOBODY/erasure', json(body), { ...asBearer('expert'), 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2, 14)}` }),
+    send: (body) =>
+      post('/v1/customers/C-FUZZ-NOBODY/erasure', json(body), { ...asBearer('expert'), 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2, 14)}` }),
   },
   {
     name: 'POST /v1/incidents',
     starts: 'one',
-    bodies: bodiesAround(() => ({ cause: 'weather', regions: ['ZZ-FUZZ'], carriers: ['SF'], types: ['DELAYED'], startsAt: '2026-11-24T00:00:00Z', expectedEndAt: '2026-11-25T00:00:00Z', message: '台风' })),
+    bodies: bodiesAround(() => ({
+      cause: 'weather',
+      regions: ['ZZ-FUZZ'],
+      carriers: ['SF'],
+      types: ['DELAYED'],
+      startsAt: '2026-11-24T00:00:00Z',
+      expectedEndAt: '2026-11-25T00:00:00Z',
+      message: '台风',
+    })),
     send: (body) => post('/v1/incidents', json(body), asBearer('supervisor')),
   },
   {
     name: 'POST /v1/webhooks/tracking/generic',
-    bodies: bodiesAround(() => ({ eventId: `ev-${Math.random().toString(36).slice(2)}`, waybillNo: 'SFFUZZ000001', carrier: 'SF', status: 'InTransit', subStatus: 'weather', occurredAt: '2026-11-24T10:00:00+08:00', location: '深圳' })),
+    bodies: bodiesAround(() => ({
+      eventId: `ev-${Math.random().toString(36).slice(2)}`,
+      waybillNo: 'SFFUZZ000001',
+      carrier: 'SF',
+      status: 'InTransit',
+      subStatus: 'weather',
+      occurredAt: '2026-11-24T10:00:00+08:00',
+      location: '深圳',
+    })),
     send: (body) => {
       const raw = json(body);
       return post('/v1/webhooks/tracking/generic', raw, { 'x-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}` });
@@ -212,7 +237,14 @@ const targets = (): Target[] => [
   },
   {
     name: 'POST /v1/webhooks/supplier/{supplierId}',
-    bodies: bodiesAround(() => ({ replyId: `r-${Math.random().toString(36).slice(2)}`, caseId, action: 'reshipped', message: '已补发', waybillNo: 'SF1234567890', carrier: 'SF' })),
+    bodies: bodiesAround(() => ({
+      replyId: `r-${Math.random().toString(36).slice(2)}`,
+      caseId,
+      action: 'reshipped',
+      message: '已补发',
+      waybillNo: 'SF1234567890',
+      carrier: 'SF',
+    })),
     send: (body) => {
       const raw = json(body);
       return post('/v1/webhooks/supplier/SUP-FUZZ', raw, { 'x-signature': supplierSignature('SUP-FUZZ', raw) });
@@ -249,7 +281,9 @@ describe.each(targets().map((target) => [target.name, target] as const))('%s', (
     // Temporal agrees: one workflow per accepted body (or children of the case for actions), none for refused ones.
     if (target.starts === 'children') {
       const startedNow: Array<{ workflowId: string; parent?: string }> = [];
-      for await (const execution of stack.client.workflow.list({ query: `TaskQueue="${stack.config.temporal.taskQueue}" AND StartTime > "${runStart.toISOString()}"` })) {
+      for await (const execution of stack.client.workflow.list({
+        query: `TaskQueue="${stack.config.temporal.taskQueue}" AND StartTime > "${runStart.toISOString()}"`,
+      })) {
         const parent = execution.parentExecution?.workflowId;
         startedNow.push({ workflowId: execution.workflowId, ...(parent ? { parent } : {}) });
       }

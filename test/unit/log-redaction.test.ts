@@ -15,7 +15,11 @@ function capture(): { lines: Array<Record<string, unknown>>; stream: Writable; t
   return {
     stream,
     get lines() {
-      return raw.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      return raw
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     text: () => raw.join(''),
   };

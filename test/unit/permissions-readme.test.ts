@@ -20,7 +20,9 @@ test('the README’s permission tables are the ones the code generates', () => {
 });
 
 test('the tables have a row per endpoint and per case action', () => {
-  const rows = readmeMatrix().split('\n').filter((line) => line.startsWith('| `'));
+  const rows = readmeMatrix()
+    .split('\n')
+    .filter((line) => line.startsWith('| `'));
   expect(rows).toHaveLength(ENDPOINTS.length + Object.keys(ACTION_ROLES).length);
   expect(rows).toContain('| `POST /v1/customers/{customerId}/erasure` | — | — | ✓ | — | — |');
   expect(rows).toContain('| `cancel` | — | ✓ | ✓ | — | — |');
