@@ -22,6 +22,14 @@ export interface LoggerOptions {
   component?: string;
 }
 
+let sharedStdout: DestinationStream | undefined;
+
+/** One asynchronous writer on stdout per process, so lines of the API's and the SDK's loggers never interleave. */
+function stdout(): DestinationStream {
+  sharedStdout ??= pino.destination({ dest: 1, sync: false });
+  return sharedStdout;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -31,7 +39,7 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       hooks: { streamWrite: redactLogLine },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stdout(),
   );
 }
 

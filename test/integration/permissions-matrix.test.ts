@@ -1,6 +1,7 @@
 import { CASE_ACTION_NAMES, type CaseActionName } from '../../domain/case-actions';
 import { ROLES, type Role } from '../../domain/types';
 import { ACTION_ROLES, ENDPOINTS, rolesFor, type EndpointKey } from '../../api/permissions';
+import { quietPolicy } from '../helpers/quiet-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -14,7 +15,8 @@ let caseId: string;
 let incidentId: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Cases stay still after their first steps: a refusal that wrote anything would show.
+  stack = await startTestStack({ policy: quietPolicy() });
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   caseId = opened.body.caseId;
@@ -86,6 +88,17 @@ const ACTION_BODIES: Record<Exclude<CaseActionName, 'feedback'>, Record<string, 
   cancel: { reason: 'permission matrix' },
 };
 
+/** Waits until the case's trail stops growing (its first steps' notifications land after the status). */
+async function trailSettled(id: string): Promise<void> {
+  let last = -1;
+  for (let still = 0; still < 3;) {
+    const length = (await stack.api('agent', `/v1/cases/${id}/history`)).body.events.length as number;
+    still = length === last ? still + 1 : 0;
+    last = length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
 const verdict = (status: number) => (status === 403 ? 'forbidden' : status === 401 ? 'unauthenticated' : `allowed (${status})`);
 
 test('every endpoint × role: allowed roles are never refused for their role, the others get 403', async () => {
@@ -137,11 +150,13 @@ test('every case action × role: allowed roles are never refused for their role,
       const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
       expect(opened.status).toBe(201);
       const id = opened.body.caseId as string;
+      // Its first steps done (acknowledged, carrier urged): from here on it only moves when told to.
       await eventually(
-        async () => (await stack.api('agent', `/v1/cases/${id}`)).status,
-        (status) => status === 200,
-        { what: 'the case saved' },
+        async () => (await stack.api('agent', `/v1/cases/${id}`)).body?.status,
+        (status) => status === 'WAITING_CARRIER',
+        { what: 'WAITING_CARRIER' },
       );
+      await trailSettled(id);
       return id;
     }),
   );

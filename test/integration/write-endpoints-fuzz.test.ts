@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { testPolicy } from '../../fixtures/fast-policy';
+import { quietPolicy } from '../helpers/quiet-policy';
 import { eventually, openCaseBody, startTestStack, supplierSignature, TOKENS, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -15,25 +15,14 @@ import { eventually, openCaseBody, startTestStack, supplierSignature, TOKENS, WE
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 let stack: TestStack;
 let caseId: string;
 
 beforeAll(async () => {
-  // A policy where nothing happens for an hour: the target case stays still, so any row written
-  // while a refused body was handled is that body's doing.
-  const quiet = testPolicy();
-  stack = await startTestStack({
-    policy: {
-      ...quiet,
-      clocks: Object.fromEntries(Object.keys(quiet.clocks).map((name) => [name, { targetMs: 10 * HOUR }])) as typeof quiet.clocks,
-      delayed: { urgeIntervalMs: HOUR, maxUrges: 1, totalDelayMs: 20 * HOUR },
-      feedback: { ...quiet.feedback, windowMs: 10 * HOUR, remindersMs: [5 * HOUR] },
-      evidence: { remindersMs: [HOUR], windowMs: 10 * HOUR },
-    },
-  });
+  // Nothing happens to the target case for hours: any row written while a refused body was
+  // handled is that body's doing.
+  stack = await startTestStack({ policy: quietPolicy() });
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   caseId = opened.body.caseId;
