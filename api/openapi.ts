@@ -2,7 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { CASE_ACTION_NAMES } from '../domain/case-actions';
 import { ROLES } from '../domain/types';
-import { ACTION_ROLES, ENDPOINTS, type Endpoint, type EndpointKey } from './permissions';
+import { codecBody } from './codec-server';
+import { ACTION_ROLES, ENDPOINTS, type Access, type Endpoint, type EndpointKey } from './permissions';
 import {
   caseHistoryResponse,
   caseListResponse,
@@ -12,6 +13,7 @@ import {
   incidentListResponse,
   incidentResponse,
   openCaseResponse,
+  codecResponse,
   problemResponse,
   readinessResponse,
   reportResponse,
@@ -46,7 +48,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   404: 'No such case, incident or report.',
   409: 'The present state does not allow it (or an open case of that type already exists for the waybill).',
   413: 'The body is larger than 256 kB.',
-  422: 'The Idempotency-Key was used before with another body.',
+  422: 'The Idempotency-Key was used before with another body, or (codec) a payload no configured key decrypts.',
   429: 'Rate limited: retry after `Retry-After` seconds.',
   500: 'An internal error; it has been logged.',
   503: 'A dependency (PostgreSQL, Temporal) is unavailable or the case is still starting; retry shortly.',
@@ -72,6 +74,21 @@ const reportRangeQuery = z.object({
   to: z.string().meta({ format: 'date', description: 'Last local date, included', example: '2026-11-30' }),
 });
 const ndjson = { 'application/x-ndjson': { schema: z.string().meta({ description: 'One JSON object per line' }) } };
+
+/** The remote codec protocol: protobuf JSON payloads in, the same shape out. */
+function codecDoc(direction: 'encode' | 'decode', summary: string, secretPath = false): Doc {
+  return {
+    tags: ['codec'],
+    summary,
+    request: {
+      ...(secretPath ? { params: z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }) } : {}),
+      headers: z.object({ 'x-namespace': z.string().optional().meta({ description: 'The namespace; this codec serves its own only' }) }),
+      body: body(codecBody),
+    },
+    responses: { 200: { description: `The payloads, ${direction}d`, content: json(codecResponse) } },
+    problems: [400, 413, 422],
+  };
+}
 
 const DOCS: Record<EndpointKey, Doc> = {
   'GET /healthz': { tags: ['operations'], summary: 'Liveness', responses: { 200: { description: 'The process answers', content: json(healthResponse) } } },
@@ -212,6 +229,17 @@ const DOCS: Record<EndpointKey, Doc> = {
     responses: { 200: { description: 'Recorded and signalled', content: json(supplierReplyResponse) } },
     problems: [400, 403, 404, 409, 413, 503],
   },
+  'POST /codec/encode': codecDoc('encode', 'Encode payloads with the payload codec (the Temporal UI’s remote codec protocol)'),
+  'POST /codec/decode': codecDoc('decode', 'Decode payloads with the payload codec: a case’s history in clear, for supervisors'),
+  'POST /codec/ui/{secret}/encode': codecDoc('encode', 'Encode, for the Temporal UI (CODEC_UI_SECRET in the path)', true),
+  'POST /codec/ui/{secret}/decode': codecDoc('decode', 'Decode, for the Temporal UI (CODEC_UI_SECRET in the path)', true),
+};
+
+const WHO: Record<Access['kind'], (access: Access) => string> = {
+  roles: (access) => `Roles: ${access.kind === 'roles' ? access.roles.join(', ') : ''}.`,
+  signature: () => 'Authenticated by the sender’s signature, not a bearer token.',
+  secret: () => 'Only when CODEC_UI_SECRET is set; the secret in the path is the credential (for the Temporal UI, which cannot send a bearer token).',
+  public: () => 'Open.',
 };
 
 function responsesOf(endpoint: Endpoint, doc: Doc): RouteConfig['responses'] {
@@ -235,12 +263,7 @@ function buildDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   for (const endpoint of ENDPOINTS) {
     const key = `${endpoint.method} ${endpoint.path}` as EndpointKey;
     const { problems: _problems, ...doc } = DOCS[key];
-    const who =
-      endpoint.access.kind === 'roles'
-        ? `Roles: ${endpoint.access.roles.join(', ')}.`
-        : endpoint.access.kind === 'signature'
-          ? 'Authenticated by the sender’s signature, not a bearer token.'
-          : 'Open.';
+    const who = WHO[endpoint.access.kind](endpoint.access);
     registry.registerPath({
       ...doc,
       method: endpoint.method.toLowerCase() as 'get' | 'post',
@@ -258,7 +281,7 @@ function buildDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
       description: 'HTTP API v1 (../shared/api.md). Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
-    tags: ['cases', 'incidents', 'reports', 'audit', 'customers', 'webhooks', 'operations'].map((name) => ({ name })),
+    tags: ['cases', 'incidents', 'reports', 'audit', 'customers', 'webhooks', 'codec', 'operations'].map((name) => ({ name })),
   });
 }
 

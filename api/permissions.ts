@@ -21,6 +21,8 @@ export type Access =
   | { kind: 'public' }
   /** Authenticated by the sender's signature over the body (webhooks), not a bearer token. */
   | { kind: 'signature' }
+  /** A secret in the path (CODEC_UI_SECRET): the Temporal UI cannot send a bearer token. */
+  | { kind: 'secret' }
   /** A bearer token whose role is one of these. */
   | { kind: 'roles'; roles: readonly Role[] };
 
@@ -37,6 +39,7 @@ const ALL_ROLES: readonly Role[] = ROLES;
 const STAFF_AND_SYSTEM: readonly Role[] = ['agent', 'supervisor', 'expert', 'system'];
 const READERS_OF_REPORTS: readonly Role[] = ['supervisor', 'expert', 'auditor'];
 const INCIDENT_DECLARERS: readonly Role[] = ['supervisor', 'expert'];
+const CODEC_USERS: readonly Role[] = ['supervisor', 'expert'];
 const roles = (list: readonly Role[]): Access => ({ kind: 'roles', roles: list });
 
 export const ENDPOINTS = [
@@ -60,6 +63,11 @@ export const ENDPOINTS = [
   { method: 'GET', path: '/v1/audit/export', access: roles(READERS_OF_REPORTS) },
   { method: 'POST', path: '/v1/webhooks/tracking/generic', access: { kind: 'signature' } },
   { method: 'POST', path: '/v1/webhooks/supplier/{supplierId}', access: { kind: 'signature' } },
+  // Decoding shows payloads in clear (phones, names): supervisors and experts only (api/codec-server.ts).
+  { method: 'POST', path: '/codec/encode', access: roles(CODEC_USERS) },
+  { method: 'POST', path: '/codec/decode', access: roles(CODEC_USERS) },
+  { method: 'POST', path: '/codec/ui/{secret}/encode', access: { kind: 'secret' } },
+  { method: 'POST', path: '/codec/ui/{secret}/decode', access: { kind: 'secret' } },
 ] as const satisfies readonly Endpoint[];
 
 type KeyOf<E> = E extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
@@ -108,6 +116,7 @@ export const ACTION_ROLES: Readonly<Record<CaseActionName, readonly Role[]>> = O
 function accessCell(access: Access, role: Role): string {
   if (access.kind === 'public') return 'open';
   if (access.kind === 'signature') return 'signature';
+  if (access.kind === 'secret') return 'UI secret';
   return access.roles.includes(role) ? '✓' : '—';
 }
 

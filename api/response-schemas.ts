@@ -172,3 +172,9 @@ export const readinessResponse = z
     checks: z.record(z.string(), z.looseObject({ ok: z.boolean(), detail: z.string().optional() })),
   })
   .meta({ id: 'Readiness' });
+
+export const codecResponse = z
+  .looseObject({
+    payloads: z.array(z.looseObject({ metadata: z.record(z.string(), z.string()), data: z.string() })),
+  })
+  .meta({ id: 'CodecPayloads', description: 'Payloads as protobuf JSON: metadata values and data in base64' });

@@ -65,6 +65,8 @@ function requestFor(key: EndpointKey): Call | undefined {
     'POST /v1/incidents/{incidentId}/end': () => ({ method: 'POST', path: `/v1/incidents/${incidentId}/end` }),
     'GET /v1/reports/{name}': () => ({ method: 'GET', path: `/v1/reports/sla?${range}` }),
     'GET /v1/audit/export': () => ({ method: 'GET', path: `/v1/audit/export?${range}` }),
+    'POST /codec/encode': () => ({ method: 'POST', path: '/codec/encode', body: { payloads: [] } }),
+    'POST /codec/decode': () => ({ method: 'POST', path: '/codec/decode', body: { payloads: [] } }),
   };
   return calls[key]?.();
 }

@@ -225,6 +225,16 @@ const targets = (): Target[] => [
     },
   },
   {
+    name: 'POST /codec/decode',
+    bodies: bodiesAround(() => ({
+      payloads: [
+        { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') },
+        { metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': 'dGVzdA==' }, data: 'AAAA' },
+      ],
+    })),
+    send: (body) => post('/codec/decode', json(body), asBearer('supervisor')),
+  },
+  {
     name: 'POST /v1/webhooks/supplier/{supplierId}',
     bodies: bodiesAround(() => ({
       replyId: `r-${Math.random().toString(36).slice(2)}`,

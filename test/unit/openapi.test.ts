@@ -53,7 +53,8 @@ function documentedRoutes(): string[] {
 
 describe('the OpenAPI document', () => {
   const app = createApp({
-    config: loadConfig({ APP_PROFILE: 'dev' }),
+    // With the UI's secret codec paths, so every route the app can serve is registered.
+    config: loadConfig({ APP_PROFILE: 'dev', CODEC_UI_SECRET: 'openapi-test-secret-0123456789abcdef' }),
     // Never called: the test only reads how the app is routed.
     db: {} as Db,
     temporal: {} as Client,
