@@ -89,19 +89,19 @@ export function createMetrics(options: MetricsOptions): ApiMetrics {
 
   const counts = readModelCounts(options);
   const fromTrail = <L extends string>(name: string, help: string, labelNames: readonly L[], pick: (row: CountRow) => Record<L, string> | undefined) =>
-    new Counter({
+    new Counter<L>({
       name,
       help,
       labelNames,
       registers: [registry],
-      // Set from the trail on every scrape: reset, then add today's totals (a counter may only go up
-      // between scrapes, and the trail only grows, so rate() sees the true increase).
+      // Set from the trail on every scrape: reset, then add the trail's all-time totals (the trail only
+      // grows, so the counter only goes up between scrapes and rate() sees the true increase).
       async collect() {
         const rows = await counts();
         this.reset();
         for (const row of rows) {
           const labels = pick(row);
-          if (labels) this.inc(labels as never, row.n);
+          if (labels) this.inc(labels, row.n);
         }
       },
     });
