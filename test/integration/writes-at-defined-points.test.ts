@@ -67,13 +67,8 @@ async function deliverAndClose(caseId: string, waybillNo: string): Promise<void>
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
-/** Writes of the read model: activities, or (runs begun since LOCAL_WRITES_PATCH) local activities' markers. */
 function writesIn(history: History): number {
-  return (history.events ?? []).filter(
-    (event) =>
-      event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase' ||
-      (event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && JSON.stringify(event.markerRecordedEventAttributes).includes('persistCase')),
-  ).length;
+  return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase').length;
 }
 
 function hasPatch(history: History, patchId: string): boolean {

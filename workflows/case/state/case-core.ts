@@ -37,7 +37,7 @@ export class CaseCore {
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
     const target = { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record };
-    this.writer = new CaseWriter(target, taken?.persistedVersion, this.onBaseline);
+    this.writer = new CaseWriter(target, taken?.persistedVersion);
     this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributesChanged());
   }
 

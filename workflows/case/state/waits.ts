@@ -18,7 +18,7 @@ const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
 
 /**
  * The baseline of the case workflow's code. A run begun on it writes at defined points only (see
- * CaseCore.persist) through a local activity, upserts its search attributes at those points, and
+ * CaseCore.persist), upserts its search attributes at those points, and
  * takes every earlier patch as applied without asking (`CaseCore.patched`): one marker (and one
  * TemporalChangeVersion upsert) in its history instead of one pair per patch. Runs begun before
  * it keep their hand-placed writes and ask each patch where their code did.
