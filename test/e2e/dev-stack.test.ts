@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
 import { freePort } from '../../fixtures/free-port';
 import { eventually } from '../helpers/test-stack';
+import { chromium } from 'playwright-core';
 
 /**
  * The stack as a user starts it (`npm start`), driven only over HTTP: custom port, tokens and
@@ -146,9 +147,59 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
   const [payload] = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads;
   expect(JSON.parse(Buffer.from(payload?.data ?? '', 'base64').toString('utf8')).customer).toMatchObject({ name: '李四汽配', phone: '13900139000' });
 
+  await supervisorFindsBreachedCaseInTheUi();
+
   stack.kill('SIGINT');
   const code = await new Promise<number | null>((done) => stack.once('exit', (exitCode) => done(exitCode)));
   expect(code).toBe(0);
   expect(output).toContain('[stack] stopped');
   await expect(fetch(`${apiUrl}/healthz`)).rejects.toThrow();
 });
+
+/**
+ * A supervisor's morning in the Temporal UI, in a real browser: an urgent case left alone breaches
+ * its SLA; the query `SlaBreached = true` lists it; its page shows the case's input and summary,
+ * decoded through the API's codec (the history holds them encrypted), activity rows that say what
+ * they do, and current details that say why it is where it is. A screenshot is left in
+ * TEMPORAL_UI_SCREENSHOT (default: the temp folder) for a person to look at.
+ */
+async function supervisorFindsBreachedCaseInTheUi(): Promise<void> {
+  const waybillNo = `JD${Date.now()}9`;
+  const opened = await call('/v1/cases', {
+    body: { type: 'DELAYED', orderId: 'SO-E2E-UI', waybillNo, carrier: 'JD', customer: { id: 'C-E2E', name: '李四汽配', phone: '13900139000' }, description: '急件未动', priority: 'urgent' },
+  });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body, (view) => view.slaBreached === true, { what: 'the urgent case breached', timeoutMs: 60_000 });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const query = encodeURIComponent(`SlaBreached = true AND WaybillNo = "${waybillNo}"`);
+    await page.goto(`${uiUrl}/namespaces/default/workflows?query=${query}`, { waitUntil: 'domcontentloaded' });
+    const listed = page.getByRole('link', { name: caseId }).first();
+    await listed.waitFor({ timeout: 60_000 });
+    await listed.click();
+    // The input, decoded by the UI through /codec (the history holds it encrypted), and activity
+    // rows that say what they do.
+    await page.getByText('"13900139000"').first().waitFor({ timeout: 60_000 });
+    await page.getByText(/persistCase • save case \w+: events/).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: process.env.TEMPORAL_UI_SCREENSHOT ?? join(tmpdir(), 'temporal-ui-breached.png') });
+    // The summary the API started the case with, decoded too.
+    await page.getByText('User Metadata').first().click();
+    // (The UI renders summaries and details as markdown in frames of their own.)
+    const summary = `DELAYED · JD ${waybillNo} · order SO-E2E-UI`;
+    await eventually(
+      async () => (await Promise.all(page.frames().map((frame) => frame.content().catch(() => '')))).join('\n'),
+      (html) => html.includes(summary) && html.includes('escalated: handling SLA breached'),
+      { what: 'the decoded summary and current details in the UI', timeoutMs: 30_000 },
+    );
+    await page.screenshot({ path: (process.env.TEMPORAL_UI_SCREENSHOT ?? join(tmpdir(), 'temporal-ui-breached.png')).replace(/\.png$/, '-metadata.png') });
+  } finally {
+    await browser.close();
+  }
+}
