@@ -1,0 +1,269 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import {
+  TEMPORAL_SERVER_MODULE,
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_MODULE,
+  TEMPORAL_UI_VERSION,
+  TOPOLOGY,
+  temporalServerEnv,
+  temporalServerPorts,
+  uiServerEnv,
+  type PostgresEndpoint,
+} from '../deploy/topology';
+import { ensureTemporalNamespace } from '../platform/temporal-namespace';
+import { createDatabaseIfMissing } from './postgres';
+import { startChild, waitUntilReady, type Child } from './stack/child-process';
+import { hasGo, isExecutable } from './temporal-cli';
+
+/**
+ * The full Temporal server on PostgreSQL, as production runs it, on this machine without Docker:
+ * builds the server, its schema tool and the Web UI server with `go install` (pinned tags, each in
+ * a folder of its own because two of them are called `server`), creates and migrates the
+ * persistence and visibility databases, starts the server from deploy/temporal/config/cluster.yaml
+ * and the UI with its codec endpoint, and ensures the namespace and search attributes.
+ * Every step is idempotent: a second start reuses the binaries and the migrated schemas.
+ */
+
+const ROOT = resolve(__dirname, '..');
+export const SERVER_CONFIG_DIR = 'deploy/temporal/config';
+export const SERVER_CONFIG_ENV = 'cluster';
+export const DYNAMIC_CONFIG_FILE = join(ROOT, 'deploy/temporal/dynamicconfig/cluster.yaml');
+
+type Log = (line: string) => void;
+
+// --- binaries --------------------------------------------------------------------------------
+
+export interface ClusterBinaries {
+  server: string;
+  sqlTool: string;
+  uiServer: string;
+  /** The server module's source (schemas under schema/postgresql/v12). */
+  serverModuleDir: string;
+  /** The UI server module's source (its config/docker.yaml template). */
+  uiModuleDir: string;
+}
+
+/** Where built binaries live: outside the work tree, so every clone and CI run reuses them. */
+export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TEMPORAL_TOOLS_DIR ?? join(homedir(), '.cache', 'case-orchestrator', 'temporal');
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  // Static binaries: no C toolchain needed, and they run on any Linux of the same architecture.
+  return { ...process.env, CGO_ENABLED: '0' };
+}
+
+/** The module's source folder in Go's module cache, downloading it when missing. */
+export function goModuleDir(module: string, version: string): string {
+  const json = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], { encoding: 'utf8', env: goEnv() });
+  const dir = (JSON.parse(json) as { Dir?: string; Error?: string }).Dir;
+  if (!dir) throw new Error(`go mod download ${module}@${version} gave no folder: ${json}`);
+  return dir;
+}
+
+function ensureGoBinary(packagePath: string, version: string, folder: string, binary: string, log: Log): string {
+  const dir = join(toolsDir(), folder);
+  const path = join(dir, binary);
+  if (isExecutable(path)) return path;
+  if (!hasGo()) {
+    throw new Error(`${path} is missing and there is no Go toolchain to build it. Install Go 1.24 or newer, then start again.`);
+  }
+  log(`building ${packagePath}@${version} (go install; a few minutes on a fresh machine)`);
+  const started = Date.now();
+  mkdirSync(dir, { recursive: true });
+  execFileSync('go', ['install', `${packagePath}@${version}`], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...goEnv(), GOBIN: dir } });
+  if (!isExecutable(path)) throw new Error(`go install ${packagePath}@${version} finished but ${path} is not there`);
+  log(`built ${binary} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return path;
+}
+
+export function ensureClusterBinaries(log: Log = console.log): ClusterBinaries {
+  const serverFolder = `server-${TEMPORAL_SERVER_VERSION}`;
+  return {
+    server: ensureGoBinary(`${TEMPORAL_SERVER_MODULE}/cmd/server`, TEMPORAL_SERVER_VERSION, serverFolder, 'server', log),
+    sqlTool: ensureGoBinary(`${TEMPORAL_SERVER_MODULE}/cmd/tools/sql`, TEMPORAL_SERVER_VERSION, serverFolder, 'sql', log),
+    uiServer: ensureGoBinary(`${TEMPORAL_UI_MODULE}/cmd/server`, TEMPORAL_UI_VERSION, `ui-server-${TEMPORAL_UI_VERSION}`, 'server', log),
+    serverModuleDir: goModuleDir(TEMPORAL_SERVER_MODULE, TEMPORAL_SERVER_VERSION),
+    uiModuleDir: goModuleDir(TEMPORAL_UI_MODULE, TEMPORAL_UI_VERSION),
+  };
+}
+
+// --- schemas ---------------------------------------------------------------------------------
+
+/** host, port, user and password of a postgres:// URL, as the server and its schema tool take them. */
+export function postgresEndpoint(url: string): PostgresEndpoint {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username || 'postgres'),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
+function endpointUrl(postgres: PostgresEndpoint, database: string): string {
+  const auth = postgres.password ? `${encodeURIComponent(postgres.user)}:${encodeURIComponent(postgres.password)}` : encodeURIComponent(postgres.user);
+  return `postgres://${auth}@${postgres.host}:${postgres.port}/${database}`;
+}
+
+async function hasSchemaVersionTable(url: string): Promise<boolean> {
+  const client = new PgClient({ connectionString: url });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from information_schema.tables where table_name = 'schema_version'");
+    return (found.rowCount ?? 0) > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates `database` when missing, sets up the schema tool's version table once, then applies
+ * every versioned migration not applied yet (update-schema skips the ones it has recorded).
+ */
+export async function migrateTemporalDatabase(
+  binaries: ClusterBinaries,
+  postgres: PostgresEndpoint,
+  database: string,
+  schema: 'temporal' | 'visibility',
+  log: Log,
+): Promise<void> {
+  const url = endpointUrl(postgres, database);
+  await createDatabaseIfMissing(endpointUrl(postgres, 'postgres'), database);
+  const common = ['--plugin', TOPOLOGY.schemaPlugin, '--ep', postgres.host, '-p', String(postgres.port), '-u', postgres.user, '--db', database];
+  if (postgres.password) common.push('--pw', postgres.password);
+  const run = (args: string[]) => execFileSync(binaries.sqlTool, [...common, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!(await hasSchemaVersionTable(url))) run(['setup-schema', '-v', '0.0']);
+  run(['update-schema', '-d', join(binaries.serverModuleDir, 'schema', 'postgresql', 'v12', schema, 'versioned')]);
+  log(`Temporal ${schema} schema up to date in database ${database}`);
+}
+
+// --- the server and the UI -------------------------------------------------------------------
+
+export interface ClusterOptions {
+  /** Where the frontend listens (host:port); the other services' ports follow from it. */
+  address: string;
+  /** Web UI port; no UI when undefined. */
+  uiPort?: number;
+  /** The API's codec endpoint the UI decodes payloads through (`<api>/codec`). */
+  codecEndpoint?: string;
+  /** PostgreSQL that holds the two databases. */
+  postgresUrl: string;
+  databases?: { temporal: string; visibility: string };
+  historyShards?: number;
+  namespace?: string;
+  /** Folder for the server's and the UI's logs. */
+  logDir: string;
+  log?: Log;
+  startTimeoutMs?: number;
+}
+
+export interface RunningCluster {
+  address: string;
+  uiUrl?: string;
+  /** Stops the UI, then the server. */
+  stop(): Promise<void>;
+}
+
+async function frontendAnswers(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const log = options.log ?? console.log;
+  const [host, portText] = options.address.split(':') as [string, string];
+  const databases = options.databases ?? { temporal: TOPOLOGY.databases.temporal, visibility: TOPOLOGY.databases.visibility };
+  const namespace = options.namespace ?? TOPOLOGY.namespace;
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
+  mkdirSync(options.logDir, { recursive: true });
+
+  const binaries = ensureClusterBinaries(log);
+  const postgres = postgresEndpoint(options.postgresUrl);
+  await migrateTemporalDatabase(binaries, postgres, databases.temporal, 'temporal', log);
+  await migrateTemporalDatabase(binaries, postgres, databases.visibility, 'visibility', log);
+
+  const serverEnv = temporalServerEnv({
+    ports: temporalServerPorts(Number(portText)),
+    postgres,
+    databases,
+    historyShards: options.historyShards ?? TOPOLOGY.historyShards,
+    bindIp: host === 'localhost' ? '127.0.0.1' : host,
+    dynamicConfigFile: DYNAMIC_CONFIG_FILE,
+  });
+  const server = startChild(
+    'temporal server',
+    binaries.server,
+    ['--root', ROOT, '--config', SERVER_CONFIG_DIR, '--env', SERVER_CONFIG_ENV, '--allow-no-auth', 'start'],
+    { env: { ...process.env, ...serverEnv }, logFile: join(options.logDir, 'temporal-server.log') },
+  );
+  await waitUntilReady(server, `frontend answering on ${options.address}`, () => frontendAnswers(options.address), timeoutMs);
+  const connection = await Connection.connect({ address: options.address });
+  try {
+    await ensureTemporalNamespace(connection, { namespace, log, timeoutMs });
+  } finally {
+    await connection.close();
+  }
+  log(`Temporal server ${TEMPORAL_SERVER_VERSION} on ${options.address}: ${serverEnv.NUM_HISTORY_SHARDS} history shards, PostgreSQL databases ${databases.temporal} + ${databases.visibility} (log ${join(options.logDir, 'temporal-server.log')})`);
+
+  let ui: Child | undefined;
+  let uiUrl: string | undefined;
+  if (options.uiPort !== undefined) {
+    uiUrl = `http://${host}:${options.uiPort}`;
+    const env = uiServerEnv({
+      temporalAddress: options.address,
+      port: options.uiPort,
+      namespace,
+      codecEndpoint: options.codecEndpoint ?? '',
+      origins: [uiUrl, `http://localhost:${options.uiPort}`],
+      passAccessToken: process.env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN === 'true',
+    });
+    ui = startChild('temporal ui-server', binaries.uiServer, ['--root', binaries.uiModuleDir, '--env', 'docker', 'start'], {
+      env: { ...process.env, ...env },
+      logFile: join(options.logDir, 'temporal-ui.log'),
+    });
+    const url = uiUrl;
+    await waitUntilReady(ui, `Web UI on ${url}`, async () => (await fetch(url)).ok, timeoutMs).catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
+    log(`Temporal Web UI ${TEMPORAL_UI_VERSION} on ${uiUrl}${options.codecEndpoint ? ` (codec endpoint ${options.codecEndpoint})` : ''}`);
+  }
+
+  return {
+    address: options.address,
+    ...(uiUrl ? { uiUrl } : {}),
+    async stop() {
+      await ui?.stop();
+      await server.stop();
+    },
+  };
+}
+
+// `tsx scripts/temporal-server.ts build` builds (or finds) the binaries and prints their paths.
+if (require.main === module) {
+  if (process.argv[2] === 'build') {
+    try {
+      const started = Date.now();
+      const binaries = ensureClusterBinaries((line) => console.error(line));
+      console.log(JSON.stringify(binaries, null, 2));
+      console.error(`binaries ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exit(1);
+    }
+  } else {
+    console.error('usage: tsx scripts/temporal-server.ts build');
+    process.exit(2);
+  }
+}
