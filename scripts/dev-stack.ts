@@ -1,36 +1,20 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import { Connection, Client } from '@temporalio/client';
-import { createDb } from '../store/database';
-import { createApp } from '../api/app';
-import { CaseService } from '../api/case-service';
-import { startRedeliverySweeper } from '../api/webhooks/redelivery-sweeper';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
-import { migrateToLatest } from '../migrations';
-import { startSimulators } from '../simulators';
-import { connectWorker, createCaseWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { resolveDatabase } from './postgres';
+import { startApplication, temporalAnswers } from './stack/application';
+import { runStack } from './stack/lifecycle';
 import { ensureTemporalCli, startDevServer, type DevServer } from './temporal-cli';
 
 /**
  * `npm start`: the whole stack on embedded defaults, in one terminal. Temporal dev server with
  * its Web UI (unless TEMPORAL_ADDRESS already answers), PostgreSQL (configured, local, or
- * embedded), migrations, simulators, worker and API. Ctrl-C stops every part, newest first.
+ * embedded), migrations, simulators, worker and API (scripts/stack/application.ts, shared with
+ * `npm run start:cluster`). Ctrl-C stops every part, newest first.
  */
 
 const log = (line: string) => console.log(`[stack] ${line}`);
-
-async function temporalAnswers(address: string): Promise<boolean> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    await connection.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevServer | undefined> {
   const { address } = config.temporal;
@@ -64,32 +48,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   installTemporalRuntime('WARN');
-  const stops: Array<[string, () => Promise<unknown>]> = [];
 
-  const shutdown = async (code: number) => {
-    log('stopping…');
-    for (const [name, stop] of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        console.error(`[stack] stopping ${name} failed:`, (error as Error).message);
-      }
-    }
-    log('stopped');
-    process.exit(code);
-  };
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      void shutdown(0);
-    });
-  }
-
-  try {
+  await runStack(log, async (stack) => {
     const devServer = await ensureTemporal(config, dataDir);
-    if (devServer) stops.push(['temporal', () => devServer.stop()]);
+    if (devServer) stack.started('temporal', () => devServer.stop());
 
     const database = await resolveDatabase({
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
@@ -97,47 +59,9 @@ async function main(): Promise<void> {
       dataDir,
       log,
     });
-    stops.push(['postgres', () => database.stop()]);
-    const db = createDb(database.url);
-    stops.push(['db pool', () => db.destroy()]);
-    const applied = await migrateToLatest(db);
-    log(`PostgreSQL: ${database.source}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
-
-    if (process.env.SIMULATORS !== 'off') {
-      const simulators = await startSimulators({ port: config.simulatorsPort });
-      stops.push(['simulators', () => simulators.close()]);
-      log(`Simulators: ${simulators.url} (ledger: ${simulators.url}/__control/ledger)`);
-    }
-
-    const workerConnection = await connectWorker(config);
-    stops.push(['worker connection', () => workerConnection.close()]);
-    const worker = await createCaseWorker({ config, db, connection: workerConnection });
-    const running = worker.run();
-    stops.push(['worker', async () => {
-      worker.shutdown();
-      await running;
-    }]);
-    log(`Worker: polling task queue "${config.temporal.taskQueue}"`);
-
-    const clientConnection = await Connection.connect({ address: config.temporal.address });
-    stops.push(['client connection', () => clientConnection.close()]);
-    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-    const app = createApp({ config, db, temporal });
-    const server: Server = createServer(app);
-    // Loopback only unless HOST says otherwise: the dev profile's tokens are documented.
-    await new Promise<void>((ready, fail) => {
-      server.once('error', fail);
-      server.listen(config.port, config.host, () => ready());
-    });
-    stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);
-    const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
-    stops.push(['redelivery sweeper', () => sweeper.stop()]);
-    log(`API: http://${config.host}:${config.port}/v1 (profile ${config.profile}, SLA time scale ${config.slaTimeScale})`);
-    log('ready — Ctrl-C stops everything');
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    await shutdown(1);
-  }
+    stack.started('postgres', () => database.stop());
+    await startApplication({ config, databaseUrl: database.url, databaseSource: database.source, stack, log });
+  });
 }
 
 void main().catch((error: unknown) => {
