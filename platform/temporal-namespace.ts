@@ -1,6 +1,7 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import { ConfigError } from '../config/errors';
 import { SEARCH_ATTRIBUTE_REGISTRY } from '../workflows/search-attributes';
 
 /**
@@ -59,9 +60,13 @@ export interface EnsureNamespaceResult {
   added: string[];
 }
 
-/** A registered attribute has another type than the product writes: start-up must stop. */
-export class SearchAttributeTypeMismatchError extends Error {
-  override readonly name = 'SearchAttributeTypeMismatchError';
+/**
+ * A registered attribute has another type than the product writes: start-up must stop. A
+ * ConfigError, so every entry point prints the message alone (it names the attribute, both types
+ * and the way out) instead of a stack trace.
+ */
+export class SearchAttributeTypeMismatchError extends ConfigError {
+  override name = 'SearchAttributeTypeMismatchError';
 }
 
 const GRPC_INVALID_ARGUMENT = 3;

@@ -1,7 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalNamespace, SearchAttributeTypeMismatchError } from '../../platform/temporal-namespace';
 import { SEARCH_ATTRIBUTE_REGISTRY } from '../../workflows/search-attributes';
+import { eventually } from '../helpers/test-stack';
+import { freePort } from '../setup/global-setup';
 
 /**
  * What the API and the worker do at start-up against a server the stack did not start itself: a
@@ -63,4 +67,53 @@ test('an attribute registered with another type stops start-up with a message na
   // Nothing else was added: a stopped start-up leaves the namespace as it found it.
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   expect(Object.keys(listed.customAttributes ?? {})).toEqual(['CaseStatus']);
+});
+
+// --- the standalone processes (what a container runs) ----------------------------------------
+
+const ROOT = resolve(__dirname, '../..');
+
+function runEntry(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [entry], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      APP_PROFILE: 'dev',
+      DATABASE_URL: process.env.TEST_DATABASE_URL as string,
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS as string,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exit };
+}
+
+test.each(['worker/main.ts', 'api/main.ts'])('%s stops at start-up with the mismatch message alone, exit code 1', async (entry) => {
+  const namespace = freshNamespace();
+  await ensureTemporalNamespace(connection, { namespace, searchAttributes: { SlaBreached: 'Keyword' } });
+  const run = runEntry(entry, { TEMPORAL_NAMESPACE: namespace, PORT: '0' });
+  expect(await run.exit).toBe(1);
+  expect(run.output()).toContain(`Temporal namespace "${namespace}": search attribute type mismatch — SlaBreached is registered as Keyword but the case orchestrator writes it as Bool`);
+  expect(run.output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
+});
+
+test('the standalone API creates its missing namespace and answers ready', async () => {
+  const namespace = freshNamespace();
+  const port = await freePort();
+  const run = runEntry('api/main.ts', { TEMPORAL_NAMESPACE: namespace, PORT: String(port) });
+  try {
+    await eventually(async () => run.output(), (text) => text.includes('API listening') || run.child.exitCode !== null, { timeoutMs: 60_000, what: 'API listening' });
+    expect(run.output()).toContain(`namespace "${namespace}" created`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    const listed = await connection.operatorService.listSearchAttributes({ namespace });
+    expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTE_REGISTRY)));
+  } finally {
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  }
 });
