@@ -22,6 +22,7 @@ export const SERVICES = {
   postgres: 'postgresql',
   schema: 'temporal-schema',
   temporal: 'temporal',
+  setup: 'temporal-setup',
   ui: 'temporal-ui',
   simulators: 'simulators',
   worker: 'worker',
@@ -70,6 +71,10 @@ export interface TemporalServerPorts {
 }
 
 export function temporalServerPorts(frontendGrpc: number): TemporalServerPorts {
+  // The server records membership ports in a smallint column: a port of 32768 or more stops it.
+  if (frontendGrpc < 1_024 + 300 || frontendGrpc + 10 > 32_767) {
+    throw new Error(`Temporal frontend port ${frontendGrpc} is out of range: the cluster needs ${frontendGrpc - 300}…${frontendGrpc + 10} within 1024…32767`);
+  }
   return {
     frontendGrpc,
     frontendHttp: frontendGrpc + 10,
@@ -180,4 +185,62 @@ export function appEnv(settings: AppSettings): Record<string, string> {
     WMS_API_URL: `${sim}/wms`,
     PAYMENTS_API_URL: `${sim}/payments`,
   };
+}
+
+// --- docker-compose.yml ------------------------------------------------------------------------
+
+/**
+ * The same topology in containers: services reach each other by service name on the compose
+ * network, a browser reaches the published ports on localhost (the Web UI calls the codec endpoint
+ * from the browser, so it names the API's published port). Dev credentials: the compose file is the
+ * demonstration topology; production sets APP_PROFILE=production and real secrets.
+ */
+export const COMPOSE_POSTGRES: PostgresEndpoint = { host: SERVICES.postgres, port: TOPOLOGY.ports.postgres, user: 'postgres', password: 'postgres' };
+export const COMPOSE_TEMPORAL_ADDRESS = `${SERVICES.temporal}:${TOPOLOGY.ports.temporal}`;
+export const COMPOSE_UI_URL = `http://localhost:${TOPOLOGY.ports.ui}`;
+export const COMPOSE_API_URL = `http://localhost:${TOPOLOGY.ports.api}`;
+/** Where the Temporal containers find deploy/temporal/ (mounted read-only). */
+export const COMPOSE_TEMPORAL_CONFIG_DIR = '/etc/temporal/cluster-config';
+export const COMPOSE_TEMPORAL_DYNAMIC_CONFIG = '/etc/temporal/cluster-dynamicconfig/cluster.yaml';
+
+/** Each service's environment as docker-compose.yml must set it (test/unit/docker-compose.test.ts). */
+export function composeEnvironments(): Record<(typeof SERVICES)[keyof typeof SERVICES], Record<string, string>> {
+  const server = temporalServerEnv({
+    ports: temporalServerPorts(TOPOLOGY.ports.temporal),
+    postgres: COMPOSE_POSTGRES,
+    databases: { temporal: TOPOLOGY.databases.temporal, visibility: TOPOLOGY.databases.visibility },
+    historyShards: TOPOLOGY.historyShards,
+    bindIp: '0.0.0.0',
+    dynamicConfigFile: COMPOSE_TEMPORAL_DYNAMIC_CONFIG,
+  });
+  const app = {
+    APP_PROFILE: 'dev',
+    ...appEnv({
+      temporalAddress: COMPOSE_TEMPORAL_ADDRESS,
+      databaseUrl: `postgres://${COMPOSE_POSTGRES.user}:${COMPOSE_POSTGRES.password}@${COMPOSE_POSTGRES.host}:${COMPOSE_POSTGRES.port}/${TOPOLOGY.databases.cases}`,
+      simulatorsUrl: `http://${SERVICES.simulators}:${TOPOLOGY.ports.simulators}`,
+      temporalUiUrl: COMPOSE_UI_URL,
+    }),
+  };
+  return {
+    [SERVICES.postgres]: { POSTGRES_USER: COMPOSE_POSTGRES.user, POSTGRES_PASSWORD: COMPOSE_POSTGRES.password, POSTGRES_DB: TOPOLOGY.databases.cases },
+    [SERVICES.schema]: pick(server, ['DB', 'POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD', 'DBNAME', 'VISIBILITY_DBNAME']),
+    [SERVICES.temporal]: server,
+    [SERVICES.setup]: { TEMPORAL_ADDRESS: COMPOSE_TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: TOPOLOGY.namespace },
+    [SERVICES.ui]: uiServerEnv({
+      temporalAddress: COMPOSE_TEMPORAL_ADDRESS,
+      port: TOPOLOGY.ports.ui,
+      namespace: TOPOLOGY.namespace,
+      codecEndpoint: `${COMPOSE_API_URL}/codec`,
+      origins: [COMPOSE_UI_URL],
+      passAccessToken: false,
+    }),
+    [SERVICES.simulators]: { SIMULATORS_HOST: '0.0.0.0', SIMULATORS_PORT: String(TOPOLOGY.ports.simulators) },
+    [SERVICES.worker]: app,
+    [SERVICES.api]: { ...app, HOST: '0.0.0.0', PORT: String(TOPOLOGY.ports.api) },
+  };
+}
+
+function pick(env: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, env[key] as string]));
 }

@@ -17,7 +17,8 @@ import { startCluster } from './temporal-server';
  * it is. Ctrl-C stops every part, newest first.
  */
 
-const log = (line: string) => console.log(`[cluster] ${line}`);
+// The same prefix as `npm start`: one stack, whichever Temporal server runs under it.
+const log = (line: string) => console.log(`[stack] ${line}`);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -40,7 +41,8 @@ async function main(): Promise<void> {
 
     const { address } = config.temporal;
     if (await temporalAnswers(address)) {
-      log(`Temporal: using the server already at ${address}`);
+      // Worded without "ready": scripts and tests wait for that word to know the whole stack is up.
+      log(`Temporal: using the running server at ${address}`);
     } else {
       const host = address.split(':')[0] as string;
       if (!['127.0.0.1', 'localhost'].includes(host)) {

@@ -9,6 +9,8 @@ import {
   TEMPORAL_SERVER_VERSION,
   TEMPORAL_UI_MODULE,
   TEMPORAL_UI_VERSION,
+  composeEnvironments,
+  SERVICES,
   TOPOLOGY,
   temporalServerEnv,
   temporalServerPorts,
@@ -250,20 +252,53 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   };
 }
 
-// `tsx scripts/temporal-server.ts build` builds (or finds) the binaries and prints their paths.
+// --- static checks (CI) ----------------------------------------------------------------------
+
+/**
+ * The server itself validates the dynamic config file and renders the config template with the
+ * environment of each way of starting it (docker-compose.yml's, and the native start's), so a
+ * template or key mistake fails CI instead of the first `docker compose up`.
+ */
+export function checkServerConfig(binaries: ClusterBinaries, log: Log): void {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    execFileSync(binaries.server, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  run(['validate-dynamic-config', DYNAMIC_CONFIG_FILE]);
+  const native = temporalServerEnv({
+    ports: temporalServerPorts(TOPOLOGY.ports.temporal),
+    postgres: postgresEndpoint('postgres://postgres@127.0.0.1:5432/postgres'),
+    databases: { temporal: TOPOLOGY.databases.temporal, visibility: TOPOLOGY.databases.visibility },
+    historyShards: TOPOLOGY.historyShards,
+    bindIp: '127.0.0.1',
+    dynamicConfigFile: DYNAMIC_CONFIG_FILE,
+  });
+  for (const [name, env] of [['docker-compose.yml', composeEnvironments()[SERVICES.temporal]], ['native start', native]] as const) {
+    const rendered = run(['--root', ROOT, '--config', SERVER_CONFIG_DIR, '--env', SERVER_CONFIG_ENV, 'render-config'], env);
+    if (!rendered.includes(`numHistoryShards: ${TOPOLOGY.historyShards}`)) throw new Error(`the server config rendered for the ${name} lacks ${TOPOLOGY.historyShards} history shards:\n${rendered}`);
+    log(`server config renders for the ${name}`);
+  }
+  log('dynamic config valid');
+}
+
+// `tsx scripts/temporal-server.ts build` builds (or finds) the binaries and prints their paths;
+// `check-config` also has the server check its config files.
 if (require.main === module) {
-  if (process.argv[2] === 'build') {
-    try {
-      const started = Date.now();
-      const binaries = ensureClusterBinaries((line) => console.error(line));
+  const command = process.argv[2];
+  const log = (line: string) => console.error(line);
+  try {
+    const started = Date.now();
+    if (command === 'build') {
+      const binaries = ensureClusterBinaries(log);
       console.log(JSON.stringify(binaries, null, 2));
-      console.error(`binaries ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    } catch (error) {
-      console.error((error as Error).message);
-      process.exit(1);
+      log(`binaries ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } else if (command === 'check-config') {
+      checkServerConfig(ensureClusterBinaries(log), log);
+    } else {
+      log('usage: tsx scripts/temporal-server.ts build | check-config');
+      process.exit(2);
     }
-  } else {
-    console.error('usage: tsx scripts/temporal-server.ts build');
-    process.exit(2);
+  } catch (error) {
+    const failure = error as Error & { stderr?: string };
+    log(`${failure.message}${failure.stderr ? `\n${failure.stderr}` : ''}`);
+    process.exit(1);
   }
 }

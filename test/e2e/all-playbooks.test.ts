@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
+import { e2eStack } from '../setup/e2e-stack';
 import { freePort } from '../setup/global-setup';
 
 /**
@@ -340,11 +341,12 @@ let urgent: { caseId: string; openedAt: number } | undefined;
 const summary: string[] = [];
 
 beforeAll(async () => {
-  const [port, temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, simulatorsPort] = [await freePort(), await freePort()];
+  const launch = await e2eStack(); // the dev server, or the full cluster with TEMPORAL_MODE=cluster
   apiUrl = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'case-pb-e2e-'));
   simulatorsUrl = `http://127.0.0.1:${simulatorsPort}`;
-  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev-stack.ts'], {
+  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), [launch.script], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -352,9 +354,7 @@ beforeAll(async () => {
       API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
       WEBHOOK_SECRET_GENERIC: SECRET,
       SLA_TIME_SCALE: '0.001',
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_UI_PORT: String(uiPort),
-      TEMPORAL_DB_FILE: 'memory',
+      ...launch.env,
       SIMULATORS_PORT: String(simulatorsPort),
       DATA_DIR: dataDir,
       DATABASE_NAME: database,
