@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
-import { resolveDatabase, withDatabase } from '../../scripts/postgres';
+import { dropDatabase, resolveDatabase, withDatabase } from '../../scripts/postgres';
 import { ensureTemporalCli, startDevServer } from '../../scripts/temporal-cli';
 import { startCluster } from '../../scripts/temporal-server';
 import { temporalServerPorts } from '../../deploy/topology';
@@ -102,6 +102,10 @@ export default async function globalSetup(): Promise<void> {
       databases: temporalDbs,
       logDir: mkdtempSync(join(tmpdir(), 'case-cluster-')),
       log: (line) => process.stderr.write(`[cluster] ${line}\n`),
+    }).catch(async (error: unknown) => {
+      // Jest runs no teardown after a failed setup: leave no databases behind.
+      for (const name of databases) await dropDatabase(serverUrl, name).catch(() => undefined);
+      throw error;
     });
     process.stderr.write(`[cluster] ready for the tests in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     temporal = cluster;
