@@ -108,13 +108,13 @@ export async function ensureTemporalNamespace(services: TemporalServices, option
     }
     await sleep(200);
   }
-  if (added.length) {
-    log(`Temporal: search attributes added to "${namespace}": ${added.join(', ')}`);
-    // Listed is not yet usable: the frontend maps names through a namespace cache refreshed every
-    // few seconds, and a start with an attribute it does not map yet is refused.
-    const query = probeQuery(wanted, added);
-    await until(deadline, `search attributes ${added.join(', ')} to become usable`, () => queryAccepted(services, namespace, query));
-  }
+  if (added.length) log(`Temporal: search attributes added to "${namespace}": ${added.join(', ')}`);
+  // Listed is not yet usable: the frontend maps names through a namespace cache refreshed every
+  // few seconds, and refuses a start with an attribute it does not map yet. Checked even when this
+  // process added none: another one may have added them a moment ago. One query, when all is settled.
+  const names = Object.keys(wanted);
+  const query = probeQuery(wanted, names);
+  await until(deadline, `search attributes ${names.join(', ')} to become usable`, () => queryAccepted(services, namespace, query));
   return { createdNamespace, added };
 }
 
