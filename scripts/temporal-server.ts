@@ -210,11 +210,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     { env: { ...process.env, ...serverEnv }, logFile: join(options.logDir, 'temporal-server.log') },
   );
   await waitUntilReady(server, `frontend answering on ${options.address}`, () => frontendAnswers(options.address), timeoutMs);
-  const connection = await Connection.connect({ address: options.address });
   try {
-    await ensureTemporalNamespace(connection, { namespace, log, timeoutMs });
-  } finally {
-    await connection.close();
+    const connection = await Connection.connect({ address: options.address });
+    try {
+      await ensureTemporalNamespace(connection, { namespace, log, timeoutMs });
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    await server.stop(); // the caller gets no handle to a cluster that failed to start
+    throw error;
   }
   log(`Temporal server ${TEMPORAL_SERVER_VERSION} on ${options.address}: ${serverEnv.NUM_HISTORY_SHARDS} history shards, PostgreSQL databases ${databases.temporal} + ${databases.visibility} (log ${join(options.logDir, 'temporal-server.log')})`);
 
