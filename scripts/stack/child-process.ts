@@ -28,6 +28,9 @@ export interface StartChildOptions {
 export function startChild(name: string, command: string, args: string[], options: StartChildOptions = {}): Child {
   const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C in the terminal reaches the launcher alone, which stops
+    // its parts newest first (the servers last) instead of every process at once.
+    detached: true,
     env: options.env ?? process.env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
