@@ -2,8 +2,8 @@ import type { AppConfig } from '../config';
 import { recordClaim, type RecordClaimInput } from './claims/claim-store';
 import type { NotificationRecord } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
-import type { Carrier, NotificationChannel } from '../domain/types';
-import type { Address, CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
+import type { Carrier, DeliveryAddress, NotificationChannel } from '../domain/types';
+import type { CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestContext } from './carriers/carrier-gateway';
 import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
@@ -24,22 +24,12 @@ import {
   type WmsClient,
 } from './wms/wms-client';
 
-export type { Address, CarrierAnswer, CarrierClaimStatus, CarrierRequestContext } from './carriers/carrier-gateway';
-export type { PayCustomerInput, PayoutResult } from './payments/payments-client';
-export type { OpenCaseFound, OpenCaseLookup } from '../store/case-lookup';
-export type {
-  CreateReshipmentInput,
-  CreateReturnOrderInput,
-  PickRecordResult,
-  ReshipmentResult,
-  ReturnOrderResult,
-  ReturnOrderStatus,
-} from './wms/wms-client';
+export type { OpenCaseFound } from '../store/case-lookup';
 
 /**
  * The activities the case workflow may call, built from their dependencies (a factory, so tests
- * and the worker wire real databases and real HTTP endpoints the same way). The workflow imports
- * only the `CaseActivities` type.
+ * and the worker wire real databases and real HTTP endpoints the same way), one factory per area.
+ * Workflows import only the areas' types (`StoreActivities`, `CarrierActivities`, ...).
  */
 
 export interface ActivityDependencies {
@@ -51,7 +41,8 @@ export interface ActivityDependencies {
   payments: PaymentsClient;
 }
 
-export function createActivities(deps: ActivityDependencies) {
+/** The read model, audit trail and claims table (PostgreSQL). */
+function createStoreActivities(deps: Pick<ActivityDependencies, 'db'>) {
   return {
     /** Writes the snapshot to the read model and appends the audit events (idempotent). */
     async persistCase(input: PersistCaseInput): Promise<PersistCaseResult> {
@@ -69,10 +60,24 @@ export function createActivities(deps: ActivityDependencies) {
     async recordClaim(input: RecordClaimInput): Promise<void> {
       return recordClaim(deps.db, input);
     },
+    /** 供應商跟進: the supplier follow-up's scorecard row (idempotent upsert). */
+    ...createSupplierActivities(deps.db),
+  };
+}
+
+/** Notices to customers and staff (SMS, WeCom, in-app), once per key through the outbox. */
+function createNotificationActivities(deps: Pick<ActivityDependencies, 'db' | 'channels'>) {
+  return {
     /** Sends one customer or staff notification, at most once per idempotency key. */
     async sendNotification(input: SendNotificationInput): Promise<NotificationRecord> {
       return sendNotification(deps.db, deps.channels, input);
     },
+  };
+}
+
+/** The carriers: urges, instructions, claims and tracking, through the carrier router. */
+function createCarrierActivities(deps: Pick<ActivityDependencies, 'carriers'>) {
+  return {
     /** 催件: asks the carrier to chase a parcel that is not moving. */
     async urgeCarrier(input: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer> {
       return deps.carriers.urge(input);
@@ -82,7 +87,7 @@ export function createActivities(deps: ActivityDependencies) {
       return deps.carriers.intercept(input);
     },
     /** 改址: deliver to a new address. */
-    async redirectParcel(input: CarrierRequestContext & { newAddress: Address; reason: string }): Promise<CarrierAnswer> {
+    async redirectParcel(input: CarrierRequestContext & { newAddress: DeliveryAddress; reason: string }): Promise<CarrierAnswer> {
       return deps.carriers.redirect(input);
     },
     /** 退回: send the parcel back to the sender. */
@@ -107,6 +112,12 @@ export function createActivities(deps: ActivityDependencies) {
     async trackParcel(input: { carrier: Carrier; waybillNo: string }): Promise<TrackingEvent[]> {
       return deps.carriers.track(input);
     },
+  };
+}
+
+/** The warehouse (WMS): pick records, reships, return orders. */
+function createWarehouseActivities(deps: Pick<ActivityDependencies, 'wms'>) {
+  return {
     /** WMS pick record compared with the order: what is missing and what was picked by mistake. */
     async getPickRecord(input: { orderId: string }): Promise<PickRecordResult> {
       return deps.wms.getPickRecord(input);
@@ -123,16 +134,36 @@ export function createActivities(deps: ActivityDependencies) {
     async getReturnOrder(input: { returnOrderNo: string }): Promise<ReturnOrderStatus> {
       return deps.wms.getReturnOrder(input);
     },
+  };
+}
+
+/** Payments: payouts and refunds, at most once per key. */
+function createPaymentActivities(deps: Pick<ActivityDependencies, 'payments'>) {
+  return {
     /** 先行賠付 / refund: pays the customer at most once per idempotency key, even across crashes. */
     async payCustomer(input: PayCustomerInput): Promise<PayoutResult> {
       return deps.payments.payCustomer(input);
     },
-    /** 供應商跟進: the supplier follow-up's scorecard row (idempotent upsert). */
-    ...createSupplierActivities(deps.db),
   };
 }
 
-export type CaseActivities = ReturnType<typeof createActivities>;
+export type StoreActivities = ReturnType<typeof createStoreActivities>;
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
+export type CarrierActivities = ReturnType<typeof createCarrierActivities>;
+export type WarehouseActivities = ReturnType<typeof createWarehouseActivities>;
+export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+
+/** Every activity the worker registers: one factory per area. */
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    ...createStoreActivities(deps),
+    ...createNotificationActivities(deps),
+    ...createCarrierActivities(deps),
+    ...createWarehouseActivities(deps),
+    ...createPaymentActivities(deps),
+  };
+}
+
 
 /** Dependencies wired to the configured endpoints (the simulators in the dev stack). */
 export function activityDependenciesFromConfig(config: AppConfig, db: Db): ActivityDependencies {

@@ -4,6 +4,8 @@ import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
 import type { IncidentPolicy } from '../config/incident-policy';
 import { authenticate } from './auth';
+import { codecRouter } from './codec-server';
+import { AesGcmPayloadCodec } from '../codec/payload-codec';
 import { CaseService } from './case-service';
 import { HttpProblem, problemErrorHandler } from './problem';
 import { auditRouter } from './routes/audit';
@@ -34,6 +36,17 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRouter(deps.db, deps.temporal, log));
   // Webhooks read the raw body for their signatures, so they come before the JSON parser.
   app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
+  // The Temporal UI's remote codec: its own CORS, auth and body limit, so before the JSON parser.
+  app.use(
+    '/codec',
+    codecRouter({
+      codec: new AesGcmPayloadCodec(deps.config.payloadCodec),
+      namespace: deps.config.temporal.namespace,
+      allowedOrigins: deps.config.codecServer.allowedOrigins,
+      tokens: deps.config.apiTokens,
+      ...(deps.config.codecServer.uiSecret ? { uiSecret: deps.config.codecServer.uiSecret } : {}),
+    }),
+  );
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use('/v1', authenticate(deps.config.apiTokens));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));

@@ -42,6 +42,7 @@ import { handHeldEvents, type TrackingDelivery } from './webhooks/inbound-delive
 
 export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
+import { caseColumns } from '../store/case-row';
 
 /**
  * The API's use cases over the read model and Temporal. Opening a case is the delicate one: the
@@ -75,7 +76,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return pgError?.code === UNIQUE_VIOLATION && pgError.constraint === constraint;
 }
 
-export function caseLinks(caseId: string) {
+function caseLinks(caseId: string) {
   return {
     self: `/v1/cases/${caseId}`,
     history: `/v1/cases/${caseId}/history`,
@@ -114,26 +115,25 @@ export class CaseService {
         await trx
           .insertInto('cases')
           .values({
-            case_id: caseId,
-            type: body.type,
-            status: 'OPEN',
-            priority: body.priority,
-            tier: 1,
-            assignee: input.staff.tierQueues[1],
-            order_id: body.orderId,
-            waybill_no: body.waybillNo,
-            carrier: body.carrier,
-            region: body.region ?? null,
-            customer_id: body.customer.id,
-            store_id: body.customer.storeId ?? null,
-            supplier_id: body.supplierId ?? null,
-            sla_due_at: null,
-            sla_breached: false,
-            opened_at: now,
-            updated_at: now,
-            resolved_at: null,
-            closed_at: null,
-            version: 0,
+            // The row the case lists by until its workflow writes the first snapshot.
+            ...caseColumns({
+              caseId,
+              type: body.type,
+              status: 'OPEN',
+              priority: body.priority,
+              tier: 1,
+              assignee: input.staff.tierQueues[1],
+              orderId: body.orderId,
+              waybillNo: body.waybillNo,
+              carrier: body.carrier,
+              region: body.region,
+              customer: body.customer,
+              supplierId: body.supplierId,
+              slaBreached: false,
+              openedAt: now,
+              updatedAt: now,
+              version: 0,
+            }),
             snapshot: JSON.stringify({}),
             // Kept to finish an interrupted start; the customer's personal fields sealed.
             start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
@@ -518,12 +518,13 @@ function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
 }
 
 /** Temporal's update id of a keyed action: stable for (case, principal, key), opaque otherwise. */
-export function actionUpdateId(caseId: string, principalId: string, key: string): string {
+function actionUpdateId(caseId: string, principalId: string, key: string): string {
   return `action-${createHash('sha256').update(`${caseId}\n${principalId}\n${key}`).digest('hex').slice(0, 40)}`;
 }
 
 /** Maps a refused or failed update to the problem the client should see. */
 function updateProblem(error: unknown): HttpProblem {
+  // Also an update sent to a run that has completed (the client throws the same type).
   if (error instanceof WorkflowNotFoundError) {
     return new HttpProblem(409, 'Case not running', 'The case workflow is no longer running');
   }
@@ -532,9 +533,6 @@ function updateProblem(error: unknown): HttpProblem {
     if (failure.type === 'InvalidState') return new HttpProblem(409, 'Not allowed in this state', failure.message);
     if (failure.type === 'Forbidden') return new HttpProblem(403, 'Forbidden', failure.message);
     return new HttpProblem(400, 'Invalid request', failure.message);
-  }
-  if ((error as Error)?.name === 'WorkflowNotFoundError' || /workflow execution already completed/i.test((error as Error)?.message ?? '')) {
-    return new HttpProblem(409, 'Case not running', 'The case workflow is no longer running');
   }
   // The detail stays generic: internal error text (addresses, stack frames) is logged, not sent.
   return error instanceof HttpProblem ? error : new HttpProblem(503, 'Temporal unavailable', 'The case could not be reached; retry shortly');

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { caseDataConverter } from '../codec/data-converter';
 import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   // A server this process did not set up may lack the namespace or the search attributes the
   // API's searches and starts name; a wrong type stops start-up here with its name.
   await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: console.log });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
 
   const server = createServer(createApp({ config, db, temporal }));
   await new Promise<void>((ready, fail) => {

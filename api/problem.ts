@@ -8,7 +8,7 @@ import { findUnstorableText } from './storable-text';
  * sends goes through here, so clients parse one shape.
  */
 
-export { jsonPath, type FieldError } from './field-errors';
+export { jsonPath,  } from './field-errors';
 
 export class HttpProblem extends Error {
   constructor(
@@ -23,7 +23,7 @@ export class HttpProblem extends Error {
 
 const TYPE_BASE = 'https://errors.case-orchestrator.dev/';
 
-export function sendProblem(res: Response, problem: HttpProblem): void {
+function sendProblem(res: Response, problem: HttpProblem): void {
   const slug = problem.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
   res
     .status(problem.status)

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ACTION_LIMITS, OUTCOME_PATTERN } from '../domain/action-limits';
+import { CLAIM_KINDS } from '../domain/claim';
 import { decodeCursor } from '../store/read-model';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
 import { parseDuration } from '../domain/durations';
@@ -8,17 +10,13 @@ import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORI
 
 /** Request shapes of the HTTP contract (../shared/api.md), validated at the edge. */
 
-/** Bounds of the numbers a person or system may send: anything beyond is a typo or an attack. */
-export const MAX_QTY = 10_000;
-/** An SLA extension beyond a month is not an extension but a way to switch the clock off. */
-export const MAX_SLA_EXTENSION_MS = 30 * 86_400_000;
-
-const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(10_000_000_00, 'at most 1,000,000,000 fen');
+const { maxQty, maxItems, maxFen } = ACTION_LIMITS;
+const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(maxFen, `at most ${maxFen.toLocaleString('en')} fen`);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
-const items = z.array(z.strictObject({ sku: text(64), qty: z.number().int().positive().max(MAX_QTY, `at most ${MAX_QTY}`) })).min(1).max(100);
+const items = z.array(z.strictObject({ sku: text(ACTION_LIMITS.sku), qty: z.number().int().positive().max(maxQty, `at most ${maxQty}`) })).min(1).max(maxItems);
 
-export const deliveryAddress = z.strictObject({
+const deliveryAddress = z.strictObject({
   name: text(64),
   phone: z.string().regex(/^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, 'must be a mainland mobile or landline number'),
   province: text(32),
@@ -68,37 +66,42 @@ export const feedbackBody = z.strictObject({
 });
 export type FeedbackBody = z.infer<typeof feedbackBody>;
 
-const reason = { reason: text(1000) };
+const reason = { reason: text(ACTION_LIMITS.reason) };
 
 /** `POST /v1/cases/{caseId}/actions`: one body shape per action, told apart by `action`. */
 export const caseActionBody = z.discriminatedUnion(
   'action',
   [
-    z.strictObject({ action: z.literal('note'), text: text(4000) }),
-    z.strictObject({ action: z.literal('assign'), assignee: text(64) }),
+    z.strictObject({ action: z.literal('note'), text: text(ACTION_LIMITS.noteText) }),
+    z.strictObject({ action: z.literal('assign'), assignee: text(ACTION_LIMITS.assignee) }),
     z.strictObject({ action: z.literal('escalate'), ...reason }),
     z.strictObject({
       action: z.literal('set-priority'),
       priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }),
-      reason: text(1000).optional(),
+      reason: reason.reason.optional(),
     }),
-    z.strictObject({ action: z.literal('request-evidence'), what: text(1000) }),
+    z.strictObject({ action: z.literal('request-evidence'), what: text(ACTION_LIMITS.evidenceText) }),
     z.strictObject({
       action: z.literal('add-evidence'),
       evidence: z.strictObject({
         kind: z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` }),
-        description: text(1000),
-        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000).optional(),
+        description: text(ACTION_LIMITS.evidenceText),
+        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(ACTION_LIMITS.evidenceUrl).optional(),
       }),
     }),
     z.strictObject({
       action: z.literal('propose-claim'),
-      kind: z.enum(['loss', 'damage', 'goodwill'], { error: 'must be loss, damage or goodwill' }),
+      kind: z.enum(CLAIM_KINDS, { error: `must be one of ${CLAIM_KINDS.join(', ')}` }),
       actualLossFen: fen.min(1, 'must be at least 1 fen'),
       damagedShare: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
-      reason: text(1000),
+      ...reason,
     }),
-    z.strictObject({ action: z.literal('approve-claim'), note: text(1000).optional(), reason: text(1000).optional(), amountFen: fen.min(1).optional() }),
+    z.strictObject({
+      action: z.literal('approve-claim'),
+      note: text(ACTION_LIMITS.approvalNote).optional(),
+      reason: reason.reason.optional(),
+      amountFen: fen.min(1).optional(),
+    }),
     z.strictObject({ action: z.literal('reject-claim'), ...reason }),
     z.strictObject({ action: z.literal('reship'), items: items.optional(), ...reason }),
     z.strictObject({
@@ -108,19 +111,19 @@ export const caseActionBody = z.discriminatedUnion(
         .string()
         .max(32, 'at most 32 characters')
         .refine((value) => (parseDuration(value) ?? 0) > 0, 'must be a duration such as "2h" or "30m"')
-        .refine((value) => (parseDuration(value) ?? 0) <= MAX_SLA_EXTENSION_MS, 'must be at most 30 days'),
-      reason: text(1000),
+        .refine((value) => (parseDuration(value) ?? 0) <= ACTION_LIMITS.maxSlaExtensionMs, 'must be at most 30 days'),
+      ...reason,
     }),
     z.strictObject({
       action: z.literal('choose-remedy'),
       remedy: z.enum(REMEDIES, { error: `must be one of ${REMEDIES.join(', ')}` }),
       newAddress: deliveryAddress.optional(),
-      note: text(1000).optional(),
+      note: reason.reason.optional(),
     }),
     z.strictObject({
       action: z.literal('resolve'),
-      outcome: z.string().regex(/^[a-z][a-z0-9_-]{1,63}$/, 'must be a short lower-case code such as "delivered" or "refunded"'),
-      summary: text(2000),
+      outcome: z.string().regex(OUTCOME_PATTERN, 'must be a short lower-case code such as "delivered" or "refunded"'),
+      summary: text(ACTION_LIMITS.resolutionSummary),
     }),
     z.strictObject({ action: z.literal('reopen'), ...reason }),
     z.strictObject({ action: z.literal('cancel'), ...reason }),
@@ -140,8 +143,6 @@ export const genericTrackingPush = z.strictObject({
   location: z.string().max(200).optional(),
   description: z.string().max(1000).optional(),
 });
-export type GenericTrackingPush = z.infer<typeof genericTrackingPush>;
-
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
@@ -163,9 +164,7 @@ export const listCasesQuery = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-export type ListCasesQuery = z.infer<typeof listCasesQuery>;
-
-export const SUPPLIER_REPLY_ACTIONS = ['reshipped', 'accepted', 'refused', 'message'] as const;
+const SUPPLIER_REPLY_ACTIONS = ['reshipped', 'accepted', 'refused', 'message'] as const;
 
 /** `POST /v1/webhooks/supplier/{supplierId}`: a supplier's reply to a follow-up (供應商跟進). */
 export const supplierReplyBody = z

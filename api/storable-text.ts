@@ -9,7 +9,7 @@ import { jsonPath, type FieldError } from './field-errors';
 const NUL = '\u0000';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export function unstorableReason(text: string): string | undefined {
+function unstorableReason(text: string): string | undefined {
   if (text.includes(NUL)) return 'must not contain the NUL character (U+0000)';
   if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
   return undefined;

@@ -13,8 +13,11 @@ import { loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
 import { startSimulators } from '../simulators';
-import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { openCaseBody } from '../fixtures/case-bodies';
+import { TOKENS } from '../fixtures/credentials';
+import { stackEnv } from '../fixtures/stack-env';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 import { freePort, ManagedProcess, openLog, TemporalServer } from './chaos/stack';
 
@@ -75,33 +78,19 @@ async function main(): Promise<void> {
     const simulators = await startSimulators({ port: 0, noDedupe: ['sms', 'wecom'] });
     stops.push(() => simulators.close());
 
-    const env: NodeJS.ProcessEnv = {
-      APP_PROFILE: 'dev',
-      DATABASE_URL: resolved.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: 'cases-incident-acceptance',
-      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
-      CARRIER_API_URL: `${simulators.url}/carrier`,
-      SMS_API_URL: `${simulators.url}/sms`,
-      WECOM_API_URL: `${simulators.url}/wecom`,
-      INAPP_API_URL: `${simulators.url}/inapp`,
-      WMS_API_URL: `${simulators.url}/wms`,
-      PAYMENTS_API_URL: `${simulators.url}/payments`,
-    };
+    const env: NodeJS.ProcessEnv = stackEnv({ databaseUrl: resolved.url, temporalAddress: temporal.address, taskQueue: 'cases-incident-acceptance', simulatorsUrl: simulators.url });
     // The default policy in real time: the cases sit open (waiting on the carrier) for the run.
     const config = loadConfig(env);
     const bundlePath = join(runDir, 'workflow-bundle.js');
     const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: say, error: say };
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
     const worker = new ManagedProcess('worker', 'worker/main.ts', () => ({ ...process.env, ...env, WORKFLOW_BUNDLE_PATH: bundlePath }), /worker polling/, stackLog, say);
     await worker.start();
     stops.push(() => worker.stop());
 
     const clientConnection = await Connection.connect({ address: temporal.address });
     stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(() => new Promise<void>((done) => server.close(() => done())));
@@ -190,7 +179,7 @@ async function main(): Promise<void> {
       smsKeys.set(entry.idempotencyKey, (smsKeys.get(entry.idempotencyKey) ?? 0) + 1);
     }
     const toldTwice = [...smsKeys].filter(([, n]) => n > 1).map(([key]) => key);
-    const incidents = await client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` });
+    const incidents = client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` });
     // An incident continues as new while it fans out: count workflow ids, not runs.
     const incidentIds = new Set<string>();
     for await (const execution of incidents) incidentIds.add(execution.workflowId);

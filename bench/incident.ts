@@ -14,10 +14,13 @@ import { migrateToLatest } from '../migrations';
 import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
 import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
 import { startSimulators } from '../simulators';
-import { testPolicy } from '../test/helpers/policy';
-import { freePort } from '../test/setup/global-setup';
-import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { testPolicy } from '../fixtures/fast-policy';
+import { freePort } from '../fixtures/free-port';
+import { openCaseBody } from '../fixtures/case-bodies';
+import { TOKENS } from '../fixtures/credentials';
+import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -58,27 +61,13 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const simulators = await startSimulators({ port: 0 });
     stops.push(() => simulators.close());
-    const base = loadConfig({
-      APP_PROFILE: 'dev',
-      DATABASE_URL: resolved.url,
-      TEMPORAL_ADDRESS: devServer.address,
-      TEMPORAL_TASK_QUEUE: 'cases-bench-incident',
-      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
-      CARRIER_API_URL: `${simulators.url}/carrier`,
-      SMS_API_URL: `${simulators.url}/sms`,
-      WECOM_API_URL: `${simulators.url}/wecom`,
-      INAPP_API_URL: `${simulators.url}/inapp`,
-      WMS_API_URL: `${simulators.url}/wms`,
-      PAYMENTS_API_URL: `${simulators.url}/payments`,
-    });
+    const base = loadConfig(stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: 'cases-bench-incident', simulatorsUrl: simulators.url }));
     // Long targets: the cases sit open while the incident reaches them.
     const config: AppConfig = { ...base, slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }) };
     const bundleDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
     stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => workerConnection.close());
     const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath, tuning: { maxCachedWorkflows: 20_000 } });
@@ -89,7 +78,7 @@ async function main(): Promise<void> {
     });
     const clientConnection = await Connection.connect({ address: devServer.address });
     stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(() => new Promise<void>((done) => server.close(() => done())));

@@ -18,10 +18,13 @@ import { migrateToLatest } from '../migrations';
 import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
 import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
 import { startSimulators } from '../simulators';
-import { testPolicy } from '../test/helpers/policy';
-import { freePort } from '../test/setup/global-setup';
-import { openCaseBody, TOKENS, WEBHOOK_SECRET, SUPPLIER_WEBHOOK_SECRET } from '../test/helpers/test-stack';
+import { testPolicy } from '../fixtures/fast-policy';
+import { freePort } from '../fixtures/free-port';
+import { openCaseBody } from '../fixtures/case-bodies';
+import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
+import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -190,21 +193,7 @@ async function main(): Promise<void> {
     const simulators = await startSimulators({ port: 0 });
     stops.push(['simulators', () => simulators.close()]);
 
-    const base = loadConfig({
-      APP_PROFILE: 'dev',
-      DATABASE_URL: resolved.url,
-      TEMPORAL_ADDRESS: devServer.address,
-      TEMPORAL_TASK_QUEUE: CASE_TASK_QUEUE,
-      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-      WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
-      CARRIER_API_URL: `${simulators.url}/carrier`,
-      SMS_API_URL: `${simulators.url}/sms`,
-      WECOM_API_URL: `${simulators.url}/wecom`,
-      INAPP_API_URL: `${simulators.url}/inapp`,
-      WMS_API_URL: `${simulators.url}/wms`,
-      PAYMENTS_API_URL: `${simulators.url}/payments`,
-    });
+    const base = loadConfig(stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: CASE_TASK_QUEUE, simulatorsUrl: simulators.url }));
     const config: AppConfig = { ...base, slaPolicy: testPolicy() };
 
     // Both workflow bundles are built before timing anything.
@@ -212,8 +201,8 @@ async function main(): Promise<void> {
     const bundleDir = mkdtempSync(join(tmpdir(), 'case-bench-'));
     stops.push(['bundles', async () => rmSync(bundleDir, { recursive: true, force: true })]);
     const caseBundlePath = join(bundleDir, 'case-workflows.js');
-    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet })).code);
-    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quiet });
+    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
+    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet });
 
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(['worker connection', () => workerConnection.close()]);
@@ -224,6 +213,8 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: BASELINE_TASK_QUEUE,
       workflowBundle: { code: baselineBundle.code },
+      // The same codec as the case worker: the baseline measures Temporal with encryption, as the product runs.
+      dataConverter: caseDataConverter(config),
     });
     const runWorker = (name: string, w: Worker) => {
       const running = w.run();
@@ -235,7 +226,7 @@ async function main(): Promise<void> {
 
     const clientConnection = await Connection.connect({ address: devServer.address });
     stops.push(['client connection', () => clientConnection.close()]);
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
     const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
     stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);
@@ -428,6 +419,7 @@ async function main(): Promise<void> {
         totalMemoryMiB: Math.round(totalmem() / 1024 / 1024),
         platform: `${platform()} ${arch()}`,
         node: process.version,
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside the SDK's import map
         temporalSdk: (require('@temporalio/worker/package.json') as { version: string }).version,
         temporalCli: execFileSync(cliPath, ['--version'], { encoding: 'utf8' }).trim(),
         postgres: resolved.source,

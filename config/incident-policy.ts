@@ -15,7 +15,7 @@ export interface IncidentPolicy {
   clocks: ClockName[];
 }
 
-export const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
+const DEFAULT_INCIDENT_POLICY: IncidentPolicy = {
   pageSize: 200,
   concurrency: 50,
   sweepIntervalMs: 60_000,

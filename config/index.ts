@@ -4,11 +4,12 @@ import type { SlaPolicy } from '../domain/sla-policy';
 import { ROLES, type Role } from '../domain/types';
 import { ConfigError } from './errors';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
+import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
 
 export { ConfigError } from './errors';
 
 /** The dev server's Web UI (`temporal server start-dev` serves it on 8233). */
-export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 /** The case's page in the Temporal Web UI (its latest run; the workflow id is the case id). */
 export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>, workflowId: string): string {
@@ -22,7 +23,7 @@ export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiU
  * stops start-up with a message that names the variable.
  */
 
-export type Profile = 'dev' | 'production';
+type Profile = 'dev' | 'production';
 
 export interface ApiToken {
   token: string;
@@ -59,6 +60,10 @@ export interface AppConfig {
   slaTimeScale: number;
   slaPolicy: SlaPolicy;
   payloadEncryptionKey: string;
+  /** PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID: the Temporal payload codec's keys (config/payload-keys.ts). */
+  payloadCodec: PayloadKeyRing;
+  /** The remote codec endpoint (`/codec`) the Temporal UI decodes through (api/codec-server.ts). */
+  codecServer: CodecServerConfig;
   /** Base URLs of the external systems (the simulators in the dev stack). */
   endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string };
   simulatorsPort: number;
@@ -76,12 +81,23 @@ export interface AppConfig {
   carrierCredentials: CarrierCredentials;
 }
 
-export interface SfCredentials {
+interface CodecServerConfig {
+  /** Origins whose pages may call `/codec` from a browser (CORS): the Temporal UI's. */
+  allowedOrigins: string[];
+  /**
+   * CODEC_UI_SECRET: when set, `/codec/ui/<secret>/{encode,decode}` answers without a bearer
+   * token, as the principal `supervisor:temporal-ui`. The Temporal UI cannot send this API's
+   * tokens, so this is how a UI that only trusted people can open gets decoded payloads.
+   */
+  uiSecret?: string;
+}
+
+interface SfCredentials {
   partnerId: string;
   checkWord: string;
 }
 
-export interface JdCredentials {
+interface JdCredentials {
   appKey: string;
   appSecret: string;
   accessToken: string;
@@ -89,7 +105,7 @@ export interface JdCredentials {
   customerCode: string;
 }
 
-export interface Kuaidi100Credentials {
+interface Kuaidi100Credentials {
   customer: string;
   key: string;
   secret: string;
@@ -105,9 +121,9 @@ export interface CarrierCredentials {
 export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 /** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
-export const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
 /** Dev per-supplier webhook secrets (`supplierId:secret`, comma-separated, as SUPPLIER_WEBHOOK_SECRETS). */
-export const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
+const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
 /** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
 export const DEV_CARRIER_CREDENTIALS = {
@@ -166,6 +182,16 @@ const envSchema = z.object({
     .max(1000, 'SLA_TIME_SCALE must be at most 1000')
     .default(1),
   PAYLOAD_ENCRYPTION_KEY: z.string().min(32, 'PAYLOAD_ENCRYPTION_KEY must be at least 32 characters').optional(),
+  PAYLOAD_CODEC_KEYS: z.string().optional(),
+  PAYLOAD_CODEC_KEY_ID: z.string().optional(),
+  CODEC_ALLOWED_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[^\s/,]+(,\s*https?:\/\/[^\s/,]+)*$/, 'CODEC_ALLOWED_ORIGINS must be origins such as http://127.0.0.1:8233, comma-separated, without paths')
+    .optional(),
+  CODEC_UI_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,128}$/, 'CODEC_UI_SECRET must be 32–128 letters, digits, "_" or "-" (it is a URL path segment)')
+    .optional(),
   SIMULATORS_PORT: port('SIMULATORS_PORT').default(4100),
   CARRIER_API_URL: url('CARRIER_API_URL').optional(),
   SMS_API_URL: url('SMS_API_URL').optional(),
@@ -315,6 +341,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       throw new ConfigError('SUPPLIER_WEBHOOK_SECRETS holds a documented dev value, refused in the production profile');
     }
   }
+  if (profile === 'production' && e.PAYLOAD_CODEC_KEYS === undefined) {
+    throw new ConfigError('PAYLOAD_CODEC_KEYS must be set in the production profile (id:base64key,…; make a key with: openssl rand -base64 32)');
+  }
+  const payloadCodec = parsePayloadKeyRing(e.PAYLOAD_CODEC_KEYS ?? DEV_PAYLOAD_CODEC_KEYS, e.PAYLOAD_CODEC_KEY_ID);
+  if (profile === 'production' && holdsDevPayloadKey(payloadCodec)) {
+    throw new ConfigError('PAYLOAD_CODEC_KEYS holds the documented dev key, refused in the production profile');
+  }
+  const temporalUiUrl = e.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL;
   const slaPolicyFile = e.SLA_POLICY_FILE ?? DEFAULT_SLA_POLICY_FILE;
   const simulators = `http://127.0.0.1:${e.SIMULATORS_PORT}`;
 
@@ -324,7 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
-    temporalUiUrl: e.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL,
+    temporalUiUrl,
     apiTokens,
     webhookSecrets: {
       generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),
@@ -338,6 +372,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaTimeScale: e.SLA_TIME_SCALE,
     slaPolicy: loadSlaPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
     payloadEncryptionKey: devOnly('PAYLOAD_ENCRYPTION_KEY', e.PAYLOAD_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, (v) => v === DEV_PAYLOAD_KEY),
+    payloadCodec,
+    codecServer: {
+      allowedOrigins: e.CODEC_ALLOWED_ORIGINS
+        ? e.CODEC_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim())
+        : uiOrigins(temporalUiUrl),
+      ...(e.CODEC_UI_SECRET ? { uiSecret: e.CODEC_UI_SECRET } : {}),
+    },
     endpoints: {
       carrier: e.CARRIER_API_URL ?? `${simulators}/carrier`,
       sms: e.SMS_API_URL ?? `${simulators}/sms`,
@@ -353,8 +394,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/**
+ * The Temporal UI's origin, from TEMPORAL_UI_URL; a loopback UI is reached as 127.0.0.1 or as
+ * localhost, which browsers treat as two origins, so both are allowed.
+ */
+function uiOrigins(uiUrl: string): string[] {
+  const { protocol, host, hostname, port } = new URL(uiUrl);
+  const origin = `${protocol}//${host}`;
+  const twin = hostname === '127.0.0.1' ? 'localhost' : hostname === 'localhost' ? '127.0.0.1' : undefined;
+  return twin ? [origin, `${protocol}//${twin}${port ? `:${port}` : ''}`] : [origin];
+}
+
 /** Parses `SUP-1:secret,SUP-2:secret` (SUPPLIER_WEBHOOK_SECRETS). */
-export function parseSupplierSecrets(text: string): Record<string, string> {
+function parseSupplierSecrets(text: string): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
     const separator = pair.indexOf(':');

@@ -218,8 +218,6 @@ const policyFile = z.strictObject({
   reports: reportsSection.optional(),
 });
 
-export type SlaPolicyFile = z.infer<typeof policyFile>;
-
 function ms(text: string, scale: number): number {
   return Math.max(1, Math.round((parseDuration(text) as number) * scale));
 }

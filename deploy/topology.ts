@@ -162,7 +162,7 @@ export function uiServerEnv(settings: UiSettings): Record<string, string> {
   };
 }
 
-export interface AppSettings {
+interface AppSettings {
   temporalAddress: string;
   databaseUrl: string;
   simulatorsUrl: string;
@@ -170,7 +170,7 @@ export interface AppSettings {
 }
 
 /** What the API and the worker share: where Temporal, PostgreSQL and the outside systems are. */
-export function appEnv(settings: AppSettings): Record<string, string> {
+function appEnv(settings: AppSettings): Record<string, string> {
   const sim = settings.simulatorsUrl.replace(/\/+$/, '');
   return {
     TEMPORAL_ADDRESS: settings.temporalAddress,
@@ -195,10 +195,15 @@ export function appEnv(settings: AppSettings): Record<string, string> {
  * from the browser, so it names the API's published port). Dev credentials: the compose file is the
  * demonstration topology; production sets APP_PROFILE=production and real secrets.
  */
-export const COMPOSE_POSTGRES: PostgresEndpoint = { host: SERVICES.postgres, port: TOPOLOGY.ports.postgres, user: 'postgres', password: 'postgres' };
-export const COMPOSE_TEMPORAL_ADDRESS = `${SERVICES.temporal}:${TOPOLOGY.ports.temporal}`;
-export const COMPOSE_UI_URL = `http://localhost:${TOPOLOGY.ports.ui}`;
-export const COMPOSE_API_URL = `http://localhost:${TOPOLOGY.ports.api}`;
+const COMPOSE_POSTGRES: PostgresEndpoint = { host: SERVICES.postgres, port: TOPOLOGY.ports.postgres, user: 'postgres', password: 'postgres' };
+const COMPOSE_TEMPORAL_ADDRESS = `${SERVICES.temporal}:${TOPOLOGY.ports.temporal}`;
+const COMPOSE_UI_URL = `http://localhost:${TOPOLOGY.ports.ui}`;
+const COMPOSE_API_URL = `http://localhost:${TOPOLOGY.ports.api}`;
+/**
+ * The Web UI cannot send the API's bearer tokens, so it decodes through the codec's secret path
+ * (api/codec-server.ts). A documented dev value, like the compose file's other credentials.
+ */
+const COMPOSE_CODEC_UI_SECRET = 'compose-dev-codec-ui-secret-change-me';
 /** Where the Temporal containers find deploy/temporal/ (mounted read-only). */
 export const COMPOSE_TEMPORAL_CONFIG_DIR = '/etc/temporal/cluster-config';
 export const COMPOSE_TEMPORAL_DYNAMIC_CONFIG = '/etc/temporal/cluster-dynamicconfig/cluster.yaml';
@@ -231,13 +236,13 @@ export function composeEnvironments(): Record<(typeof SERVICES)[keyof typeof SER
       temporalAddress: COMPOSE_TEMPORAL_ADDRESS,
       port: TOPOLOGY.ports.ui,
       namespace: TOPOLOGY.namespace,
-      codecEndpoint: `${COMPOSE_API_URL}/codec`,
+      codecEndpoint: `${COMPOSE_API_URL}/codec/ui/${COMPOSE_CODEC_UI_SECRET}`,
       origins: [COMPOSE_UI_URL],
       passAccessToken: false,
     }),
     [SERVICES.simulators]: { SIMULATORS_HOST: '0.0.0.0', SIMULATORS_PORT: String(TOPOLOGY.ports.simulators) },
     [SERVICES.worker]: app,
-    [SERVICES.api]: { ...app, HOST: '0.0.0.0', PORT: String(TOPOLOGY.ports.api) },
+    [SERVICES.api]: { ...app, HOST: '0.0.0.0', PORT: String(TOPOLOGY.ports.api), CODEC_UI_SECRET: COMPOSE_CODEC_UI_SECRET },
   };
 }
 

@@ -1,8 +1,9 @@
+import { ACTION_LIMITS as LIMITS, OUTCOME_PATTERN } from './action-limits';
 import type { CaseView } from './case-view';
-import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
+import { CLAIM_IN_PROGRESS, CLAIM_KINDS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
 import { formatYuan } from './compensation';
 import { CLOCK_NAMES, goodwillLimits, type ClockName, type GoodwillPolicy, type SlaPolicy } from './sla-policy';
-import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
+import { FINISHED_STATUSES, PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier, type OrderItem, type Priority, type Role } from './types';
 
 /**
  * Agent and supervisor actions on a case: what they carry, who may take them, and in which
@@ -12,7 +13,7 @@ import { PRIORITIES, type CaseStatus, type DeliveryAddress, type EscalationTier,
  */
 
 export const EVIDENCE_KINDS = ['photo', 'video', 'document', 'statement'] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface Evidence {
   kind: EvidenceKind;
@@ -39,7 +40,7 @@ export type CaseAction =
 
 /** What a customer chooses after a failed delivery (派件異常): 再派, 改址 or 退回. */
 export const REMEDIES = ['redeliver', 'redirect', 'return'] as const;
-export type Remedy = (typeof REMEDIES)[number];
+type Remedy = (typeof REMEDIES)[number];
 
 export type CaseActionName = CaseAction['action'] | 'feedback';
 
@@ -86,7 +87,7 @@ export interface CaseFacts {
   goodwill?: GoodwillPolicy;
 }
 
-export interface ClaimFacts {
+interface ClaimFacts {
   status: ClaimStatus;
   kind: ClaimProposal['kind'];
   approvers: readonly Role[];
@@ -118,12 +119,17 @@ export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPoli
   };
 }
 
+/**
+ * The facts the rules look at, from a case as readers see it (the API's read model) or as the
+ * workflow holds it; the workflow also passes its policy, whose goodwill caps the rules enforce.
+ */
 export function factsOf(
   view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'>,
+  policy?: Pick<SlaPolicy, 'goodwill'>,
 ): CaseFacts {
   return {
     ...(view.pendingPhaseChange ? { phaseChangePending: view.pendingPhaseChange } : {}),
-    ...claimFactsOf(view.claim),
+    ...claimFactsOf(view.claim, policy),
     status: view.status,
     tier: view.tier,
     priority: view.priority,
@@ -169,8 +175,7 @@ const DECIDERS_AT_TIER: Record<EscalationTier, readonly Role[]> = {
   3: ['expert'],
 };
 
-const FINISHED: readonly CaseStatus[] = ['RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED', 'CANCELLED'];
-const isActive = (facts: CaseFacts) => !FINISHED.includes(facts.status);
+const isActive = (facts: CaseFacts) => !FINISHED_STATUSES.includes(facts.status);
 
 /** Whether `role` may take `name` now, before looking at the action's own fields. */
 export function permission(facts: CaseFacts, name: CaseActionName, caller: Caller): ActionRefusal | undefined {
@@ -249,60 +254,61 @@ export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller
   const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
   switch (action.action) {
     case 'note':
-      return nonEmpty(action.text, 4000) ? undefined : invalid('text must be 1–4000 characters');
+      return nonEmpty(action.text, LIMITS.noteText) ? undefined : invalid(`text must be 1–${LIMITS.noteText} characters`);
     case 'assign':
-      if (!nonEmpty(action.assignee, 64)) return invalid('assignee must be 1–64 characters');
+      if (!nonEmpty(action.assignee, LIMITS.assignee)) return invalid(`assignee must be 1–${LIMITS.assignee} characters`);
       return action.assignee === facts.assignee ? { kind: 'InvalidState', message: `the case is already assigned to ${facts.assignee}` } : undefined;
     case 'escalate':
     case 'reopen':
     case 'cancel':
-      return nonEmpty(action.reason, 1000) ? undefined : invalid('reason must be 1–1000 characters');
+      return checkReason(action.reason);
     case 'set-priority':
       if (!PRIORITIES.includes(action.priority)) return invalid(`priority must be one of ${PRIORITIES.join(', ')}`);
       return action.priority === facts.priority ? { kind: 'InvalidState', message: `priority is already ${facts.priority}` } : undefined;
     case 'request-evidence':
-      return nonEmpty(action.what, 1000) ? undefined : invalid('what must say which evidence is needed');
+      return nonEmpty(action.what, LIMITS.evidenceText) ? undefined : invalid('what must say which evidence is needed');
     case 'add-evidence':
-      return nonEmpty(action.evidence?.description, 1000) ? undefined : invalid('evidence.description must be 1–1000 characters');
+      return nonEmpty(action.evidence?.description, LIMITS.evidenceText) ? undefined : invalid(`evidence.description must be 1–${LIMITS.evidenceText} characters`);
     case 'propose-claim':
       return checkProposal(facts, action);
     case 'approve-claim':
-      if (action.amountFen !== undefined && !(Number.isInteger(action.amountFen) && action.amountFen > 0 && action.amountFen <= MAX_CLAIM_FEN)) {
+      if (action.amountFen !== undefined && !(Number.isInteger(action.amountFen) && action.amountFen > 0 && action.amountFen <= LIMITS.maxFen)) {
         return invalid('amountFen must be a positive whole number of fen');
       }
-      if (action.note !== undefined && !nonEmpty(action.note, 1000)) return invalid('note must be 1–1000 characters');
-      if (action.reason !== undefined && !nonEmpty(action.reason, 1000)) return invalid('reason must be 1–1000 characters');
+      if (action.note !== undefined && !nonEmpty(action.note, LIMITS.approvalNote)) return invalid(`note must be 1–${LIMITS.approvalNote} characters`);
+      if (action.reason !== undefined && checkReason(action.reason)) return checkReason(action.reason);
       return checkApprovedAmount(facts, action, roleOf(caller));
     case 'reject-claim':
     case 'reship':
-      if (!nonEmpty(action.reason, 1000)) return invalid('reason must be 1–1000 characters');
+      if (checkReason(action.reason)) return checkReason(action.reason);
       if (action.action === 'reship' && action.items !== undefined && !validItems(action.items)) {
-        return invalid('items must be 1–100 {sku, qty} with a positive whole qty');
+        return invalid(`items must be 1–${LIMITS.maxItems} {sku, qty} with a whole qty of 1–${LIMITS.maxQty}`);
       }
       return undefined;
     case 'extend-sla':
       if (!CLOCK_NAMES.includes(action.clock)) return invalid(`clock must be one of ${CLOCK_NAMES.join(', ')}`);
-      if (!Number.isInteger(action.byMs) || action.byMs <= 0 || action.byMs > MAX_EXTENSION_MS) return invalid('the extension must be more than 0 and at most 30 days');
-      return nonEmpty(action.reason, 1000) ? undefined : invalid('reason must be 1–1000 characters');
+      if (!Number.isInteger(action.byMs) || action.byMs <= 0 || action.byMs > LIMITS.maxSlaExtensionMs) return invalid('the extension must be more than 0 and at most 30 days');
+      return checkReason(action.reason);
     case 'choose-remedy':
       if (!REMEDIES.includes(action.remedy)) return invalid(`remedy must be one of ${REMEDIES.join(', ')}`);
       return action.remedy === 'redirect' && !action.newAddress ? invalid('a redirect needs newAddress') : undefined;
     case 'resolve':
-      return nonEmpty(action.outcome, 64) && nonEmpty(action.summary, 2000)
+      return typeof action.outcome === 'string' && OUTCOME_PATTERN.test(action.outcome) && nonEmpty(action.summary, LIMITS.resolutionSummary)
         ? undefined
-        : invalid('outcome (≤ 64) and summary (≤ 2000) are required');
+        : invalid(`outcome (a short lower-case code) and summary (≤ ${LIMITS.resolutionSummary}) are required`);
   }
 }
 
-const MAX_CLAIM_FEN = 10_000_000_00;
-const MAX_EXTENSION_MS = 30 * 24 * 3_600_000;
+function checkReason(reason: unknown): ActionRefusal | undefined {
+  return nonEmpty(reason, LIMITS.reason) ? undefined : { kind: 'InvalidInput', message: `reason must be 1–${LIMITS.reason} characters` };
+}
 
 /**
  * An approver's amount is bounded by the calculator's (the claim's ceiling). Only an expert (tier
  * 3) may approve more, and only with a reason (`reason`, or the approval's `note`), which the
  * claim records as an override. A failed payout is retried for the approved amount.
  */
-export function approvalOverrideReason(action: { reason?: string; note?: string }): string | undefined {
+function approvalOverrideReason(action: { reason?: string; note?: string }): string | undefined {
   return action.reason ?? action.note;
 }
 
@@ -320,14 +326,14 @@ function checkApprovedAmount(facts: CaseFacts, action: { amountFen?: number; rea
 
 function checkProposal(facts: CaseFacts, proposal: ClaimProposal): ActionRefusal | undefined {
   const invalid = (message: string): ActionRefusal => ({ kind: 'InvalidInput', message });
-  if (!['loss', 'damage', 'goodwill'].includes(proposal.kind)) return invalid('kind must be loss, damage or goodwill');
-  if (!Number.isInteger(proposal.actualLossFen) || proposal.actualLossFen <= 0 || proposal.actualLossFen > MAX_CLAIM_FEN) {
+  if (!(CLAIM_KINDS as readonly string[]).includes(proposal.kind)) return invalid(`kind must be ${CLAIM_KINDS.join(', ')}`);
+  if (!Number.isInteger(proposal.actualLossFen) || proposal.actualLossFen <= 0 || proposal.actualLossFen > LIMITS.maxFen) {
     return invalid('actualLossFen must be a positive whole number of fen');
   }
   if (proposal.damagedShare !== undefined && !(proposal.damagedShare > 0 && proposal.damagedShare <= 1)) {
     return invalid('damagedShare must be more than 0 and at most 1');
   }
-  if (!nonEmpty(proposal.reason, 1000)) return invalid('reason must be 1–1000 characters');
+  if (checkReason(proposal.reason)) return checkReason(proposal.reason);
   // One loss or damage claim paid per case, whatever came after it: a second would pay the same
   // loss twice. Goodwill may follow, within the policy's caps.
   const paid = facts.paid ?? { kinds: facts.claim?.status === 'PAID' ? [facts.claim.kind] : [], goodwillCount: 0, goodwillFen: 0 };
@@ -353,8 +359,8 @@ function validItems(items: unknown): boolean {
   return (
     Array.isArray(items) &&
     items.length > 0 &&
-    items.length <= 100 &&
-    items.every((item: OrderItem) => nonEmpty(item?.sku, 64) && Number.isInteger(item?.qty) && item.qty > 0)
+    items.length <= LIMITS.maxItems &&
+    items.every((item: OrderItem) => nonEmpty(item?.sku, LIMITS.sku) && Number.isInteger(item?.qty) && item.qty > 0 && item.qty <= LIMITS.maxQty)
   );
 }
 

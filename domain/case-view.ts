@@ -45,7 +45,7 @@ export interface NotificationRecord {
   detail?: string;
 }
 
-export interface CarrierRequestRecord {
+interface CarrierRequestRecord {
   key: string;
   operation: string;
   at: string;
@@ -61,7 +61,7 @@ export interface TimelineEntry {
   summary: string;
 }
 
-export interface FeedbackRecord {
+interface FeedbackRecord {
   score: number;
   comment?: string;
   channel: string;

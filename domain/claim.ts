@@ -1,4 +1,5 @@
 import type { Role } from './types';
+import type { ReadonlyDeep } from './readonly';
 
 /**
  * A claim (理賠) as the case shows it: what was asked, what the calculator said, who approved,
@@ -6,23 +7,32 @@ import type { Role } from './types';
  * from the claim settlement child's progress reports.
  */
 
-export const CLAIM_STATUSES = [
-  'PROPOSED', // being calculated (智能定損)
-  'VERIFYING', // lost parcel: checking the trajectory before paying
-  'AWAITING_APPROVAL', // above the proposer's limit: a supervisor or expert decides
-  'APPROVED', // approved (automatically within the agent limit, or by an approver)
-  'PAYING', // the payout is in flight (never twice: one idempotency key per claim)
-  'PAID', // the customer has the money; recovery may still run
-  'REJECTED', // declined by an approver, or the parcel turned up
-  'PAYOUT_FAILED', // the payments system refused: a supervisor retries the payout or rejects the claim
-] as const;
-export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export type ClaimStatus =
+  /** being calculated (智能定損) */
+  | 'PROPOSED'
+  /** lost parcel: checking the trajectory before paying */
+  | 'VERIFYING'
+  /** above the proposer's limit: a supervisor or expert decides */
+  | 'AWAITING_APPROVAL'
+  /** approved (automatically within the agent limit, or by an approver) */
+  | 'APPROVED'
+  /** the payout is in flight (never twice: one idempotency key per claim) */
+  | 'PAYING'
+  /** the customer has the money; recovery may still run */
+  | 'PAID'
+  /** declined by an approver, or the parcel turned up */
+  | 'REJECTED'
+  /** the payments system refused: a supervisor retries the payout or rejects the claim */
+  | 'PAYOUT_FAILED';
 
-export const RECOVERY_STATUSES = ['NOT_STARTED', 'FILED', 'ACCEPTED', 'RECOVERED', 'REFUSED', 'UNRESOLVED', 'REQUESTED'] as const;
-export type RecoveryStatus = (typeof RECOVERY_STATUSES)[number];
+type RecoveryStatus = 'NOT_STARTED' | 'FILED' | 'ACCEPTED' | 'RECOVERED' | 'REFUSED' | 'UNRESOLVED' | 'REQUESTED';
 
 /** Claims in these statuses are still being worked: no second claim, no resolve meanwhile. */
 export const CLAIM_IN_PROGRESS: readonly ClaimStatus[] = ['PROPOSED', 'VERIFYING', 'AWAITING_APPROVAL', 'APPROVED', 'PAYING'];
+
+/** What a claim pays for: a lost parcel, damaged goods, or goodwill (安撫補償). */
+export const CLAIM_KINDS = ['loss', 'damage', 'goodwill'] as const;
+type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 export interface ClaimProposal {
   /** The customer's loss in fen: the value of the lost or damaged goods. */
@@ -31,7 +41,7 @@ export interface ClaimProposal {
   damagedShare?: number;
   reason: string;
   /** Goodwill (安撫補償) is paid as proposed: no carrier liability, nothing to recover. */
-  kind: 'loss' | 'damage' | 'goodwill';
+  kind: ClaimKind;
 }
 
 /**
@@ -45,11 +55,12 @@ export interface PaidOnCase {
   goodwillFen: number;
 }
 
-export const NOTHING_PAID: PaidOnCase = { kinds: [], goodwillCount: 0, goodwillFen: 0 };
+const NOTHING_PAID: PaidOnCase = { kinds: [], goodwillCount: 0, goodwillFen: 0 };
 
 /** Everything the case has paid, the latest claim included when it was paid. */
-export function paidOnCase(claim: ClaimView | undefined): PaidOnCase {
-  const earlier = claim?.earlier ?? NOTHING_PAID;
+export function paidOnCase(claim: ReadonlyDeep<ClaimView> | undefined): PaidOnCase {
+  const carried = claim?.earlier ?? NOTHING_PAID;
+  const earlier: PaidOnCase = { ...carried, kinds: [...carried.kinds] };
   if (claim?.status !== 'PAID') return earlier;
   const amount = claim.payout?.amountFen ?? claim.amountFen ?? 0;
   return {

@@ -48,7 +48,7 @@ export interface CompensationInput {
   recoverFrom: 'carrier' | 'supplier';
 }
 
-export type CompensationBasis = 'insured' | 'uninsured-actual' | 'uninsured-capped';
+type CompensationBasis = 'insured' | 'uninsured-actual' | 'uninsured-capped';
 
 export interface CompensationResult {
   /** What the customer is paid, in fen. */

@@ -12,15 +12,15 @@ import type { ClockName } from './sla-policy';
  * dueAt, alarm times) stay epoch milliseconds. Without a calendar every function counts wall time.
  */
 
-export type ClockState = 'running' | 'paused' | 'stopped';
+type ClockState = 'running' | 'paused' | 'stopped';
 
-export interface ClockPause {
+interface ClockPause {
   at: number;
   reason: string;
   resumedAt?: number;
 }
 
-export interface ClockExtension {
+interface ClockExtension {
   at: number;
   byMs: number;
   reason: string;

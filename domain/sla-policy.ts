@@ -10,7 +10,7 @@ import type { ExceptionType, Priority } from './types';
 export const CLOCK_NAMES = ['firstResponse', 'handling', 'resolution', 'payout', 'callback', 'returnReceipt'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
-export interface ClockTarget {
+interface ClockTarget {
   /** Target for every exception type unless overridden. */
   targetMs: number;
   byType?: Partial<Record<ExceptionType, number>>;
@@ -89,7 +89,7 @@ export interface SlaPolicy {
 }
 
 /** Any subset of the report settings a policy file may set (`reports` section). */
-export interface ReportSettingsOverrides {
+interface ReportSettingsOverrides {
   utcOffsetMinutes?: number;
   repeatContactDays?: number;
   satisfiedFrom?: number;

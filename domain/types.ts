@@ -45,7 +45,10 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** The case is over: closed after feedback, or cancelled. */
 export const TERMINAL_STATUSES: readonly CaseStatus[] = ['CLOSED', 'CANCELLED'];
+/** Nothing left to work: resolved (waiting for feedback) or over. */
+export const FINISHED_STATUSES: readonly CaseStatus[] = ['RESOLVED', 'AWAITING_FEEDBACK', ...TERMINAL_STATUSES];
 
 export const ROLES = ['agent', 'supervisor', 'expert', 'auditor', 'system'] as const;
 export type Role = (typeof ROLES)[number];

@@ -19,7 +19,7 @@ const { IndexedValueType } = temporal.api.enums.v1;
 type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
 /** Type names as the CLI, the Web UI and SEARCH_ATTRIBUTE_REGISTRY spell them. */
-export type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
 
 /** Messages name types the way operators type them. */
 const TYPE_NAMES: Record<SearchAttributeTypeName, IndexedValueType> = {

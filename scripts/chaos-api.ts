@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../store/database';
 import { createApp } from '../api/app';
 import { ConfigError, loadConfig } from '../config';
+import { caseDataConverter } from '../codec/data-converter';
 
 /**
  * The API on its own, as `npm run chaos` runs it: one process that can be watched, killed and
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL must be set for a standalone API');
   const db = createDb(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const server = createServer(createApp({ config, db, temporal }));
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);

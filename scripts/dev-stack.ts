@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { installTemporalRuntime } from '../worker/runtime';
 import { resolveDatabase } from './postgres';
-import { startApplication, temporalAnswers } from './stack/application';
+import { devProfileCodecDefaults, startApplication, temporalAnswers, uiCodecEndpoint } from './stack/application';
 import { runStack } from './stack/lifecycle';
 import { ensureTemporalCli, startDevServer, type DevServer } from './temporal-cli';
 
@@ -18,8 +18,10 @@ const log = (line: string) => console.log(`[stack] ${line}`);
 
 async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevServer | undefined> {
   const { address } = config.temporal;
+  const codecEndpoint = uiCodecEndpoint(config);
   if (await temporalAnswers(address)) {
     log(`Temporal: using the server already at ${address}`);
+    if (codecEndpoint) log(`Temporal UI: to see payloads decoded, set its codec endpoint to ${codecEndpoint}`);
     return undefined;
   }
   const [host, portText] = address.split(':') as [string, string];
@@ -36,8 +38,9 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
     port,
     uiPort,
     dbFile: persistent === 'memory' ? undefined : persistent,
+    ...(codecEndpoint ? { codecEndpoint } : {}),
   });
-  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}`);
+  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}${codecEndpoint ? ' (decodes payloads through the API\'s /codec)' : ''}`);
   return server;
 }
 
@@ -45,6 +48,11 @@ async function main(): Promise<void> {
   // `npm start` is the one place the dev profile is the default (documented dev tokens and
   // secrets); everywhere else a missing APP_PROFILE means production rules.
   process.env.APP_PROFILE ??= 'dev';
+  if (process.env.APP_PROFILE === 'dev') {
+    // The UI the stack starts: gRPC port + 1000 unless TEMPORAL_UI_PORT says otherwise.
+    const grpcPort = Number((process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233').split(':')[1]);
+    devProfileCodecDefaults(`http://127.0.0.1:${process.env.TEMPORAL_UI_PORT ?? grpcPort + 1_000}`);
+  }
   const config = loadConfig();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   installTemporalRuntime('WARN');

@@ -19,7 +19,7 @@ import {
 } from '../deploy/topology';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
 import { createDatabaseIfMissing } from './postgres';
-import { startChild, waitUntilReady, type Child } from './stack/child-process';
+import { startChild, waitUntilReady } from './stack/child-process';
 import { hasGo, isExecutable } from './temporal-cli';
 
 /**
@@ -223,38 +223,74 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   }
   log(`Temporal server ${TEMPORAL_SERVER_VERSION} on ${options.address}: ${serverEnv.NUM_HISTORY_SHARDS} history shards, PostgreSQL databases ${databases.temporal} + ${databases.visibility} (log ${join(options.logDir, 'temporal-server.log')})`);
 
-  let ui: Child | undefined;
-  let uiUrl: string | undefined;
+  let ui: RunningUi | undefined;
   if (options.uiPort !== undefined) {
-    uiUrl = `http://${host}:${options.uiPort}`;
-    const env = uiServerEnv({
-      temporalAddress: options.address,
+    ui = await startTemporalUi({
+      binaries,
+      address: options.address,
       port: options.uiPort,
       namespace,
-      codecEndpoint: options.codecEndpoint ?? '',
-      origins: [uiUrl, `http://localhost:${options.uiPort}`],
-      passAccessToken: process.env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN === 'true',
-    });
-    ui = startChild('temporal ui-server', binaries.uiServer, ['--root', binaries.uiModuleDir, '--env', 'docker', 'start'], {
-      env: { ...process.env, ...env },
-      logFile: join(options.logDir, 'temporal-ui.log'),
-    });
-    const url = uiUrl;
-    await waitUntilReady(ui, `Web UI on ${url}`, async () => (await fetch(url)).ok, timeoutMs).catch(async (error: unknown) => {
+      ...(options.codecEndpoint ? { codecEndpoint: options.codecEndpoint } : {}),
+      logDir: options.logDir,
+      log,
+      timeoutMs,
+    }).catch(async (error: unknown) => {
       await server.stop();
       throw error;
     });
-    log(`Temporal Web UI ${TEMPORAL_UI_VERSION} on ${uiUrl}${options.codecEndpoint ? ` (codec endpoint ${options.codecEndpoint})` : ''}`);
   }
 
   return {
     address: options.address,
-    ...(uiUrl ? { uiUrl } : {}),
+    ...(ui ? { uiUrl: ui.url } : {}),
     async stop() {
       await ui?.stop();
       await server.stop();
     },
   };
+}
+
+export interface UiOptions {
+  binaries: ClusterBinaries;
+  /** The Temporal frontend the UI talks to. */
+  address: string;
+  port: number;
+  namespace: string;
+  /** The API's codec endpoint the UI decodes payloads through. */
+  codecEndpoint?: string;
+  logDir: string;
+  log: Log;
+  timeoutMs: number;
+}
+
+export interface RunningUi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Web UI server for a Temporal frontend (one this module started, or one already running),
+ * configured through the environment its Docker image reads, from the UI module's own template.
+ */
+export async function startTemporalUi(options: UiOptions): Promise<RunningUi> {
+  const host = options.address.split(':')[0] as string;
+  const url = `http://${host === 'localhost' ? '127.0.0.1' : host}:${options.port}`;
+  const env = uiServerEnv({
+    temporalAddress: options.address,
+    port: options.port,
+    namespace: options.namespace,
+    codecEndpoint: options.codecEndpoint ?? '',
+    origins: [url, `http://localhost:${options.port}`],
+    passAccessToken: process.env.TEMPORAL_CODEC_PASS_ACCESS_TOKEN === 'true',
+  });
+  mkdirSync(options.logDir, { recursive: true });
+  const ui = startChild('temporal ui-server', options.binaries.uiServer, ['--root', options.binaries.uiModuleDir, '--env', 'docker', 'start'], {
+    env: { ...process.env, ...env },
+    logFile: join(options.logDir, 'temporal-ui.log'),
+  });
+  await waitUntilReady(ui, `Web UI on ${url}`, async () => (await fetch(url)).ok, options.timeoutMs);
+  options.log(`Temporal Web UI ${TEMPORAL_UI_VERSION} on ${url}${options.codecEndpoint ? ` (codec endpoint ${options.codecEndpoint})` : ''}`);
+  return { url, stop: () => ui.stop() };
 }
 
 // --- static checks (CI) ----------------------------------------------------------------------

@@ -9,12 +9,12 @@ import { InMemoryLedger } from './core/ledger';
 import type { FaultInjector, Ledger, SimulatedSystem } from './types';
 
 export type {
-  FaultInjector,
-  FaultRule,
-  Ledger,
+  
+  
+  
   LedgerEntry,
-  LedgerFilter,
-  SimulatedSystem,
+  
+  
 } from './types';
 
 export interface StartSimulatorsOptions {

@@ -5,6 +5,7 @@ import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { eraseIfRequested } from './erasure';
 import { maskPii } from './pii';
 import { rejectingPermanentErrors } from './store-errors';
+import { caseColumns } from './case-row';
 
 /**
  * Writes the workflow's state to PostgreSQL. Called from activities, so it must be idempotent:
@@ -80,29 +81,7 @@ async function writeCase(db: Db, { snapshot: given, events }: PersistCaseInput):
       eventsWritten += 1;
     }
 
-    const row = {
-      case_id: snapshot.caseId,
-      type: snapshot.type,
-      status: snapshot.status,
-      priority: snapshot.priority,
-      tier: snapshot.tier,
-      assignee: snapshot.assignee,
-      order_id: snapshot.orderId,
-      waybill_no: snapshot.waybillNo,
-      carrier: snapshot.carrier,
-      region: snapshot.region ?? null,
-      customer_id: snapshot.customer.id,
-      store_id: snapshot.customer.storeId ?? null,
-      supplier_id: snapshot.supplierId ?? null,
-      sla_due_at: snapshot.slaDueAt ?? null,
-      sla_breached: snapshot.slaBreached,
-      opened_at: snapshot.openedAt,
-      updated_at: snapshot.updatedAt,
-      resolved_at: snapshot.resolvedAt ?? null,
-      closed_at: snapshot.closedAt ?? null,
-      version: snapshot.version,
-      snapshot: JSON.stringify(snapshot),
-    };
+    const row = { ...caseColumns(snapshot), snapshot: JSON.stringify(snapshot) };
     if (eventsWritten) {
       // The anchor moves with the chain, whatever happens to the snapshot below.
       await trx

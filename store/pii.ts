@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { maskPhoneNumber } from '../domain/phone-masking';
 
 /**
  * Personal data in PostgreSQL. The read model (cases.snapshot) and the audit trail (case_events)
@@ -11,11 +12,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  */
 
 const SEALED = 'enc:v1:';
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 
-export function maskPhoneNumber(phone: string): string {
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -27,7 +25,7 @@ function isAddress(value: Record<string, unknown>): boolean {
 }
 
 /** A person's name shortened to its first character: enough to recognise, not to identify. */
-export function maskName(name: string): string {
+function maskName(name: string): string {
   if (name === ERASED || name.endsWith('**')) return name;
   return `${Array.from(name)[0] ?? ''}**`;
 }
@@ -55,7 +53,7 @@ function keyOf(secret: string): Buffer {
   return createHash('sha256').update(`case-orchestrator:pii:${secret}`).digest();
 }
 
-export function sealText(text: string, secret: string): string {
+function sealText(text: string, secret: string): string {
   if (text.startsWith(SEALED)) return text;
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv);
@@ -63,16 +61,12 @@ export function sealText(text: string, secret: string): string {
   return `${SEALED}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 }
 
-export function openText(text: string, secret: string): string {
+function openText(text: string, secret: string): string {
   if (!text.startsWith(SEALED)) return text; // written before sealing existed, or erased
   const raw = Buffer.from(text.slice(SEALED.length), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
-
-export function isSealed(text: unknown): boolean {
-  return typeof text === 'string' && text.startsWith(SEALED);
 }
 
 type Transform = (text: string) => string;

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { ChainedEvent } from './audit-hash';
+import { verifyTrail, type ChainedEvent, type TrailIntegrity } from './audit-hash';
 
 /** Queries the API answers from PostgreSQL, without asking Temporal for every row. */
 
@@ -124,4 +124,51 @@ export async function caseHistory(db: Db, caseId: string): Promise<ChainedEvent[
     prevHash: row.prev_hash,
     hash: row.hash,
   }));
+}
+
+/**
+ * A case's trail and whether it holds: the chain verified against the case row's anchor, both read
+ * from one snapshot (a save landing between two reads would make a healthy trail look cut off).
+ * Undefined when there is no such case.
+ */
+export async function verifiedTrail(db: Db, caseId: string): Promise<{ events: ChainedEvent[]; integrity: TrailIntegrity } | undefined> {
+  const { anchor, events } = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => ({
+      anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirst(),
+      events: await caseHistory(trx, caseId),
+    }));
+  if (!anchor) return undefined;
+  return { events, integrity: verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash }) };
+}
+
+/** Cases opened in [start, end): how many there are. */
+export async function countCasesOpened(db: Db, range: { start: Date; end: Date }): Promise<number> {
+  const counted = await db
+    .selectFrom('cases')
+    .where('opened_at', '>=', range.start)
+    .where('opened_at', '<', range.end)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return Number(counted?.n ?? 0);
+}
+
+/** One page of the cases opened in [start, end), oldest first, after the (openedAt, caseId) given. */
+export async function casesOpenedPage(
+  db: Db,
+  range: { start: Date; end: Date },
+  after: { openedAt: Date; caseId: string } | undefined,
+  limit: number,
+) {
+  let page = db
+    .selectFrom('cases')
+    .where('opened_at', '>=', range.start)
+    .where('opened_at', '<', range.end)
+    .select(['case_id', 'type', 'carrier', 'status', 'opened_at']);
+  if (after) {
+    const { openedAt, caseId } = after;
+    page = page.where((eb) => eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('case_id', '>', caseId)])]));
+  }
+  return page.orderBy('opened_at').orderBy('case_id').limit(limit).execute();
 }

@@ -6,7 +6,7 @@ import type { AuditEvent, CaseView } from '../domain/case-view';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-export interface CasesTable {
+interface CasesTable {
   case_id: string;
   type: string;
   status: string;
@@ -36,7 +36,7 @@ export interface CasesTable {
   start_request: JSONColumnType<Record<string, unknown>>;
 }
 
-export interface CaseEventsTable {
+interface CaseEventsTable {
   case_id: string;
   seq: number;
   at: Timestamp;
@@ -48,7 +48,7 @@ export interface CaseEventsTable {
   hash: string;
 }
 
-export interface IdempotencyKeysTable {
+interface IdempotencyKeysTable {
   scope: string;
   key: string;
   request_hash: string;
@@ -57,7 +57,7 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Timestamp>;
 }
 
-export interface InboundEventsTable {
+interface InboundEventsTable {
   provider: string;
   event_id: string;
   waybill_no: string;
@@ -71,11 +71,11 @@ export interface InboundEventsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export type InboundEventState = 'pending' | 'held' | 'complete';
+type InboundEventState = 'pending' | 'held' | 'complete';
 export type InboundDeliveryState = 'pending' | 'delivered' | 'case-finished';
 
 /** One tracking event's delivery to one case: what is left to do after a crash or a failure. */
-export interface InboundDeliveriesTable {
+interface InboundDeliveriesTable {
   provider: string;
   event_id: string;
   case_id: string;
@@ -86,7 +86,7 @@ export interface InboundDeliveriesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface NotificationOutboxTable {
+interface NotificationOutboxTable {
   idempotency_key: string;
   case_id: string;
   channel: string;
@@ -115,7 +115,7 @@ export interface Database {
 }
 
 /** One supplier follow-up per case (供應商跟進), for the per-supplier scorecard. */
-export interface SupplierFollowUpsTable {
+interface SupplierFollowUpsTable {
   case_id: string;
   supplier_id: string;
   order_id: string;
@@ -132,7 +132,7 @@ export interface SupplierFollowUpsTable {
 }
 
 /** Supplier replies received by webhook, keyed by the supplier's reply id (dedupe). */
-export interface SupplierRepliesTable {
+interface SupplierRepliesTable {
   supplier_id: string;
   reply_id: string;
   case_id: string;
@@ -144,7 +144,7 @@ export interface SupplierRepliesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export type SupplierReplyState = 'pending' | 'delivered' | 'follow-up-ended';
+type SupplierReplyState = 'pending' | 'delivered' | 'follow-up-ended';
 
 // Declaration merging: the supplier tables join the Database interface above.
 export interface Database {
@@ -152,7 +152,7 @@ export interface Database {
   supplier_replies: SupplierRepliesTable;
 }
 
-export interface ClaimsTable {
+interface ClaimsTable {
   claim_id: string;
   case_id: string;
   carrier: string;
@@ -173,7 +173,7 @@ export interface ClaimsTable {
 }
 
 /** One erasure of a customer's personal data; the customer only as a SHA-256 of the id. */
-export interface PiiErasuresTable {
+interface PiiErasuresTable {
   erasure_id: Generated<number>;
   customer_ref: string;
   requested_by: string;

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
  * which the workflow sees at once and handles visibly.
  */
 
-export const STORE_REJECTED = 'StoreRejected';
+const STORE_REJECTED = 'StoreRejected';
 
 interface PgError {
   code?: unknown;
@@ -23,13 +23,13 @@ interface PgError {
 /** SQLSTATE classes no retry can fix. */
 const PERMANENT_CLASSES = ['22', '23'];
 
-export function isPermanentPgError(error: unknown): boolean {
+function isPermanentPgError(error: unknown): boolean {
   const code = (error as PgError | undefined)?.code;
   return typeof code === 'string' && code.length === 5 && PERMANENT_CLASSES.includes(code.slice(0, 2));
 }
 
 /** The failure a store activity throws for a permanent PostgreSQL error; other errors unchanged. */
-export function toStoreFailure(error: unknown, what: string): unknown {
+function toStoreFailure(error: unknown, what: string): unknown {
   if (!isPermanentPgError(error)) return error;
   const pg = error as PgError;
   const where = [pg.table, pg.constraint, pg.column].filter((part) => typeof part === 'string').join(' ');

@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { activityDependenciesFromConfig, createActivities, type ActivityDependencies } from '../activities';
 import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
+import { caseDataConverter } from '../codec/data-converter';
 
 /**
  * Builds the case worker. Workflows come from a prebuilt bundle when one is given (tests bundle
@@ -30,6 +31,8 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(dependencies),
+    // Encrypts every payload the worker writes and decrypts what clients wrote (codec/).
+    dataConverter: caseDataConverter(options.config),
     // Long-running cases mostly sleep; keep their histories cached but bounded.
     maxCachedWorkflows: 1_000,
     // A worker that dies (SIGKILL, OOM, a lost host) leaves the next task of every case it had

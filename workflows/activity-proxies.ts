@@ -1,13 +1,12 @@
 import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { CaseActivities } from '../activities';
-import type { SupplierActivities } from '../activities/suppliers/supplier-activities';
+import type { CarrierActivities, NotificationActivities, PaymentActivities, StoreActivities, WarehouseActivities } from '../activities';
 
 /**
  * Every activity the workflows call, declared once, by the partner it talks to and how patiently
  * it is retried. Timeouts and retries are not part of what replay compares, so a profile may be
  * tuned without a patch; which profile a call uses is a decision about the partner, made here.
  */
-export const RETRY_PROFILES = {
+const RETRY_PROFILES = {
   /** PostgreSQL (read model, trail, scorecards): it must catch up eventually, so no attempt limit. */
   store: {
     startToCloseTimeout: '15 seconds',
@@ -52,15 +51,15 @@ export const RETRY_PROFILES = {
   },
 } as const satisfies Record<string, ActivityOptions>;
 
-export const store = proxyActivities<CaseActivities>(RETRY_PROFILES.store);
-export const storeScan = proxyActivities<CaseActivities>(RETRY_PROFILES.storeScan);
-export const supplierStore = proxyActivities<SupplierActivities>(RETRY_PROFILES.store);
-export const carriers = proxyActivities<CaseActivities>(RETRY_PROFILES.carrier);
-export const warehouse = proxyActivities<CaseActivities>(RETRY_PROFILES.warehouse);
-export const warehouseOrders = proxyActivities<CaseActivities>(RETRY_PROFILES.warehouseOrder);
-export const payments = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
-export const trackingUntilKnown = proxyActivities<CaseActivities>(RETRY_PROFILES.untilDone);
-export const notifications = proxyActivities<CaseActivities>(RETRY_PROFILES.notify);
+// Each proxy is typed by its area's factory (activities/index.ts): a carrier proxy cannot call the store.
+export const store = proxyActivities<StoreActivities>(RETRY_PROFILES.store);
+export const storeScan = proxyActivities<StoreActivities>(RETRY_PROFILES.storeScan);
+export const carriers = proxyActivities<CarrierActivities>(RETRY_PROFILES.carrier);
+export const warehouse = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouse);
+export const warehouseOrders = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouseOrder);
+export const payments = proxyActivities<PaymentActivities>(RETRY_PROFILES.untilDone);
+export const trackingUntilKnown = proxyActivities<CarrierActivities>(RETRY_PROFILES.untilDone);
+export const notifications = proxyActivities<NotificationActivities>(RETRY_PROFILES.notify);
 
 /**
  * What a failed activity call says, for the trail and the case view: the activity's own error

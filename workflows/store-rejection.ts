@@ -5,7 +5,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
  * data PostgreSQL refuses for good (retrying cannot help), and how a workflow recognises it.
  */
 
-export const STORE_REJECTED = 'StoreRejected';
+const STORE_REJECTED = 'StoreRejected';
 
 /** The store's reason when a write was refused for good (`StoreRejected`); undefined otherwise. */
 export function storeRejection(error: unknown): string | undefined {

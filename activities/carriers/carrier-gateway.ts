@@ -1,5 +1,5 @@
 import type { TrackingEvent } from '../../domain/tracking';
-import type { Carrier } from '../../domain/types';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 
 /**
  * What the case workflow asks of a carrier, whatever its API looks like. Adapters (the generic open
@@ -30,15 +30,6 @@ export type CarrierAnswer =
   | { outcome: 'accepted'; reference: string }
   | { outcome: 'refused'; code: string; message: string };
 
-export interface Address {
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-}
-
 export type CarrierClaimStatus = {
   claimNo: string;
   status: 'filed' | 'accepted' | 'paid' | 'rejected';
@@ -52,7 +43,7 @@ export interface CarrierGateway {
   /** 攔截: stop the parcel (hold it; where a carrier has a single intercept, that also returns it to the sender). */
   intercept(request: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer>;
   /** 改址/轉寄: deliver to a new address (SF serviceCode 1, Kuaidi100 MODIFY_ADDR). */
-  redirect(request: CarrierRequestContext & { newAddress: Address; reason: string }): Promise<CarrierAnswer>;
+  redirect(request: CarrierRequestContext & { newAddress: DeliveryAddress; reason: string }): Promise<CarrierAnswer>;
   /** 退回: send the parcel back to the sender. */
   returnToSender(request: CarrierRequestContext & { reason: string }): Promise<CarrierAnswer>;
   /** 再派: try the delivery again after a failed attempt. */

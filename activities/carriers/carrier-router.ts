@@ -14,10 +14,9 @@ import { sfCarrierGateway } from './sf-carrier';
  * generic open API, so the router never fails on a carrier it was not told about.
  */
 
-export const CARRIER_DIALECTS = ['generic', 'sf', 'jd', 'kuaidi100'] as const;
-export type CarrierDialect = (typeof CARRIER_DIALECTS)[number];
+type CarrierDialect = 'generic' | 'sf' | 'jd' | 'kuaidi100';
 
-export const DEFAULT_CARRIER_ROUTES: Record<Carrier, CarrierDialect> = {
+const DEFAULT_CARRIER_ROUTES: Record<Carrier, CarrierDialect> = {
   SF: 'sf',
   JD: 'jd',
   HUOLALA: 'generic',
@@ -25,7 +24,7 @@ export const DEFAULT_CARRIER_ROUTES: Record<Carrier, CarrierDialect> = {
   OTHER: 'generic',
 };
 
-export interface CarrierRouterOptions {
+interface CarrierRouterOptions {
   gateways: { generic: CarrierGateway } & Partial<Record<Exclude<CarrierDialect, 'generic'>, CarrierGateway>>;
   /** Overrides of DEFAULT_CARRIER_ROUTES. */
   routes?: Partial<Record<Carrier, CarrierDialect>>;
@@ -36,7 +35,7 @@ export interface CarrierRouter extends CarrierGateway {
   dialectFor(carrier: Carrier): CarrierDialect;
 }
 
-export function carrierRouter(options: CarrierRouterOptions): CarrierRouter {
+function carrierRouter(options: CarrierRouterOptions): CarrierRouter {
   const routes: Record<Carrier, CarrierDialect> = { ...DEFAULT_CARRIER_ROUTES, ...options.routes };
   const dialectFor = (carrier: Carrier): CarrierDialect => {
     const wanted = routes[carrier] ?? 'generic';

@@ -17,7 +17,7 @@ import { CarrierProtocolError, oldestFirst } from './dialect-support';
  * already in canonical form (AfterShip-style tags), so the mapping only validates it.
  */
 
-export const GENERIC_PROVIDER = 'generic';
+const GENERIC_PROVIDER = 'generic';
 
 interface GenericAnswer<T> {
   code: number;
@@ -68,7 +68,7 @@ function isSubStatus(value: unknown): value is ExceptionSubStatus {
 }
 
 /** Validates one event of the generic format against the canonical vocabulary. */
-export function canonicalGenericEvent(raw: GenericTrackingEvent, carrier: Carrier, waybillNo: string, index: number): TrackingEvent {
+function canonicalGenericEvent(raw: GenericTrackingEvent, carrier: Carrier, waybillNo: string, index: number): TrackingEvent {
   const known = isTrackingStatus(raw.status);
   // An unknown tag is kept as the raw code and surfaces as an exception to look at, never dropped.
   const status: TrackingStatus = known ? (raw.status as TrackingStatus) : 'Exception';

@@ -21,9 +21,9 @@ import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFir
  *   so they go through the generic open API (`fallback`), which serves every carrier.
  */
 
-export const JD_PROVIDER = 'jd';
-export const JD_INTERCEPT_METHOD = 'jingdong.ldop.receive.order.intercept';
-export const JD_TRACE_METHOD = 'jingdong.ldop.receive.trace.get';
+const JD_PROVIDER = 'jd';
+const JD_INTERCEPT_METHOD = 'jingdong.ldop.receive.order.intercept';
+const JD_TRACE_METHOD = 'jingdong.ldop.receive.trace.get';
 
 export interface JdCarrierOptions {
   /** The JOS router, e.g. https://api.jd.com/routerjson. */
@@ -76,7 +76,7 @@ export function jdTitleStatus(title: string): Canonical {
   return { status: 'InTransit' };
 }
 
-export function jdTracesToEvents(traces: JdTrace[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
+function jdTracesToEvents(traces: JdTrace[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
   return oldestFirst(
     traces.map((trace) => {
       const title = trace.opeTitle ?? '';

@@ -1,7 +1,7 @@
 import type { ExceptionSubStatus, TrackingEvent, TrackingStatus } from '../../domain/tracking';
-import type { Carrier } from '../../domain/types';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import { requestJson } from '../http/json-client';
-import type { Address, CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
+import type { CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
 import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFirst, stableEventId } from './dialect-support';
 
 /**
@@ -19,10 +19,10 @@ import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFir
  * non-retryable; any other unsuccessful intercept answer is the carrier's refusal.
  */
 
-export const KUAIDI100_PROVIDER = 'kuaidi100';
+const KUAIDI100_PROVIDER = 'kuaidi100';
 
 /** Our carrier names as Kuaidi100 company codes (`com`); the rest are sent lower-cased. */
-export const DEFAULT_KUAIDI100_COMPANIES: Partial<Record<Carrier, string>> = { SF: 'shunfeng', JD: 'jd' };
+const DEFAULT_KUAIDI100_COMPANIES: Partial<Record<Carrier, string>> = { SF: 'shunfeng', JD: 'jd' };
 
 export interface Kuaidi100CarrierOptions {
   /** Root of the API, e.g. https://poll.kuaidi100.com (query and subscription) and the label API under it. */
@@ -113,7 +113,7 @@ export function kuaidi100Status(state: string): Canonical {
   return KUAIDI100_STATES[state] ?? (state.length === 3 ? KUAIDI100_STATES[state.charAt(0)] : undefined) ?? { status: 'InTransit' };
 }
 
-export function kuaidi100DataToEvents(data: Kuaidi100Trace[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
+function kuaidi100DataToEvents(data: Kuaidi100Trace[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
   // Kuaidi100 lists newest first; reversing before the stable sort keeps same-second scans in order.
   return oldestFirst(
     [...data].reverse().map((trace) => {
@@ -137,7 +137,7 @@ export function kuaidi100DataToEvents(data: Kuaidi100Trace[], carrier: Carrier, 
   );
 }
 
-function recipient(address: Address): Record<string, string> {
+function recipient(address: DeliveryAddress): Record<string, string> {
   return {
     name: address.name,
     mobile: address.phone,

@@ -1,7 +1,7 @@
 import type { ExceptionSubStatus, TrackingEvent, TrackingStatus } from '../../domain/tracking';
-import type { Carrier } from '../../domain/types';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import { requestJson } from '../http/json-client';
-import type { Address, CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
+import type { CarrierAnswer, CarrierGateway, CarrierRequestContext } from './carrier-gateway';
 import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFirst, stableEventId } from './dialect-support';
 
 /**
@@ -26,10 +26,10 @@ import { CarrierProtocolError, chinaLocalToIso, malformedRequest, md5, oldestFir
  * - fileClaim / claimStatus: SF has no claims API here, so they go through the generic open API.
  */
 
-export const SF_PROVIDER = 'sf';
-export const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
-export const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
-export const SF_SIMULATED_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
+const SF_PROVIDER = 'sf';
+const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
+const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
+const SF_SIMULATED_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
 
 export interface SfCarrierOptions {
   /** The `/std/service` endpoint, e.g. https://sfapi.sf-express.com/std/service. */
@@ -108,7 +108,7 @@ export function sfRouteStatus(opCode: string, remark = ''): Canonical {
   return base;
 }
 
-export function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
+function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo: string): TrackingEvent[] {
   return oldestFirst(
     routes.map((route) => {
       const opCode = String(route.opCode ?? '');
@@ -131,7 +131,7 @@ export function sfRoutesToEvents(routes: SfRoute[], carrier: Carrier, waybillNo:
   );
 }
 
-function sfAddress(address: Address): Record<string, string> {
+function sfAddress(address: DeliveryAddress): Record<string, string> {
   return {
     contact: address.name,
     phone: address.phone,

@@ -1,3 +1,4 @@
+import { TERMINAL_STATUSES } from '../../domain/types';
 import { sql } from 'kysely';
 import type { Db } from '../../store/database';
 import type { IncidentRequest } from '../../domain/incidents';
@@ -20,7 +21,7 @@ export async function findIncidentCases(db: Db, input: FindIncidentCasesInput): 
   let query = db
     .selectFrom('cases')
     .select(['case_id', 'opened_at'])
-    .where('status', 'not in', ['CLOSED', 'CANCELLED'])
+    .where('status', 'not in', TERMINAL_STATUSES)
     // A region code matches itself and everything under it (province "44" holds city "440300").
     .where((eb) => eb.or(regions.map((region) => eb('region', 'like', `${region.replace(/[\\%_]/g, '\\$&')}%`))));
   if (carriers?.length) query = query.where('carrier', 'in', carriers);

@@ -16,7 +16,7 @@ export interface Recipient {
   wecomKey?: string;
 }
 
-export interface ChannelSend {
+interface ChannelSend {
   idempotencyKey: string;
   recipient: Recipient;
   message: RenderedMessage;
@@ -116,7 +116,7 @@ interface WecomResponse {
  * case view. Every error leaving this adapter has the key replaced by `[redacted]`, in both its
  * raw and URL-encoded forms; the provider's error body (which may echo the URL) is not kept.
  */
-export function redactSecret(text: string, secret: string): string {
+function redactSecret(text: string, secret: string): string {
   let redacted = text;
   for (const form of new Set([secret, encodeURIComponent(secret)])) {
     if (form) redacted = redacted.split(form).join('[redacted]');

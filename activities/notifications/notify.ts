@@ -8,6 +8,7 @@ import type { Db } from '../../store/database';
 import { rejectingPermanentErrors } from '../../store/store-errors';
 import { mayHaveBeenCarriedOut } from '../http/json-client';
 import type { NotificationChannelAdapter, Recipient } from './channels';
+import { maskPhoneNumber } from '../../domain/phone-masking';
 
 /**
  * Sends one notification once per idempotency key. Real SMS, WeCom and in-app providers do not
@@ -32,7 +33,7 @@ import type { NotificationChannelAdapter, Recipient } from './channels';
  * (20 s) and the HTTP time-out (10 s), so a slow holder is never overtaken while it may still send.
  */
 
-export const NOTIFICATION_LEASE_MS = 60_000;
+const NOTIFICATION_LEASE_MS = 60_000;
 
 export interface SendNotificationInput {
   idempotencyKey: string;
@@ -51,7 +52,8 @@ export async function sendNotification(
   leaseMs: number = NOTIFICATION_LEASE_MS,
 ): Promise<NotificationRecord> {
   const message = renderTemplate(input.template, input.params);
-  const recipientLabel = input.channel === 'sms' ? maskPhone(input.recipient.phone) : input.recipient.userId;
+  // Phone numbers are PII: the read model and audit trail keep only a masked form.
+  const recipientLabel = input.channel === 'sms' ? (input.recipient.phone ? maskPhoneNumber(input.recipient.phone) : '(none)') : input.recipient.userId;
   const key = input.idempotencyKey;
   // A row PostgreSQL refuses for good (a NUL in a key or recipient) is a non-retryable
   // StoreRejected: the caller logs the failed notification and goes on, instead of retrying.
@@ -145,10 +147,4 @@ export async function sendNotification(
 
 function record(input: SendNotificationInput, recipient: string, at: Date, outcome: 'sent'): NotificationRecord {
   return { key: input.idempotencyKey, channel: input.channel, template: input.template, recipient, at: at.toISOString(), outcome };
-}
-
-/** Phone numbers are PII: the read model and audit trail keep only a masked form. */
-export function maskPhone(phone: string | undefined): string {
-  if (!phone) return '(none)';
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
 }

@@ -55,7 +55,7 @@ interface Payout {
 }
 
 export const IDEMPOTENCY_KEY_REUSED = 'IdempotencyKeyReused';
-export const PAID_UNDER_EARLIER_KEY = 'PaidUnderEarlierKey';
+const PAID_UNDER_EARLIER_KEY = 'PaidUnderEarlierKey';
 
 function result(payout: Payout, replayed: boolean): PayoutResult {
   return {

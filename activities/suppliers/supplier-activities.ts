@@ -64,4 +64,3 @@ export function createSupplierActivities(db: Db) {
   };
 }
 
-export type SupplierActivities = ReturnType<typeof createSupplierActivities>;

@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrderItem } from '../../domain/types';
-import type { Address } from '../carriers/carrier-gateway';
+import type { DeliveryAddress, OrderItem } from '../../domain/types';
 import { requestJson, type HttpRequest } from '../http/json-client';
 
 /**
@@ -43,7 +42,7 @@ export interface CreateReshipmentInput {
   orderId: string;
   items: OrderItem[];
   /** Omitted: ship to the original order's address. */
-  address?: Address;
+  address?: DeliveryAddress;
   reason: string;
 }
 
@@ -52,7 +51,7 @@ export interface CreateReturnOrderInput {
   orderId: string;
   items: OrderItem[];
   reason: string;
-  pickupAddress?: Address;
+  pickupAddress?: DeliveryAddress;
   /** The outbound waybill being returned, when there is one. */
   waybillNo?: string;
 }

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../store/database';
-import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
+import { CARRIERS, EXCEPTION_TYPES, TERMINAL_STATUSES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';
 import { offsetLabel, type ReportRange } from './range';
@@ -21,7 +21,7 @@ export interface ReportSettings extends ReportPolicy {
 type Row = Record<string, unknown>;
 
 /** Ratios to 4 decimals; 0 when there is nothing to divide (an empty range answers zeros). */
-export const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
+const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
 const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<unknown> =>
@@ -31,6 +31,8 @@ const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<un
 const CLOCKS = sql`(CASE WHEN jsonb_typeof(c.snapshot->'clocks') = 'array' THEN c.snapshot->'clocks' ELSE '[]'::jsonb END)`;
 const EARLIER_FEEDBACK = sql`(CASE WHEN jsonb_typeof(c.snapshot->'earlierFeedback') = 'array' THEN c.snapshot->'earlierFeedback' ELSE '[]'::jsonb END)`;
 const SCORE = sql`(c.snapshot->'feedback'->>'score')::int`;
+/** The statuses of a case that is over (domain/types), as a SQL list. */
+const terminal = sql.join(TERMINAL_STATUSES.map((status) => sql.lit(status)));
 /** The local date (business time zone) of an instant, as YYYY-MM-DD. */
 const localDay = (column: RawBuilder<unknown>, range: ReportRange) =>
   sql`to_char((${column} + make_interval(mins => ${range.utcOffsetMinutes}::int)) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
@@ -243,8 +245,8 @@ export async function satisfactionReport(db: Db, range: ReportRange, settings: R
            (count(*) FILTER (WHERE low_before))::int AS low_reopened,
            (count(*) FILTER (WHERE low_before AND score >= ${settings.satisfiedFrom}))::int AS recovered,
            (count(*) FILTER (WHERE low_before AND score < ${settings.satisfiedFrom}))::int AS still_unsatisfied,
-           (count(*) FILTER (WHERE low_before AND score IS NULL AND status NOT IN ('CLOSED', 'CANCELLED')))::int AS in_recovery,
-           (count(*) FILTER (WHERE low_before AND score IS NULL AND status IN ('CLOSED', 'CANCELLED')))::int AS closed_without_score
+           (count(*) FILTER (WHERE low_before AND score IS NULL AND status NOT IN (${terminal})))::int AS in_recovery,
+           (count(*) FILTER (WHERE low_before AND score IS NULL AND status IN (${terminal})))::int AS closed_without_score
     FROM s`.execute(db);
   const row = result.rows[0] ?? {};
   const scored = num(row.scored);

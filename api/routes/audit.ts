@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
-import { verifyTrail, type TrailIntegrity } from '../../store/audit-hash';
+import type { TrailIntegrity } from '../../store/audit-hash';
 import type { Db } from '../../store/database';
-import { caseHistory } from '../../store/read-model';
+import { casesOpenedPage, countCasesOpened, verifiedTrail } from '../../store/read-model';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
 import { requireRole } from '../auth';
@@ -17,7 +17,7 @@ import { parseReportRange } from '../reports/range';
 
 const PAGE = 100;
 
-export interface AuditExportCase {
+interface AuditExportCase {
   kind: 'case';
   caseId: string;
   type: string;
@@ -29,7 +29,7 @@ export interface AuditExportCase {
   events: unknown[];
 }
 
-export interface AuditExportSummary {
+interface AuditExportSummary {
   kind: 'summary';
   from: string;
   to: string;
@@ -59,15 +59,11 @@ export function auditRouter(config: AppConfig, db: Db): Router {
 
   router.get('/export', requireRole('auditor', 'supervisor', 'expert'), async (req, res) => {
     const range = parseReportRange(req.query as Record<string, unknown>, settings);
-    const inRange = db
-      .selectFrom('cases')
-      .where('opened_at', '>=', range.start)
-      .where('opened_at', '<', range.end);
-    const counted = await inRange.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+    const counted = await countCasesOpened(db, range);
     res.status(200).type('application/x-ndjson').set({
       'cache-control': 'no-store',
       // How many case lines will follow (the CLI's progress bar); cases opened meanwhile may add a few.
-      'x-case-count': String(Number(counted?.n ?? 0)),
+      'x-case-count': String(counted),
     });
     let aborted = false;
     res.on('close', () => {
@@ -87,22 +83,13 @@ export function auditRouter(config: AppConfig, db: Db): Router {
       const summary: AuditExportSummary = { kind: 'summary', from: range.from, to: range.to, cases: 0, verified: 0, failed: 0, failedCaseIds: [] };
       let after: { openedAt: Date; caseId: string } | undefined;
       for (;;) {
-        let page = inRange.select(['case_id', 'type', 'carrier', 'status', 'opened_at']);
-        if (after) {
-          const { openedAt, caseId } = after;
-          page = page.where((eb) =>
-            eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('case_id', '>', caseId)])]),
-          );
-        }
-        const rows = await page.orderBy('opened_at').orderBy('case_id').limit(PAGE).execute();
+        const rows = await casesOpenedPage(db, range, after, PAGE);
         for (const row of rows) {
           if (aborted) return;
-          // Anchor and events from one snapshot, as GET /v1/cases/{id}/history reads them.
-          const { anchor, events } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
-            anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', row.case_id).executeTakeFirstOrThrow(),
-            events: await caseHistory(trx, row.case_id),
-          }));
-          const integrity = verifyTrail(row.case_id, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
+          // Read as GET /v1/cases/{id}/history reads it. Case rows are never deleted.
+          const trail = await verifiedTrail(db, row.case_id);
+          if (!trail) throw new Error(`case ${row.case_id} vanished during the export`);
+          const { events, integrity } = trail;
           summary.cases += 1;
           if (integrity.verified) summary.verified += 1;
           else {

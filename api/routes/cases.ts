@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
-import { caseHistory, listCases } from '../../store/read-model';
-import { verifyTrail } from '../../store/audit-hash';
+import { listCases, verifiedTrail } from '../../store/read-model';
 import type { Db } from '../../store/database';
 import { allowedActions, factsOf, type CaseAction } from '../../domain/case-actions';
+import type { CaseView } from '../../domain/case-view';
+import { phonesForRole } from '../../domain/phone-masking';
 import { parseDuration } from '../../domain/durations';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { principalOf, requireRole } from '../auth';
@@ -26,6 +27,15 @@ function caseIdParam(value: string | string[] | undefined): string {
   const caseId = Array.isArray(value) ? value[0] : value;
   if (!caseId || !CASE_ID_PATTERN.test(caseId)) throw new HttpProblem(404, 'Case not found', `No case ${caseId ?? ''}`);
   return caseId;
+}
+
+/**
+ * A case view as its caller is shown it: the actions their role may take now, and the customer's
+ * phone numbers masked unless their role works with customers (domain/phone-masking.ts).
+ */
+function shownTo(req: Request, view: CaseView): CaseView & { allowedActions: string[] } {
+  const principal = principalOf(req);
+  return phonesForRole({ ...view, allowedActions: allowedActions(factsOf(view), principal) }, principal.role);
 }
 
 /** The wire shape to the workflow's: an SLA extension travels in (scaled) milliseconds. */
@@ -64,14 +74,14 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
   router.get('/:caseId', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
+    res.json(shownTo(req, view));
   });
 
   router.post('/:caseId/feedback', requireRole('system', 'agent'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const body = parseOrThrow(feedbackBody, req.body);
     const view = await service.submitFeedback(caseId, body, principalOf(req));
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
+    res.json(shownTo(req, view));
   });
 
   router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
@@ -79,24 +89,19 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
     const key = idempotencyKeyOf(req);
     const body = parseOrThrow(caseActionBody, req.body);
     const view = await service.act(caseId, toCaseAction(body, service.slaTimeScale), principalOf(req), key);
-    res.json({ ...view, allowedActions: allowedActions(factsOf(view), principalOf(req)) });
+    res.json(shownTo(req, view));
   });
 
   router.get('/:caseId/history', async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
-    // One snapshot for the anchor and the events: a save landing between two reads would make a
-    // healthy trail look cut off.
-    const { anchor, events } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => ({
-      anchor: await trx.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirst(),
-      events: await caseHistory(trx, caseId),
-    }));
-    if (!anchor) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
+    const trail = await verifiedTrail(db, caseId);
+    if (!trail) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
+    const { events, integrity } = trail;
     if (req.query.format === 'ndjson') {
       res.type('application/x-ndjson');
       res.send(events.map((event) => JSON.stringify({ caseId, ...event })).join('\n') + (events.length ? '\n' : ''));
       return;
     }
-    const integrity = verifyTrail(caseId, events, { lastSeq: anchor.last_event_seq, lastHash: anchor.last_event_hash });
     // The case's workflow in the Temporal UI, for auditors who follow the trail into the history.
     res.json({ caseId, events, integrity, ...(config ? { temporalUi: temporalUiLink(config, caseId) } : {}) });
   });

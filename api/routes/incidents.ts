@@ -20,7 +20,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const INCIDENT_ID = /^INC-[0-9A-Z]{20}$/;
 const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value), 'must be an ISO 8601 date-time');
 
-export const incidentBody = z
+const incidentBody = z
   .strictObject({
     cause: z.enum(INCIDENT_CAUSES, { error: `must be one of ${INCIDENT_CAUSES.join(', ')}` }),
     regions: z.array(z.string().regex(/^[0-9A-Za-z-]{1,16}$/, 'a region code, e.g. 44 or 440300')).min(1).max(100),

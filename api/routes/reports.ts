@@ -19,10 +19,10 @@ import { parseReportRange, type ReportRange } from '../reports/range';
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
-export type ReportName = (typeof REPORT_NAMES)[number];
+const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
+type ReportName = (typeof REPORT_NAMES)[number];
 
-export function reportSettings(config: AppConfig): ReportSettings {
+function reportSettings(config: AppConfig): ReportSettings {
   return { ...reportPolicyOf(config.slaPolicy), lowScoreThreshold: config.slaPolicy.feedback.lowScoreThreshold };
 }
 

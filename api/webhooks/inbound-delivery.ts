@@ -28,7 +28,7 @@ export interface TrackingTargets {
 }
 
 /** Held events older than this are not handed to new cases: they describe another shipment leg. */
-export const HELD_EVENT_MAX_AGE_DAYS = 30;
+const HELD_EVENT_MAX_AGE_DAYS = 30;
 
 export interface DeliveryOutcome {
   /** Cases that have the event (this attempt or an earlier one). */
@@ -42,7 +42,7 @@ const heldSince = () => new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_0
 const key = (event: TrackingEvent) => ({ provider: event.provider, eventId: event.eventId });
 
 /** Delivers to one case unless that delivery is already done; records the outcome either way. */
-export async function deliverToCase(db: Db, targets: TrackingTargets, event: TrackingEvent, caseId: string): Promise<InboundDeliveryState> {
+async function deliverToCase(db: Db, targets: TrackingTargets, event: TrackingEvent, caseId: string): Promise<InboundDeliveryState> {
   const { provider, eventId } = key(event);
   await db
     .insertInto('inbound_deliveries')

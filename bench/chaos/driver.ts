@@ -1,8 +1,9 @@
-import { ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
+import { type ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, type SimulatorControl } from './http';
+import { CASE_TYPES, SCENARIOS, type CaseType, type ScenarioWorld } from '../../fixtures/case-scenarios';
 
 /**
  * Drives one case through its lifecycle over HTTP, like a client would — the approach of
- * test/e2e/all-playbooks.test.ts, copied here (bench code does not import tests): read the case,
+ * test/e2e/all-playbooks.test.ts, on the same scenarios (fixtures/case-scenarios.ts): read the case,
  * act only through what a role's `allowedActions` offers, and play the outside world (the
  * carrier's signed pushes through the simulators, the warehouse's pick records, the customer's
  * photos, choices and survey answer) until the case is CLOSED or the deadline passes.
@@ -11,82 +12,10 @@ import { ApiClient, GaveUpError, sleep, WEBHOOK_SECRET, type Json, type Role, ty
  * Idempotency-Key, one key per intended action, one event id per carrier push.
  */
 
-export const TYPES = ['DELAYED', 'LOST', 'DAMAGED', 'WRONG_ITEM', 'MISSING_ITEM', 'ADDRESS_CHANGE', 'INTERCEPT', 'REFUSED', 'RETURN_EXCHANGE'] as const;
-export type CaseType = (typeof TYPES)[number];
-
-/** The README's Playbooks table: the outcomes each type's playbook resolves with (or by hand). */
-export const DOCUMENTED_OUTCOMES: Record<CaseType, string[]> = {
-  DELAYED: ['delivered'],
-  LOST: ['compensated', 'delivered'],
-  DAMAGED: ['compensated', 'reshipped'],
-  WRONG_ITEM: ['reshipped', 'supplier-reshipped'],
-  MISSING_ITEM: ['reshipped', 'supplier-reshipped'],
-  ADDRESS_CHANGE: ['redirected', 'reshipped'],
-  INTERCEPT: ['intercepted', 'returned'],
-  REFUSED: ['redelivered', 'redirected', 'returned'],
-  RETURN_EXCHANGE: ['exchanged', 'refunded'],
-};
-
-/** What every script ends in: the client answers every survey with 5, so every case closes. */
-export const EXPECTED_END_STATUS = 'CLOSED';
-
-const PART = { sku: 'BRK-PAD-F01', qty: 1 };
-const OTHER_PART = { sku: 'BRK-PAD-R02', qty: 1 };
-
-interface Scenario {
-  carrier: string;
-  description: string;
-  fields: Record<string, unknown>;
-  /** The world before the case opens (the warehouse's pick record). */
-  before?: (world: World, orderId: string) => Promise<void>;
-  /** The world right after the case opens. */
-  after?: (world: World, waybillNo: string, carrier: string) => Promise<void>;
-}
-
-const SCENARIOS: Record<CaseType, Scenario> = {
-  DELAYED: { carrier: 'JD', description: '三天无物流更新', fields: { items: [PART], orderValue: 12_000 } },
-  LOST: {
-    carrier: 'SF',
-    description: '快递员称包裹遗失',
-    fields: { items: [PART], orderValue: 30_000, declaredValue: 30_000, insured: true, freight: 2_000 },
-    after: (world, waybillNo, carrier) => world.carrierPushes(waybillNo, carrier, 'Exception', { subStatus: 'lost', description: '快件遗失' }),
-  },
-  DAMAGED: {
-    carrier: 'SF',
-    description: '刹车盘外包装破损，盘面有划痕',
-    fields: { items: [PART], orderValue: 60_000, declaredValue: 60_000, insured: true, freight: 2_000 },
-  },
-  WRONG_ITEM: {
-    carrier: 'SF',
-    description: '订的前刹车片，收到后刹车片',
-    fields: { items: [PART], orderValue: 18_000 },
-    before: (world, orderId) => world.control.call('PUT', `/wms/orders/${orderId}`, { items: [PART], picked: [{ ...OTHER_PART, picker: 'P-07' }] }),
-  },
-  MISSING_ITEM: {
-    carrier: 'JD',
-    description: '少发了一个机油滤芯',
-    fields: { items: [PART, { sku: 'OIL-FLT-09', qty: 2 }], orderValue: 26_000 },
-    before: (world, orderId) =>
-      world.control.call('PUT', `/wms/orders/${orderId}`, { items: [PART, { sku: 'OIL-FLT-09', qty: 2 }], picked: [PART, { sku: 'OIL-FLT-09', qty: 1 }] }),
-  },
-  ADDRESS_CHANGE: {
-    carrier: 'SF',
-    description: '门店搬迁，改送新地址',
-    fields: {
-      items: [PART],
-      orderValue: 15_000,
-      newAddress: { name: '王五', phone: '13700137000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号' },
-    },
-  },
-  INTERCEPT: { carrier: 'JD', description: '客户取消订单，请拦截', fields: { items: [PART], orderValue: 22_000 } },
-  REFUSED: { carrier: 'SF', description: '门店拒收：当天不营业', fields: { items: [PART], orderValue: 9_000 } },
-  RETURN_EXCHANGE: { carrier: 'SF', description: '型号不符，申请换货', fields: { items: [PART], orderValue: 16_000, returnRemedy: 'exchange' } },
-};
-
 const IN_FLIGHT = ['PROPOSED', 'VERIFYING', 'AWAITING_APPROVAL', 'APPROVED', 'PAYING'];
 
 /** The outside world as the driver plays it. */
-export class World {
+export class World implements ScenarioWorld {
   constructor(
     readonly api: ApiClient,
     readonly control: SimulatorControl,
@@ -98,6 +27,11 @@ export class World {
    * API did not take (5xx, unreachable) is pushed again with the same event id, as a carrier's
    * retry would be; a 4xx is a real refusal.
    */
+  /** The warehouse's pick record of an order (the simulated WMS). */
+  setWarehouseOrder(orderId: string, order: { items: unknown[]; picked: unknown[] }): Promise<unknown> {
+    return this.control.call('PUT', `/wms/orders/${orderId}`, order as Json);
+  }
+
   async carrierPushes(waybillNo: string, carrier: string, status: string, extra: Record<string, unknown> = {}, eventId?: string): Promise<void> {
     const id = eventId ?? `chaos-${waybillNo}-${status}`;
     const event = { eventId: id, waybillNo, carrier, status, occurredAt: new Date().toISOString(), location: '杭州市', ...extra };
@@ -161,7 +95,7 @@ async function handedOver(api: ApiClient, caseId: string, current: Json): Promis
 }
 
 export async function drive(world: World, index: number, options: DriveOptions): Promise<CaseRun> {
-  const type = TYPES[index % TYPES.length] as CaseType;
+  const type = CASE_TYPES[index % CASE_TYPES.length] as CaseType;
   const scenario = SCENARIOS[type];
   const tag = `${options.runTag}${String(index).padStart(5, '0')}`;
   const run: CaseRun = {

@@ -39,7 +39,7 @@ export function newClientStats(): ClientStats {
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
-export interface RequestOptions {
+interface RequestOptions {
   body?: unknown;
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
@@ -60,7 +60,7 @@ function causeOf(error: unknown): string {
 }
 
 /** One request with retries on 5xx and transport failures; 2xx–4xx answers are returned as they are. */
-export async function requestWithRetry(url: string, options: RequestOptions, stats: ClientStats): Promise<Answer> {
+async function requestWithRetry(url: string, options: RequestOptions, stats: ClientStats): Promise<Answer> {
   const deadline = Date.now() + (options.budgetMs ?? 180_000);
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
   let backoff = 250;

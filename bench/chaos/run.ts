@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { decodeOptionalFailureToOptionalError, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
@@ -10,6 +11,8 @@ import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
 import { caseViewQuery } from '../../workflows/case/contract';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { DEV_PAYLOAD_CODEC_KEYS, parsePayloadKeyRing } from '../../config/payload-keys';
 import {
   doubleNotifications,
   doublePayouts,
@@ -29,7 +32,8 @@ import {
   type TrailCheck,
   type WorkflowState,
 } from './checks';
-import { drive, EXPECTED_END_STATUS, TYPES, DOCUMENTED_OUTCOMES, World, type CaseRun } from './driver';
+import { CASE_TYPES as TYPES, DOCUMENTED_OUTCOMES, EXPECTED_END_STATUS } from '../../fixtures/case-scenarios';
+import { drive, World, type CaseRun } from './driver';
 import { ApiClient, newClientStats, SimulatorControl, sleep, TOKENS, WEBHOOK_SECRET } from './http';
 import { freePort, ManagedProcess, openLog, OwnPostgres, ROOT, TemporalServer } from './stack';
 
@@ -124,7 +128,7 @@ async function main(): Promise<void> {
 
   const temporal = new TemporalServer(temporalPort, runDir, stackLog);
   const bundlePath = join(runDir, 'workflow-bundle.js');
-  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger })]);
+  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger })]);
   writeFileSync(bundlePath, bundle.code);
   say(`Temporal dev server on ${temporal.address} (SQLite ${temporal.dbFile}); workflow bundle prebuilt`);
 
@@ -176,7 +180,6 @@ async function main(): Promise<void> {
     const faults: FaultRecord[] = [];
     const recoverySamples: RecoverySample[] = [];
     const loadStarted = Date.now();
-    const tSeconds = () => Math.round((Date.now() - loadStarted) / 100) / 10;
 
     await world.control.call('PUT', '/faults', PLAN.simulatorFaults);
     faults.push({ kind: 'simulator-faults', at: new Date().toISOString(), tSeconds: 0, detail: JSON.stringify(PLAN.simulatorFaults) });
@@ -312,7 +315,10 @@ async function main(): Promise<void> {
       return answer.rows.map((row) => ({ caseId: row.case_id, status: row.status, tier: row.tier, version: row.version }));
     };
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: 'default' });
+    // The keys the run's API and workers use: the dev key unless the environment gives others.
+    const payloadCodec = parsePayloadKeyRing(process.env.PAYLOAD_CODEC_KEYS ?? DEV_PAYLOAD_CODEC_KEYS, process.env.PAYLOAD_CODEC_KEY_ID);
+    const dataConverter = caseDataConverter({ payloadCodec });
+    const client = new Client({ connection, namespace: 'default', dataConverter });
     const workflowState = async (caseId: string): Promise<WorkflowState> => {
       try {
         const handle = client.workflow.getHandle(caseId);
@@ -375,7 +381,9 @@ async function main(): Promise<void> {
       try {
         const history = await client.workflow.getHandle(offender.caseId).fetchHistory();
         const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
-        const last = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure?.message;
+        // Failure messages are encrypted in the history (codec/failure-converter.ts): decode to read one.
+        const lastFailure = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure;
+        const last = (await decodeOptionalFailureToOptionalError(loadDataConverter(dataConverter), lastFailure))?.message;
         if (last) {
           const file = join(runDir, `history-${offender.caseId}.json`);
           writeFileSync(file, historyToJSON(history));
@@ -477,7 +485,7 @@ async function main(): Promise<void> {
       logs: runDir,
     };
     mkdirSync(join(OUT, '..'), { recursive: true });
-    writeFileSync(OUT, `${JSON.stringify(await report, null, 2)}\n`);
+    writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
     printSummary(report.figures, checks, report.faultCounts, unexpectedExits.length, runs.length, loadSeconds, pass);
     say(`written ${OUT}`);
     await stopAll();
@@ -578,6 +586,7 @@ const quietLogger = {
 
 if (argv.includes('--self-check')) {
   // The checkers against made-up data, no stack: `npm run chaos -- --self-check`.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for --self-check, for its side effect
   require('./selfcheck');
 } else {
   void main();

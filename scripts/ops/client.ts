@@ -40,7 +40,7 @@ export class ApiClient {
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
     } catch (error) {
-      throw new Error(`cannot reach the API at ${this.baseUrl}: ${(error as Error).message}`);
+      throw new Error(`cannot reach the API at ${this.baseUrl}: ${(error as Error).message}`, { cause: error });
     }
     if (!response.ok) {
       const text = await response.text();

@@ -26,7 +26,7 @@ export function table(rows: readonly Row[], columns?: readonly string[], title?:
 }
 
 /** A dotted path into a row: "components.csat.score". */
-export function pick(row: Row, path: string): unknown {
+function pick(row: Row, path: string): unknown {
   return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Row)[key] : undefined), row);
 }
 

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
 import { createDb } from '../../store/database';
 import { createApp } from '../../api/app';
 import { CaseService } from '../../api/case-service';
 import { startRedeliverySweeper } from '../../api/webhooks/redelivery-sweeper';
+import { caseDataConverter } from '../../codec/data-converter';
 import type { AppConfig } from '../../config';
 import { migrateToLatest } from '../../migrations';
 import { ensureTemporalNamespace } from '../../platform/temporal-namespace';
@@ -25,6 +27,26 @@ export async function temporalAnswers(address: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The dev profile's Temporal UI decodes cases through a secret path of the API's codec
+ * (api/codec-server.ts), new at every start, and the codec's CORS origin is the UI the stack
+ * starts. Call before loadConfig().
+ */
+export function devProfileCodecDefaults(uiUrl: string): void {
+  process.env.CODEC_UI_SECRET ??= randomBytes(24).toString('base64url');
+  process.env.TEMPORAL_UI_URL ??= uiUrl;
+}
+
+/**
+ * Where the Temporal UI sends payloads to decode: the API's codec behind the UI's secret path, so
+ * a supervisor who opens the stack's UI sees cases decoded. Undefined without CODEC_UI_SECRET.
+ */
+export function uiCodecEndpoint(config: AppConfig): string | undefined {
+  if (!config.codecServer.uiSecret) return undefined;
+  const host = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  return `http://${host}:${config.port}/codec/ui/${config.codecServer.uiSecret}`;
 }
 
 export interface ApplicationOptions {
@@ -64,7 +86,7 @@ export async function startApplication({ config, databaseUrl, databaseSource, st
   });
   log(`Worker: polling task queue "${config.temporal.taskQueue}"`);
 
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const app = createApp({ config, db, temporal });
   const server: Server = createServer(app);
   // Loopback only unless HOST says otherwise: the dev profile's tokens are documented.

@@ -15,7 +15,7 @@ export interface StackLifecycle {
   shutdown(code: number): Promise<never>;
 }
 
-export function createLifecycle(log: Log): StackLifecycle {
+function createLifecycle(log: Log): StackLifecycle {
   const stops: Array<[string, () => Promise<unknown>]> = [];
   const shutdown = async (code: number): Promise<never> => {
     log('stopping…');

@@ -10,7 +10,7 @@ import type { SimulatorModule } from './module';
  * Idempotency-Key header → {messageId}. Refusal: {code: 'RECIPIENT_UNAVAILABLE', message} HTTP 200.
  */
 
-export interface InAppMessage {
+interface InAppMessage {
   messageId: string;
   userId: string;
   storeId?: string;

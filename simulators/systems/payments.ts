@@ -14,7 +14,7 @@ import type { SimulatorModule } from './module';
  * a refusal is a FAILED payout (HTTP 200), which is also what the lookup then shows.
  */
 
-export interface Payout {
+interface Payout {
   payoutId: string;
   idempotencyKey: string;
   payeeId: string;

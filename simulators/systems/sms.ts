@@ -15,7 +15,7 @@ import type { SimulatorModule } from './module';
 // Mainland mobile numbers: 11 digits starting with 1 (an optional +86/0086 prefix is tolerated).
 const MOBILE = /^(?:\+?86|0086)?1\d{10}$/;
 
-export interface SentSms {
+interface SentSms {
   bizId: string;
   phoneNumbers: string[];
   signName: string;

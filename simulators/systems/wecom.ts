@@ -17,7 +17,7 @@ import { RollingRateLimit, WECOM_MESSAGES_PER_MINUTE } from './wecom-rate-limit'
 const MAX_CONTENT_BYTES = 4096;
 const MSG_TYPES = ['text', 'markdown'] as const;
 
-export interface RobotMessage {
+interface RobotMessage {
   key: string;
   msgtype: string;
   content: string;

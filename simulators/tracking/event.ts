@@ -17,18 +17,6 @@ export interface TrackingEvent {
   description?: string;
 }
 
-export const CANONICAL_STATUSES = [
-  'Pending',
-  'InfoReceived',
-  'InTransit',
-  'OutForDelivery',
-  'AttemptFail',
-  'Delivered',
-  'AvailableForPickup',
-  'Exception',
-  'Expired',
-] as const;
-
 /** Reads an event from an untrusted body; returns the problems instead when it is not one. */
 export function parseTrackingEvent(value: unknown): TrackingEvent | string[] {
   if (!isRecord(value)) return ['event must be an object'];

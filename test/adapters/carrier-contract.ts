@@ -1,5 +1,5 @@
-import type { Address, CarrierGateway } from '../../activities/carriers/carrier-gateway';
-import type { Carrier } from '../../domain/types';
+import type { CarrierGateway } from '../../activities/carriers/carrier-gateway';
+import type { Carrier, DeliveryAddress } from '../../domain/types';
 import type { SimulatorServer } from '../../simulators';
 import { expectRetryable, requestPath, thrown } from './helpers';
 
@@ -8,10 +8,10 @@ import { expectRetryable, requestPath, thrown } from './helpers';
  * contract run for the generic API, SF, JD and Kuaidi100.
  */
 
-export type Instruction = 'urge' | 'intercept' | 'redirect' | 'returnToSender' | 'redeliver';
+type Instruction = 'urge' | 'intercept' | 'redirect' | 'returnToSender' | 'redeliver';
 
 /** The simulator's operation name (ledger, fault rules) for each instruction. */
-export const SIM_OPERATION: Record<Instruction, string> = {
+const SIM_OPERATION: Record<Instruction, string> = {
   urge: 'urge',
   intercept: 'intercept',
   redirect: 'redirect',
@@ -19,7 +19,7 @@ export const SIM_OPERATION: Record<Instruction, string> = {
   redeliver: 'redeliver',
 };
 
-export const NEW_ADDRESS: Address = {
+export const NEW_ADDRESS: DeliveryAddress = {
   name: '王师傅',
   phone: '13800138000',
   province: '广东省',
@@ -42,7 +42,7 @@ export interface ContractOptions {
   rawCodes?: boolean;
 }
 
-export function instruct(gateway: CarrierGateway, instruction: Instruction, carrier: Carrier, idempotencyKey: string, waybillNo: string) {
+function instruct(gateway: CarrierGateway, instruction: Instruction, carrier: Carrier, idempotencyKey: string, waybillNo: string) {
   const base = { idempotencyKey, carrier, waybillNo, reason: '客户要求' };
   switch (instruction) {
     case 'urge':

@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
+import { freePort } from '../../fixtures/free-port';
+import { CASE_TYPES, DOCUMENTED_OUTCOMES, SCENARIOS, type CaseType, type ScenarioWorld } from '../../fixtures/case-scenarios';
 import { e2eStack } from '../setup/e2e-stack';
-import { freePort } from '../setup/global-setup';
 
 /**
  * The acceptance criterion, automated: "Through the API alone, with SLA_TIME_SCALE=0.001, a client
@@ -104,75 +105,10 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
 
 // --- the scenarios -------------------------------------------------------------------------
 
-const TYPES = ['DELAYED', 'LOST', 'DAMAGED', 'WRONG_ITEM', 'MISSING_ITEM', 'ADDRESS_CHANGE', 'INTERCEPT', 'REFUSED', 'RETURN_EXCHANGE'] as const;
-type CaseType = (typeof TYPES)[number];
-
-/** The README's Playbooks table: the outcomes each type's playbook resolves with. */
-const DOCUMENTED_OUTCOMES: Record<CaseType, string[]> = {
-  DELAYED: ['delivered'],
-  LOST: ['compensated', 'delivered'],
-  DAMAGED: ['compensated', 'reshipped'],
-  WRONG_ITEM: ['reshipped', 'supplier-reshipped'],
-  MISSING_ITEM: ['reshipped', 'supplier-reshipped'],
-  ADDRESS_CHANGE: ['redirected', 'reshipped'],
-  INTERCEPT: ['intercepted', 'returned'],
-  REFUSED: ['redelivered', 'redirected', 'returned'],
-  RETURN_EXCHANGE: ['exchanged', 'refunded'],
-};
-
-interface Scenario {
-  carrier: string;
-  description: string;
-  fields: Record<string, unknown>;
-  /** The world before the case opens (the warehouse's pick record). */
-  before?: (orderId: string) => Promise<void>;
-  /** The world right after the case opens. */
-  after?: (waybillNo: string, carrier: string) => Promise<void>;
-}
-
-const PART = { sku: 'BRK-PAD-F01', qty: 1 };
-const OTHER_PART = { sku: 'BRK-PAD-R02', qty: 1 };
-
-const SCENARIOS: Record<CaseType, Scenario> = {
-  DELAYED: { carrier: 'JD', description: '三天无物流更新', fields: { items: [PART], orderValue: 12_000 } },
-  LOST: {
-    carrier: 'SF',
-    description: '快递员称包裹遗失',
-    fields: { items: [PART], orderValue: 30_000, declaredValue: 30_000, insured: true, freight: 2_000 },
-    // The carrier reports the parcel lost.
-    after: (waybillNo, carrier) => carrierPushes(waybillNo, carrier, 'Exception', { subStatus: 'lost', description: '快件遗失' }),
-  },
-  DAMAGED: {
-    carrier: 'SF',
-    description: '刹车盘外包装破损，盘面有划痕',
-    // Insured: the claim is min(declared, loss) × share = 60000 × 0.5 = 30000 fen, under the agent limit.
-    fields: { items: [PART], orderValue: 60_000, declaredValue: 60_000, insured: true, freight: 2_000 },
-  },
-  WRONG_ITEM: {
-    carrier: 'SF',
-    description: '订的前刹车片，收到后刹车片',
-    fields: { items: [PART], orderValue: 18_000 },
-    before: (orderId) => control('PUT', `/wms/orders/${orderId}`, { items: [PART], picked: [{ ...OTHER_PART, picker: 'P-07' }] }),
-  },
-  MISSING_ITEM: {
-    carrier: 'JD',
-    description: '少发了一个机油滤芯',
-    fields: { items: [PART, { sku: 'OIL-FLT-09', qty: 2 }], orderValue: 26_000 },
-    before: (orderId) =>
-      control('PUT', `/wms/orders/${orderId}`, { items: [PART, { sku: 'OIL-FLT-09', qty: 2 }], picked: [PART, { sku: 'OIL-FLT-09', qty: 1 }] }),
-  },
-  ADDRESS_CHANGE: {
-    carrier: 'SF',
-    description: '门店搬迁，改送新地址',
-    fields: {
-      items: [PART],
-      orderValue: 15_000,
-      newAddress: { name: '王五', phone: '13700137000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号' },
-    },
-  },
-  INTERCEPT: { carrier: 'JD', description: '客户取消订单，请拦截', fields: { items: [PART], orderValue: 22_000 } },
-  REFUSED: { carrier: 'SF', description: '门店拒收：当天不营业', fields: { items: [PART], orderValue: 9_000 } },
-  RETURN_EXCHANGE: { carrier: 'SF', description: '型号不符，申请换货', fields: { items: [PART], orderValue: 16_000, returnRemedy: 'exchange' } },
+/** The outside world as this test plays it, for the shared scenarios. */
+const world: ScenarioWorld = {
+  setWarehouseOrder: (orderId, order) => control('PUT', `/wms/orders/${orderId}`, order),
+  carrierPushes,
 };
 
 interface Outcome {
@@ -208,15 +144,15 @@ const CLIENT_PRIORITY = 'normal';
 async function drive(type: CaseType, { priority = CLIENT_PRIORITY, deadlineMs = 180_000 } = {}): Promise<Outcome> {
   const scenario = SCENARIOS[type];
   const orderId = `SO-PB-${type}-${randomUUID().slice(0, 6)}`;
-  const waybillNo = `${scenario.carrier}${Date.now().toString().slice(-9)}${String(TYPES.indexOf(type)).padStart(2, '0')}${randomUUID().slice(0, 4)}`;
-  await scenario.before?.(orderId);
+  const waybillNo = `${scenario.carrier}${Date.now().toString().slice(-9)}${String(CASE_TYPES.indexOf(type)).padStart(2, '0')}${randomUUID().slice(0, 4)}`;
+  await scenario.before?.(world, orderId);
 
   const opened = await call('agent', '/v1/cases', {
     type,
     orderId,
     waybillNo,
     carrier: scenario.carrier,
-    customer: { id: `C-PB-${TYPES.indexOf(type)}`, name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
+    customer: { id: `C-PB-${CASE_TYPES.indexOf(type)}`, name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
     description: scenario.description,
     priority,
     region: '330100',
@@ -225,7 +161,7 @@ async function drive(type: CaseType, { priority = CLIENT_PRIORITY, deadlineMs = 
   if (opened.status !== 201) throw new Error(`${type}: open → ${opened.status} ${JSON.stringify(opened.body)}`);
   const caseId: string = opened.body.caseId;
   const t0 = Date.now();
-  await scenario.after?.(waybillNo, scenario.carrier);
+  await scenario.after?.(world, waybillNo, scenario.carrier);
 
   const result: Outcome = { type, caseId, finalStatus: 'OPEN', msToClosed: 0, statuses: [], actions: [], refusals: [], handedOver: false, view: undefined };
   let deliveredPushed = false;
@@ -368,7 +304,7 @@ beforeAll(async () => {
   summary.push(`stack ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
   // Every case at once: the nine driven by the client, and the urgent one left alone.
-  for (const type of TYPES) {
+  for (const type of CASE_TYPES) {
     runs.set(
       type,
       drive(type).then(
@@ -419,7 +355,7 @@ afterAll(async () => {
 // --- the tests -----------------------------------------------------------------------------
 
 describe('a client following allowedActions takes every type to CLOSED', () => {
-  test.each(TYPES)('%s', async (type) => {
+  test.each(CASE_TYPES)('%s', async (type) => {
     const settled = await (runs.get(type) as Promise<Settled>);
     if (!settled.ok) {
       summary.push(`${type.padEnd(16)} FAIL ${settled.error.message.slice(0, 300)}`);

@@ -8,7 +8,8 @@ import { TOPOLOGY, temporalServerPorts } from '../../deploy/topology';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
 import { SEARCH_ATTRIBUTE_REGISTRY } from '../../workflows/search-attributes';
 import { eventually } from '../helpers/test-stack';
-import { freePort, temporalMode } from '../setup/global-setup';
+import { freePort } from '../../fixtures/free-port';
+import { temporalMode } from '../setup/global-setup';
 
 /**
  * `npm run start:cluster` from nothing, as on a machine where no Temporal runs: the launcher
@@ -91,7 +92,7 @@ clusterOnly('npm run start:cluster', () => {
 
     // The Web UI answers, and decodes payloads through the API's codec endpoint.
     const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
-    expect(settings.Codec?.Endpoint).toBe(`http://127.0.0.1:${apiPort}/codec`);
+    expect(settings.Codec?.Endpoint).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${apiPort}/codec/ui/[A-Za-z0-9_-]{32,}$`));
     expect((await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status).toBe(200);
 
     running.kill('SIGINT');

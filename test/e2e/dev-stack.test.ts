@@ -4,15 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
+import { freePort } from '../../fixtures/free-port';
 import { e2eStack } from '../setup/e2e-stack';
-import { freePort } from '../setup/global-setup';
 import { eventually } from '../helpers/test-stack';
 
 /**
  * The stack as a user starts it (`npm start`), driven only over HTTP: custom port, tokens and
  * webhook secret, SLA_TIME_SCALE=0.001. A DELAYED case opens, a signed Delivered push resolves
- * it, feedback closes it, the Temporal UI's server lists it by search attribute, and Ctrl-C
- * stops every part.
+ * it, feedback closes it, the Temporal UI's server lists it by search attribute and decodes its
+ * encrypted payloads through the API's codec, and Ctrl-C stops every part.
  */
 
 const ROOT = resolve(__dirname, '../..');
@@ -119,6 +119,31 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
     'workflow', 'list', '--address', temporalAddress, '--query', `CaseStatus="CLOSED" AND WaybillNo="${waybillNo}"`, '--output', 'json',
   ], { encoding: 'utf8' });
   expect(listed).toContain(caseId);
+
+  // The UI decodes payloads through the API: its settings name the codec endpoint the stack gave
+  // it, which answers the UI's origin without a token, and turns the encrypted input back into the case.
+  const settings = (await (await fetch(`${uiUrl}/api/v1/settings`)).json()) as { Codec: { Endpoint: string } };
+  const endpoint = settings.Codec.Endpoint;
+  expect(endpoint).toMatch(new RegExp(`^${apiUrl}/codec/ui/[A-Za-z0-9_-]{32,}$`));
+  const preflight = await fetch(`${endpoint}/decode`, {
+    method: 'OPTIONS',
+    headers: { origin: uiUrl, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe(uiUrl);
+  const shown = JSON.parse(execFileSync(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [
+    'workflow', 'show', '--address', temporalAddress, '--workflow-id', caseId, '--output', 'json',
+  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  const input = shown.events[0].workflowExecutionStartedEventAttributes.input;
+  expect(JSON.stringify(input)).not.toContain('13900139000');
+  const decoded = await fetch(`${endpoint}/decode`, {
+    method: 'POST',
+    headers: { origin: uiUrl, 'content-type': 'application/json', 'x-namespace': 'default' },
+    body: JSON.stringify(input),
+  });
+  expect(decoded.status).toBe(200);
+  const [payload] = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads;
+  expect(JSON.parse(Buffer.from(payload?.data ?? '', 'base64').toString('utf8')).customer).toMatchObject({ name: '李四汽配', phone: '13900139000' });
 
   stack.kill('SIGINT');
   const code = await new Promise<number | null>((done) => stack.once('exit', (exitCode) => done(exitCode)));

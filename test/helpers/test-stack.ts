@@ -11,7 +11,10 @@ import { signSupplierReply } from '../../api/webhooks/signatures';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { startSimulators, type SimulatorServer } from '../../simulators';
 import { createCaseWorker } from '../../worker/create-worker';
-import { testPolicy } from './policy';
+import { caseDataConverter } from '../../codec/data-converter';
+import { testPolicy } from '../../fixtures/fast-policy';
+import { SUPPLIER_WEBHOOK_SECRET, TOKENS, WEBHOOK_SECRET } from '../../fixtures/credentials';
+import { stackEnv } from '../../fixtures/stack-env';
 
 /**
  * Everything one integration test file needs, on real parts: the run's Temporal dev server and
@@ -19,16 +22,8 @@ import { testPolicy } from './policy';
  * queue (so files never pick up each other's cases), a worker, and the API on a real port.
  */
 
-export const TOKENS = {
-  agent: 'test-agent-token-1',
-  supervisor: 'test-supervisor-token-1',
-  expert: 'test-expert-token-1',
-  auditor: 'test-auditor-token-1',
-  system: 'test-system-token-1',
-} as const;
-export const WEBHOOK_SECRET = 'test-webhook-secret';
-/** The key each supplier's own webhook secret is derived from (WEBHOOK_SECRET_SUPPLIER). */
-export const SUPPLIER_WEBHOOK_SECRET = 'test-supplier-secret';
+export {  TOKENS, WEBHOOK_SECRET };
+export { openCaseBody, uniqueWaybill } from '../../fixtures/case-bodies';
 
 /** X-Signature of a supplier reply, signed as that supplier does: its own secret, its id signed too. */
 export function supplierSignature(supplierId: string, raw: string, secret?: string): string {
@@ -62,19 +57,7 @@ export async function startTestStack(
   installTemporalRuntime('ERROR');
   const simulators = await startSimulators({ port: 0 });
   const base = loadConfig({
-    APP_PROFILE: 'dev',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_TASK_QUEUE: `cases-test-${randomUUID().slice(0, 8)}`,
-    API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-    WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-    WEBHOOK_SECRET_SUPPLIER: SUPPLIER_WEBHOOK_SECRET,
-    CARRIER_API_URL: `${simulators.url}/carrier`,
-    SMS_API_URL: `${simulators.url}/sms`,
-    WECOM_API_URL: `${simulators.url}/wecom`,
-    INAPP_API_URL: `${simulators.url}/inapp`,
-    WMS_API_URL: `${simulators.url}/wms`,
-    PAYMENTS_API_URL: `${simulators.url}/payments`,
+    ...stackEnv({ databaseUrl, temporalAddress, taskQueue: `cases-test-${randomUUID().slice(0, 8)}`, simulatorsUrl: simulators.url }),
     ...options.env,
   });
   const config: AppConfig = { ...base, slaPolicy: options.policy ?? testPolicy() };
@@ -88,7 +71,7 @@ export async function startTestStack(
   const running = worker?.run();
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -164,25 +147,4 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-}
-
-let waybillCounter = 0;
-/** A waybill number unique to this test run, so the one-open-case rule never collides. */
-export function uniqueWaybill(prefix = 'SF'): string {
-  waybillCounter += 1;
-  return `${prefix}${Date.now().toString().slice(-8)}${String(process.pid % 1000).padStart(3, '0')}${String(waybillCounter).padStart(3, '0')}`;
-}
-
-export function openCaseBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    type: 'DELAYED',
-    orderId: `SO-${randomUUID().slice(0, 8)}`,
-    waybillNo: uniqueWaybill(),
-    carrier: 'SF',
-    customer: { id: 'C-1001', name: '张三汽修', phone: '13800138000', storeId: 'S-9' },
-    description: '三天无物流更新',
-    priority: 'normal',
-    region: '440300',
-    ...overrides,
-  };
 }

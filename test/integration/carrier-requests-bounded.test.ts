@@ -1,4 +1,4 @@
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodePayloadValue } from '../helpers/payloads';
 import { caseViewQuery } from '../../workflows/case/contract';
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { caseWorkflow } from '../../workflows';
@@ -48,7 +48,7 @@ async function cutOnce(caseId: string): Promise<CaseWorkflowInput> {
   const last = (history.events ?? []).find((event) => event.workflowExecutionContinuedAsNewEventAttributes);
   const payload = last?.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new Error('no continue-as-new input');
-  return defaultPayloadConverter.fromPayload<CaseWorkflowInput>(payload as never);
+  return decodePayloadValue<CaseWorkflowInput>(stack.config, payload);
 }
 
 /** Replaces the running case by a run that goes on from the given input (a crafted carry). */

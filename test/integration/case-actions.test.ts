@@ -1,6 +1,6 @@
 import { caseHistory } from '../../store/read-model';
 import { recordHistory } from '../helpers/histories';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

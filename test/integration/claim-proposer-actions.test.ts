@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, TOKENS, type TestStack } from '../helpers/test-stack';
 
 /**

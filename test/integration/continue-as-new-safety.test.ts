@@ -2,8 +2,10 @@ import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/contract';
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { decodePayloadValue } from '../helpers/payloads';
+import { within, type Answer } from '../helpers/within';
 
 /**
  * Issue 7, defects 1c, 2 and 9: continue-as-new never loses or jams anything. With a small
@@ -25,19 +27,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Answer = { status: number | 'no answer'; body?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
 
-async function within(ms: number, call: Promise<Answer>): Promise<Answer> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Answer>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'no answer' }), ms);
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 const supervisor = { kind: 'user' as const, id: 'supervisor-1', role: 'supervisor' as const };
@@ -86,7 +76,7 @@ async function expectTrailIntact(caseId: string) {
 async function carriedState(caseId: string): Promise<NonNullable<CaseWorkflowInput['resume']>['state'] | undefined> {
   const history = await stack.client.workflow.getHandle(caseId).fetchHistory();
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  const input = JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as CaseWorkflowInput;
+  const input = await decodePayloadValue<CaseWorkflowInput>(stack.config, payload);
   return input.resume?.state;
 }
 

@@ -1,6 +1,6 @@
 import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -1,7 +1,7 @@
 import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { recordHistory } from '../helpers/histories';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -1,8 +1,9 @@
 import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate } from '../../workflows/case/contract';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { within, type Answer } from '../helpers/within';
 
 /**
  * Issue 7, defect 1: no case is ever jammed — not by text PostgreSQL cannot store, not by two
@@ -24,20 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Answer = { status: number | 'no answer'; body?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
 
-/** An answer, or 'no answer' when the case does not answer within `ms` (a jammed case). */
-async function within<T extends Answer>(ms: number, call: Promise<T>): Promise<Answer> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Answer>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'no answer' }), ms);
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 

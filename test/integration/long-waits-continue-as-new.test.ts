@@ -1,6 +1,6 @@
 import { caseHistory } from '../../store/read-model';
 import { verifyTrail } from '../../store/audit-hash';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**

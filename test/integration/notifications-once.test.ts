@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { inappChannel, smsChannel, wecomChannel } from '../../activities/notifications/channels';
-import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
+import { sendNotification } from '../../activities/notifications/notify';
 import { CASE_WORKFLOW_TYPE, caseViewQuery, type OpenCaseInput } from '../../workflows/case/contract';
 import { recordHistory } from '../helpers/histories';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { acknowledgementSms } from '../helpers/sms-notice';
 
 /**
  * Notifications once (issue 7, defect 7), against the real outbox in PostgreSQL and the SMS /
@@ -40,14 +41,7 @@ test('two concurrent sends of one key call the provider once; the other waits fo
     wecom: wecomChannel(stack.config.endpoints.wecom),
   };
   const key = `CASE-RACE-${randomUUID().slice(0, 8)}:acknowledge:sms`;
-  const input: SendNotificationInput = {
-    idempotencyKey: key,
-    caseId: 'CASE-RACE',
-    channel: 'sms',
-    template: 'case.acknowledged',
-    recipient: { userId: 'C-1', phone: '13800138000' },
-    params: { caseId: 'CASE-RACE', customerName: '张三汽修', orderId: 'SO-1', waybillNo: 'SF1', carrierName: '顺丰', dueText: '2小时内' },
-  };
+  const input = acknowledgementSms('CASE-RACE', key);
   // The provider is slow: both attempts are in flight at once (a retry racing a slow first try).
   stack.simulators.faults.set([{ system: 'sms', latencyMs: 1_500 }]);
   const outcomes = await Promise.allSettled([sendNotification(stack.db, channels, input), sendNotification(stack.db, channels, input)]);

@@ -1,6 +1,6 @@
 import { recordHistory } from '../helpers/histories';
 import { randomUUID } from 'node:crypto';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import {
   eventually,
   openCaseBody,

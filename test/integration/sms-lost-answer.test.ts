@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { inappChannel, smsChannel, wecomChannel } from '../../activities/notifications/channels';
 import { sendNotification, type SendNotificationInput } from '../../activities/notifications/notify';
 import { startSimulators, type SimulatorServer } from '../../simulators';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { acknowledgementSms } from '../helpers/sms-notice';
 
 /**
  * Real Aliyun SMS does not deduplicate by OutId: when it sends a message but its answer is lost
@@ -48,14 +49,7 @@ afterAll(async () => {
 test('an SMS whose answer was lost is not sent again by the retry: one message per key', async () => {
   const channels = channelsOf(sims);
   const key = `CASE-LOST-${randomUUID().slice(0, 8)}:acknowledge:sms`;
-  const input: SendNotificationInput = {
-    idempotencyKey: key,
-    caseId: 'CASE-LOST',
-    channel: 'sms',
-    template: 'case.acknowledged',
-    recipient: { userId: 'C-1', phone: '13800138000' },
-    params: { caseId: 'CASE-LOST', customerName: '张三汽修', orderId: 'SO-1', waybillNo: 'SF1', carrierName: '顺丰', dueText: '2小时内' },
-  };
+  const input = acknowledgementSms('CASE-LOST', key);
   // The provider sends, then the connection drops before its answer arrives.
   sims.faults.set([{ system: 'sms', operation: 'send', dropResponse: true }]);
   await expect(sendNotification(stack.db, channels, input)).rejects.toThrow();
@@ -110,14 +104,7 @@ test('an in-app message whose answer was lost is sent again under the same key, 
 test('an SMS lookup that fails keeps the doubt: the retry after it asks again instead of sending', async () => {
   const channels = channelsOf(sims);
   const key = `CASE-LOST-${randomUUID().slice(0, 8)}:resolved:sms`;
-  const input: SendNotificationInput = {
-    idempotencyKey: key,
-    caseId: 'CASE-LOST',
-    channel: 'sms',
-    template: 'case.acknowledged',
-    recipient: { userId: 'C-1', phone: '13800138001' },
-    params: { caseId: 'CASE-LOST', customerName: '张三汽修', orderId: 'SO-1', waybillNo: 'SF1', carrierName: '顺丰', dueText: '2小时内' },
-  };
+  const input = acknowledgementSms('CASE-LOST', key, '13800138001');
   // Sent, answer lost; then the provider's lookup is down for one call (it answers 503).
   sims.faults.set([{ system: 'sms', operation: 'send', dropResponse: true }]);
   await expect(sendNotification(stack.db, channels, input)).rejects.toThrow();

@@ -5,7 +5,7 @@ import { createSupplierActivities } from '../../activities/suppliers/supplier-ac
 import type { ClaimView } from '../../domain/claim';
 import { claimSettlementWorkflow, supplierFollowUpWorkflow } from '../../workflows';
 import { supplierFollowUpWorkflowId } from '../../workflows/supplier/contract';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { startTestStack, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
 /**

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { within } from '../helpers/within';
 
 /**
  * Issue 7, defect 1a (workflow side): a write PostgreSQL refuses for good (the store activity's
@@ -36,19 +37,7 @@ afterAll(async () => {
   }
 });
 
-type Answer = { status: number | 'no answer'; body?: any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
 
-async function within(ms: number, call: Promise<Answer>): Promise<Answer> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Answer>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'no answer' }), ms);
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 const note = (caseId: string, text: string) => within(20_000, stack.api('agent', `/v1/cases/${caseId}/actions`, { body: { action: 'note', text } }));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
+import { caseDataConverter } from '../../codec/data-converter';
 import { supplierFollowUpWorkflow } from '../../workflows';
 import {
   supplierFollowUpQuery,
@@ -236,6 +237,6 @@ test('every follow-up above replays on the current workflow code', async () => {
   expect(started.length).toBeGreaterThanOrEqual(4);
   for (const workflowId of started) {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, history, workflowId);
   }
 });

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { ensureTemporalNamespace, SearchAttributeTypeMismatchError } from '../../platform/temporal-namespace';
 import { SEARCH_ATTRIBUTE_REGISTRY } from '../../workflows/search-attributes';
 import { eventually } from '../helpers/test-stack';
-import { freePort } from '../setup/global-setup';
+import { freePort } from '../../fixtures/free-port';
 
 /**
  * What the API and the worker do at start-up against a server the stack did not start itself: a

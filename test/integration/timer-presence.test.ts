@@ -1,5 +1,7 @@
 import { Worker } from '@temporalio/worker';
-import { testPolicy } from '../helpers/policy';
+import { caseDataConverter } from '../../codec/data-converter';
+import { AesGcmPayloadCodec } from '../../codec/payload-codec';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -35,19 +37,24 @@ test('an SLA alarm already past when the watchdog plans it still records its tim
     { what: 'the first-response warning' },
   );
   const history = await handle.fetchHistory();
-  const summaries = timerSummaries(history);
+  const summaries = await timerSummaries(history, new AesGcmPayloadCodec(stack.config.payloadCodec));
   expect(summaries).toEqual(expect.arrayContaining(['SLA firstResponse 50% warning']));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } }, history, caseId);
+  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, history, caseId);
 });
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
-function timerSummaries(history: History): string[] {
-  return (history.events ?? [])
-    .filter((event) => event.timerStartedEventAttributes)
-    .map((event) => {
-      const data = event.userMetadata?.summary?.data;
-      return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : '';
-    })
-    .filter((summary) => summary.startsWith('SLA firstResponse'));
+/** Timer summaries as the UI shows them: the history holds them encrypted, so through the codec. */
+async function timerSummaries(history: History, codec: AesGcmPayloadCodec): Promise<string[]> {
+  const summaries = await Promise.all(
+    (history.events ?? [])
+      .filter((event) => event.timerStartedEventAttributes)
+      .map(async (event) => {
+        const summary = event.userMetadata?.summary;
+        if (!summary) return '';
+        const [decoded] = await codec.decode([{ metadata: summary.metadata ?? {}, data: summary.data ?? new Uint8Array() }]);
+        return JSON.parse(Buffer.from(decoded?.data ?? []).toString('utf8')) as string;
+      }),
+  );
+  return summaries.filter((summary) => summary.startsWith('SLA firstResponse'));
 }

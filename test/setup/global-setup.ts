@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb } from '../../store/database';
 import { migrateToLatest } from '../../migrations';
@@ -10,6 +10,8 @@ import { ensureTemporalCli, startDevServer } from '../../scripts/temporal-cli';
 import { startCluster } from '../../scripts/temporal-server';
 import { temporalServerPorts } from '../../deploy/topology';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { freePort } from '../../fixtures/free-port';
 
 /**
  * Once per `jest` run, for the integration project: a real Temporal server, a fresh PostgreSQL
@@ -18,22 +20,11 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker';
  *
  * TEMPORAL_MODE picks the server: `dev` (default) is the CLI's dev server, in memory, headless,
  * search attributes registered; `cluster` is the production topology of `npm run start:cluster`
- * (the full server on PostgreSQL with 4 history shards, plus its Web UI) on ports and databases of
- * this run's own, with the namespace and search attributes ensured the way the API and the worker
+ * (the full server on PostgreSQL with 4 history shards; each e2e stack starts its Web UI) on ports
+ * and databases of this run's own, with the namespace and search attributes ensured the way the API and the worker
  * do it at start-up.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export type TemporalMode = 'dev' | 'cluster';
 
@@ -71,7 +62,7 @@ interface Running {
 }
 
 declare global {
-  // eslint-disable-next-line no-var -- shared between global setup and teardown only
+   
   var __caseTestStack: Running | undefined;
 }
 
@@ -97,7 +88,6 @@ export default async function globalSetup(): Promise<void> {
     const started = Date.now();
     const cluster = await startCluster({
       address: `127.0.0.1:${await freeClusterPort()}`,
-      uiPort: await freePort(),
       postgresUrl: serverUrl,
       databases: temporalDbs,
       logDir: mkdtempSync(join(tmpdir(), 'case-cluster-')),
@@ -110,7 +100,6 @@ export default async function globalSetup(): Promise<void> {
     process.stderr.write(`[cluster] ready for the tests in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     temporal = cluster;
     address = cluster.address;
-    process.env.TEST_TEMPORAL_UI_URL = cluster.uiUrl;
   } else {
     const devServer = await startDevServer({ cliPath, port: await freePort() });
     temporal = devServer;
@@ -121,7 +110,7 @@ export default async function globalSetup(): Promise<void> {
   await migrateToLatest(db);
   await db.destroy();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'case-wf-')), 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
 

@@ -4,7 +4,7 @@ import { startSimulators, type SimulatorServer } from '../../simulators';
 
 export interface HttpAnswer {
   status: number;
-  // any: JSON straight off the wire in many shapes; each test asserts the fields it cares about with expect().
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON straight off the wire in many shapes; each test asserts the fields it cares about
   body: any;
 }
 
@@ -72,7 +72,7 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
   );
 }
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;

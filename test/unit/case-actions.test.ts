@@ -22,7 +22,7 @@ describe('who may act, in which state', () => {
     ['tier 3 cannot go higher', at({ tier: 3 }), { action: 'escalate', reason: 'again' }, 'expert', 'InvalidState'],
     ['an agent resolves at tier 1', working, { action: 'resolve', outcome: 'delivered', summary: 'delivered' }, 'agent', undefined],
     ['an escalated case is the supervisor\'s call', at({ tier: 2 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'Forbidden'],
-    ['the supervisor resolves at tier 2', at({ tier: 2 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'supervisor', undefined],
+    ['the supervisor resolves at tier 2', at({ tier: 2 }), { action: 'resolve', outcome: 'resolved', summary: 'y' }, 'supervisor', undefined],
     ['only an expert resolves at tier 3', at({ tier: 3 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'supervisor', 'Forbidden'],
     ['a resolved case cannot be resolved again', at({ status: 'AWAITING_FEEDBACK' }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'InvalidState'],
     ['agents cannot cancel', working, { action: 'cancel', reason: 'duplicate' }, 'agent', 'Forbidden'],

@@ -13,14 +13,17 @@ import {
 } from '../../config';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy, resolveSlaPolicy } from '../../config/sla-policy';
 import { clockTargetMs } from '../../domain/sla-policy';
+import { readFileSync } from 'node:fs';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy document as JSON, edited in place by each case
+type JsonDocument = Record<string, any>;
 
 const MIN = 60_000;
 const H = 60 * MIN;
 
 /** The shipped policy file, as a fresh mutable document. */
-function defaultDocument(): Record<string, any> {
-  const text = require('node:fs').readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8') as string;
-  return JSON.parse(text) as Record<string, any>;
+function defaultDocument(): JsonDocument {
+  return JSON.parse(readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8')) as JsonDocument;
 }
 
 /** The dev profile is opt-in (a missing APP_PROFILE means production): these tests ask for it. */
@@ -126,7 +129,7 @@ describe('resolveSlaPolicy', () => {
     expect(resolveSlaPolicy(defaultDocument(), 1, 'x').clocks.handling).toEqual({ targetMs: 2 * H });
   });
 
-  test.each<[string, (document: Record<string, any>) => void, string]>([
+  test.each<[string, (document: JsonDocument) => void, string]>([
     ['a bad duration', (d) => (d.clocks.handling.target = '2 hours'), 'clocks.handling.target'],
     ['a zero duration', (d) => (d.feedback.window = '0m'), 'feedback.window'],
     ['a bad byType duration', (d) => (d.clocks.payout.byType.LOST = 'soon'), 'clocks.payout.byType.LOST'],
@@ -334,6 +337,7 @@ describe('production profile', () => {
     WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
     WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
     PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
+    PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
   } as const;
   type RealKey = keyof typeof REAL;
   const CREDENTIALS: RealKey[] = [
@@ -343,6 +347,7 @@ describe('production profile', () => {
     'WEBHOOK_SECRET_AFTERSHIP',
     'WEBHOOK_SECRET_SUPPLIER',
     'PAYLOAD_ENCRYPTION_KEY',
+    'PAYLOAD_CODEC_KEYS',
   ];
   const without = (name: RealKey): NodeJS.ProcessEnv => {
     const env: NodeJS.ProcessEnv = { ...REAL };
@@ -404,6 +409,7 @@ describe('carrier credentials', () => {
     WEBHOOK_SECRET_KUAIDI100: 'kuaidi100-real-salt-2',
     WEBHOOK_SECRET_AFTERSHIP: 'aftership-real-secret-3',
     PAYLOAD_ENCRYPTION_KEY: 'k'.repeat(48),
+    PAYLOAD_CODEC_KEYS: `prod-1:${Buffer.alloc(32, 7).toString('base64')}`,
     // Required in production once the supplier webhook exists; ignored (stripped) where it does not.
     WEBHOOK_SECRET_SUPPLIER: 'supplier-real-secret-4',
   } as const;

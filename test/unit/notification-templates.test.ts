@@ -53,7 +53,7 @@ function requiredParams(id: TemplateId): string[] {
       const match = /needs parameter "(\w+)"/.exec((error as Error).message);
       if (!match?.[1]) throw error;
       const name = match[1];
-      if (names.includes(name)) throw new Error(`asked twice for ${name}`);
+      if (names.includes(name)) throw new Error(`asked twice for ${name}`, { cause: error });
       names.push(name);
       params[name] = VALUES[name] ?? `<${name}>`;
     }

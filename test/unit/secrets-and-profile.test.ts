@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
+import { type ApplicationFailure } from '@temporalio/common';
 import { wecomChannel } from '../../activities/notifications/channels';
 import { ConfigError, DEV_API_TOKENS, loadConfig, parseApiTokens } from '../../config';
 

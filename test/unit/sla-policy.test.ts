@@ -4,8 +4,11 @@ import { ConfigError } from '../../config/errors';
 import { addBusinessTime } from '../../domain/business-calendar';
 import { CLOCK_NAMES, clockCalendar, clockTargetMs, type SlaPolicy } from '../../domain/sla-policy';
 import type { Priority } from '../../domain/types';
-import { testPolicy } from '../helpers/policy';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { DEFAULT_REPORT_POLICY, reportPolicyOf } from '../../config/report-policy';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy document as JSON, edited in place by each case
+type JsonDocument = Record<string, any>;
 
 const H = 3_600_000;
 
@@ -58,8 +61,8 @@ describe('clockTargetMs', () => {
 });
 
 /** The shipped policy file, as a fresh mutable document. */
-function defaultDocument(): Record<string, any> {
-  return JSON.parse(readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8')) as Record<string, any>;
+function defaultDocument(): JsonDocument {
+  return JSON.parse(readFileSync(DEFAULT_SLA_POLICY_FILE, 'utf8')) as JsonDocument;
 }
 
 /** The message of the ConfigError `fn` throws; fails if it throws nothing or something else. */
@@ -231,7 +234,7 @@ describe('policy file extensions: business hours', () => {
 });
 
 describe('policy file extensions: bad values', () => {
-  test.each<[string, (document: Record<string, any>) => void, string, RegExp]>([
+  test.each<[string, (document: JsonDocument) => void, string, RegExp]>([
     ['a bad totalDelay', (d) => (d.delayed.totalDelay = '3 days'), 'delayed.totalDelay', /positive duration/],
     ['a zero lastScanAge', (d) => (d.lost = { lastScanAge: '0h' }), 'lost.lastScanAge', /positive duration/],
     ['an unknown field in lost', (d) => (d.lost.lastScan = '1h'), 'lost', /lastScan/],

@@ -6,13 +6,16 @@ import { formatDuration } from '../../domain/durations';
 import { extendClock } from '../../domain/sla-clock';
 import type { RoleActor } from '../../domain/types';
 import { caseActionUpdate, type CaseActionInput } from './contract';
-import type { CaseState, Interruption, PhaseRequest } from './case-state';
+import type { CaseState } from './state/case-state';
+import type { Interruption, PhaseRequest } from './state/case-data';
+import { clocksOf } from './state/case-data';
 import { decideClaim, recoveryPartyOf, startClaim } from './claims';
-import { reship } from './logistics-steps';
-import { notifyCustomer, notifyStaff } from './steps';
+import { reship } from './steps/warehouse';
+import { notifyCustomer } from './steps/customer';
+import { notifyStaff } from './steps/staff';
 
 /** `set-priority` re-targets clocks by the current type, not the type the case was opened as. */
-export const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
+const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
@@ -55,40 +58,38 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
   const at = new Date().toISOString();
   switch (action.action) {
     case 'note':
-      state.notes.push({ text: action.text, at, by: actor.id });
+      state.addNote(action.text, actor);
       state.record('case.note_added', action.text.length > 80 ? `${action.text.slice(0, 77)}...` : action.text, { text: action.text }, actor);
       return;
 
     case 'assign': {
-      const from = state.assignee;
-      state.assignee = action.assignee;
-      state.record('case.assigned', `${from} → ${action.assignee}`, { from, to: action.assignee }, actor);
-      await state.persist();
-      await notifyStaff(state, `assign:${state.version}`, 'staff.assigned', { reason: `由${actor.id}指派` });
+      state.assign(action.assignee, actor);
+      await state.legacyWrite();
+      await notifyStaff(state, `assign:${state.data.version}`, 'staff.assigned', { reason: `由${actor.id}指派` });
       return;
     }
 
     case 'escalate':
       if (state.escalate(action.reason, actor)) {
-        await state.persist();
-        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: action.reason });
+        await state.legacyWrite();
+        await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: action.reason });
       }
       return;
 
     case 'set-priority': {
-      const from = state.priority;
-      state.priority = action.priority;
+      const from = state.data.priority;
+      state.setPriority(action.priority);
       // Running clocks move to the new priority's targets; the change is kept as an extension
       // (negative when the case became more urgent), so the clock's history shows why.
       // By the case's current type (a DELAYED case may have become LOST); cases that changed
       // priority before this patch replay with the type they were opened as.
-      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.currentType : state.openedAsType;
-      for (const clock of state.clocks.values()) {
+      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.data.currentType : state.data.openedAsType;
+      for (const clock of clocksOf(state.data)) {
         if (clock.state === 'stopped') continue;
         const target = clockTargetMs(state.policy, clock.name, type, action.priority);
         const current = clockTargetMs(state.policy, clock.name, type, from);
         if (target !== current) {
-          state.replaceClock(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
+          state.clocks.set(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
         }
       }
       state.record('case.priority_changed', `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`, {
@@ -101,7 +102,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'request-evidence':
       await state.requestEvidence(action.what, actor);
-      await notifyCustomer(state, `evidence-request:${state.evidenceRequests}`, 'evidence.request', { what: action.what });
+      await notifyCustomer(state, `evidence-request:${state.data.evidenceRequests}`, 'evidence.request', { what: action.what });
       return;
 
     case 'add-evidence':
@@ -116,7 +117,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'approve-claim':
     case 'reject-claim': {
-      const seen = state.claimRevision;
+      const seen = state.data.claimRevision;
       await decideClaim(state, {
         decision: action.action === 'approve-claim' ? 'approve' : 'reject',
         actor,
@@ -125,7 +126,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
         ...(action.action === 'approve-claim' && (action.reason ?? action.note) ? { reason: action.reason ?? action.note } : {}),
       });
       // Answer once the claim has moved (approved and paying, rejected, or up to a higher tier).
-      await condition(() => state.claimRevision > seen);
+      await condition(() => state.data.claimRevision > seen);
       return;
     }
 
@@ -140,7 +141,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
     case 'extend-sla': {
       const clock = state.clocks.get(action.clock);
       if (!clock) return;
-      state.replaceClock(extendClock(clock, Date.now(), action.byMs, action.reason));
+      state.clocks.set(extendClock(clock, Date.now(), action.byMs, action.reason));
       state.record('sla.extended', `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`, {
         clock: action.clock,
         byMs: action.byMs,
@@ -150,7 +151,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
     }
 
     case 'choose-remedy':
-      state.remedy = { choice: action.remedy, at, by: actor.id, ...(action.newAddress ? { newAddress: action.newAddress } : {}) };
+      state.chooseRemedy({ choice: action.remedy, at, by: actor.id, ...(action.newAddress ? { newAddress: action.newAddress } : {}) });
       state.record('customer.remedy_chosen', `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`, {
         remedy: action.remedy,
         ...(action.newAddress ? { newAddress: action.newAddress } : {}),
@@ -164,14 +165,14 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
         action.action === 'resolve'
           ? { kind: 'resolve', outcome: action.outcome, summary: action.summary, actor }
           : { kind: 'cancel', reason: action.reason, actor };
-      state.interruption = request;
+      state.requestInterruption(request);
       return settle(request);
     }
 
     case 'reopen': {
       refuseIfPhaseChangePending(state);
       const request = { reason: action.reason, actor };
-      state.reopenRequest = request;
+      state.requestReopen(request);
       return settle(request);
     }
   }

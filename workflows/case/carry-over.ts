@@ -70,7 +70,7 @@ export type AfterReturn =
   /** RETURN_EXCHANGE: ship the exchange part, or refund. */
   | { kind: 'exchange-or-refund' };
 
-export interface CaseResume {
+interface CaseResume {
   state: CaseCarryOver;
   at: ResumePoint;
 }

@@ -6,9 +6,10 @@ import type { CaseWorkflowInput, ResumePoint } from './carry-over';
 import { ContinueAsNewRequested } from './continue-as-new';
 import { resolveOnDelivery } from './delivery-wait';
 import { registerCaseActions } from './actions';
-import { CaseState, WORKING_CLOCKS } from './case-state';
+import { CaseState } from './state/case-state';
+import { WORKING_CLOCKS } from './state/sla-clocks';
 import { collectFeedback, registerFeedbackUpdate } from './feedback';
-import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phases';
+import { reopenForRecovery, runPhase, workByHand, type PhaseEnd } from './phase-changes';
 import { registerClaimProgress } from './claims';
 import { addressChangePlaybook } from './playbooks/address-change';
 import { assessDamage, damagedPlaybook } from './playbooks/damaged';
@@ -48,7 +49,7 @@ const PLAYBOOKS: Record<ExceptionType, Playbook> = {
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcome> {
   const { resume } = input;
-  const state = resume ? CaseState.restore(input, resume.state) : new CaseState(input);
+  const state = new CaseState(input, resume?.state);
   let done = false;
 
   setHandler(caseViewQuery, () => state.view());
@@ -69,7 +70,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
       priority: input.priority,
       policyVersion: input.policy.version,
     }, input.openedBy);
-    for (const clock of WORKING_CLOCKS) state.startClock(clock);
+    for (const clock of WORKING_CLOCKS) state.clocks.start(clock);
     if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
     await state.persist();
   }
@@ -81,7 +82,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     if (!(error instanceof ContinueAsNewRequested)) throw error;
     // From here on a resolve, cancel or reopen is refused ("try again"): it could not take effect
     // in this run, and its update would keep the run from ever ending.
-    state.movingToNextRun = true;
+    state.markMovingToNextRun();
     done = true;
     await watchdog;
     await windDown(state);
@@ -94,14 +95,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   await windDown(state);
   return {
     caseId: input.caseId,
-    status: state.status,
-    ...(state.resolution ? { resolution: state.resolution.outcome } : {}),
-    ...(state.feedback ? { feedbackScore: state.feedback.score } : {}),
+    status: state.data.status,
+    ...(state.data.resolution ? { resolution: state.data.resolution.outcome } : {}),
+    ...(state.data.feedback ? { feedbackScore: state.data.feedback.score } : {}),
   };
 }
 
 /** Cases started before the wind-down repeated its last write replay with a single write. */
-export const WIND_DOWN_PATCH = 'wind-down-until-saved';
+const WIND_DOWN_PATCH = 'wind-down-until-saved';
 
 /**
  * Before the history is cut (continue-as-new) or the case ends: every background step and handler
@@ -119,10 +120,10 @@ async function windDown(state: CaseState): Promise<void> {
     await condition(allHandlersFinished);
     await state.persist();
     if (!repeat) return;
-    if (allHandlersFinished() && !state.hasBackground() && (!state.hasUnsaved() || state.writeRejected)) break;
+    if (allHandlersFinished() && !state.hasBackground() && (!state.hasUnsaved() || state.data.writeRejected)) break;
   }
-  if (state.writeRejected && state.hasUnsaved()) {
-    log.error('the case ends this run with audit events the store refused', { caseId: state.caseId, reason: state.writeRejected.reason });
+  if (state.data.writeRejected && state.hasUnsaved()) {
+    log.error('the case ends this run with audit events the store refused', { caseId: state.caseId, reason: state.data.writeRejected.reason });
   }
 }
 
@@ -132,20 +133,22 @@ async function windDown(state: CaseState): Promise<void> {
  * agent sees the case moved on) rather than left hanging.
  */
 function supersedePendingPhaseChanges(state: CaseState): void {
-  for (const request of [state.interruption, state.reopenRequest]) {
-    if (!request || request.settled !== undefined) continue;
-    request.settled = 'superseded';
-    const action = 'kind' in request ? request.kind : 'reopen';
-    state.record('case.action_superseded', `${action} came too late: the case ${state.movingToNextRun ? 'moved to its next run' : 'ended'}`, { action }, request.actor);
+  const why = `the case ${state.data.movingToNextRun ? 'moved to its next run' : 'ended'}`;
+  const { interruption, reopenRequest } = state.data;
+  if (interruption && interruption.settled === undefined) {
+    state.record('case.action_superseded', `${interruption.kind} came too late: ${why}`, { action: interruption.kind }, interruption.actor);
   }
-  delete state.interruption;
-  delete state.reopenRequest;
+  if (reopenRequest && reopenRequest.settled === undefined) {
+    state.record('case.action_superseded', `reopen came too late: ${why}`, { action: 'reopen' }, reopenRequest.actor);
+  }
+  state.settleInterruption('superseded');
+  state.settleReopen('superseded');
 }
 
 /** The phases: playbook (or where a previous run stopped), then survey, recovery, survey... */
 async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<void> {
   let end: PhaseEnd = 'resolved';
-  if (!at) end = await runPhase(state, PLAYBOOKS[state.openedAsType]);
+  if (!at) end = await runPhase(state, PLAYBOOKS[state.data.openedAsType]);
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
   else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
@@ -165,23 +168,20 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
       close(state);
       return;
     }
-    const request = state.reopenRequest;
+    const request = state.data.reopenRequest;
     await reopenForRecovery(state, feedback.reason, { lowScore: feedback.lowScore, actor: request?.actor ?? WORKFLOW_ACTOR });
-    if (request) {
-      request.settled = 'applied';
-      delete state.reopenRequest;
-    }
+    if (request) state.settleReopen('applied');
     end = await runPhase(state, workByHand);
   }
-  state.closedAt = new Date().toISOString();
+  state.markClosed();
 }
 
 function close(state: CaseState): void {
-  state.closedAt = new Date().toISOString();
-  state.setStatus('CLOSED', state.feedback ? `feedback ${state.feedback.score}/5 received` : 'feedback window ended');
+  state.markClosed();
+  state.setStatus('CLOSED', state.data.feedback ? `feedback ${state.data.feedback.score}/5 received` : 'feedback window ended');
   state.record('case.closed', 'case closed', {
-    feedbackScore: state.feedback?.score ?? null,
-    slaBreached: state.slaBreached,
-    tier: state.tier,
+    feedbackScore: state.data.feedback?.score ?? null,
+    slaBreached: state.data.slaBreached,
+    tier: state.data.tier,
   });
 }

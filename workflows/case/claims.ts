@@ -1,12 +1,13 @@
 import { ParentClosePolicy, getExternalWorkflowHandle, patched, setHandler, startChild } from '@temporalio/workflow';
+import type { ReadonlyDeep } from '../../domain/readonly';
 import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimView } from '../../domain/claim';
 import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
 import { claimSettlementWorkflow } from '../claims/claim-settlement';
 import { claimDecisionSignal, claimProgressSignal, claimWorkflowId, type ClaimDecision } from '../claims/contract';
 import type { ResumePoint } from './carry-over';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyStaff } from './steps';
+import { notifyStaff } from './steps/staff';
 
 /**
  * The case's side of a claim: start the settlement child, mirror its progress into the case (view,
@@ -36,38 +37,38 @@ const TIER_FOR_APPROVAL = { auto: 1, supervisor: 2, expert: 3, 'beyond-expert': 
  * and goes to tier 2 at least, with a notice. Cases whose payout failed before this patch went
  * back to IN_PROGRESS one tier up, silently, and replay that way.
  */
-export const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
+const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
 
 export function registerClaimProgress(state: CaseState): void {
   setHandler(claimProgressSignal, async ({ view, event }) => {
-    if (view.claimId !== state.claim?.claimId) return; // an older claim, still recovering
+    if (view.claimId !== state.data.claim?.claimId) return; // an older claim, still recovering
     // The case's earlier payouts ride on its latest claim (see domain/claim paidOnCase).
-    state.claim = view.earlier === undefined && state.claim.earlier !== undefined ? { ...view, earlier: state.claim.earlier } : view;
+    const earlier = state.data.claim.earlier as ClaimView['earlier'];
+    state.showClaim(view.earlier === undefined && earlier !== undefined ? { ...view, earlier } : view, { progressed: true });
     const payoutFailed = view.status === 'PAYOUT_FAILED';
     const handOverFailure = payoutFailed && patched(PAYOUT_FAILED_HAND_OVER_PATCH);
-    state.claimRevision += 1;
     state.record(event.kind, event.summary, { claimId: view.claimId, ...event.data }, event.actor);
     if (view.status === 'PAID' || view.status === 'REJECTED' || view.status === 'PAYOUT_FAILED') {
-      state.stopClock('payout', `claim ${view.status.toLowerCase()}`);
+      state.clocks.stop('payout', `claim ${view.status.toLowerCase()}`);
     }
-    if (WORKED_STATUSES.includes(state.status)) {
+    if (WORKED_STATUSES.includes(state.data.status)) {
       state.setStatus(handOverFailure ? 'CLAIM_REVIEW' : CASE_STATUS_FOR_CLAIM[view.status], event.summary);
     }
     if (view.status === 'AWAITING_APPROVAL' && view.approvalTier) {
       // A claim above the owner's limit goes to the owner of that limit (權限分級).
       const needed = TIER_FOR_APPROVAL[view.approvalTier];
       let moved = false;
-      while (state.tier < needed && state.escalate(`claim of ${view.amountFen ?? 0} fen needs ${view.approvalTier} approval`)) moved = true;
+      while (state.data.tier < needed && state.escalate(`claim of ${view.amountFen ?? 0} fen needs ${view.approvalTier} approval`)) moved = true;
       if (moved) {
-        await state.persist();
-        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
+        await state.legacyWrite();
+        await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
       }
     }
     if (handOverFailure) {
       // Once per failure report: a supervisor (or whoever already owns the case above) decides.
-      if (event.kind === 'claim.payout_failed' && state.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
-        await state.persist();
-        await notifyStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
+      if (event.kind === 'claim.payout_failed' && state.data.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
+        await state.legacyWrite();
+        await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
       }
     } else if (payoutFailed) {
       state.escalate('payout failed', WORKFLOW_ACTOR);
@@ -83,12 +84,11 @@ export interface ClaimOptions {
 
 /** Starts a claim; the case shows it at once and the payout clock starts. */
 export async function startClaim(state: CaseState, proposal: ClaimProposal, actor: RoleActor, options: ClaimOptions): Promise<void> {
-  state.claimCount += 1;
-  const claimId = claimWorkflowId(state.caseId, state.claimCount);
+  const claimId = claimWorkflowId(state.caseId, state.nextClaimNumber());
   const { input } = state;
   // Everything paid so far, carried on the new claim: the rules see every payout of the case.
-  const earlier = paidOnCase(state.claim);
-  state.claim = {
+  const earlier = paidOnCase(state.data.claim);
+  state.showClaim({
     claimId,
     status: options.verifyTrajectory ? 'VERIFYING' : 'PROPOSED',
     kind: proposal.kind,
@@ -97,15 +97,15 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
     reason: proposal.reason,
     actualLossFen: proposal.actualLossFen,
     earlier,
-  };
-  state.startClock('payout');
+  });
+  state.clocks.start('payout');
   await startChild(claimSettlementWorkflow, {
     workflowId: claimId,
     args: [
       {
         caseId: state.caseId,
         claimId,
-        type: state.currentType,
+        type: state.data.currentType,
         carrier: input.carrier,
         waybillNo: input.waybillNo,
         orderId: input.orderId,
@@ -126,16 +126,16 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
     // Recovery from the carrier can outlast the case: closing the case must not cut it off.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  await state.persist();
+  await state.legacyWrite();
 }
 
 /** Who the platform recovers a loss from: the supplier for its own wrong or missing items. */
 export function recoveryPartyOf(state: CaseState): 'carrier' | 'supplier' {
-  return state.input.supplierId && (state.currentType === 'WRONG_ITEM' || state.currentType === 'MISSING_ITEM') ? 'supplier' : 'carrier';
+  return state.input.supplierId && (state.data.currentType === 'WRONG_ITEM' || state.data.currentType === 'MISSING_ITEM') ? 'supplier' : 'carrier';
 }
 
 export async function decideClaim(state: CaseState, decision: ClaimDecision): Promise<void> {
-  const claim = state.claim as ClaimView;
+  const claim = state.data.claim as ClaimView;
   await getExternalWorkflowHandle(claim.claimId).signal(claimDecisionSignal, decision);
 }
 
@@ -145,7 +145,7 @@ export async function decideClaim(state: CaseState, decision: ClaimDecision): Pr
  * case shows CLAIM_REVIEW; resolve and cancel stay possible), so a retried payout still ends in
  * the customer being told and the case resolved.
  */
-export const claimSettled = (claim: ClaimView | undefined): boolean =>
+export const claimSettled = (claim: ReadonlyDeep<ClaimView> | undefined): boolean =>
   claim !== undefined && !CLAIM_IN_PROGRESS.includes(claim.status) && !(claim.status === 'PAYOUT_FAILED' && claim.payoutDecision === 'awaited');
 
 /**
@@ -156,10 +156,10 @@ export const claimSettled = (claim: ClaimView | undefined): boolean =>
  */
 export async function awaitClaim(state: CaseState, cutAt?: ResumePoint): Promise<ClaimView> {
   await state.waitUntil(
-    () => claimSettled(state.claim) || (cutAt !== undefined && continueAsNewDue(state)),
+    () => claimSettled(state.data.claim) || (cutAt !== undefined && continueAsNewDue(state)),
     undefined,
-    `claim ${state.claim?.claimId ?? ''} settlement`,
+    `claim ${state.data.claim?.claimId ?? ''} settlement`,
   );
-  if (cutAt && !claimSettled(state.claim) && state.interruption === undefined) throw new ContinueAsNewRequested(cutAt);
-  return state.claim as ClaimView;
+  if (cutAt && !claimSettled(state.data.claim) && state.data.interruption === undefined) throw new ContinueAsNewRequested(cutAt);
+  return state.data.claim as ClaimView; // settled: the wait above saw it
 }

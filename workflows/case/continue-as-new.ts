@@ -1,6 +1,6 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { ResumePoint } from './carry-over';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 
 /**
  * Long-lived cases (a parcel that keeps scanning for weeks, a survey window, a case worked by hand)

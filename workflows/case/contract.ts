@@ -26,7 +26,7 @@ import type {
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
 
 /** Where staff notifications go; resolved from configuration when the case opens. */
-export interface StaffRouting {
+interface StaffRouting {
   /** WeCom group-bot key of the operations group. */
   opsWecomKey: string;
   /** Owner of each tier's queue, shown as `AssignedTo` until someone takes the case. */

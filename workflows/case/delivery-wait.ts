@@ -1,8 +1,8 @@
 import { patched } from '@temporalio/workflow';
 import type { DeliveryResume } from './carry-over';
-import type { CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { resolveCase } from './steps';
+import { resolveCase } from './steps/resolution';
 
 /**
  * Waiting for a parcel's delivery (after a redirect, a redelivery, or a parcel thought lost that
@@ -10,7 +10,7 @@ import { resolveCase } from './steps';
  * history. The wait is a continue-as-new point; the next run resumes it and resolves the case as
  * the playbook would have. Cases that reached the wait before this patch replay the old way.
  */
-export const DELIVERY_WAIT_PATCH = 'delivery-wait-continues-as-new';
+const DELIVERY_WAIT_PATCH = 'delivery-wait-continues-as-new';
 
 /** What to do once the parcel is delivered: the playbook's resolution. */
 export type AfterDelivery = Omit<DeliveryResume, 'phase'>;
@@ -18,8 +18,8 @@ export type AfterDelivery = Omit<DeliveryResume, 'phase'>;
 /** Waits for delivery (or cuts the history and goes on in the next run), then resolves the case. */
 export async function resolveOnDelivery(state: CaseState, after: AfterDelivery, { resumed = false } = {}): Promise<void> {
   const cuttable = resumed || patched(DELIVERY_WAIT_PATCH);
-  await state.waitUntil(() => state.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
-  if (!state.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
-  if (after.stopHandlingClock) state.stopClock('handling', 'parcel delivered');
+  await state.waitUntil(() => state.data.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
+  if (!state.data.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
+  if (after.stopHandlingClock) state.clocks.stop('handling', 'parcel delivered');
   await resolveCase(state, after.outcome, after.summary, after.template);
 }

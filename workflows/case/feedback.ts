@@ -4,8 +4,8 @@ import type { CaseView } from '../../domain/case-view';
 import { submitFeedbackUpdate, type FeedbackInput } from './contract';
 import { type ResumePoint } from './carry-over';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import type { CaseState } from './case-state';
-import { notifyCustomer } from './steps';
+import type { CaseState } from './state/case-state';
+import { notifyCustomer } from './steps/customer';
 
 /**
  * The satisfaction loop after resolution (滿意度回訪): send the survey, remind inside the callback
@@ -17,7 +17,7 @@ import { notifyCustomer } from './steps';
  *   customer who does not answer is not a reason to keep a resolved case open.
  */
 
-export const CALLBACK_CLOCK_PATCH = 'callback-clock';
+const CALLBACK_CLOCK_PATCH = 'callback-clock';
 
 export type FeedbackOutcome =
   | { kind: 'answered' }
@@ -28,12 +28,12 @@ export function registerFeedbackUpdate(state: CaseState): void {
   setHandler(
     submitFeedbackUpdate,
     async (feedback: FeedbackInput): Promise<CaseView> => {
-      state.feedback = {
+      state.giveFeedback({
         score: feedback.score,
         ...(feedback.comment ? { comment: feedback.comment } : {}),
         channel: feedback.channel,
         at: new Date().toISOString(),
-      };
+      });
       state.record('feedback.received', `satisfaction ${feedback.score}/5 via ${feedback.channel}`, {
         score: feedback.score,
         ...(feedback.comment ? { comment: feedback.comment } : {}),
@@ -59,7 +59,7 @@ export async function collectFeedback(
   state: CaseState,
   resume?: Extract<ResumePoint, { phase: 'feedback' }>,
 ): Promise<FeedbackOutcome> {
-  const round = state.reopens;
+  const round = state.data.reopens;
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
   // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer; cases
   // opened before it existed replay without it.
@@ -67,14 +67,14 @@ export async function collectFeedback(
   if (!resume) {
     await notifyCustomer(state, step('survey'), 'survey.request');
     state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
-    if (callbackClock) state.startClock('callback');
-    await state.persist();
+    if (callbackClock) state.clocks.start('callback');
+    await state.legacyWrite();
   }
   const stopCallbackClock = (reason: string) => {
-    if (callbackClock) state.stopClock('callback', reason);
+    if (callbackClock) state.clocks.stop('callback', reason);
   };
 
-  const settled = () => state.feedback !== undefined || state.reopenRequest !== undefined;
+  const settled = () => state.data.feedback !== undefined || state.data.reopenRequest !== undefined;
   const surveyAt = resume?.surveyAt ?? Date.now();
   const windowEndsAt = resume?.windowEndsAt ?? surveyAt + state.policy.feedback.windowMs;
   let remindersSent = resume?.remindersSent ?? 0;
@@ -101,23 +101,23 @@ export async function collectFeedback(
   const answered = await state.waitUntil(() => settled() || continueAsNewDue(state), windowEndsAt - Date.now(), 'feedback window');
   checkpoint();
 
-  if (state.reopenRequest) {
+  if (state.data.reopenRequest) {
     stopCallbackClock('reopened');
-    return { kind: 'reopened', reason: state.reopenRequest.reason, lowScore: false };
+    return { kind: 'reopened', reason: state.data.reopenRequest.reason, lowScore: false };
   }
-  stopCallbackClock(state.feedback ? 'customer answered' : 'feedback window ended');
-  if (!answered || !state.feedback) {
+  stopCallbackClock(state.data.feedback ? 'customer answered' : 'feedback window ended');
+  if (!answered || !state.data.feedback) {
     state.record('feedback.missing', 'no feedback within the callback window', { windowMs: state.policy.feedback.windowMs });
     return { kind: 'missing' };
   }
   const { lowScoreThreshold: threshold, maxReopens } = state.policy.feedback;
-  if (state.feedback.score <= threshold) {
-    if (state.reopens < maxReopens) {
-      return { kind: 'reopened', reason: `low satisfaction score ${state.feedback.score}/5`, lowScore: true };
+  if (state.data.feedback.score <= threshold) {
+    if (state.data.reopens < maxReopens) {
+      return { kind: 'reopened', reason: `low satisfaction score ${state.data.feedback.score}/5`, lowScore: true };
     }
-    state.record('feedback.low_score_final', `score ${state.feedback.score}/5 after ${state.reopens} reopen(s): closing`, {
-      score: state.feedback.score,
-      reopens: state.reopens,
+    state.record('feedback.low_score_final', `score ${state.data.feedback.score}/5 after ${state.data.reopens} reopen(s): closing`, {
+      score: state.data.feedback.score,
+      reopens: state.data.reopens,
     });
   }
   return { kind: 'answered' };

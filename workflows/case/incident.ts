@@ -2,8 +2,8 @@ import { getExternalWorkflowHandle, patched, setHandler } from '@temporalio/work
 import { extendClock } from '../../domain/sla-clock';
 import type { IncidentCause } from '../../domain/incidents';
 import { caseIncidentSignal } from '../incidents/contract';
-import type { CaseState } from './case-state';
-import { notifyCustomer } from './steps';
+import type { CaseState } from './state/case-state';
+import { notifyCustomer } from './steps/customer';
 
 /**
  * An incident reaching the case (weather, regional control, carrier outage): the case records it
@@ -16,7 +16,7 @@ import { notifyCustomer } from './steps';
  * before it replay unchanged; the patch marks the histories that did.
  */
 
-export const INCIDENTS_PATCH = 'case-incidents';
+const INCIDENTS_PATCH = 'case-incidents';
 
 /** Customers read times in China time (UTC+8, no daylight saving). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -33,21 +33,21 @@ export function registerIncidentSignal(state: CaseState): void {
     patched(INCIDENTS_PATCH);
     const now = Date.now();
     const pauseReason = `INCIDENT:${notice.incidentId}`;
-    const known = state.incidents.find((incident) => incident.incidentId === notice.incidentId);
+    const known = state.data.incidents.find((incident) => incident.incidentId === notice.incidentId);
     if (notice.phase === 'end') {
       if (!known || known.endedAt) return;
-      known.endedAt = new Date(now).toISOString();
+      state.endIncident(notice.incidentId, new Date(now).toISOString());
       for (const name of notice.clocks) {
         const clock = state.clocks.get(name);
         const pause = clock?.pauses[clock.pauses.length - 1];
-        if (clock?.state === 'paused' && pause?.reason === pauseReason) state.resumeClock(name);
+        if (clock?.state === 'paused' && pause?.reason === pauseReason) state.clocks.resume(name);
       }
       state.record('incident.ended', `incident ${notice.incidentId} ended`, { incidentId: notice.incidentId });
       await state.persist();
       return;
     }
-    if (known || state.status === 'CLOSED' || state.status === 'CANCELLED') return;
-    state.incidents.push({
+    if (known || state.data.status === 'CLOSED' || state.data.status === 'CANCELLED') return;
+    state.addIncident({
       incidentId: notice.incidentId,
       cause: notice.cause,
       message: notice.message,
@@ -61,10 +61,10 @@ export function registerIncidentSignal(state: CaseState): void {
       if (!clock || clock.state === 'stopped') continue;
       if (expectedEnd !== undefined) {
         if (expectedEnd <= now) continue;
-        state.replaceClock(extendClock(clock, now, expectedEnd - now, `incident ${notice.incidentId}`));
+        state.clocks.set(extendClock(clock, now, expectedEnd - now, `incident ${notice.incidentId}`));
         changed.push(`${name} +${Math.round((expectedEnd - now) / 60_000)} min`);
       } else {
-        state.pauseClock(name, pauseReason);
+        state.clocks.pause(name, pauseReason);
         changed.push(`${name} paused`);
       }
     }
@@ -82,7 +82,7 @@ export function registerIncidentSignal(state: CaseState): void {
       expectedEndText:
         expectedEnd !== undefined ? `预计北京时间${new Date(expectedEnd + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')}恢复。` : '',
     });
-    const notified = state.notifications.some((n) => n.key.startsWith(`${state.input.caseId}:${step}:`) && n.outcome === 'sent');
+    const notified = state.data.notifications.some((n) => n.key.startsWith(`${state.input.caseId}:${step}:`) && n.outcome === 'sent');
     try {
       await getExternalWorkflowHandle(notice.incidentWorkflowId).signal('incidentAck', { caseId: state.input.caseId, notified });
     } catch {

@@ -1,9 +1,9 @@
 import type { ReturnReceiptResume } from './carry-over';
-import type { CaseState } from './case-state';
-import { awaitReturnReceipt } from './logistics-steps';
+import type { CaseState } from './state/case-state';
+import { awaitReturnReceipt } from './steps/warehouse';
 import { refundReturned } from './playbooks/refused';
 import { exchangeOrRefund } from './playbooks/return-exchange';
-import { resolveCase } from './steps';
+import { resolveCase } from './steps/resolution';
 
 /**
  * A run that continued as new while waiting for a return (入庫) goes on here: it keeps checking the

@@ -1,20 +1,21 @@
 import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/durations';
 import { earliestAlarm, markAlarm, dueAt } from '../../domain/sla-clock';
-import type { CaseState } from './case-state';
-import { notifyStaff } from './steps';
+import type { CaseState } from './state/case-state';
+import { clocksOf } from './state/case-data';
+import { notifyStaff } from './steps/staff';
 
 /** Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm. */
-export const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
+const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
 
 /**
  * A warning's key names the clock's run (its start), so a clock restarted after a reopen warns
  * under new keys and the outbox does not take the second round's warning for the first's. Cases
  * whose warnings went out before this patch replay with the old keys.
  */
-export const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
+const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
 
-export function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
+function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
   return perRun ? `sla-warning:${clock.name}:run${clock.startedAt}:${threshold}` : `sla-warning:${clock.name}:${threshold}`;
 }
 
@@ -32,13 +33,13 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
     else await notifyStaff(...args);
   };
   while (!isDone()) {
-    const alarm = earliestAlarm([...state.clocks.values()], Date.now(), thresholds);
-    const revision = state.clockRevision;
+    const alarm = earliestAlarm([...clocksOf(state.data)], Date.now(), thresholds);
+    const revision = state.data.clockRevision;
     const summary = alarm
       ? `SLA ${alarm.clock} ${alarm.kind === 'warning' ? `${Math.round(alarm.threshold * 100)}% warning` : 'breach'}`
       : 'SLA clocks idle';
     const replan = await state.waitUntil(
-      () => isDone() || state.clockRevision !== revision,
+      () => isDone() || state.data.clockRevision !== revision,
       alarm ? alarm.at - Date.now() : undefined,
       summary,
       { interruptible: false },
@@ -47,7 +48,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
 
     const clock = state.clocks.get(alarm.clock);
     if (!clock) continue;
-    state.replaceClock(markAlarm(clock, alarm));
+    state.clocks.set(markAlarm(clock, alarm));
     if (alarm.kind === 'warning') {
       const due = dueAt(clock, Date.now());
       state.record('sla.warning', `${alarm.clock} at ${Math.round(alarm.threshold * 100)}% of its target`, {
@@ -58,7 +59,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       const isLast = alarm.threshold === thresholds[thresholds.length - 1];
       if (isLast && state.policy.escalation.onLastWarning) {
         if (state.escalate(`${alarm.clock} clock at ${Math.round(alarm.threshold * 100)}%`)) {
-          await tellStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
+          await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
         }
       } else {
         await tellStaff(state, warningStep(clock, alarm.threshold, patched(WARNING_KEY_PER_RUN_PATCH)), 'staff.sla_warning', {
@@ -68,12 +69,12 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
         });
       }
     } else {
-      state.slaBreached = true;
+      state.markBreached();
       state.record('sla.breached', `${alarm.clock} clock breached its target`, { clock: alarm.clock, targetMs: clock.targetMs });
       if (state.policy.escalation.onBreach && state.escalate(`${alarm.clock} SLA breached`)) {
-        await tellStaff(state, `escalate:tier${state.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
+        await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
       }
     }
-    await state.persist();
+    await state.legacyWrite();
   }
 }

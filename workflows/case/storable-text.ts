@@ -6,11 +6,12 @@
  * safe in workflow code.
  */
 
-export const REPLACEMENT_CHARACTER = '\uFFFD';
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot store
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-export function hasUnstorableText(text: string): boolean {
+function hasUnstorableText(text: string): boolean {
   UNSTORABLE.lastIndex = 0;
   const found = UNSTORABLE.test(text);
   UNSTORABLE.lastIndex = 0;

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { CaseIncident, IncidentNotice, IncidentProgress, IncidentRequest, IncidentStatus } from '../../domain/incidents';
+import type { IncidentNotice, IncidentProgress, IncidentRequest, IncidentStatus } from '../../domain/incidents';
 import type { IncidentPolicy } from '../../config/incident-policy';
 
 export interface IncidentWorkflowInput {
@@ -40,4 +40,4 @@ export const incidentAckSignal = defineSignal<[IncidentAck]>('incidentAck');
 /** Sent to each case workflow. */
 export const caseIncidentSignal = defineSignal<[IncidentNotice & { incidentWorkflowId: string }]>('incident');
 
-export type { CaseIncident };
+;

@@ -10,7 +10,7 @@ import {
   type SupplierFollowUpResult,
   type SupplierReply,
 } from './contract';
-import { failureDetail, notifications, supplierStore } from '../activity-proxies';
+import { failureDetail, notifications, store } from '../activity-proxies';
 
 /**
  * 供應商跟進: a child of the case workflow when the supplier, not our warehouse, shipped the order.
@@ -65,7 +65,7 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
     }
   };
   const writeRow = (outcome: RecordSupplierFollowUpInput['outcome']) =>
-    supplierStore.recordSupplierFollowUp({
+    store.recordSupplierFollowUp({
       caseId,
       supplierId,
       orderId: input.orderId,
@@ -134,7 +134,7 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
 }
 
 /** Follow-ups whose scorecard row PostgreSQL refused used to retry that write for ever. */
-export const SCORECARD_ROW_REJECTED_PATCH = 'supplier-scorecard-rejected-carries-on';
+const SCORECARD_ROW_REJECTED_PATCH = 'supplier-scorecard-rejected-carries-on';
 
 /** Waits for `done` until the given workflow time; true when `done` became true. */
 async function waitUntilOr(done: () => boolean, untilMs: number): Promise<boolean> {
@@ -145,7 +145,7 @@ async function waitUntilOr(done: () => boolean, untilMs: number): Promise<boolea
 }
 
 /** Whether a follow-up's wait starts a timer must not depend on Date.now() (case-state.ts). */
-export const FOLLOW_UP_TIMER_ALWAYS_PATCH = 'supplier-wait-always-starts-a-timer';
+const FOLLOW_UP_TIMER_ALWAYS_PATCH = 'supplier-wait-always-starts-a-timer';
 
 /** One WeCom message; a channel that keeps failing is logged and the follow-up goes on. */
 async function notify(

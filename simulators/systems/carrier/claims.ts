@@ -1,4 +1,4 @@
-export type ClaimStatus = 'filed' | 'accepted' | 'paid' | 'rejected';
+type ClaimStatus = 'filed' | 'accepted' | 'paid' | 'rejected';
 
 export interface Claim {
   claimNo: string;
@@ -25,7 +25,7 @@ export interface NewClaim {
   evidence?: unknown;
 }
 
-export const DEFAULT_POLLS_UNTIL_PAID = 2;
+const DEFAULT_POLLS_UNTIL_PAID = 2;
 
 /**
  * Carrier claims (理賠). A claim is filed, turns accepted on the first status poll and paid on poll

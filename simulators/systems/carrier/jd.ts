@@ -23,8 +23,8 @@ import type { CarrierState } from './state';
  * Refusal codes other than 100 are illustrative; JD does not publish a full list.
  */
 
-export const JD_INTERCEPT_METHOD = 'jingdong.ldop.receive.order.intercept';
-export const JD_TRACE_METHOD = 'jingdong.ldop.receive.trace.get';
+const JD_INTERCEPT_METHOD = 'jingdong.ldop.receive.order.intercept';
+const JD_TRACE_METHOD = 'jingdong.ldop.receive.trace.get';
 
 function responseKey(method: string): string {
   return `${method.replace(/\./g, '_')}_responce`;

@@ -18,13 +18,13 @@ import type { CarrierState } from './state';
  * the business errorCodes (8013, 8014, 8252) are illustrative: SF's full list is not public.
  */
 
-export const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
-export const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
+const SF_ROUTES_SERVICE = 'EXP_RECE_SEARCH_ROUTES';
+const SF_INTERCEPT_SERVICE = 'EXP_RECE_WANTED_INTERCEPT';
 /**
  * SF documents no urge (催件) service on the open platform; real urges go through its customer
  * service. This code is the simulator's own invention, prefixed SIM_ so nobody mistakes it for SF's.
  */
-export const SF_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
+const SF_URGE_SERVICE = 'SIM_EXP_RECE_URGE_DELIVERY';
 
 // EXP_RECE_WANTED_INTERCEPT's msgData.serviceCode: 1 转寄 (redirect), 2 退回 (return), 4 再派 (redeliver);
 // the other codes (3 优派, 5 改自取, 7 改派送时间, 12 作废, ...) are held parcels for our purposes.

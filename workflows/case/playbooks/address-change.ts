@@ -1,9 +1,12 @@
 import type { DeliveryAddress } from '../../../domain/types';
-import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, reship, returnReceiptCut } from '../logistics-steps';
-import { handOver, itemsOf } from '../shared-playbook-steps';
+import type { CaseState } from '../state/case-state';
+import { instructCarrier } from '../steps/carrier';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { itemsOf } from '../steps/warehouse';
 import { resolveOnDelivery, type AfterDelivery } from '../delivery-wait';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * ADDRESS_CHANGE (改址): ask the carrier to redirect (SF serviceCode 1, Kuaidi100 MODIFY_ADDR);
@@ -31,7 +34,7 @@ export async function addressChangePlaybook(state: CaseState): Promise<void> {
 }
 
 /** Intercept + reship to the new address: the parcel returns to the warehouse meanwhile. */
-export async function fallBackToReship(state: CaseState, address: DeliveryAddress, why: string): Promise<void> {
+async function fallBackToReship(state: CaseState, address: DeliveryAddress, why: string): Promise<void> {
   state.record('playbook.fallback', `${why}: intercepting and reshipping to the new address`, { why });
   const intercepted = await instructCarrier(state, 'intercept', 'address change: send the parcel back');
   if (intercepted.outcome !== 'accepted') {
@@ -60,7 +63,7 @@ export async function awaitDelivery(
   then: Pick<AfterDelivery, 'outcome' | 'summary' | 'template'>,
 ): Promise<void> {
   state.setStatus('WAITING_CARRIER', why);
-  await state.persist();
+  await state.legacyWrite();
   await resolveOnDelivery(state, { label: 'delivery', stopHandlingClock: true, ...then });
 }
 

@@ -1,10 +1,12 @@
 import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { claimSettled } from '../claims';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
-import { collectEvidence, handOver } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { collectEvidence } from '../steps/evidence';
+import { handOver } from '../steps/hand-over';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * DAMAGED (破損): photos first (拍照上傳; reminders, clocks paused while we wait on the customer),
@@ -19,7 +21,7 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
     return;
   }
   state.setStatus('IN_PROGRESS', 'evidence received: assess the damage, then propose a claim or reship');
-  await state.persist();
+  await state.legacyWrite();
   await assessDamage(state);
 }
 
@@ -29,19 +31,19 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
  * reports are the case's to answer in this run). Cases that reached it before this patch replay
  * the old way.
  */
-export const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
+const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
 
 export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
   const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);
-  const assessed = () => state.reshipments.length > 0 || (claimSettled(state.claim) && state.claim?.status !== 'REJECTED');
-  const cut = () => cuttable && (state.claim === undefined || claimSettled(state.claim)) && continueAsNewDue(state);
+  const assessed = () => state.data.reshipments.length > 0 || (claimSettled(state.data.claim) && state.data.claim?.status !== 'REJECTED');
+  const cut = () => cuttable && (state.data.claim === undefined || claimSettled(state.data.claim)) && continueAsNewDue(state);
   await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
   if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
-  if (state.reshipments.length > 0) {
-    await resolveCase(state, 'reshipped', `damaged part replaced: ${state.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
+  if (state.data.reshipments.length > 0) {
+    await resolveCase(state, 'reshipped', `damaged part replaced: ${state.data.reshipments.at(-1)?.waybillNo ?? ''}`, 'case.resolved');
     return;
   }
-  const claim = state.claim;
+  const claim = state.data.claim;
   if (claim?.status === 'PAID') {
     await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
     await resolveCase(state, 'compensated', `damage compensated: ${formatYuan(claim.payout?.amountFen ?? 0)}`, 'case.resolved');

@@ -3,10 +3,12 @@ import type { OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
 import type { ResumePoint } from '../carry-over';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
-import { acknowledgeCustomer, notifyCustomer, resolveCase, urgeCarrier } from '../steps';
-import { handOver } from '../shared-playbook-steps';
+import { urgeCarrier } from '../steps/carrier';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
+import { handOver } from '../steps/hand-over';
 import { lostPlaybook } from './lost';
 import { store } from '../../activity-proxies';
 
@@ -14,13 +16,13 @@ import { store } from '../../activity-proxies';
  * Cases opened before the total-delay rule existed keep their old behaviour on replay; new ones
  * (and old ones past this point for the first time) convert to LOST. See README "Versioning".
  */
-export const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
+const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
 
 /**
  * Cases that reached the conversion before this check existed replay without the look-up. See
  * `convertToLost` for the rule.
  */
-export const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
+const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
 
 /**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to
@@ -40,7 +42,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
   // The first urge goes out at once; the next only after a full interval without movement, however
   // many non-movement scans (hub delays, exceptions) arrive meanwhile.
   let nextUrgeAt = resume?.nextUrgeAt ?? Date.now();
-  while (!state.tracking.delivered) {
+  while (!state.data.tracking.delivered) {
     // A parcel that scans for weeks grows the history: cut it here, at the top of the loop, where
     // the next run picks up exactly.
     if (continueAsNewDue(state)) throw new ContinueAsNewRequested({ phase: 'delayed', urges, lastMovementAt, nextUrgeAt });
@@ -54,17 +56,17 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
       if (accepted && urges === 1) await notifyCustomer(state, 'urged', 'case.carrier_urged');
       nextUrgeAt = Date.now() + urgeIntervalMs;
     }
-    const seen = state.tracking.events.length;
+    const seen = state.data.tracking.events.length;
     const untilLost = convertsToLost ? Math.max(1, lastMovementAt + totalDelayMs - Date.now()) : undefined;
     const untilUrge = urges < maxUrges ? Math.max(1, nextUrgeAt - Date.now()) : undefined;
     const heard = await state.waitUntil(
-      () => state.tracking.delivered || state.tracking.events.length > seen,
+      () => state.data.tracking.delivered || state.data.tracking.events.length > seen,
       untilUrge === undefined ? untilLost : untilLost === undefined ? untilUrge : Math.min(untilUrge, untilLost),
       urges < maxUrges ? `tracking update or urge #${urges + 1}` : 'tracking update (urges exhausted)',
     );
-    if (heard && state.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
-      state.stopClock('handling', 'parcel moving again');
-      await state.persist();
+    if (heard && state.data.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
+      state.clocks.stop('handling', 'parcel moving again');
+      await state.legacyWrite();
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
       lastMovementAt = Date.now();
@@ -91,12 +93,12 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
   }
   state.convertTo('LOST', reason);
   await state.persist();
-  if (checked && state.writeRejected) {
+  if (checked && state.data.writeRejected) {
     // A LOST case opened between the look-up and the write (the store refuses the second open
     // LOST row): the same rule, a moment later. The trail keeps both steps.
     const open = await openLost();
     if (open) {
-      state.currentType = 'DELAYED';
+      state.undoConversion('DELAYED');
       return refuseConversion(state, open, reason);
     }
   }
@@ -105,25 +107,25 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
 
 async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: string): Promise<void> {
   state.record('case.conversion_refused', `not converted to LOST: open LOST case ${open.caseId} handles this waybill`, {
-    from: state.currentType,
+    from: state.data.currentType,
     to: 'LOST',
     reason,
     openCaseId: open.caseId,
     openCaseStatus: open.status,
   });
-  await state.persist();
+  await state.legacyWrite();
   await handOver(state, `parcel lost (${reason}), and case ${open.caseId} already handles its loss: close or resolve this one`);
 }
 
 /** Waits while events keep arriving; returns when delivered or after one quiet interval. */
 async function waitQuietInterval(state: CaseState, intervalMs: number): Promise<void> {
   for (;;) {
-    const seen = state.tracking.events.length;
+    const seen = state.data.tracking.events.length;
     const heard = await state.waitUntil(
-      () => state.tracking.delivered || state.tracking.events.length > seen,
+      () => state.data.tracking.delivered || state.data.tracking.events.length > seen,
       intervalMs,
       'parcel moving: next tracking update',
     );
-    if (!heard || state.tracking.delivered) return;
+    if (!heard || state.data.tracking.delivered) return;
   }
 }

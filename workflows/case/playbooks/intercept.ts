@@ -1,7 +1,12 @@
-import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, refund } from '../logistics-steps';
-import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import type { CaseState } from '../state/case-state';
+import { instructCarrier } from '../steps/carrier';
+import { refund } from '../steps/payments';
+import { awaitReturnReceipt, expectReturn } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * INTERCEPT (攔截): the order was cancelled, fraudulent or shipped wrong. Ask the carrier to

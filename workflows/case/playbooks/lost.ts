@@ -1,10 +1,12 @@
 import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
-import { goodsValueOf, handOver } from '../shared-playbook-steps';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
 import { resolveOnDelivery } from '../delivery-wait';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * LOST (遺失): verify the trajectory automatically (last scan age, carrier confirmation), pay the
@@ -30,7 +32,7 @@ export async function lostPlaybook(state: CaseState): Promise<void> {
  * A LOST case's wait for its claim is a continue-as-new point: the next run resumes here
  * (`{phase: 'lost-claim'}`). Cases that reached the wait before this patch replay the old way.
  */
-export const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
+const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
 
 /** Waits for the claim (or cuts the history and waits on in the next run), then acts on it. */
 export async function settleLostClaim(state: CaseState, { resumed = false } = {}): Promise<void> {

@@ -1,10 +1,15 @@
 import { patched } from '@temporalio/workflow';
-import type { CaseState } from '../case-state';
+import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
-import { WORKING_CLOCKS } from '../case-state';
-import { awaitReturnReceipt, expectReturn, instructCarrier, refund, returnReceiptCut } from '../logistics-steps';
-import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import { WORKING_CLOCKS } from '../state/sla-clocks';
+import { instructCarrier } from '../steps/carrier';
+import { refund } from '../steps/payments';
+import { awaitReturnReceipt, expectReturn, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 import { addressText, awaitDelivery } from './address-change';
 
 /**
@@ -15,10 +20,10 @@ import { addressText, awaitDelivery } from './address-change';
 export async function refusedPlaybook(state: CaseState): Promise<void> {
   await acknowledgeCustomer(state);
   await notifyCustomer(state, 'delivery-failed', 'case.delivery_failed');
-  state.awaitingRemedy = { since: new Date().toISOString(), options: ['redeliver', 'redirect', 'return'] };
-  for (const clock of WORKING_CLOCKS) state.pauseClock(clock, 'WAITING_CUSTOMER');
+  state.awaitRemedy({ since: new Date().toISOString(), options: ['redeliver', 'redirect', 'return'] });
+  for (const clock of WORKING_CLOCKS) state.clocks.pause(clock, 'WAITING_CUSTOMER');
   state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
-  await state.persist();
+  await state.legacyWrite();
   await awaitRemedy(state, Date.now() + state.policy.evidence.windowMs);
 }
 
@@ -27,7 +32,7 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
  * the wait is a continue-as-new point, and the next run waits out the same window. Cases that
  * reached it before this patch replay the old way.
  */
-export const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
+const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
 
 /** Waits for the customer's choice until `until`, then carries it out (return when none came). */
 export async function awaitRemedy(state: CaseState, until: number, { resumed = false } = {}): Promise<void> {
@@ -36,25 +41,25 @@ export async function awaitRemedy(state: CaseState, until: number, { resumed = f
   let cutting = false;
   try {
     const met = await state.waitUntil(
-      () => state.remedy !== undefined || (cuttable && continueAsNewDue(state)),
+      () => state.data.remedy !== undefined || (cuttable && continueAsNewDue(state)),
       until - Date.now(),
       'customer choice',
     );
-    chose = met && state.remedy !== undefined;
+    chose = met && state.data.remedy !== undefined;
     if (met && !chose) {
       cutting = true; // the customer still has the choice in the next run
       throw new ContinueAsNewRequested({ phase: 'remedy', until });
     }
   } finally {
     // Also when an agent resolves or cancels meanwhile: the choice is no longer the customer's.
-    if (!cutting) delete state.awaitingRemedy;
+    if (!cutting) state.endRemedyWait();
   }
-  for (const clock of WORKING_CLOCKS) state.resumeClock(clock);
+  for (const clock of WORKING_CLOCKS) state.clocks.resume(clock);
   if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
-  state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.remedy?.choice}` : 'no answer: returning the parcel');
-  await state.persist();
+  state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.data.remedy?.choice}` : 'no answer: returning the parcel');
+  await state.legacyWrite();
 
-  const choice = state.remedy?.choice ?? 'return';
+  const choice = state.data.remedy?.choice ?? 'return';
   if (choice === 'redeliver') {
     const answer = await instructCarrier(state, 'redeliver', 'customer asked for another delivery attempt');
     if (answer.outcome === 'accepted') {
@@ -66,10 +71,10 @@ export async function awaitRemedy(state: CaseState, until: number, { resumed = f
       });
       return;
     }
-  } else if (choice === 'redirect' && state.remedy?.newAddress) {
-    const answer = await instructCarrier(state, 'redirect', 'customer asked for a new address', state.remedy.newAddress);
+  } else if (choice === 'redirect' && state.data.remedy?.newAddress) {
+    const answer = await instructCarrier(state, 'redirect', 'customer asked for a new address', state.data.remedy.newAddress);
     if (answer.outcome === 'accepted') {
-      await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(state.remedy.newAddress) });
+      await notifyCustomer(state, 'redirected', 'case.redirected', { address: addressText(state.data.remedy.newAddress) });
       await awaitDelivery(state, 'redirected: waiting for delivery', {
         outcome: 'redirected',
         summary: 'delivered to the new address',

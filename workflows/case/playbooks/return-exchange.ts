@@ -1,7 +1,11 @@
-import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, refund, reship, returnReceiptCut } from '../logistics-steps';
-import { goodsValueOf, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, resolveCase } from '../steps';
+import type { CaseState } from '../state/case-state';
+import { refund } from '../steps/payments';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { goodsValueOf } from '../steps/payments';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 
 /**
  * RETURN_EXCHANGE (退換貨物流): book the return pickup (reverse order), wait for the warehouse

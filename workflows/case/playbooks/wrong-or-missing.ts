@@ -1,8 +1,11 @@
 import { ActivityFailure } from '@temporalio/workflow';
-import type { CaseState } from '../case-state';
-import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../logistics-steps';
-import { followUpSupplier, handOver, itemsOf } from '../shared-playbook-steps';
-import { acknowledgeCustomer, notifyCustomer, resolveCase } from '../steps';
+import type { CaseState } from '../state/case-state';
+import { awaitReturnReceipt, expectReturn, reship, returnReceiptCut } from '../steps/warehouse';
+import { handOver } from '../steps/hand-over';
+import { followUpSupplier } from '../steps/supplier';
+import { itemsOf } from '../steps/warehouse';
+import { acknowledgeCustomer, notifyCustomer } from '../steps/customer';
+import { resolveCase } from '../steps/resolution';
 import { failureDetail, warehouse as wms } from '../../activity-proxies';
 
 /**
@@ -18,7 +21,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
   }
 
   state.setStatus('WAITING_WAREHOUSE', 'checking the warehouse pick record');
-  await state.persist();
+  await state.legacyWrite();
   let pick: Awaited<ReturnType<typeof warehouse>>;
   try {
     pick = await warehouse(state);
@@ -31,7 +34,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     await handOver(state, 'no pick record from the warehouse: check the shipment by hand');
     return;
   }
-  const wrong = state.currentType === 'WRONG_ITEM';
+  const wrong = state.data.currentType === 'WRONG_ITEM';
   const toSend = pick.missing.length ? pick.missing : wrong ? itemsOf(state) : [];
   if (!toSend.length) {
     await handOver(state, 'the pick record matches the order: check with the carrier and the customer');
@@ -58,14 +61,14 @@ async function warehouse(state: CaseState) {
     missing: pick.missing,
     unexpected: pick.unexpected,
   });
-  await state.persist();
+  await state.legacyWrite();
   return pick;
 }
 
 async function supplierPath(state: CaseState): Promise<void> {
   const items = itemsOf(state).map((item) => `${item.sku}×${item.qty}`).join('、') || '订单配件';
   const request =
-    state.currentType === 'WRONG_ITEM'
+    state.data.currentType === 'WRONG_ITEM'
       ? `订单${state.input.orderId}错发，请补发正确配件（${items}）并回复新运单号`
       : `订单${state.input.orderId}漏发，请补发缺件（${items}）并回复新运单号`;
   const outcome = await followUpSupplier(state, request);

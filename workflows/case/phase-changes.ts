@@ -1,7 +1,11 @@
 import type { Actor } from '../../domain/types';
-import { CaseInterrupted, WORKING_CLOCKS, type CaseState } from './case-state';
+import type { CaseState } from './state/case-state';
+import { WORKING_CLOCKS } from './state/sla-clocks';
+import { CaseInterrupted } from './state/waits';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyCustomer, notifyStaff, resolveCase } from './steps';
+import { notifyCustomer } from './steps/customer';
+import { resolveCase } from './steps/resolution';
+import { notifyStaff } from './steps/staff';
 
 /**
  * The phases of a case around its playbook: working it (the playbook, or by hand after a reopen)
@@ -15,24 +19,21 @@ export async function runPhase(state: CaseState, phase: (state: CaseState) => Pr
   try {
     await phase(state);
   } catch (error) {
-    if (!(error instanceof CaseInterrupted) || !state.interruption) throw error;
-    const request = state.interruption;
+    if (!(error instanceof CaseInterrupted) || !state.data.interruption) throw error;
+    const request = state.data.interruption;
     if (request.kind === 'cancel') {
       await cancelCase(state, request.reason, request.actor);
     } else {
       await resolveCase(state, request.outcome, request.summary, 'case.resolved', request.actor);
     }
-    request.settled = 'applied';
-    delete state.interruption;
+    state.settleInterruption('applied');
     return request.kind === 'cancel' ? 'cancelled' : 'resolved';
   }
   // The playbook finished on its own while an action waited for its next pause: tell the agent.
-  if (state.interruption) {
-    state.interruption.settled = 'superseded';
-    state.record('case.action_superseded', `${state.interruption.kind} came too late: the case was already resolved`, {
-      action: state.interruption.kind,
-    }, state.interruption.actor);
-    delete state.interruption;
+  const late = state.data.interruption;
+  if (late) {
+    state.record('case.action_superseded', `${late.kind} came too late: the case was already resolved`, { action: late.kind }, late.actor);
+    state.settleInterruption('superseded');
   }
   return 'resolved';
 }
@@ -40,10 +41,10 @@ export async function runPhase(state: CaseState, phase: (state: CaseState) => Pr
 /** Cancelled by a supervisor (duplicate case, opened in error, customer withdrew): no survey. */
 async function cancelCase(state: CaseState, reason: string, actor: Actor): Promise<void> {
   state.withdrawEvidenceRequest('case cancelled', actor);
-  for (const name of state.clocks.keys()) state.stopClock(name, 'case cancelled');
+  for (const name of state.clocks.names()) state.clocks.stop(name, 'case cancelled');
   state.setStatus('CANCELLED', reason, actor);
   state.record('case.cancelled', reason, { reason }, actor);
-  await state.persist();
+  await state.legacyWrite();
   await notifyCustomer(state, 'cancelled', 'case.cancelled', { reason });
 }
 
@@ -58,18 +59,14 @@ export async function reopenForRecovery(
   reason: string,
   { lowScore, actor }: { lowScore: boolean; actor: Actor },
 ): Promise<void> {
-  state.reopens += 1;
-  if (state.feedback) {
-    state.earlierFeedback.push(state.feedback);
-    delete state.feedback;
-  }
-  state.record('case.reopened', reason, { reason, round: state.reopens + 1, lowScore }, actor);
+  state.startReopenRound();
+  state.record('case.reopened', reason, { reason, round: state.data.reopens + 1, lowScore }, actor);
   state.setStatus('IN_PROGRESS', `reopened: ${reason}`, actor);
-  for (const clock of WORKING_CLOCKS) if (clock !== 'firstResponse') state.startClock(clock);
-  if (lowScore && state.tier < 2) state.escalate('low satisfaction score', actor);
-  await state.persist();
-  await notifyStaff(state, `reopened:${state.reopens}`, 'staff.reopened', { reason });
-  await notifyCustomer(state, `reopened:${state.reopens}`, 'case.reopened');
+  for (const clock of WORKING_CLOCKS) if (clock !== 'firstResponse') state.clocks.start(clock);
+  if (lowScore && state.data.tier < 2) state.escalate('low satisfaction score', actor);
+  await state.legacyWrite();
+  await notifyStaff(state, `reopened:${state.data.reopens}`, 'staff.reopened', { reason });
+  await notifyCustomer(state, `reopened:${state.data.reopens}`, 'case.reopened');
 }
 
 /**
@@ -78,6 +75,6 @@ export async function reopenForRecovery(
  * safe point to continue as new.
  */
 export async function workByHand(state: CaseState): Promise<void> {
-  await state.waitUntil(() => continueAsNewDue(state), undefined, `waiting for ${state.assignee} to resolve`);
+  await state.waitUntil(() => continueAsNewDue(state), undefined, `waiting for ${state.data.assignee} to resolve`);
   throw new ContinueAsNewRequested({ phase: 'by-hand' });
 }

@@ -1,64 +1,16 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
-import { formatYuan } from '../../domain/compensation';
-import { WORKFLOW_ACTOR, type Actor, type DeliveryAddress, type OrderItem } from '../../domain/types';
-import type { AfterReturn, ReturnReceiptResume } from './carry-over';
-import { CARRIER_REQUEST_COUNTER_PATCH, type CaseState } from './case-state';
-import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
-import { notifyCustomer } from './steps';
-import { carriers, failureDetail, payments, warehouse, warehouseOrders } from '../activity-proxies';
+import { type Actor, type DeliveryAddress, type OrderItem, WORKFLOW_ACTOR } from '../../../domain/types';
+import { failureDetail, warehouse, warehouseOrders } from '../../activity-proxies';
+import type { AfterReturn, ReturnReceiptResume } from '../carry-over';
+import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
+import type { CaseState } from '../state/case-state';
+import { notifyCustomer } from './customer';
 
 /**
- * Steps that move goods or money: carrier instructions (攔截, 改址, 退回, 再派), reshipping and
- * returns through the WMS, refunds. Each carries an idempotency key made of the case id, the step
- * and its ordinal, so a retry after a crash is recognised by the receiving system.
+ * Talking to the warehouse (WMS): reshipping, return orders and their receipt (入庫).
  */
 
-export type CarrierInstruction = 'intercept' | 'redirect' | 'return' | 'redeliver';
-export type InstructionResult = { outcome: 'accepted'; reference: string } | { outcome: 'refused' | 'failed'; detail: string };
-
-/** Sends one instruction to the carrier; a refusal or failure is an answer the playbook acts on. */
-export async function instructCarrier(
-  state: CaseState,
-  instruction: CarrierInstruction,
-  reason: string,
-  newAddress?: DeliveryAddress,
-): Promise<InstructionResult> {
-  // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
-  // the carried list; runs from before the counter numbered by the list (replayed that way).
-  const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
-    ? state.nextCarrierRequestNumber(instruction)
-    : state.carrierRequests.filter((request) => request.operation === instruction).length + 1;
-  const key = `${state.caseId}:${instruction}:${attempt}`;
-  const at = new Date().toISOString();
-  const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
-  try {
-    const answer =
-      instruction === 'intercept'
-        ? await carriers.interceptParcel(context)
-        : instruction === 'redirect'
-          ? await carriers.redirectParcel({ ...context, newAddress: newAddress as DeliveryAddress })
-          : instruction === 'return'
-            ? await carriers.returnParcelToSender(context)
-            : await carriers.redeliverParcel(context);
-    if (answer.outcome === 'accepted') {
-      state.carrierRequests.push({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
-      state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
-      await state.persist();
-      return { outcome: 'accepted', reference: answer.reference };
-    }
-    const detail = `${answer.code} ${answer.message}`;
-    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'refused', detail });
-    state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
-    await state.persist();
-    return { outcome: 'refused', detail };
-  } catch (error) {
-    const detail = failureDetail(error);
-    state.carrierRequests.push({ key, operation: instruction, at, outcome: 'failed', detail });
-    state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
-    await state.persist();
-    return { outcome: 'failed', detail };
-  }
-}
+export const itemsOf = (state: CaseState): OrderItem[] => state.input.items ?? [];
 
 /**
  * `refused`: the WMS said no (no stock). `failed`: it rejected the request (4xx): nothing was
@@ -71,7 +23,7 @@ export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome
  * Cases whose reship failed without a definite answer before this patch gave the attempt up (the
  * next one took a new key) and replay that way.
  */
-export const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
+const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
 
 /**
  * 補發: the warehouse ships the part again; the customer gets the new waybill. Each attempt that
@@ -85,7 +37,7 @@ export async function reship(
   reason: string,
   { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
 ): Promise<ReshipResult> {
-  const attempt = ++state.reshipAttempts;
+  const attempt = state.nextReshipAttempt();
   const key = `${state.caseId}:reship:${attempt}`;
   const request = { idempotencyKey: key, orderId: state.input.orderId, items, reason, ...(address ? { address } : {}) };
   const { followUpIntervalMs, maxFollowUps } = state.policy.carrier;
@@ -100,15 +52,15 @@ export async function reship(
         const detail = failureDetail(error);
         if (isCancellation(error) || definite(error) || !patched(RESHIP_UNKNOWN_PATCH)) {
           state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
-          await state.persist();
+          await state.legacyWrite();
           return { outcome: 'failed', detail };
         }
         inDoubt = true;
         state.record('wms.reship_unknown', `reship ${key}: no definite answer (round ${round}): ${detail}`, { key, round, detail }, actor);
-        await state.persist();
+        await state.legacyWrite();
         if (round >= maxFollowUps) {
           state.record('wms.reship_in_doubt', `reship ${key} may or may not exist: the next reship asks under the same key`, { key, detail }, actor);
-          await state.persist();
+          await state.legacyWrite();
           return { outcome: 'unknown', detail };
         }
         // A playbook's wait gives way to an agent's resolve; an action's own reship does not.
@@ -117,10 +69,10 @@ export async function reship(
       }
       if (result.outcome === 'refused') {
         state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
-        await state.persist();
+        await state.legacyWrite();
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
-      state.reshipments.push({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
+      state.noteReshipment({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
       state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
         key,
         reshipOrderNo: result.reshipOrderNo,
@@ -129,13 +81,13 @@ export async function reship(
         items,
         reason,
       }, actor);
-      await state.persist();
-      await notifyCustomer(state, `reshipped:${state.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
+      await state.legacyWrite();
+      await notifyCustomer(state, `reshipped:${state.data.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
       return { outcome: 'created', waybillNo: result.waybillNo };
     }
   } finally {
     // Unknown (or interrupted while unknown): the key is not used up; the next reship reuses it.
-    if (inDoubt && state.reshipAttempts === attempt) state.reshipAttempts -= 1;
+    if (inDoubt) state.reuseReshipAttempt(attempt);
   }
 }
 
@@ -154,7 +106,7 @@ export async function expectReturn(
   reason: string,
   { pickup }: { pickup: boolean },
 ): Promise<{ returnOrderNo: string } | undefined> {
-  const key = `${state.caseId}:return:${++state.returnAttempts}`;
+  const key = `${state.caseId}:return:${state.nextReturnAttempt()}`;
   try {
     const result = await warehouse.createReturnOrder({
       idempotencyKey: key,
@@ -165,10 +117,10 @@ export async function expectReturn(
     });
     if (result.outcome === 'refused') {
       state.record('wms.return_refused', `return order refused: ${result.message}`, { key, code: result.code, message: result.message });
-      await state.persist();
+      await state.legacyWrite();
       return undefined;
     }
-    state.returns.push({
+    state.noteReturn({
       key,
       returnOrderNo: result.returnOrderNo,
       ...(result.pickupWaybillNo ? { pickupWaybillNo: result.pickupWaybillNo } : {}),
@@ -181,16 +133,16 @@ export async function expectReturn(
       pickupWaybillNo: result.pickupWaybillNo ?? null,
       pickup,
     });
-    state.startClock('returnReceipt');
-    await state.persist();
+    state.clocks.start('returnReceipt');
+    await state.legacyWrite();
     if (pickup && result.pickupWaybillNo) {
-      await notifyCustomer(state, `return-pickup:${state.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
+      await notifyCustomer(state, `return-pickup:${state.data.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
     }
     return { returnOrderNo: result.returnOrderNo };
   } catch (error) {
     const detail = failureDetail(error);
     state.record('wms.return_failed', `return order failed: ${detail}`, { key, detail });
-    await state.persist();
+    await state.legacyWrite();
     return undefined;
   }
 }
@@ -201,7 +153,7 @@ export async function expectReturn(
  * does what the playbook would have done (`AfterReturn`). Cases that reached the wait before this
  * patch replay the old way.
  */
-export const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
+const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
 
 /** The resume point of a return-receipt wait, or none for cases from before the patch. */
 export function returnReceiptCut(returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
@@ -216,11 +168,10 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
   // Between checks: the follow-up interval, or less when the history is due to be cut.
   const pause = async (summary: string) => {
     await state.waitUntil(() => cutAt !== undefined && continueAsNewDue(state), state.policy.carrier.followUpIntervalMs, summary);
-    if (cutAt && state.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
+    if (cutAt && state.data.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
   };
-  const record = state.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
-  await state.persist();
+  await state.legacyWrite();
   for (;;) {
     let order: { status: string; receivedAt?: string };
     try {
@@ -228,57 +179,27 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     } catch (error) {
       // The WMS is down (or lost the order): keep looking; the returnReceipt clock escalates.
       state.record('wms.return_check_failed', `return ${returnOrderNo}: ${failureDetail(error)}`, { returnOrderNo, detail: failureDetail(error) });
-      await state.persist();
+      await state.legacyWrite();
       await pause(`return ${returnOrderNo} (WMS unavailable)`);
       continue;
     }
-    if (record && record.status !== order.status) {
-      record.status = order.status;
+    const expected = state.data.returns.find((entry) => entry.returnOrderNo === returnOrderNo);
+    if (expected && expected.status !== order.status) {
+      state.updateReturn(returnOrderNo, { status: order.status });
       state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
-      await state.persist();
+      await state.legacyWrite();
     }
     if (order.status === 'RECEIVED') {
-      if (record) record.receivedAt = order.receivedAt ?? new Date().toISOString();
-      state.stopClock('returnReceipt', 'received into the warehouse');
+      state.updateReturn(returnOrderNo, { receivedAt: order.receivedAt ?? new Date().toISOString() });
+      state.clocks.stop('returnReceipt', 'received into the warehouse');
       state.record('wms.return_received', `return ${returnOrderNo} received into the warehouse`, { returnOrderNo });
-      await state.persist();
+      await state.legacyWrite();
       await notifyCustomer(state, `return-received:${returnOrderNo}`, 'return.received');
       state.setStatus('IN_PROGRESS', 'return received');
       return;
     }
     await pause(`return ${returnOrderNo} (${order.status})`);
   }
-}
-
-/** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
-export const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
-
-/**
- * Refunds the goods' value to the customer, once per case step. Returns false when the payments
- * system refused it (a FAILED payout, or a non-retryable error such as a key already used): the
- * playbook hands the case over; a failed refund never fails the whole case.
- */
-export async function refund(state: CaseState, amountFen: number, reason: string, step = 'refund'): Promise<boolean> {
-  const key = `${state.caseId}:${step}`;
-  let payout: Awaited<ReturnType<typeof payments.payCustomer>>;
-  try {
-    payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
-  } catch (error) {
-    if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
-    const detail = failureDetail(error);
-    state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
-    await state.persist();
-    return false;
-  }
-  if (payout.status !== 'SUCCEEDED') {
-    state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
-    await state.persist();
-    return false;
-  }
-  state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, { key, payoutId: payout.payoutId, amountFen, replayed: payout.replayed });
-  await state.persist();
-  await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
-  return true;
 }
 
 /** A case opened without items: the warehouse knows what the order held. */
@@ -289,4 +210,3 @@ async function orderedItems(state: CaseState): Promise<OrderItem[]> {
     return [];
   }
 }
-

@@ -1,0 +1,134 @@
+import { patched } from '@temporalio/workflow';
+import type { CaseCarryOver } from '../carry-over';
+import type { OpenCaseInput } from '../contract';
+import { AuditTrail } from './audit-trail';
+import { clocksOf, openingData, type CaseData } from './case-data';
+
+/**
+ * The case's data across continue-as-new: what one run hands to the next (`CaseCarryOver`, whose
+ * JSON shape running cases and recorded histories hold) and how the next run takes it back.
+ */
+
+const CARRIED_TRACKING_EVENTS = 200;
+const CARRIED_NOTIFICATIONS = 200;
+/**
+ * Carrier requests carried from one run to the next: the newest ones. The carrier steps number
+ * their idempotency keys by a carried counter per instruction (`carrierRequestNumbers`), not by
+ * this list, so cutting it never reuses a key (`patched(CARRIER_REQUEST_COUNTER_PATCH)`).
+ */
+const CARRIED_CARRIER_REQUESTS = 50;
+/** Runs before this patch numbered carrier instructions by the carried list and never cut it. */
+export const CARRIER_REQUEST_COUNTER_PATCH = 'carrier-request-keys-by-counter';
+/**
+ * Notes and evidence items carried from one run to the next: the newest ones. Older ones are in
+ * the audit trail (PostgreSQL), and the view says how many it leaves out (`elided`).
+ */
+const CARRIED_NOTES = 50;
+const CARRIED_EVIDENCE_ITEMS = 50;
+
+/**
+ * Everything the next run needs to go on as if nothing happened: the case's data, the audit
+ * sequence and timeline, and the newest entries of the lists that grow (tracking events for
+ * dedupe, notifications, notes, evidence): older ones are in the trail, and `elided` counts them.
+ * Taken after the wind-down persisted everything it could; events the store refused are carried
+ * so the next run retries them (never thrown away, never a workflow-task failure).
+ */
+export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
+  const kept = <T>(list: T[], max: number): { items: T[]; dropped: number } => ({
+    items: list.slice(-max),
+    dropped: Math.max(0, list.length - max),
+  });
+  const tracking = kept(data.tracking.events, CARRIED_TRACKING_EVENTS);
+  const notifications = kept(data.notifications, CARRIED_NOTIFICATIONS);
+  const notes = kept(data.notes, CARRIED_NOTES);
+  const evidenceItems = kept(data.evidence.items, CARRIED_EVIDENCE_ITEMS);
+  // Runs before the counter carried the whole list (their keys are numbered by it).
+  const cutRequests = patched(CARRIER_REQUEST_COUNTER_PATCH);
+  const carrierRequests = cutRequests ? kept(data.carrierRequests, CARRIED_CARRIER_REQUESTS) : { items: data.carrierRequests, dropped: 0 };
+  const unsaved = trail.unsaved();
+  return {
+    status: data.status,
+    tier: data.tier,
+    assignee: data.assignee,
+    priority: data.priority,
+    slaBreached: data.slaBreached,
+    clocks: clocksOf(data),
+    tracking: { ...data.tracking, events: tracking.items },
+    carrierRequests: carrierRequests.items,
+    ...(cutRequests ? { carrierRequestNumbers: allCarrierRequestNumbers(data) } : {}),
+    notifications: notifications.items,
+    ...(data.feedback ? { feedback: data.feedback } : {}),
+    ...(data.resolution ? { resolution: data.resolution } : {}),
+    evidence: { ...data.evidence, items: evidenceItems.items },
+    notes: notes.items,
+    ...(data.statusBeforeEvidence ? { statusBeforeEvidence: data.statusBeforeEvidence } : {}),
+    evidenceRequests: data.evidenceRequests,
+    earlierFeedback: data.earlierFeedback,
+    ...(data.incidents.length ? { incidents: data.incidents } : {}),
+    reopens: data.reopens,
+    ...(data.claim ? { claim: data.claim } : {}),
+    claimCount: data.claimCount,
+    reshipAttempts: data.reshipAttempts,
+    returnAttempts: data.returnAttempts,
+    type: data.currentType,
+    reshipments: data.reshipments,
+    returns: data.returns,
+    ...(data.awaitingRemedy ? { awaitingRemedy: data.awaitingRemedy } : {}),
+    ...(data.remedy ? { remedy: data.remedy } : {}),
+    ...(data.resolvedAt ? { resolvedAt: data.resolvedAt } : {}),
+    version: data.version,
+    seq: trail.lastSeq(),
+    timeline: trail.timeline(),
+    openedAt: data.openedAt,
+    acknowledged: data.acknowledged,
+    runs: data.runs + 1,
+    elided: {
+      notes: data.elided.notes + notes.dropped,
+      evidenceItems: data.elided.evidenceItems + evidenceItems.dropped,
+      notifications: data.elided.notifications + notifications.dropped,
+      trackingEvents: data.elided.trackingEvents + tracking.dropped,
+      ...(cutRequests || data.elided.carrierRequests ? { carrierRequests: (data.elided.carrierRequests ?? 0) + carrierRequests.dropped } : {}),
+    },
+    ...(unsaved.length ? { unsaved } : {}),
+  };
+}
+
+/** The data, trail and last stored version of a run that goes on from `carry`. */
+export function takeOver(input: OpenCaseInput, carry: CaseCarryOver): { data: CaseData; trail: AuditTrail; persistedVersion: number } {
+  const { type, clocks, carrierRequestNumbers, incidents, elided, unsaved, seq, timeline, ...carried } = carry;
+  const data: CaseData = {
+    ...openingData(input, carry.openedAt),
+    ...carried,
+    // Carried as `type` (the carry-over's JSON shape, which histories hold), kept as currentType.
+    currentType: type,
+    clocks: Object.fromEntries(clocks.map((clock) => [clock.name, clock])),
+    carrierRequestNumbers: { ...(carrierRequestNumbers ?? {}) },
+    incidents: incidents ?? [],
+    ...(elided ? { elided } : {}),
+  };
+  // Events the previous run could not store: the first write of this run retries them.
+  const trail = new AuditTrail({ seq, timeline, ...(unsaved ? { unsaved } : {}) });
+  return { data, trail, persistedVersion: unsaved?.length ? -1 : carry.version };
+}
+
+/**
+ * The number of the next request of a carrier instruction (its idempotency key's ordinal), and
+ * counts it as used: one more than any earlier request of that instruction in any run.
+ */
+export function nextCarrierRequestNumber(data: CaseData, operation: string): number {
+  const next = carrierRequestNumber(data, operation) + 1;
+  data.carrierRequestNumbers[operation] = next;
+  return next;
+}
+
+/** The last number used for the instruction; counted from the list until the counter knows it. */
+function carrierRequestNumber(data: CaseData, operation: string): number {
+  const listed = data.carrierRequests.filter((request) => request.operation === operation).length;
+  return Math.max(data.carrierRequestNumbers[operation] ?? 0, listed);
+}
+
+function allCarrierRequestNumbers(data: CaseData): Record<string, number> {
+  const numbers: Record<string, number> = { ...data.carrierRequestNumbers };
+  for (const request of data.carrierRequests) numbers[request.operation] = carrierRequestNumber(data, request.operation);
+  return numbers;
+}

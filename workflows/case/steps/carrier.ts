@@ -1,0 +1,85 @@
+import { patched } from '@temporalio/workflow';
+import type { DeliveryAddress } from '../../../domain/types';
+import { carriers, failureDetail } from '../../activity-proxies';
+import { CARRIER_REQUEST_COUNTER_PATCH } from '../state/carried-state';
+import type { CaseState } from '../state/case-state';
+
+/**
+ * Talking to the carrier: urges (催件) and instructions (攔截, 改址, 退回, 再派), each with an idempotency
+ * key of the case id, the step and its ordinal.
+ */
+
+/** 催件: asks the carrier to chase the parcel; the n-th urge has its own idempotency key. */
+export async function urgeCarrier(state: CaseState, attempt: number, reason: string): Promise<boolean> {
+  const key = `${state.caseId}:urge:${attempt}`;
+  const at = new Date().toISOString();
+  try {
+    const answer = await carriers.urgeCarrier({
+      idempotencyKey: key,
+      carrier: state.input.carrier,
+      waybillNo: state.input.waybillNo,
+      reason,
+    });
+    if (answer.outcome === 'accepted') {
+      state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
+      state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
+      await state.legacyWrite();
+      return true;
+    }
+    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
+    state.record('carrier.refused', `urge #${attempt} refused: ${answer.message}`, { key, attempt, code: answer.code, message: answer.message });
+  } catch (error) {
+    const detail = failureDetail(error);
+    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'failed', detail });
+    state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
+  }
+  await state.legacyWrite();
+  return false;
+}
+
+export type CarrierInstruction = 'intercept' | 'redirect' | 'return' | 'redeliver';
+export type InstructionResult = { outcome: 'accepted'; reference: string } | { outcome: 'refused' | 'failed'; detail: string };
+
+/** Sends one instruction to the carrier; a refusal or failure is an answer the playbook acts on. */
+export async function instructCarrier(
+  state: CaseState,
+  instruction: CarrierInstruction,
+  reason: string,
+  newAddress?: DeliveryAddress,
+): Promise<InstructionResult> {
+  // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
+  // the carried list; runs from before the counter numbered by the list (replayed that way).
+  const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
+    ? state.nextCarrierRequestNumber(instruction)
+    : state.data.carrierRequests.filter((request) => request.operation === instruction).length + 1;
+  const key = `${state.caseId}:${instruction}:${attempt}`;
+  const at = new Date().toISOString();
+  const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
+  try {
+    const answer =
+      instruction === 'intercept'
+        ? await carriers.interceptParcel(context)
+        : instruction === 'redirect'
+          ? await carriers.redirectParcel({ ...context, newAddress: newAddress as DeliveryAddress })
+          : instruction === 'return'
+            ? await carriers.returnParcelToSender(context)
+            : await carriers.redeliverParcel(context);
+    if (answer.outcome === 'accepted') {
+      state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
+      state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
+      await state.legacyWrite();
+      return { outcome: 'accepted', reference: answer.reference };
+    }
+    const detail = `${answer.code} ${answer.message}`;
+    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
+    state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
+    await state.legacyWrite();
+    return { outcome: 'refused', detail };
+  } catch (error) {
+    const detail = failureDetail(error);
+    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
+    state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
+    await state.legacyWrite();
+    return { outcome: 'failed', detail };
+  }
+}

@@ -1,0 +1,71 @@
+import { patched } from '@temporalio/workflow';
+import { formatDuration } from '../../../domain/durations';
+import { CARRIER_NAMES_ZH, type TemplateId, defaultChannels } from '../../../domain/notification-templates';
+import { nearestDueAt } from '../../../domain/sla-clock';
+import type { NotificationChannel } from '../../../domain/types';
+import { clocksOf } from '../state/case-data';
+import type { CaseState } from '../state/case-state';
+import { sendOne } from './send-notice';
+
+/**
+ * Talking to the customer: notices on every channel they use, the first acknowledgement.
+ */
+
+function customerParams(state: CaseState): Record<string, string> {
+  const { input } = state;
+  return {
+    caseId: input.caseId,
+    customerName: input.customer.name,
+    orderId: input.orderId,
+    waybillNo: input.waybillNo,
+    carrierName: CARRIER_NAMES_ZH[input.carrier] ?? input.carrier,
+  };
+}
+
+/**
+ * Sends one template on every channel the customer uses. A channel that keeps failing is recorded
+ * and the case goes on: a lost SMS must not stall a parcel claim.
+ */
+export async function notifyCustomer(
+  state: CaseState,
+  step: string,
+  template: TemplateId,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const { input } = state;
+  const channels = customerChannels(input.customer.channels, input.customer.storeId);
+  await Promise.all(
+    channels.map((channel) =>
+      sendOne(state, `${input.caseId}:${step}:${channel}`, channel, template, {
+        userId: input.customer.id,
+        phone: input.customer.phone,
+        ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
+      }, { ...customerParams(state), ...extra }),
+    ),
+  );
+  await state.legacyWrite();
+}
+
+/**
+ * Cases started before this patch sent once per listed channel, duplicates included (two sends
+ * of one key at once), and replay that way; the patch is asked only when a channel repeats.
+ */
+const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
+
+/** The customer's channels, each once: one key per channel, one message per key. */
+function customerChannels(listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
+  const channels = defaultChannels(listed).filter((channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(storeId));
+  const distinct = [...new Set(channels)];
+  return distinct.length < channels.length && patched(DISTINCT_CHANNELS_PATCH) ? distinct : channels;
+}
+
+/** First contact: tells the customer the case is open and when to expect an answer. */
+export async function acknowledgeCustomer(state: CaseState): Promise<void> {
+  if (state.data.acknowledged) return;
+  state.markAcknowledged();
+  const due = nearestDueAt(clocksOf(state.data).filter((clock) => clock.name !== 'firstResponse'), Date.now());
+  const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
+  await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
+  state.clocks.stop('firstResponse', 'customer acknowledged');
+  await state.legacyWrite();
+}
