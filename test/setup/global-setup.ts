@@ -20,9 +20,9 @@ import { freePort } from '../../fixtures/free-port';
  *
  * TEMPORAL_MODE picks the server: `dev` (default) is the CLI's dev server, in memory, headless,
  * search attributes registered; `cluster` is the production topology of `npm run start:cluster`
- * (the full server on PostgreSQL with 4 history shards; each e2e stack starts its Web UI) on ports
- * and databases of this run's own, with the namespace and search attributes ensured the way the API and the worker
- * do it at start-up.
+ * (the full server on PostgreSQL with 4 history shards; each e2e stack starts its Web UI) on
+ * ports and databases of this run's own, with the namespace and search attributes ensured the
+ * way the API and the worker do it at start-up.
  */
 
 
