@@ -83,7 +83,8 @@ test('the images are the versions the native start builds', () => {
 
 test('the API, the worker, the simulators and the set-up step run from the image the Dockerfile builds', () => {
   const built = Object.entries(compose.services).filter(([, definition]) => definition.build);
-  expect(built.map(([name]) => name)).toEqual([SERVICES.setup]);
+  expect(built.map(([name]) => name).sort()).toEqual([SERVICES.api, SERVICES.setup, SERVICES.simulators, SERVICES.worker].sort());
+  expect(new Set(built.map(([, definition]) => definition.build))).toEqual(new Set(['.']));
   const image = service(SERVICES.setup).image;
   const entries: Record<string, string> = {
     [SERVICES.api]: 'api/main.ts',
