@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
@@ -7,10 +8,14 @@ import { authenticate } from './auth';
 import { codecRouter } from './codec-server';
 import { AesGcmPayloadCodec } from '../codec/payload-codec';
 import { CaseService } from './case-service';
+import { createLogger, requestLogger, silentLogger, type Logger } from './logging';
+import { createMetrics } from './metrics';
 import { HttpProblem, problemErrorHandler } from './problem';
+import { perClientLimit, perPrincipalLimit, perWebhookProviderLimit } from './rate-limit';
 import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { customersRouter } from './routes/customers';
+import { docsRouter } from './routes/docs';
 import { healthRouter } from './routes/health';
 import { incidentsRouter } from './routes/incidents';
 import { reportsRouter } from './routes/reports';
@@ -20,22 +25,44 @@ export interface AppDependencies {
   config: AppConfig;
   db: Db;
   temporal: Client;
+  /**
+   * Where unexpected errors go. Given without `logger` (tests, benches), the access log is off too:
+   * the caller manages its own output. Absent, errors go to the pino logger.
+   */
   log?: (message: string, error?: unknown) => void;
+  /** The structured logger (api/logging.ts); a JSON logger on stdout at LOG_LEVEL by default. */
+  logger?: Logger;
   /** Incident fan-out settings beyond the defaults (config/incident-policy.ts); tests shorten the sweep. */
   incidentPolicy?: Partial<IncidentPolicy>;
 }
 
-/** The HTTP API: `/v1` behind bearer tokens, webhooks behind signatures, health open. */
+/** The HTTP API: `/v1` behind bearer tokens, webhooks behind signatures, health, metrics and docs open. */
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error));
+  const { platform } = deps.config;
+  const logger = deps.logger ?? (deps.log ? silentLogger() : createLogger({ level: platform.logLevel, component: 'api' }));
+  const log = deps.log ?? ((message: string, error?: unknown) => logger.error({ err: error }, message));
   const cases = new CaseService({ ...deps, log });
+  const metrics = createMetrics({
+    db: deps.db,
+    logger,
+    cacheMs: platform.metricsCacheMs,
+    ...(platform.temporalMetricsAddress ? { temporalMetricsAddress: platform.temporalMetricsAddress } : {}),
+  });
+
+  // First, so refusals further down (401, 429, 413) are timed, logged and carry a request id.
+  app.use(metrics.httpMetrics);
+  app.use(requestLogger(logger, platform.logRequestBodies));
+  app.use(helmet());
 
   app.use(healthRouter(deps.db, deps.temporal, log));
-  // Webhooks read the raw body for their signatures, so they come before the JSON parser.
-  app.use('/v1/webhooks', webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
+  app.use(metrics.router);
+  // Webhooks read the raw body for their signatures, so they come before the JSON parser; they
+  // are limited per provider rather than per address.
+  app.use('/v1/webhooks', metrics.webhookMetrics, perWebhookProviderLimit(platform.rateLimit), webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
+  app.use(['/v1', '/docs', '/codec'], perClientLimit(platform.rateLimit));
   // The Temporal UI's remote codec: its own CORS, auth and body limit, so before the JSON parser.
   app.use(
     '/codec',
@@ -47,8 +74,9 @@ export function createApp(deps: AppDependencies): Express {
       ...(deps.config.codecServer.uiSecret ? { uiSecret: deps.config.codecServer.uiSecret } : {}),
     }),
   );
+  app.use(docsRouter());
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
-  app.use('/v1', authenticate(deps.config.apiTokens));
+  app.use('/v1', authenticate(deps.config.apiTokens), perPrincipalLimit(platform.rateLimit));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));

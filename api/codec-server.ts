@@ -3,9 +3,9 @@ import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { ApiToken } from '../config';
-import type { Role } from '../domain/types';
 import { PayloadDecryptionError } from '../codec/payload-codec';
-import { authenticate, requireRole } from './auth';
+import { authenticate } from './auth';
+import { allow } from './permissions';
 import { HttpProblem, parseOrThrow } from './problem';
 
 /**
@@ -30,7 +30,6 @@ import { HttpProblem, parseOrThrow } from './problem';
  * the origin of TEMPORAL_UI_URL), with credentials, and the headers the UI sends.
  */
 
-const CODEC_ROLES: readonly Role[] = ['supervisor', 'expert'];
 /** The principal a request through the UI's secret path acts as. */
 const UI_CODEC_PRINCIPAL = { id: 'supervisor:temporal-ui', role: 'supervisor' } as const;
 
@@ -53,7 +52,7 @@ const payloadJson = z.object({
   metadata: z.record(z.string(), base64).nullish(),
   data: base64.nullish(),
 });
-const codecBody = z.object({ payloads: z.array(payloadJson).max(MAX_PAYLOADS) });
+export const codecBody = z.object({ payloads: z.array(payloadJson).max(MAX_PAYLOADS) });
 type PayloadJson = z.infer<typeof payloadJson>;
 
 function fromJson({ metadata, data }: PayloadJson): Payload {
@@ -116,9 +115,9 @@ export function codecRouter(options: CodecServerOptions): Router {
     res.set('cache-control', 'no-store').json({ payloads: converted.map(toJson) });
   };
 
-  const byToken = [authenticate(options.tokens), requireRole(...CODEC_ROLES)];
-  router.post('/encode', ...byToken, convert('encode'));
-  router.post('/decode', ...byToken, convert('decode'));
+  // Who may (supervisors and experts, above) is the permission matrix's word (api/permissions.ts).
+  router.post('/encode', authenticate(options.tokens), allow('POST /codec/encode'), convert('encode'));
+  router.post('/decode', authenticate(options.tokens), allow('POST /codec/decode'), convert('decode'));
 
   const { uiSecret } = options;
   if (uiSecret) {

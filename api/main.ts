@@ -6,6 +6,7 @@ import { migrateToLatest } from '../migrations';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
 import { createDb } from '../store/database';
 import { createApp } from './app';
+import { createLogger } from './logging';
 import { CaseService } from './case-service';
 import { startRedeliverySweeper } from './webhooks/redelivery-sweeper';
 
@@ -17,6 +18,7 @@ import { startRedeliverySweeper } from './webhooks/redelivery-sweeper';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL must be set for a standalone API');
+  const logger = createLogger({ level: config.platform.logLevel, component: 'api' });
   const db = createDb(config.databaseUrl);
   // The API reads the tables it serves; the worker migrates too, and whichever starts first wins
   // (kysely's migrator takes a lock).
@@ -24,16 +26,19 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   // A server this process did not set up may lack the namespace or the search attributes the
   // API's searches and starts name; a wrong type stops start-up here with its name.
-  await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: console.log });
+  await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: (line) => logger.info(line) });
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
 
-  const server = createServer(createApp({ config, db, temporal }));
+  const server = createServer(createApp({ config, db, temporal, logger }));
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(config.port, config.host, () => ready());
   });
   const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
-  console.log(`API listening on http://${config.host}:${config.port}/v1 (Temporal ${config.temporal.address}, namespace ${config.temporal.namespace})`);
+  logger.info(
+    { temporal: config.temporal.address, namespace: config.temporal.namespace },
+    `API listening on http://${config.host}:${config.port}/v1`,
+  );
 
   const stop = async () => {
     await new Promise<void>((done) => server.close(() => done()));

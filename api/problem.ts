@@ -23,7 +23,7 @@ export class HttpProblem extends Error {
 
 const TYPE_BASE = 'https://errors.case-orchestrator.dev/';
 
-function sendProblem(res: Response, problem: HttpProblem): void {
+export function sendProblem(res: Response, problem: HttpProblem): void {
   const slug = problem.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
   res
     .status(problem.status)

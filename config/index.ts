@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../domain/types';
 import { ConfigError } from './errors';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
+import { loadPlatformSettings, type PlatformSettings } from './platform';
 
 export { ConfigError } from './errors';
 
@@ -79,6 +80,8 @@ export interface AppConfig {
    * variables set) is absent, and its carriers go through the generic open API.
    */
   carrierCredentials: CarrierCredentials;
+  /** Logging, rate limits and metrics (config/platform.ts). */
+  platform: PlatformSettings;
 }
 
 interface CodecServerConfig {
@@ -391,6 +394,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     opsWecomKey: e.OPS_WECOM_KEY,
     ...(e.CASE_HISTORY_LIMIT !== undefined ? { caseHistoryLimit: e.CASE_HISTORY_LIMIT } : {}),
     carrierCredentials,
+    platform: loadPlatformSettings(given),
   };
 }
 

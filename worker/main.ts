@@ -3,24 +3,31 @@ import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
 import { connectWorker, createCaseWorker } from './create-worker';
+import { createLogger } from '../api/logging';
 import { installTemporalRuntime } from './runtime';
 
 /** Runs the case worker on its own: `tsx worker/main.ts` (DATABASE_URL must be set). */
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL must be set for a standalone worker');
-  installTemporalRuntime('WARN');
+  // One JSON log for the worker's own lines and the SDK's (worker/runtime.ts).
+  const logger = createLogger({ level: config.platform.logLevel, component: 'worker' });
+  installTemporalRuntime('WARN', { logger: logger.child({ component: 'temporal' }) });
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const connection = await connectWorker(config);
   // A server this process did not set up (a fresh cluster, a shared one) may lack the namespace or
   // the search attributes the workflows write; a wrong type stops start-up here with its name.
-  await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: console.log });
+  await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: (line) => logger.info(line) });
   // A prebuilt workflow bundle starts the worker in a second instead of bundling on every start.
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await createCaseWorker({ config, db, connection, ...(bundle ? { workflowBundlePath: bundle } : {}) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
-  console.log(`worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`);
+  const metrics = config.platform.temporalMetricsAddress;
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, ...(metrics ? { sdkMetrics: `http://${metrics}/metrics` } : {}) },
+    `worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`,
+  );
   await worker.run();
   await connection.close();
   await db.destroy();

@@ -7,10 +7,12 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 
 const STORE_REJECTED = 'StoreRejected';
 
-/** The store's reason when a write was refused for good (`StoreRejected`); undefined otherwise. */
+/**
+ * The store's reason when a write was refused for good (`StoreRejected`); undefined otherwise.
+ * An activity's failure wraps the activity's own error; a local activity's is that error itself.
+ */
 export function storeRejection(error: unknown): string | undefined {
-  if (!(error instanceof ActivityFailure)) return undefined;
-  const cause = error.cause;
+  const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure && cause.type === STORE_REJECTED) return cause.message;
   return undefined;
 }

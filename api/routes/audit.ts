@@ -4,7 +4,7 @@ import type { Db } from '../../store/database';
 import { casesOpenedPage, countCasesOpened, verifiedTrail } from '../../store/read-model';
 import { temporalUiLink, type AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
-import { requireRole } from '../auth';
+import { allow } from '../permissions';
 import { parseReportRange } from '../reports/range';
 
 /**
@@ -57,7 +57,7 @@ export function auditRouter(config: AppConfig, db: Db): Router {
   const router = Router();
   const settings = reportPolicyOf(config.slaPolicy);
 
-  router.get('/export', requireRole('auditor', 'supervisor', 'expert'), async (req, res) => {
+  router.get('/export', allow('GET /v1/audit/export'), async (req, res) => {
     const range = parseReportRange(req.query as Record<string, unknown>, settings);
     const counted = await countCasesOpened(db, range);
     res.status(200).type('application/x-ndjson').set({

@@ -6,7 +6,8 @@ import type { CaseView } from '../../domain/case-view';
 import { phonesForRole } from '../../domain/phone-masking';
 import { parseDuration } from '../../domain/durations';
 import { temporalUiLink, type AppConfig } from '../../config';
-import { principalOf, requireRole } from '../auth';
+import { principalOf } from '../auth';
+import { allow } from '../permissions';
 import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
@@ -48,14 +49,14 @@ function toCaseAction(body: CaseActionBody, timeScale: number): CaseAction {
 export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>): Router {
   const router = Router();
 
-  router.post('/', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
+  router.post('/', allow('POST /v1/cases'), async (req, res) => {
     const key = idempotencyKeyOf(req);
     const body = parseOrThrow(openCaseBody, req.body);
     const result = await service.openCase(body, principalOf(req), key);
     res.status(result.status).location(`/v1/cases/${String(result.body.caseId)}`).json(result.body);
   });
 
-  router.get('/', async (req, res) => {
+  router.get('/', allow('GET /v1/cases'), async (req, res) => {
     const query = parseOrThrow(listCasesQuery, req.query, 'query string');
     const page = await listCases(db, {
       limit: query.limit,
@@ -71,20 +72,20 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
     res.json(page);
   });
 
-  router.get('/:caseId', async (req, res) => {
+  router.get('/:caseId', allow('GET /v1/cases/{caseId}'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
     res.json(shownTo(req, view));
   });
 
-  router.post('/:caseId/feedback', requireRole('system', 'agent'), async (req, res) => {
+  router.post('/:caseId/feedback', allow('POST /v1/cases/{caseId}/feedback'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const body = parseOrThrow(feedbackBody, req.body);
     const view = await service.submitFeedback(caseId, body, principalOf(req));
     res.json(shownTo(req, view));
   });
 
-  router.post('/:caseId/actions', requireRole('agent', 'supervisor', 'expert', 'system'), async (req, res) => {
+  router.post('/:caseId/actions', allow('POST /v1/cases/{caseId}/actions'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const key = idempotencyKeyOf(req);
     const body = parseOrThrow(caseActionBody, req.body);
@@ -92,7 +93,7 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
     res.json(shownTo(req, view));
   });
 
-  router.get('/:caseId/history', async (req, res) => {
+  router.get('/:caseId/history', allow('GET /v1/cases/{caseId}/history'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const trail = await verifiedTrail(db, caseId);
     if (!trail) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);

@@ -1,6 +1,7 @@
 import type { Db } from '../../store/database';
-import { principalOf, requireRole } from '../auth';
+import { principalOf } from '../auth';
 import { eraseCustomerData } from '../customer-erasure';
+import { allow } from '../permissions';
 import { HttpProblem, parseOrThrow } from '../problem';
 import { idempotencyKeyOf } from './cases';
 import { Router } from 'express';
@@ -20,12 +21,12 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what a customer id may not hold
 const CUSTOMER_ID = /^[^\u0000-\u001f\u007f/]{1,64}$/;
 
-const erasureBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const erasureBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
 export function customersRouter(db: Db): Router {
   const router = Router();
 
-  router.post('/:customerId/erasure', requireRole('expert'), async (req, res) => {
+  router.post('/:customerId/erasure', allow('POST /v1/customers/{customerId}/erasure'), async (req, res) => {
     const raw = req.params.customerId;
     const customerId = Array.isArray(raw) ? raw[0] : raw;
     if (!customerId || !CUSTOMER_ID.test(customerId)) {

@@ -7,7 +7,8 @@ import { incidentPolicy, type IncidentPolicy } from '../../config/incident-polic
 import { INCIDENT_CAUSES, type IncidentRequest } from '../../domain/incidents';
 import { EXCEPTION_TYPES, CARRIERS } from '../../domain/types';
 import { endIncidentSignal, incidentViewQuery, type IncidentView, type IncidentWorkflowInput } from '../../workflows/incidents/contract';
-import { principalOf, requireRole } from '../auth';
+import { principalOf } from '../auth';
+import { allow } from '../permissions';
 import { HttpProblem, parseOrThrow } from '../problem';
 
 /**
@@ -20,7 +21,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const INCIDENT_ID = /^INC-[0-9A-Z]{20}$/;
 const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value), 'must be an ISO 8601 date-time');
 
-const incidentBody = z
+export const incidentBody = z
   .strictObject({
     cause: z.enum(INCIDENT_CAUSES, { error: `must be one of ${INCIDENT_CAUSES.join(', ')}` }),
     regions: z.array(z.string().regex(/^[0-9A-Za-z-]{1,16}$/, 'a region code, e.g. 44 or 440300')).min(1).max(100),
@@ -58,7 +59,7 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
   };
   const links = (incidentId: string) => ({ self: `/v1/incidents/${incidentId}`, end: `/v1/incidents/${incidentId}/end` });
 
-  router.post('/', requireRole('supervisor', 'expert'), async (req, res) => {
+  router.post('/', allow('POST /v1/incidents'), async (req, res) => {
     const key = req.get('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
     const request = parseOrThrow(incidentBody, req.body) as IncidentRequest;
@@ -97,7 +98,7 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
     res.status(202).location(`/v1/incidents/${incidentId}`).json(answer);
   });
 
-  router.get('/', async (_req, res) => {
+  router.get('/', allow('GET /v1/incidents'), async (_req, res) => {
     const items: Array<{ incidentId: string; running: boolean; startedAt: string }> = [];
     for await (const execution of temporal.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` })) {
       items.push({ incidentId: execution.workflowId, running: execution.status.name === 'RUNNING', startedAt: execution.startTime.toISOString() });
@@ -106,13 +107,13 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
     res.json({ items });
   });
 
-  router.get('/:incidentId', async (req, res) => {
+  router.get('/:incidentId', allow('GET /v1/incidents/{incidentId}'), async (req, res) => {
     const incidentId = incidentIdParam(req.params.incidentId);
     const { requestHash: _hash, ...shown } = await view(incidentId);
     res.set('cache-control', 'no-store').json({ ...shown, links: links(incidentId) });
   });
 
-  router.post('/:incidentId/end', requireRole('supervisor', 'expert'), async (req, res) => {
+  router.post('/:incidentId/end', allow('POST /v1/incidents/{incidentId}/end'), async (req, res) => {
     const incidentId = incidentIdParam(req.params.incidentId);
     const current = await view(incidentId);
     if (current.status === 'active') {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../../store/database';
 import type { AppConfig } from '../../config';
 import { reportPolicyOf } from '../../config/report-policy';
-import { requireRole } from '../auth';
+import { allow } from '../permissions';
 import { HttpProblem } from '../problem';
 import { toCsv } from '../reports/csv';
 import {
@@ -19,7 +19,7 @@ import { parseReportRange, type ReportRange } from '../reports/range';
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
+export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
 type ReportName = (typeof REPORT_NAMES)[number];
 
 function reportSettings(config: AppConfig): ReportSettings {
@@ -37,7 +37,7 @@ export function reportsRouter(config: AppConfig, db: Db): Router {
     health: (range) => healthReport(db, range, settings),
   };
 
-  router.get('/:name', requireRole('supervisor', 'expert', 'auditor'), async (req: Request, res: Response) => {
+  router.get('/:name', allow('GET /v1/reports/{name}'), async (req: Request, res: Response) => {
     const name = String(req.params.name) as ReportName;
     if (!REPORT_NAMES.includes(name)) throw new HttpProblem(404, 'Report not found', `No report ${name}; reports: ${REPORT_NAMES.join(', ')}`);
     const range = parseReportRange(req.query as Record<string, unknown>, settings);

@@ -31,6 +31,7 @@ export function webhooksRouter(
     const event: TrackingEvent = { ...push, provider: 'generic' } as TrackingEvent;
     try {
       const result = await intakeTrackingEvent(db, cases, event);
+      res.locals.webhookOutcome = result.duplicate ? 'duplicate' : result.held ? 'held' : 'delivered';
       res.status(200).json({ received: true, ...result });
     } catch (error) {
       // Recorded (if the database answered) and left pending: the retry or the sweeper finishes it.
@@ -52,6 +53,7 @@ export function webhooksRouter(
     }
     const body = parseOrThrow(supplierReplyBody, parseJson(raw));
     const result = await intakeSupplierReply(db, temporal, supplierId, body, undefined, log);
+    res.locals.webhookOutcome = result.duplicate ? 'duplicate' : 'delivered';
     res.status(200).json({ received: true, ...result });
   });
 

@@ -107,7 +107,7 @@ test('the standalone API creates its missing namespace and answers ready', async
   const run = runEntry('api/main.ts', { TEMPORAL_NAMESPACE: namespace, PORT: String(port) });
   try {
     await eventually(async () => run.output(), (text) => text.includes('API listening') || run.child.exitCode !== null, { timeoutMs: 60_000, what: 'API listening' });
-    expect(run.output()).toContain(`namespace "${namespace}" created`);
+    expect(run.output()).toMatch(new RegExp(`namespace \\\\?"${namespace}\\\\?" created`)); // a JSON log line escapes the quotes
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
     const listed = await connection.operatorService.listSearchAttributes({ namespace });

@@ -12,7 +12,7 @@ import { CaseWriter } from './case-writer';
 import { carryOver, takeOver } from './carried-state';
 import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync } from './projections';
 import { CaseClocks } from './sla-clocks';
-import { waitUntil, WRITES_AT_DEFINED_POINTS_PATCH, type WaitOptions } from './waits';
+import { LOCAL_WRITES_PATCH, waitUntil, WRITES_AT_DEFINED_POINTS_PATCH, type WaitOptions } from './waits';
 
 /**
  * The machinery under a case: its data (a plain object, ./case-data.ts), the audit trail every
@@ -36,7 +36,9 @@ export class CaseCore {
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
-    this.writer = new CaseWriter({ caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record }, taken?.persistedVersion);
+    const target = { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record };
+    // Asked once, at the start of the run, like the patch above.
+    this.writer = new CaseWriter(target, taken?.persistedVersion, patched(LOCAL_WRITES_PATCH));
     this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributes.sync(this.d));
   }
 

@@ -1,6 +1,6 @@
 import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
-import { store } from '../../activity-proxies';
+import { store, storeLocal } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
 import type { AuditTrail, Recorder } from './audit-trail';
 import type { CaseData } from './case-data';
@@ -31,7 +31,12 @@ export class CaseWriter {
   private flushing: Promise<void> = Promise.resolve();
 
   /** -1 until the first write (or when a carried run brought events the store refused). */
-  constructor(private readonly target: WrittenCase, private persistedVersion = -1) {}
+  constructor(
+    private readonly target: WrittenCase,
+    private persistedVersion = -1,
+    /** Runs begun since LOCAL_WRITES_PATCH write through a local activity (see activity-proxies). */
+    private readonly local = false,
+  ) {}
 
   persist(): Promise<void> {
     const write = this.flushing.then(() => this.flush());
@@ -50,7 +55,7 @@ export class CaseWriter {
     const events = trail.unsaved();
     const snapshot = this.target.snapshot();
     try {
-      await store.persistCase({ snapshot, events });
+      await (this.local ? storeLocal : store).persistCase({ snapshot, events });
     } catch (error) {
       const reason = storeRejection(error);
       if (reason === undefined) throw error; // cancelled: the events stay unsaved for the next write

@@ -22,6 +22,12 @@ const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
  */
 export const WRITES_AT_DEFINED_POINTS_PATCH = 'writes-at-defined-points';
 
+/**
+ * Runs begun since this patch write the read model through a local activity: a marker in the
+ * history instead of an activity's three events and the workflow task its completion wakes.
+ */
+export const LOCAL_WRITES_PATCH = 'writes-as-local-activities';
+
 /** Thrown at a playbook's wait when an agent resolved or cancelled the case meanwhile. */
 export class CaseInterrupted extends Error {
   override name = 'CaseInterrupted';

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { CASE_ACTION_NAMES } from '../domain/case-actions';
+import { CLOCK_NAMES } from '../domain/sla-policy';
+import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, PRIORITIES, ROLES } from '../domain/types';
+import { incidentBody } from './routes/incidents';
+
+/**
+ * Response shapes of the HTTP contract, for the OpenAPI document (api/openapi.ts) and for the
+ * contract test that parses real answers with them (test/integration/openapi-contract.test.ts).
+ * Objects are open (`looseObject`): the contract lets us add fields, never rename or drop the ones
+ * listed here.
+ */
+
+const instant = z.string().meta({ format: 'date-time' });
+
+export const problemResponse = z
+  .looseObject({
+    type: z.string().meta({ format: 'uri' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ path: z.string().meta({ example: '$.customer.phone' }), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
+
+const actor = z.looseObject({ kind: z.enum(['user', 'system', 'carrier', 'customer', 'workflow']), id: z.string(), role: z.enum(ROLES).optional() });
+
+const clock = z.looseObject({
+  name: z.enum(CLOCK_NAMES),
+  state: z.string(),
+  targetMs: z.number(),
+  startedAt: instant,
+  dueAt: instant.optional(),
+  elapsedMs: z.number(),
+  breached: z.boolean(),
+  breachedAt: instant.optional(),
+  warned: z.array(z.number()),
+  pauses: z.array(z.looseObject({ at: instant, reason: z.string(), resumedAt: instant.optional() })),
+  extensions: z.array(z.looseObject({ at: instant, byMs: z.number(), reason: z.string() })),
+});
+
+const caseLinksResponse = z.looseObject({ self: z.string(), history: z.string(), feedback: z.string() });
+
+export const openCaseResponse = z
+  .looseObject({ caseId: z.string().meta({ example: 'CASE-20261123-7K3QH9XW' }), status: z.string(), links: caseLinksResponse })
+  .meta({ id: 'OpenCaseResponse' });
+
+export const caseViewResponse = z
+  .looseObject({
+    caseId: z.string(),
+    type: z.enum(EXCEPTION_TYPES),
+    status: z.enum(CASE_STATUSES),
+    priority: z.enum(PRIORITIES),
+    tier: z.number().int().min(1).max(3),
+    assignee: z.string(),
+    orderId: z.string(),
+    waybillNo: z.string(),
+    carrier: z.enum(CARRIERS),
+    region: z.string().optional(),
+    customer: z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      phone: z.string().meta({ description: 'Masked (138****8000) in every view that is not the owner’s working view' }),
+      storeId: z.string().optional(),
+    }),
+    description: z.string(),
+    openedAt: instant,
+    openedBy: actor,
+    updatedAt: instant,
+    resolvedAt: instant.optional(),
+    closedAt: instant.optional(),
+    resolution: z.looseObject({ outcome: z.string(), summary: z.string(), at: instant }).optional(),
+    slaBreached: z.boolean(),
+    slaDueAt: instant.optional(),
+    clocks: z.array(clock),
+    tracking: z.looseObject({ eventsSeen: z.number() }),
+    carrierRequests: z.array(z.looseObject({ key: z.string(), operation: z.string(), at: instant, outcome: z.string() })),
+    notifications: z.array(z.looseObject({ key: z.string(), channel: z.string(), template: z.string(), at: instant, outcome: z.string() })),
+    feedback: z.looseObject({ score: z.number(), channel: z.string(), at: instant }).optional(),
+    claim: z.looseObject({ status: z.string(), kind: z.string() }).optional(),
+    evidence: z.looseObject({ items: z.array(z.looseObject({ kind: z.string(), description: z.string() })) }),
+    notes: z.array(z.looseObject({ text: z.string(), at: instant, by: z.string() })),
+    timeline: z.array(z.looseObject({ seq: z.number().int(), at: instant, kind: z.string(), summary: z.string() })),
+    version: z.number().int(),
+    allowedActions: z
+      .array(z.enum(CASE_ACTION_NAMES as readonly [string, ...string[]]))
+      .meta({ description: 'The actions the caller’s role may take in the case’s present state' }),
+  })
+  .meta({ id: 'CaseView', description: 'The case as the workflow sees it now' });
+
+export const caseListResponse = z
+  .looseObject({
+    items: z.array(
+      z.looseObject({
+        caseId: z.string(),
+        type: z.string(),
+        status: z.string(),
+        priority: z.string(),
+        tier: z.number().int(),
+        assignee: z.string(),
+        orderId: z.string(),
+        waybillNo: z.string(),
+        carrier: z.string(),
+        region: z.string().nullable(),
+        slaDueAt: instant.nullable(),
+        slaBreached: z.boolean(),
+        openedAt: instant,
+        updatedAt: instant,
+        closedAt: instant.nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+  })
+  .meta({ id: 'CaseList' });
+
+const auditEvent = z.looseObject({
+  seq: z.number().int(),
+  at: instant,
+  actor,
+  kind: z.string().meta({ example: 'case.opened' }),
+  data: z.record(z.string(), z.unknown()),
+  hash: z.string().optional(),
+  prevHash: z.string().optional(),
+});
+
+const integrity = z.looseObject({
+  verified: z.boolean(),
+  brokenAtSeq: z.number().int().optional(),
+  truncated: z.looseObject({ expectedLastSeq: z.number().int(), actualLastSeq: z.number().int() }).optional(),
+});
+
+export const caseHistoryResponse = z
+  .looseObject({ caseId: z.string(), events: z.array(auditEvent), integrity, temporalUi: z.string().optional() })
+  .meta({ id: 'CaseHistory', description: 'The audit trail; `?format=ndjson` answers one event per line instead' });
+
+export const incidentResponse = z
+  .looseObject({
+    incidentId: z.string().meta({ example: 'INC-0123456789ABCDEF0123' }),
+    status: z.string().meta({ example: 'active' }),
+    fanOutComplete: z.boolean(),
+    matched: z.number().int(),
+    reached: z.number().int(),
+    notified: z.number().int(),
+    failed: z.number().int(),
+    request: incidentBody,
+    links: z.looseObject({ self: z.string(), end: z.string() }),
+  })
+  .meta({ id: 'Incident' });
+
+export const incidentListResponse = z
+  .looseObject({ items: z.array(z.looseObject({ incidentId: z.string(), running: z.boolean(), startedAt: instant })) })
+  .meta({ id: 'IncidentList' });
+
+export const erasureResponse = z.looseObject({ erasedCases: z.array(z.string()), pendingCases: z.array(z.string()) }).meta({ id: 'ErasureAnswer' });
+
+export const trackingPushResponse = z
+  .looseObject({ received: z.literal(true), duplicate: z.boolean(), deliveredTo: z.array(z.string()), held: z.boolean() })
+  .meta({ id: 'TrackingPushAnswer' });
+
+export const supplierReplyResponse = z
+  .looseObject({ received: z.literal(true), duplicate: z.boolean(), caseId: z.string(), replyId: z.string() })
+  .meta({ id: 'SupplierReplyAnswer' });
+
+export const reportResponse = z
+  .looseObject({ report: z.string(), from: z.string().meta({ format: 'date' }), to: z.string().meta({ format: 'date' }), timeZone: z.string() })
+  .meta({ id: 'Report', description: 'A report over the range; its sections depend on the report (README → Reports)' });
+
+export const healthResponse = z.looseObject({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const readinessResponse = z
+  .looseObject({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.looseObject({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .meta({ id: 'Readiness' });
+
+export const codecResponse = z
+  .looseObject({
+    payloads: z.array(z.looseObject({ metadata: z.record(z.string(), z.string()), data: z.string() })),
+  })
+  .meta({ id: 'CodecPayloads', description: 'Payloads as protobuf JSON: metadata values and data in base64' });
