@@ -43,6 +43,7 @@ import { handHeldEvents, type TrackingDelivery } from './webhooks/inbound-delive
 export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
 import { caseColumns } from '../store/case-row';
+import { executeCaseUpdate } from './case-updates';
 
 /**
  * The API's use cases over the read model and Temporal. Opening a case is the delicate one: the
@@ -365,7 +366,7 @@ export class CaseService {
   async submitFeedback(caseId: string, body: FeedbackBody, principal: Principal): Promise<CaseView> {
     await this.requireCase(caseId);
     try {
-      return await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(submitFeedbackUpdate, {
+      return await executeCaseUpdate(this.deps.temporal.workflow.getHandle(caseId), submitFeedbackUpdate, {
         args: [{ ...body, actor: actorOf(principal) }],
       });
     } catch (error) {
@@ -410,7 +411,7 @@ export class CaseService {
     }
     let view: CaseView;
     try {
-      view = await this.deps.temporal.workflow.getHandle(caseId).executeUpdate(caseActionUpdate, {
+      view = await executeCaseUpdate(this.deps.temporal.workflow.getHandle(caseId), caseActionUpdate, {
         args: [{ action, actor: actorOf(principal) }],
         ...(idempotencyKey ? { updateId: actionUpdateId(caseId, principal.id, idempotencyKey) } : {}),
       });

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { CarrierActivities, NotificationActivities, PaymentActivities, StoreActivities, WarehouseActivities } from '../activities';
 
 /**
@@ -53,13 +53,11 @@ const RETRY_PROFILES = {
 
 // Each proxy is typed by its area's factory (activities/index.ts): a carrier proxy cannot call the store.
 export const store = proxyActivities<StoreActivities>(RETRY_PROFILES.store);
-/**
- * The case's own writes (read model and trail) as local activities: run by the worker that runs
- * the case, recorded as one marker instead of three events and a workflow task of their own. The
- * store profile's retries, without its attempt limit; past `localRetryThreshold` a retry waits on a
- * durable timer (a PostgreSQL outage does not hold a workflow task).
- */
-export const storeLocal = proxyLocalActivities<StoreActivities>({ ...RETRY_PROFILES.store, localRetryThreshold: '10 seconds' });
+// The case's writes stay regular activities, not local ones: a local activity runs inside a
+// workflow task that may still fail (a signal arriving as the case closes), and the replay that
+// follows can number the trail's events differently from the write already done — the store,
+// which skips events by sequence number, would then keep the wrong ones. An activity runs only
+// once its scheduling is in the history, so what it writes is what the history says.
 export const storeScan = proxyActivities<StoreActivities>(RETRY_PROFILES.storeScan);
 export const carriers = proxyActivities<CarrierActivities>(RETRY_PROFILES.carrier);
 export const warehouse = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouse);

@@ -1,14 +1,14 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseDataConverter } from '../../codec/data-converter';
-import { WRITES_AT_DEFINED_POINTS_PATCH } from '../../workflows/case/state/waits';
+import { BASELINE_PATCH } from '../../workflows/case/state/waits';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
  * Cases write their read model at defined points (opening, handler ends, before each wait, the
- * wind-down) since WRITES_AT_DEFINED_POINTS_PATCH; before it, the workflow code wrote by hand
+ * wind-down) since BASELINE_PATCH; before it, the workflow code wrote by hand
  * after most steps. A deploy meets cases begun on the old code: they must replay, go on and
  * close on the new code, keeping their old writes; cases begun on the new code write less.
  */
@@ -67,13 +67,8 @@ async function deliverAndClose(caseId: string, waybillNo: string): Promise<void>
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
-/** Writes of the read model: activities, or (runs begun since LOCAL_WRITES_PATCH) local activities' markers. */
 function writesIn(history: History): number {
-  return (history.events ?? []).filter(
-    (event) =>
-      event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase' ||
-      (event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && JSON.stringify(event.markerRecordedEventAttributes).includes('persistCase')),
-  ).length;
+  return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase').length;
 }
 
 function hasPatch(history: History, patchId: string): boolean {
@@ -91,7 +86,7 @@ test('a case begun on the old code goes on and closes on the new code, keeping i
   // Deploy: the old worker is gone; today's code replays the case and carries it to the end.
   await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, () => deliverAndClose(caseId, waybillNo));
   const oldHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
-  expect(hasPatch(oldHistory, WRITES_AT_DEFINED_POINTS_PATCH)).toBe(false);
+  expect(hasPatch(oldHistory, BASELINE_PATCH)).toBe(false);
   await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, oldHistory, caseId);
 
   // The read model caught up with the end of the case.
@@ -105,7 +100,7 @@ test('a case begun on the old code goes on and closes on the new code, keeping i
     return opened;
   });
   const newHistory = await stack.client.workflow.getHandle(fresh.caseId).fetchHistory();
-  expect(hasPatch(newHistory, WRITES_AT_DEFINED_POINTS_PATCH)).toBe(true);
+  expect(hasPatch(newHistory, BASELINE_PATCH)).toBe(true);
   expect(writesIn(newHistory)).toBeLessThan(writesIn(oldHistory));
   // And a shorter history (issue 11: the same lifecycle in fewer events).
   expect(newHistory.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { checkAction, isCaseActionName, pendingRefusal, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { clockTargetMs } from '../../domain/sla-policy';
@@ -83,7 +83,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       // (negative when the case became more urgent), so the clock's history shows why.
       // By the case's current type (a DELAYED case may have become LOST); cases that changed
       // priority before this patch replay with the type they were opened as.
-      const type = patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.data.currentType : state.data.openedAsType;
+      const type = state.patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.data.currentType : state.data.openedAsType;
       for (const clock of clocksOf(state.data)) {
         if (clock.state === 'stopped') continue;
         const target = clockTargetMs(state.policy, clock.name, type, action.priority);

@@ -1,5 +1,5 @@
 import { registerIncidentSignal } from './incident';
-import { allHandlersFinished, condition, continueAsNew, log, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
 import { caseViewQuery, trackingEventSignal, type CaseOutcome } from './contract';
 import type { CaseWorkflowInput, ResumePoint } from './carry-over';
@@ -113,7 +113,7 @@ const WIND_DOWN_PATCH = 'wind-down-until-saved';
  * when the case ends).
  */
 async function windDown(state: CaseState): Promise<void> {
-  const repeat = patched(WIND_DOWN_PATCH);
+  const repeat = state.patched(WIND_DOWN_PATCH);
   for (;;) {
     if (repeat) supersedePendingPhaseChanges(state);
     await state.settleBackground();

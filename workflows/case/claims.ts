@@ -1,4 +1,4 @@
-import { ParentClosePolicy, getExternalWorkflowHandle, patched, setHandler, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, getExternalWorkflowHandle, setHandler, startChild } from '@temporalio/workflow';
 import type { ReadonlyDeep } from '../../domain/readonly';
 import { CLAIM_IN_PROGRESS, paidOnCase, type ClaimProposal, type ClaimView } from '../../domain/claim';
 import { WORKFLOW_ACTOR, type CaseStatus, type RoleActor } from '../../domain/types';
@@ -46,7 +46,7 @@ export function registerClaimProgress(state: CaseState): void {
     const earlier = state.data.claim.earlier as ClaimView['earlier'];
     state.showClaim(view.earlier === undefined && earlier !== undefined ? { ...view, earlier } : view, { progressed: true });
     const payoutFailed = view.status === 'PAYOUT_FAILED';
-    const handOverFailure = payoutFailed && patched(PAYOUT_FAILED_HAND_OVER_PATCH);
+    const handOverFailure = payoutFailed && state.patched(PAYOUT_FAILED_HAND_OVER_PATCH);
     state.record(event.kind, event.summary, { claimId: view.claimId, ...event.data }, event.actor);
     if (view.status === 'PAID' || view.status === 'REJECTED' || view.status === 'PAYOUT_FAILED') {
       state.clocks.stop('payout', `claim ${view.status.toLowerCase()}`);

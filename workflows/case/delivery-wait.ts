@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { DeliveryResume } from './carry-over';
 import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
@@ -17,7 +16,7 @@ export type AfterDelivery = Omit<DeliveryResume, 'phase'>;
 
 /** Waits for delivery (or cuts the history and goes on in the next run), then resolves the case. */
 export async function resolveOnDelivery(state: CaseState, after: AfterDelivery, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || patched(DELIVERY_WAIT_PATCH);
+  const cuttable = resumed || state.patched(DELIVERY_WAIT_PATCH);
   await state.waitUntil(() => state.data.tracking.delivered || (cuttable && continueAsNewDue(state)), undefined, after.label);
   if (!state.data.tracking.delivered) throw new ContinueAsNewRequested({ phase: 'delivery', ...after });
   if (after.stopHandlingClock) state.clocks.stop('handling', 'parcel delivered');

@@ -1,4 +1,4 @@
-import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { permission } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import { submitFeedbackUpdate, type FeedbackInput } from './contract';
@@ -63,7 +63,7 @@ export async function collectFeedback(
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
   // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer; cases
   // opened before it existed replay without it.
-  const callbackClock = patched(CALLBACK_CLOCK_PATCH);
+  const callbackClock = state.patched(CALLBACK_CLOCK_PATCH);
   if (!resume) {
     await notifyCustomer(state, step('survey'), 'survey.request');
     state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');

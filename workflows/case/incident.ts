@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import { extendClock } from '../../domain/sla-clock';
 import type { IncidentCause } from '../../domain/incidents';
 import { caseIncidentSignal } from '../incidents/contract';
@@ -30,7 +30,7 @@ const CAUSE_TEXT: Record<IncidentCause, string> = {
 
 export function registerIncidentSignal(state: CaseState): void {
   setHandler(caseIncidentSignal, async (notice) => {
-    patched(INCIDENTS_PATCH);
+    state.patched(INCIDENTS_PATCH);
     const now = Date.now();
     const pauseReason = `INCIDENT:${notice.incidentId}`;
     const known = state.data.incidents.find((incident) => incident.incidentId === notice.incidentId);

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../domain/durations';
 import { earliestAlarm, markAlarm, dueAt } from '../../domain/sla-clock';
 import type { CaseState } from './state/case-state';
@@ -27,7 +26,7 @@ function warningStep(clock: { name: string; startedAt: number }, threshold: numb
 export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): Promise<void> {
   const thresholds = state.policy.warningThresholds;
   // Cases started before this patch awaited each notice inline; they replay that way.
-  const noticesInBackground = patched(BACKGROUND_NOTICES_PATCH);
+  const noticesInBackground = state.patched(BACKGROUND_NOTICES_PATCH);
   const tellStaff = async (...args: Parameters<typeof notifyStaff>): Promise<void> => {
     if (noticesInBackground) state.inBackground(() => notifyStaff(...args));
     else await notifyStaff(...args);
@@ -62,7 +61,7 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
           await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
         }
       } else {
-        await tellStaff(state, warningStep(clock, alarm.threshold, patched(WARNING_KEY_PER_RUN_PATCH)), 'staff.sla_warning', {
+        await tellStaff(state, warningStep(clock, alarm.threshold, state.patched(WARNING_KEY_PER_RUN_PATCH)), 'staff.sla_warning', {
           clock: alarm.clock,
           percent: String(Math.round(alarm.threshold * 100)),
           dueText: due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}后` : '-',

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../state/case-state';
 import { claimSettled } from '../claims';
@@ -34,7 +33,7 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
 const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
 
 export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || patched(DAMAGE_ASSESSMENT_PATCH);
+  const cuttable = resumed || state.patched(DAMAGE_ASSESSMENT_PATCH);
   const assessed = () => state.data.reshipments.length > 0 || (claimSettled(state.data.claim) && state.data.claim?.status !== 'REJECTED');
   const cut = () => cuttable && (state.data.claim === undefined || claimSettled(state.data.claim)) && continueAsNewDue(state);
   await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');

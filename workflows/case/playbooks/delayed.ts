@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { OpenCaseFound } from '../../../activities';
 import { formatDuration } from '../../../domain/durations';
 import { isMovement } from '../../../domain/tracking';
@@ -36,7 +35,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
   state.setStatus('WAITING_CARRIER', 'urging the carrier and waiting for the parcel to move');
 
   const { urgeIntervalMs, maxUrges, totalDelayMs } = state.policy.delayed;
-  const convertsToLost = patched(TOTAL_DELAY_PATCH);
+  const convertsToLost = state.patched(TOTAL_DELAY_PATCH);
   let lastMovementAt = resume?.lastMovementAt ?? Date.now();
   let urges = resume?.urges ?? 0;
   // The first urge goes out at once; the next only after a full interval without movement, however
@@ -85,7 +84,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
  * a person who closes or resolves it (IN_PROGRESS, worked by hand).
  */
 async function convertToLost(state: CaseState, reason: string): Promise<void> {
-  const checked = patched(CONVERSION_CHECK_PATCH);
+  const checked = state.patched(CONVERSION_CHECK_PATCH);
   const openLost = () => store.findOpenCaseForWaybill({ waybillNo: state.input.waybillNo, type: 'LOST', excludeCaseId: state.caseId });
   if (checked) {
     const open = await openLost();

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import type { CaseState } from '../state/case-state';
 import { awaitClaim, startClaim, SYSTEM_PROPOSER } from '../claims';
@@ -36,7 +35,7 @@ const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
 
 /** Waits for the claim (or cuts the history and waits on in the next run), then acts on it. */
 export async function settleLostClaim(state: CaseState, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || patched(LOST_CLAIM_WAIT_PATCH);
+  const cuttable = resumed || state.patched(LOST_CLAIM_WAIT_PATCH);
   const claim = await awaitClaim(state, cuttable ? { phase: 'lost-claim' } : undefined);
 
   if (claim.status === 'PAID') {

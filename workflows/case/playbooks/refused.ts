@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { CaseState } from '../state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from '../continue-as-new';
 import { WORKING_CLOCKS } from '../state/sla-clocks';
@@ -36,7 +35,7 @@ const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
 
 /** Waits for the customer's choice until `until`, then carries it out (return when none came). */
 export async function awaitRemedy(state: CaseState, until: number, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || patched(REMEDY_WAIT_PATCH);
+  const cuttable = resumed || state.patched(REMEDY_WAIT_PATCH);
   let chose: boolean;
   let cutting = false;
   try {
@@ -98,7 +97,7 @@ async function returnToSender(state: CaseState, why: string): Promise<void> {
     await handOver(state, 'the warehouse did not open a return order');
     return;
   }
-  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'refund-returned', why }));
+  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'refund-returned', why }));
   await refundReturned(state, why);
 }
 

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { CaseCarryOver } from '../carry-over';
 import type { OpenCaseInput } from '../contract';
 import { AuditTrail } from './audit-trail';
@@ -33,7 +32,7 @@ const CARRIED_EVIDENCE_ITEMS = 50;
  * Taken after the wind-down persisted everything it could; events the store refused are carried
  * so the next run retries them (never thrown away, never a workflow-task failure).
  */
-export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
+export function carryOver(data: CaseData, trail: AuditTrail, cutRequests: boolean): CaseCarryOver {
   const kept = <T>(list: T[], max: number): { items: T[]; dropped: number } => ({
     items: list.slice(-max),
     dropped: Math.max(0, list.length - max),
@@ -42,8 +41,7 @@ export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
   const notifications = kept(data.notifications, CARRIED_NOTIFICATIONS);
   const notes = kept(data.notes, CARRIED_NOTES);
   const evidenceItems = kept(data.evidence.items, CARRIED_EVIDENCE_ITEMS);
-  // Runs before the counter carried the whole list (their keys are numbered by it).
-  const cutRequests = patched(CARRIER_REQUEST_COUNTER_PATCH);
+  // Runs before the counter (`cutRequests` false) carried the whole list: their keys are numbered by it.
   const carrierRequests = cutRequests ? kept(data.carrierRequests, CARRIED_CARRIER_REQUESTS) : { items: data.carrierRequests, dropped: 0 };
   const unsaved = trail.unsaved();
   return {

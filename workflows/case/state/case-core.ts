@@ -9,10 +9,10 @@ import { AuditTrail } from './audit-trail';
 import { BackgroundSteps } from './background-steps';
 import { openingData, type CaseData, type ReadonlyDeep } from './case-data';
 import { CaseWriter } from './case-writer';
-import { carryOver, takeOver } from './carried-state';
+import { CARRIER_REQUEST_COUNTER_PATCH, carryOver, takeOver } from './carried-state';
 import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync } from './projections';
 import { CaseClocks } from './sla-clocks';
-import { LOCAL_WRITES_PATCH, waitUntil, WRITES_AT_DEFINED_POINTS_PATCH, type WaitOptions } from './waits';
+import { BASELINE_PATCH, waitUntil, type WaitOptions } from './waits';
 
 /**
  * The machinery under a case: its data (a plain object, ./case-data.ts), the audit trail every
@@ -27,19 +27,18 @@ export class CaseCore {
   private readonly background = new BackgroundSteps(() => this.persist());
   protected readonly attributes = new SearchAttributeSync();
 
-  /** Whether this run writes by hand where its code says `legacyWrite()` (runs begun before the patch). */
-  private readonly writesByHand: boolean;
+  /** Whether this run began on the baseline (BASELINE_PATCH): asked once, at its start. */
+  private readonly onBaseline: boolean;
 
   constructor(readonly input: OpenCaseInput, carried?: CaseCarryOver) {
-    // Asked once, at the start of the run: a run keeps the way of writing it began with.
-    this.writesByHand = !patched(WRITES_AT_DEFINED_POINTS_PATCH);
+    // A run keeps the code generation it began on.
+    this.onBaseline = patched(BASELINE_PATCH);
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
     const target = { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record };
-    // Asked once, at the start of the run, like the patch above.
-    this.writer = new CaseWriter(target, taken?.persistedVersion, patched(LOCAL_WRITES_PATCH));
-    this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributes.sync(this.d));
+    this.writer = new CaseWriter(target, taken?.persistedVersion);
+    this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributesChanged());
   }
 
   get data(): ReadonlyDeep<CaseData> {
@@ -60,8 +59,18 @@ export class CaseCore {
   readonly record = (kind: string, summary: string, data: Record<string, unknown> = {}, actor: Actor = WORKFLOW_ACTOR): void => {
     this.trail.append(kind, summary, data, actor);
     this.d.version += 1;
-    this.attributes.sync(this.d);
+    this.attributesChanged();
   };
+
+  /** A change the search attributes may show: upserted now (older runs) or at the next defined point. */
+  protected attributesChanged(): void {
+    if (!this.onBaseline) this.attributes.sync(this.d);
+  }
+
+  /** A defined point: the search attributes catch up with every change since the last one. */
+  private showAttributes(): void {
+    if (this.onBaseline) this.attributes.sync(this.d);
+  }
 
   view(): CaseView {
     return caseView(this.d, this.input, this.trail.timeline());
@@ -76,7 +85,15 @@ export class CaseCore {
   }
 
   carryOver(): CaseCarryOver {
-    return carryOver(this.d, this.trail);
+    return carryOver(this.d, this.trail, this.patched(CARRIER_REQUEST_COUNTER_PATCH));
+  }
+
+  /**
+   * Whether a patch applies to this run: always on the baseline (no marker recorded); otherwise
+   * Temporal's `patched()`, asked where the run's code asked it, so runs begun before replay.
+   */
+  patched(patchId: string): boolean {
+    return this.onBaseline || patched(patchId);
   }
 
   /**
@@ -86,19 +103,20 @@ export class CaseCore {
    * the store took the write (a conversion to LOST).
    */
   persist(): Promise<void> {
+    this.showAttributes();
     return this.writer.persist();
   }
 
   /**
    * Where runs begun before writes moved to defined points wrote by hand: they replay (and go
    * on) with the same writes. A no-op for runs begun since, whose next defined point writes the
-   * same changes. Remove with `deprecatePatch(WRITES_AT_DEFINED_POINTS_PATCH)` once no run begun
-   * before it is open and the recorded histories are re-recorded.
+   * same changes. Remove once no run begun before BASELINE_PATCH is open and the recorded
+   * histories are re-recorded.
    */
   legacyWrite(): Promise<void> {
     // The write's own promise, not one wrapped by an async function: an extra microtask turn
     // would reorder commands between coroutines, and old histories would no longer replay.
-    return this.writesByHand ? this.persist() : Promise.resolve();
+    return this.onBaseline ? Promise.resolve() : this.persist();
   }
 
   hasUnsaved(): boolean {
@@ -106,7 +124,13 @@ export class CaseCore {
   }
 
   waitUntil(predicate: () => boolean, timeoutMs: number | undefined, summary: string, options?: WaitOptions): Promise<boolean> {
-    const target = { interrupted: () => this.d.interruption !== undefined, hasUnsaved: () => this.hasUnsaved(), persist: () => this.persist() };
+    this.showAttributes();
+    const target = {
+      interrupted: () => this.d.interruption !== undefined,
+      patched: (patchId: string) => this.patched(patchId),
+      hasUnsaved: () => this.hasUnsaved(),
+      persist: () => this.persist(),
+    };
     return waitUntil(target, predicate, timeoutMs, summary, options);
   }
 

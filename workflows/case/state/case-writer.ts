@@ -1,6 +1,6 @@
 import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
-import { store, storeLocal } from '../../activity-proxies';
+import { store } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
 import type { AuditTrail, Recorder } from './audit-trail';
 import type { CaseData } from './case-data';
@@ -34,8 +34,6 @@ export class CaseWriter {
   constructor(
     private readonly target: WrittenCase,
     private persistedVersion = -1,
-    /** Runs begun since LOCAL_WRITES_PATCH write through a local activity (see activity-proxies). */
-    private readonly local = false,
   ) {}
 
   persist(): Promise<void> {
@@ -55,7 +53,7 @@ export class CaseWriter {
     const events = trail.unsaved();
     const snapshot = this.target.snapshot();
     try {
-      await (this.local ? storeLocal : store).persistCase({ snapshot, events });
+      await store.persistCase({ snapshot, events });
     } catch (error) {
       const reason = storeRejection(error);
       if (reason === undefined) throw error; // cancelled: the events stay unsaved for the next write

@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 
 /**
  * A wait with a timeout always starts a timer (at least 1 ms), even when the deadline is already
@@ -17,16 +17,13 @@ const TIMER_ALWAYS_PATCH = 'wait-with-timeout-always-starts-a-timer';
 const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
 
 /**
- * Runs begun since this patch write at defined points only (see CaseCore.persist): fewer, larger
- * writes, and a history a third shorter. Runs begun before it keep their hand-placed writes.
+ * The baseline of the case workflow's code. A run begun on it writes at defined points only (see
+ * CaseCore.persist), upserts its search attributes at those points, and
+ * takes every earlier patch as applied without asking (`CaseCore.patched`): one marker (and one
+ * TemporalChangeVersion upsert) in its history instead of one pair per patch. Runs begun before
+ * it keep their hand-placed writes and ask each patch where their code did.
  */
-export const WRITES_AT_DEFINED_POINTS_PATCH = 'writes-at-defined-points';
-
-/**
- * Runs begun since this patch write the read model through a local activity: a marker in the
- * history instead of an activity's three events and the workflow task its completion wakes.
- */
-export const LOCAL_WRITES_PATCH = 'writes-as-local-activities';
+export const BASELINE_PATCH = 'case-baseline-2026-11';
 
 /** Thrown at a playbook's wait when an agent resolved or cancelled the case meanwhile. */
 export class CaseInterrupted extends Error {
@@ -37,6 +34,8 @@ export class CaseInterrupted extends Error {
 export interface WaitingCase {
   /** Whether an agent's resolve or cancel is waiting to take effect. */
   interrupted(): boolean;
+  /** Whether a patch applies to this run (see CaseCore.patched). */
+  patched(patchId: string): boolean;
   hasUnsaved(): boolean;
   persist(): Promise<void>;
 }
@@ -62,12 +61,12 @@ export async function waitUntil(
   const test = () => interrupted() || predicate();
   // Agents read the case from the read model: what the case did before a wait (a new status, an
   // audit event) goes to PostgreSQL now, not whenever the wait ends.
-  if (target.hasUnsaved() && patched(PERSIST_BEFORE_WAIT_PATCH)) target.persist().catch(() => undefined);
+  if (target.hasUnsaved() && target.patched(PERSIST_BEFORE_WAIT_PATCH)) target.persist().catch(() => undefined);
   let met: boolean;
   if (timeoutMs === undefined) {
     await condition(test);
     met = true;
-  } else if (!patched(TIMER_ALWAYS_PATCH) && timeoutMs <= 0) {
+  } else if (!target.patched(TIMER_ALWAYS_PATCH) && timeoutMs <= 0) {
     // Cases that waited here before the patch replay without a timer. patched() is asked for
     // every wait with a timeout, not only a past one: a live run whose clock said "900 ms left"
     // and its replay whose clock says "already past" must see the same marker.

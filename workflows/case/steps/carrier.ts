@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { DeliveryAddress } from '../../../domain/types';
 import { carriers, failureDetail } from '../../activity-proxies';
 import { CARRIER_REQUEST_COUNTER_PATCH } from '../state/carried-state';
@@ -49,7 +48,7 @@ export async function instructCarrier(
 ): Promise<InstructionResult> {
   // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
   // the carried list; runs from before the counter numbered by the list (replayed that way).
-  const attempt = patched(CARRIER_REQUEST_COUNTER_PATCH)
+  const attempt = state.patched(CARRIER_REQUEST_COUNTER_PATCH)
     ? state.nextCarrierRequestNumber(instruction)
     : state.data.carrierRequests.filter((request) => request.operation === instruction).length + 1;
   const key = `${state.caseId}:${instruction}:${attempt}`;

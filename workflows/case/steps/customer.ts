@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { formatDuration } from '../../../domain/durations';
 import { CARRIER_NAMES_ZH, type TemplateId, defaultChannels } from '../../../domain/notification-templates';
 import { nearestDueAt } from '../../../domain/sla-clock';
@@ -33,7 +32,7 @@ export async function notifyCustomer(
   extra: Record<string, string> = {},
 ): Promise<void> {
   const { input } = state;
-  const channels = customerChannels(input.customer.channels, input.customer.storeId);
+  const channels = customerChannels(state, input.customer.channels, input.customer.storeId);
   await Promise.all(
     channels.map((channel) =>
       sendOne(state, `${input.caseId}:${step}:${channel}`, channel, template, {
@@ -53,10 +52,10 @@ export async function notifyCustomer(
 const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
 
 /** The customer's channels, each once: one key per channel, one message per key. */
-function customerChannels(listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
+function customerChannels(state: CaseState, listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
   const channels = defaultChannels(listed).filter((channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(storeId));
   const distinct = [...new Set(channels)];
-  return distinct.length < channels.length && patched(DISTINCT_CHANNELS_PATCH) ? distinct : channels;
+  return distinct.length < channels.length && state.patched(DISTINCT_CHANNELS_PATCH) ? distinct : channels;
 }
 
 /** First contact: tells the customer the case is open and when to expect an answer. */

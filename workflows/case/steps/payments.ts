@@ -1,4 +1,4 @@
-import { ActivityFailure, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation } from '@temporalio/workflow';
 import { formatYuan } from '../../../domain/compensation';
 import { failureDetail, payments } from '../../activity-proxies';
 import type { CaseState } from '../state/case-state';
@@ -25,7 +25,7 @@ export async function refund(state: CaseState, amountFen: number, reason: string
   try {
     payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
   } catch (error) {
-    if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(REFUND_FAILURE_PATCH)) throw error;
+    if (!(error instanceof ActivityFailure) || isCancellation(error) || !state.patched(REFUND_FAILURE_PATCH)) throw error;
     const detail = failureDetail(error);
     state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
     await state.legacyWrite();

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { type Actor, type DeliveryAddress, type OrderItem, WORKFLOW_ACTOR } from '../../../domain/types';
 import { failureDetail, warehouse, warehouseOrders } from '../../activity-proxies';
 import type { AfterReturn, ReturnReceiptResume } from '../carry-over';
@@ -50,7 +50,7 @@ export async function reship(
         inDoubt = false;
       } catch (error) {
         const detail = failureDetail(error);
-        if (isCancellation(error) || definite(error) || !patched(RESHIP_UNKNOWN_PATCH)) {
+        if (isCancellation(error) || definite(error) || !state.patched(RESHIP_UNKNOWN_PATCH)) {
           state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
           await state.legacyWrite();
           return { outcome: 'failed', detail };
@@ -156,8 +156,8 @@ export async function expectReturn(
 const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
 
 /** The resume point of a return-receipt wait, or none for cases from before the patch. */
-export function returnReceiptCut(returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
-  return patched(RETURN_RECEIPT_WAIT_PATCH) ? { phase: 'return-receipt', returnOrderNo, then } : undefined;
+export function returnReceiptCut(state: CaseState, returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
+  return state.patched(RETURN_RECEIPT_WAIT_PATCH) ? { phase: 'return-receipt', returnOrderNo, then } : undefined;
 }
 
 /**
