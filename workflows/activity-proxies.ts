@@ -6,7 +6,7 @@ import type { CarrierActivities, NotificationActivities, PaymentActivities, Stor
  * it is retried. Timeouts and retries are not part of what replay compares, so a profile may be
  * tuned without a patch; which profile a call uses is a decision about the partner, made here.
  */
-const RETRY_PROFILES = {
+export const RETRY_PROFILES = {
   /** PostgreSQL (read model, trail, scorecards): it must catch up eventually, so no attempt limit. */
   store: {
     startToCloseTimeout: '15 seconds',

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /**
  * The search attributes supervisors filter on in the Temporal UI (names are contract,
@@ -15,6 +15,20 @@ export const WaybillNoKey = defineSearchAttributeKey('WaybillNo', SearchAttribut
 export const EscalationTierKey = defineSearchAttributeKey('EscalationTier', SearchAttributeType.INT);
 export const SlaDueAtKey = defineSearchAttributeKey('SlaDueAt', SearchAttributeType.DATETIME);
 export const SlaBreachedKey = defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL);
+
+/**
+ * What identifies a case's order and parcel, set on its child workflows (claim settlement,
+ * supplier follow-up) too: a supervisor who searches by waybill or order finds them with the case.
+ */
+export function caseIdentity(input: { orderId: string; waybillNo: string; carrier: string; type: string; region?: string }): SearchAttributePair[] {
+  return [
+    { key: OrderIdKey, value: input.orderId },
+    { key: WaybillNoKey, value: input.waybillNo },
+    { key: CarrierKey, value: input.carrier },
+    { key: ExceptionTypeKey, value: input.type },
+    ...(input.region ? [{ key: RegionKey, value: input.region }] : []),
+  ];
+}
 
 /** Name → type, in the form `temporal server start-dev --search-attribute` takes. */
 export const SEARCH_ATTRIBUTE_REGISTRY: Record<string, 'Keyword' | 'Int' | 'Datetime' | 'Bool'> = {

@@ -8,6 +8,7 @@ import type { ResumePoint } from './carry-over';
 import type { CaseState } from './state/case-state';
 import { ContinueAsNewRequested, continueAsNewDue } from './continue-as-new';
 import { notifyStaff } from './steps/staff';
+import { caseIdentity } from '../search-attributes';
 
 /**
  * The case's side of a claim: start the settlement child, mirror its progress into the case (view,
@@ -101,6 +102,9 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
   state.clocks.start('payout');
   await startChild(claimSettlementWorkflow, {
     workflowId: claimId,
+    // Found with the case by waybill or order in the Temporal UI; the summary says what it is.
+    typedSearchAttributes: caseIdentity({ ...input, type: state.data.currentType }),
+    staticSummary: `${proposal.kind} claim for case ${state.caseId}: ${input.carrier} ${input.waybillNo}`,
     args: [
       {
         caseId: state.caseId,

@@ -1,7 +1,8 @@
 import type { Evidence } from '../../../domain/case-actions';
 import type { CaseView } from '../../../domain/case-view';
 import { type Actor, type CaseStatus, type EscalationTier, type ExceptionType, MAX_TIER, type Priority, WORKFLOW_ACTOR } from '../../../domain/types';
-import type { RemedyChoice } from '../carry-over';
+import type { CaseCarryOver, RemedyChoice } from '../carry-over';
+import type { OpenCaseInput } from '../contract';
 import type { Interruption, ReopenRequest } from './case-data';
 import { CaseRecords } from './case-records';
 import { showCurrentDetails } from './projections';
@@ -13,6 +14,12 @@ import { WORKING_CLOCKS } from './sla-clocks';
  * trail. Readers get `data`, read-only to the type checker.
  */
 export class CaseState extends CaseRecords {
+  constructor(input: OpenCaseInput, carried?: CaseCarryOver) {
+    super(input, carried);
+    // The Temporal UI's current details survive continue-as-new: the new run says where it is.
+    if (carried) showCurrentDetails(this.d, `run ${this.d.runs}, carried on from the previous one`);
+  }
+
   // --- status, ownership, type ------------------------------------------------------------
 
   setStatus(status: CaseStatus, reason: string, actor: Actor = WORKFLOW_ACTOR): void {
@@ -33,6 +40,7 @@ export class CaseState extends CaseRecords {
     this.d.tier = (from + 1) as EscalationTier;
     this.d.assignee = this.input.staff.tierQueues[this.d.tier];
     this.record('case.escalated', `tier ${from} → ${this.d.tier} (${this.d.assignee}): ${reason}`, { fromTier: from, toTier: this.d.tier, assignee: this.d.assignee, reason }, actor);
+    showCurrentDetails(this.d, `escalated: ${reason}`);
     return true;
   }
 
@@ -40,6 +48,7 @@ export class CaseState extends CaseRecords {
     const from = this.d.assignee;
     this.d.assignee = assignee;
     this.record('case.assigned', `${from} → ${assignee}`, { from, to: assignee }, actor);
+    showCurrentDetails(this.d, `assigned by ${actor.id}`);
   }
 
   /** The new priority; its clocks are re-targeted by the caller (a domain rule per clock). */
@@ -52,6 +61,7 @@ export class CaseState extends CaseRecords {
     const from = this.d.currentType;
     this.d.currentType = type;
     this.record('case.converted', `${from} → ${type}: ${reason}`, { from, to: type, reason });
+    showCurrentDetails(this.d, `now ${type}: ${reason}`);
   }
 
   /** A conversion the store refused (another LOST case is open): the case keeps its old type. */

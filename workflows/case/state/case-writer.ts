@@ -1,6 +1,6 @@
 import { log, setCurrentDetails } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
-import { store } from '../../activity-proxies';
+import { RETRY_PROFILES, store } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
 import type { AuditTrail, Recorder } from './audit-trail';
 import type { CaseData } from './case-data';
@@ -53,7 +53,9 @@ export class CaseWriter {
     const events = trail.unsaved();
     const snapshot = this.target.snapshot();
     try {
-      await store.persistCase({ snapshot, events });
+      // The summary is what the Temporal UI shows on the activity's row: which events it saves.
+      const saved = events.length ? `events ${events[0]!.seq}–${events[events.length - 1]!.seq} (${events[events.length - 1]!.kind})` : 'the snapshot';
+      await store.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary: `save case ${snapshot.status}: ${saved}` }, [{ snapshot, events }]);
     } catch (error) {
       const reason = storeRejection(error);
       if (reason === undefined) throw error; // cancelled: the events stay unsaved for the next write

@@ -1,5 +1,5 @@
 import type { DeliveryAddress } from '../../../domain/types';
-import { carriers, failureDetail } from '../../activity-proxies';
+import { carriers, failureDetail, RETRY_PROFILES } from '../../activity-proxies';
 import { CARRIER_REQUEST_COUNTER_PATCH } from '../state/carried-state';
 import type { CaseState } from '../state/case-state';
 
@@ -13,12 +13,10 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
   const key = `${state.caseId}:urge:${attempt}`;
   const at = new Date().toISOString();
   try {
-    const answer = await carriers.urgeCarrier({
-      idempotencyKey: key,
-      carrier: state.input.carrier,
-      waybillNo: state.input.waybillNo,
-      reason,
-    });
+    const summary = `urge ${state.input.carrier} #${attempt} for ${state.input.waybillNo}`;
+    const answer = await carriers.urgeCarrier.executeWithOptions({ ...RETRY_PROFILES.carrier, summary }, [
+      { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason },
+    ]);
     if (answer.outcome === 'accepted') {
       state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
       state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });

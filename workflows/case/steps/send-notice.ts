@@ -1,7 +1,7 @@
 import { isCancellation } from '@temporalio/workflow';
 import type { TemplateId } from '../../../domain/notification-templates';
 import type { NotificationChannel } from '../../../domain/types';
-import { failureDetail, notifications } from '../../activity-proxies';
+import { failureDetail, notifications, RETRY_PROFILES } from '../../activity-proxies';
 import type { CaseState } from '../state/case-state';
 
 /**
@@ -17,14 +17,9 @@ export async function sendOne(
   params: Record<string, string>,
 ): Promise<void> {
   try {
-    const sent = await notifications.sendNotification({
-      idempotencyKey: key,
-      caseId: state.caseId,
-      channel,
-      template,
-      recipient,
-      params,
-    });
+    const sent = await notifications.sendNotification.executeWithOptions({ ...RETRY_PROFILES.notify, summary: `notify ${template} via ${channel}` }, [
+      { idempotencyKey: key, caseId: state.caseId, channel, template, recipient, params },
+    ]);
     state.noteNotification(sent);
     state.record('notification.sent', `${template} via ${channel}`, { key, channel, template, recipient: sent.recipient });
   } catch (error) {

@@ -2,6 +2,7 @@ import { startChild } from '@temporalio/workflow';
 import { type SupplierFollowUpResult, supplierFollowUpWorkflowId } from '../../supplier/contract';
 import { supplierFollowUpWorkflow } from '../../supplier/supplier-follow-up';
 import type { CaseState } from '../state/case-state';
+import { caseIdentity } from '../../search-attributes';
 
 /**
  * Following up a supplier through its child workflow (WAITING_SUPPLIER).
@@ -15,6 +16,8 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
   await state.legacyWrite();
   const child = await startChild(supplierFollowUpWorkflow, {
     workflowId: supplierFollowUpWorkflowId(state.caseId),
+    typedSearchAttributes: caseIdentity({ ...state.input, type: state.data.currentType }),
+    staticSummary: `supplier ${supplierId} follow-up for case ${state.caseId}: order ${state.input.orderId}`,
     args: [
       {
         caseId: state.caseId,
