@@ -57,6 +57,20 @@ module.exports = {
       to: { path: '^(api|activities|workflows|worker|store|scripts|bench|test)/' },
     },
     {
+      name: 'platform-below-api-and-worker',
+      severity: 'error',
+      comment: 'platform/ holds start-up checks both the API and the worker run: it needs the Temporal client, config/ and the search-attribute registry, never the layers that use it.',
+      from: { path: '^platform/' },
+      to: { path: '^(api|activities|worker|store|scripts|bench|test|deploy)/' },
+    },
+    {
+      name: 'deploy-is-facts',
+      severity: 'error',
+      comment: 'deploy/topology.ts is data the launchers and the compose test read: it imports nothing of the product.',
+      from: { path: '^deploy/' },
+      to: { pathNot: '^deploy/' },
+    },
+    {
       name: 'simulators-import-nothing-of-the-product',
       severity: 'error',
       comment: 'Simulators stand in for external systems: they speak the wire formats, not our code.',

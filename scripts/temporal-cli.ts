@@ -14,7 +14,7 @@ import { SEARCH_ATTRIBUTE_REGISTRY } from '../workflows/search-attributes';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -34,7 +34,7 @@ function goBinDir(): string | undefined {
   }
 }
 
-function hasGo(): boolean {
+export function hasGo(): boolean {
   try {
     execFileSync('go', ['version'], { stdio: 'ignore' });
     return true;

@@ -1,6 +1,7 @@
 import { createDb } from '../store/database';
 import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
+import { ensureTemporalNamespace } from '../platform/temporal-namespace';
 import { connectWorker, createCaseWorker } from './create-worker';
 import { createLogger } from '../api/logging';
 import { installTemporalRuntime } from './runtime';
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);
   const connection = await connectWorker(config);
+  // A server this process did not set up (a fresh cluster, a shared one) may lack the namespace or
+  // the search attributes the workflows write; a wrong type stops start-up here with its name.
+  await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: (line) => logger.info(line) });
   // A prebuilt workflow bundle starts the worker in a second instead of bundling on every start.
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   const worker = await createCaseWorker({ config, db, connection, ...(bundle ? { workflowBundlePath: bundle } : {}) });

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
 import { freePort } from '../../fixtures/free-port';
 import { CASE_TYPES, DOCUMENTED_OUTCOMES, SCENARIOS, type CaseType, type ScenarioWorld } from '../../fixtures/case-scenarios';
+import { e2eStack } from '../setup/e2e-stack';
 
 /**
  * The acceptance criterion, automated: "Through the API alone, with SLA_TIME_SCALE=0.001, a client
@@ -276,11 +277,12 @@ let urgent: { caseId: string; openedAt: number } | undefined;
 const summary: string[] = [];
 
 beforeAll(async () => {
-  const [port, temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, simulatorsPort] = [await freePort(), await freePort()];
+  const launch = await e2eStack(); // the dev server, or the full cluster with TEMPORAL_MODE=cluster
   apiUrl = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'case-pb-e2e-'));
   simulatorsUrl = `http://127.0.0.1:${simulatorsPort}`;
-  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev-stack.ts'], {
+  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), [launch.script], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -288,9 +290,7 @@ beforeAll(async () => {
       API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
       WEBHOOK_SECRET_GENERIC: SECRET,
       SLA_TIME_SCALE: '0.001',
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-      TEMPORAL_UI_PORT: String(uiPort),
-      TEMPORAL_DB_FILE: 'memory',
+      ...launch.env,
       SIMULATORS_PORT: String(simulatorsPort),
       DATA_DIR: dataDir,
       DATABASE_NAME: database,

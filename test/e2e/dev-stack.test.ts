@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dropDatabase, LOCAL_SERVER_URL } from '../../scripts/postgres';
 import { freePort } from '../../fixtures/free-port';
+import { e2eStack } from '../setup/e2e-stack';
 import { eventually } from '../helpers/test-stack';
 import { chromium } from 'playwright-core';
 
@@ -28,11 +29,11 @@ let uiUrl = '';
 const database = `cases_e2e_${process.pid}`;
 
 beforeAll(async () => {
-  const [port, temporalPort, uiPort, simulatorsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, simulatorsPort] = [await freePort(), await freePort()];
+  const launch = await e2eStack(); // the dev server, or the full cluster with TEMPORAL_MODE=cluster
   apiUrl = `http://127.0.0.1:${port}`;
-  temporalAddress = `127.0.0.1:${temporalPort}`;
-  uiUrl = `http://127.0.0.1:${uiPort}`;
-  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev-stack.ts'], {
+  ({ temporalAddress, uiUrl } = launch);
+  stack = spawn(join(ROOT, 'node_modules/.bin/tsx'), [launch.script], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -40,9 +41,7 @@ beforeAll(async () => {
       API_TOKENS: `agent:${TOKEN},auditor:${AUDITOR}`,
       WEBHOOK_SECRET_GENERIC: SECRET,
       SLA_TIME_SCALE: '0.001',
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_UI_PORT: String(uiPort),
-      TEMPORAL_DB_FILE: 'memory',
+      ...launch.env,
       SIMULATORS_PORT: String(simulatorsPort),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'case-e2e-')),
       DATABASE_NAME: database,
