@@ -52,14 +52,16 @@ module.exports = {
     {
       name: 'codec-below-api-and-worker',
       severity: 'error',
-      comment: 'The payload codec is used by every Temporal client and worker (api, worker, scripts, bench, test): it needs only config/ and the Temporal SDK, never the layers that use it.',
+      comment:
+        'The payload codec is used by every Temporal client and worker (api, worker, scripts, bench, test): it needs only config/ and the Temporal SDK, never the layers that use it.',
       from: { path: '^codec/' },
       to: { path: '^(api|activities|workflows|worker|store|scripts|bench|test)/' },
     },
     {
       name: 'platform-below-api-and-worker',
       severity: 'error',
-      comment: 'platform/ holds start-up checks both the API and the worker run: it needs the Temporal client, config/ and the search-attribute registry, never the layers that use it.',
+      comment:
+        'platform/ holds start-up checks both the API and the worker run: it needs the Temporal client, config/ and the search-attribute registry, never the layers that use it.',
       from: { path: '^platform/' },
       to: { path: '^(api|activities|worker|store|scripts|bench|test|deploy)/' },
     },

@@ -12,11 +12,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: [
-        '<rootDir>/test/unit/**/*.test.ts',
-        '<rootDir>/test/simulators/**/*.test.ts',
-        '<rootDir>/test/adapters/**/*.test.ts',
-      ],
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/simulators/**/*.test.ts', '<rootDir>/test/adapters/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
     },

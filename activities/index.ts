@@ -99,9 +99,7 @@ function createCarrierActivities(deps: Pick<ActivityDependencies, 'carriers'>) {
       return deps.carriers.redeliver(input);
     },
     /** 理賠: files a claim with the carrier; an accepted answer's `reference` is the claim number. */
-    async fileCarrierClaim(
-      input: CarrierRequestContext & { amountFen: number; reason: string; evidence?: string[] },
-    ): Promise<CarrierAnswer> {
+    async fileCarrierClaim(input: CarrierRequestContext & { amountFen: number; reason: string; evidence?: string[] }): Promise<CarrierAnswer> {
       return deps.carriers.fileClaim(input);
     },
     /** One status query of a carrier claim (poll it until `paid` or `rejected`). */
@@ -163,7 +161,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createPaymentActivities(deps),
   };
 }
-
 
 /** Dependencies wired to the configured endpoints (the simulators in the dev stack). */
 export function activityDependenciesFromConfig(config: AppConfig, db: Db): ActivityDependencies {

@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import {
-  ApplicationFailure,
-  TypedSearchAttributes,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  type SearchAttributePair,
-} from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Db } from '../store/database';
 import { canonicalJson } from '../store/audit-hash';
@@ -60,7 +49,6 @@ export interface CaseServiceDeps {
   /** Where internal errors go; clients only ever see a generic detail. */
   log?: (message: string, error?: unknown) => void;
 }
-
 
 export interface OpenCaseResult {
   status: number;
@@ -257,12 +245,7 @@ export class CaseService {
   }
 
   private async replayIdempotent(scope: string, key: string, requestHash: string): Promise<OpenCaseResult | undefined> {
-    const stored = await this.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const stored = await this.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
     if (!stored) return undefined;
     if (stored.request_hash !== requestHash) {
       throw new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body');
@@ -347,12 +330,11 @@ export class CaseService {
    * PostgreSQL also keeps agents' polling off the workers.
    */
   async getCase(caseId: string): Promise<CaseView> {
-    const read = () =>
-      this.db.selectFrom('cases').select(['status', 'snapshot', 'version', 'start_request']).where('case_id', '=', caseId).executeTakeFirst();
+    const read = () => this.db.selectFrom('cases').select(['status', 'snapshot', 'version', 'start_request']).where('case_id', '=', caseId).executeTakeFirst();
     let row = await read();
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     // A case opened a moment ago: its workflow saves it within its first steps; wait for that.
-    for (const deadline = Date.now() + FIRST_SAVE_WAIT_MS; row && row.version === 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + FIRST_SAVE_WAIT_MS; row && row.version === 0 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, FIRST_SAVE_POLL_MS));
       row = await read();
     }
@@ -452,9 +434,7 @@ export class CaseService {
     if (stored.request_hash !== requestHash) {
       throw new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body');
     }
-    return stored.status_code === 200
-      ? (openPersonalFields(stored.response, this.deps.config.payloadEncryptionKey) as unknown as CaseView)
-      : undefined;
+    return stored.status_code === 200 ? (openPersonalFields(stored.response, this.deps.config.payloadEncryptionKey) as unknown as CaseView) : undefined;
   }
 
   /**
@@ -498,7 +478,11 @@ export class CaseService {
   }
 
   async requireCase(caseId: string): Promise<void> {
-    const found = await this.db.selectFrom('cases').select(sql<number>`1`.as('one')).where('case_id', '=', caseId).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('cases')
+      .select(sql<number>`1`.as('one'))
+      .where('case_id', '=', caseId)
+      .executeTakeFirst();
     if (!found) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
   }
 }

@@ -95,25 +95,27 @@ export function codecRouter(options: CodecServerOptions): Router {
   // Its own parser, mounted before the app's 256 kB one: a history's payloads exceed that.
   router.use(express.json({ limit: BODY_LIMIT }));
 
-  const convert = (direction: 'encode' | 'decode'): RequestHandler => async (req, res) => {
-    // The Temporal CLI sends an empty X-Namespace: absent and empty both mean "ours".
-    const namespace = req.get('x-namespace');
-    if (namespace && namespace !== options.namespace) {
-      throw new HttpProblem(400, 'Wrong namespace', `This codec serves namespace "${options.namespace}" only, not "${namespace}"`);
-    }
-    const body = parseOrThrow(codecBody, req.body);
-    const payloads = body.payloads.map(fromJson);
-    let converted: Payload[];
-    try {
-      converted = direction === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
-    } catch (error) {
-      if (error instanceof PayloadDecryptionError) {
-        throw new HttpProblem(422, 'Payload cannot be decrypted', error.message, error.keyId ? { keyId: error.keyId } : {});
+  const convert =
+    (direction: 'encode' | 'decode'): RequestHandler =>
+    async (req, res) => {
+      // The Temporal CLI sends an empty X-Namespace: absent and empty both mean "ours".
+      const namespace = req.get('x-namespace');
+      if (namespace && namespace !== options.namespace) {
+        throw new HttpProblem(400, 'Wrong namespace', `This codec serves namespace "${options.namespace}" only, not "${namespace}"`);
       }
-      throw error;
-    }
-    res.set('cache-control', 'no-store').json({ payloads: converted.map(toJson) });
-  };
+      const body = parseOrThrow(codecBody, req.body);
+      const payloads = body.payloads.map(fromJson);
+      let converted: Payload[];
+      try {
+        converted = direction === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+      } catch (error) {
+        if (error instanceof PayloadDecryptionError) {
+          throw new HttpProblem(422, 'Payload cannot be decrypted', error.message, error.keyId ? { keyId: error.keyId } : {});
+        }
+        throw error;
+      }
+      res.set('cache-control', 'no-store').json({ payloads: converted.map(toJson) });
+    };
 
   // Who may (supervisors and experts, above) is the permission matrix's word (api/permissions.ts).
   router.post('/encode', authenticate(options.tokens), allow('POST /codec/encode'), convert('encode'));

@@ -15,7 +15,10 @@ export interface ErasureAnswer {
  * personal fields are erased now, open ones are marked to be erased when they close. With an
  * Idempotency-Key the request is carried out once per principal, and a retry gets the first answer.
  */
-export async function eraseCustomerData(db: Db, request: { customerId: string; reason: string; requestedBy: string; key: string | undefined }): Promise<ErasureAnswer> {
+export async function eraseCustomerData(
+  db: Db,
+  request: { customerId: string; reason: string; requestedBy: string; key: string | undefined },
+): Promise<ErasureAnswer> {
   const { customerId, reason, requestedBy, key } = request;
   return db.transaction().execute(async (trx) => {
     if (key) {

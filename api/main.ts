@@ -35,10 +35,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, () => ready());
   });
   const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
-  logger.info(
-    { temporal: config.temporal.address, namespace: config.temporal.namespace },
-    `API listening on http://${config.host}:${config.port}/v1`,
-  );
+  logger.info({ temporal: config.temporal.address, namespace: config.temporal.namespace }, `API listening on http://${config.host}:${config.port}/v1`);
 
   const stop = async () => {
     await new Promise<void>((done) => server.close(() => done()));

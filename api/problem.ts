@@ -8,7 +8,7 @@ import { findUnstorableText } from './storable-text';
  * sends goes through here, so clients parse one shape.
  */
 
-export { jsonPath,  } from './field-errors';
+export { jsonPath } from './field-errors';
 
 export class HttpProblem extends Error {
   constructor(
@@ -24,7 +24,10 @@ export class HttpProblem extends Error {
 const TYPE_BASE = 'https://errors.case-orchestrator.dev/';
 
 export function sendProblem(res: Response, problem: HttpProblem): void {
-  const slug = problem.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/(^-|-$)/g, '');
+  const slug = problem.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/(^-|-$)/g, '');
   res
     .status(problem.status)
     .type('application/problem+json')

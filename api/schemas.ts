@@ -11,10 +11,17 @@ import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORI
 /** Request shapes of the HTTP contract (../shared/api.md), validated at the edge. */
 
 const { maxQty, maxItems, maxFen } = ACTION_LIMITS;
-const fen = z.number().int('amounts are whole fen (分)').min(0, 'amounts cannot be negative').max(maxFen, `at most ${maxFen.toLocaleString('en')} fen`);
+const fen = z
+  .number()
+  .int('amounts are whole fen (分)')
+  .min(0, 'amounts cannot be negative')
+  .max(maxFen, `at most ${maxFen.toLocaleString('en')} fen`);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
-const items = z.array(z.strictObject({ sku: text(ACTION_LIMITS.sku), qty: z.number().int().positive().max(maxQty, `at most ${maxQty}`) })).min(1).max(maxItems);
+const items = z
+  .array(z.strictObject({ sku: text(ACTION_LIMITS.sku), qty: z.number().int().positive().max(maxQty, `at most ${maxQty}`) }))
+  .min(1)
+  .max(maxItems);
 
 const deliveryAddress = z.strictObject({
   name: text(64),
@@ -25,38 +32,46 @@ const deliveryAddress = z.strictObject({
   detail: text(200),
 });
 
-export const openCaseBody = z.strictObject({
-  type: z.enum(EXCEPTION_TYPES, { error: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
-  orderId: text(64),
-  waybillNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes'),
-  carrier: z.enum(CARRIERS, { error: `must be one of ${CARRIERS.join(', ')}` }),
-  customer: z.strictObject({
-    id: text(64),
-    name: text(64),
-    phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
-    storeId: text(64).optional(),
-    channels: z
-      .array(z.enum(NOTIFICATION_CHANNELS))
-      .min(1)
-      .max(3)
-      .refine((channels) => new Set(channels).size === channels.length, 'must not list a channel twice')
+export const openCaseBody = z
+  .strictObject({
+    type: z.enum(EXCEPTION_TYPES, { error: `must be one of ${EXCEPTION_TYPES.join(', ')}` }),
+    orderId: text(64),
+    waybillNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes'),
+    carrier: z.enum(CARRIERS, { error: `must be one of ${CARRIERS.join(', ')}` }),
+    customer: z.strictObject({
+      id: text(64),
+      name: text(64),
+      phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
+      storeId: text(64).optional(),
+      channels: z
+        .array(z.enum(NOTIFICATION_CHANNELS))
+        .min(1)
+        .max(3)
+        .refine((channels) => new Set(channels).size === channels.length, 'must not list a channel twice')
+        .optional(),
+    }),
+    description: text(2000),
+    priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default('normal'),
+    region: z
+      .string()
+      .regex(/^\d{6}$|^[A-Za-z-]{2,32}$/, 'must be a 6-digit area code or a region name')
       .optional(),
-  }),
-  description: text(2000),
-  priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default('normal'),
-  region: z.string().regex(/^\d{6}$|^[A-Za-z-]{2,32}$/, 'must be a 6-digit area code or a region name').optional(),
-  declaredValue: fen.optional(),
-  insured: z.boolean().optional(),
-  freight: fen.optional(),
-  orderValue: fen.optional(),
-  supplierId: text(64).optional(),
-  items: items.optional(),
-  newAddress: deliveryAddress.optional(),
-  returnRemedy: z.enum(RETURN_REMEDIES, { error: `must be one of ${RETURN_REMEDIES.join(', ')}` }).optional(),
-}).refine((body) => body.type !== 'ADDRESS_CHANGE' || body.newAddress !== undefined, {
-  path: ['newAddress'],
-  message: 'an ADDRESS_CHANGE case needs the new address',
-});
+    declaredValue: fen.optional(),
+    insured: z.boolean().optional(),
+    freight: fen.optional(),
+    orderValue: fen.optional(),
+    supplierId: text(64).optional(),
+    items: items.optional(),
+    newAddress: deliveryAddress.optional(),
+    returnRemedy: z.enum(RETURN_REMEDIES, { error: `must be one of ${RETURN_REMEDIES.join(', ')}` }).optional(),
+  })
+  .refine((body) => body.type !== 'ADDRESS_CHANGE' || body.newAddress !== undefined, {
+    path: ['newAddress'],
+    message: 'an ADDRESS_CHANGE case needs the new address',
+  });
 export type OpenCaseBody = z.infer<typeof openCaseBody>;
 
 export const feedbackBody = z.strictObject({
@@ -86,7 +101,10 @@ export const caseActionBody = z.discriminatedUnion(
       evidence: z.strictObject({
         kind: z.enum(EVIDENCE_KINDS, { error: `must be one of ${EVIDENCE_KINDS.join(', ')}` }),
         description: text(ACTION_LIMITS.evidenceText),
-        url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(ACTION_LIMITS.evidenceUrl).optional(),
+        url: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+          .max(ACTION_LIMITS.evidenceUrl)
+          .optional(),
       }),
     }),
     z.strictObject({
@@ -134,7 +152,10 @@ export type CaseActionBody = z.infer<typeof caseActionBody>;
 
 export const genericTrackingPush = z.strictObject({
   eventId: text(128),
-  waybillNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes'),
+  waybillNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes'),
   carrier: z.enum(CARRIERS),
   status: z.enum(TRACKING_STATUSES.filter((status) => status !== 'Pending') as [string, ...string[]]),
   subStatus: z.enum(EXCEPTION_SUB_STATUSES).optional(),
@@ -146,7 +167,12 @@ export const genericTrackingPush = z.strictObject({
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)));
 
 export const listCasesQuery = z.strictObject({
@@ -154,7 +180,10 @@ export const listCasesQuery = z.strictObject({
   type: csv(EXCEPTION_TYPES).optional(),
   carrier: csv(CARRIERS).optional(),
   tier: z.coerce.number().int().min(1).max(3).optional(),
-  breached: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  breached: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   assignee: z.string().max(64).optional(),
   q: z.string().trim().min(1).max(64).optional(),
   cursor: z
@@ -173,7 +202,11 @@ export const supplierReplyBody = z
     caseId: text(64),
     action: z.enum(SUPPLIER_REPLY_ACTIONS, { error: `must be one of ${SUPPLIER_REPLY_ACTIONS.join(', ')}` }),
     message: text(2000),
-    waybillNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes').optional(),
+    waybillNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or dashes')
+      .optional(),
     carrier: z.enum(CARRIERS, { error: `must be one of ${CARRIERS.join(', ')}` }).optional(),
   })
   .refine((body) => body.action !== 'reshipped' || body.waybillNo !== undefined, {

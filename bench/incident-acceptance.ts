@@ -78,13 +78,25 @@ async function main(): Promise<void> {
     const simulators = await startSimulators({ port: 0, noDedupe: ['sms', 'wecom'] });
     stops.push(() => simulators.close());
 
-    const env: NodeJS.ProcessEnv = stackEnv({ databaseUrl: resolved.url, temporalAddress: temporal.address, taskQueue: 'cases-incident-acceptance', simulatorsUrl: simulators.url });
+    const env: NodeJS.ProcessEnv = stackEnv({
+      databaseUrl: resolved.url,
+      temporalAddress: temporal.address,
+      taskQueue: 'cases-incident-acceptance',
+      simulatorsUrl: simulators.url,
+    });
     // The default policy in real time: the cases sit open (waiting on the carrier) for the run.
     const config = loadConfig(env);
     const bundlePath = join(runDir, 'workflow-bundle.js');
     const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: say, error: say };
     writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
-    const worker = new ManagedProcess('worker', 'worker/main.ts', () => ({ ...process.env, ...env, WORKFLOW_BUNDLE_PATH: bundlePath }), /worker polling/, stackLog, say);
+    const worker = new ManagedProcess(
+      'worker',
+      'worker/main.ts',
+      () => ({ ...process.env, ...env, WORKFLOW_BUNDLE_PATH: bundlePath }),
+      /worker polling/,
+      stackLog,
+      say,
+    );
     await worker.start();
     stops.push(() => worker.stop());
 
@@ -107,16 +119,25 @@ async function main(): Promise<void> {
     const region = '6200';
     say(`opening ${CASES} cases in region ${region}…`);
     const openStarted = performance.now();
-    await pool(Array.from({ length: CASES }, (_, i) => i), OPEN_CONCURRENCY, async (i) => {
-      const body = openCaseBody({
-        region: `${region}${String(i % 100).padStart(2, '0')}`,
-        customer: { id: `C-INC-${i}`, name: '张三汽修', phone: `1390000${String(i).padStart(4, '0')}`, storeId: 'S-1' },
-      });
-      const opened = await call('agent', '/v1/cases', body);
-      if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
-    });
+    await pool(
+      Array.from({ length: CASES }, (_, i) => i),
+      OPEN_CONCURRENCY,
+      async (i) => {
+        const body = openCaseBody({
+          region: `${region}${String(i % 100).padStart(2, '0')}`,
+          customer: { id: `C-INC-${i}`, name: '张三汽修', phone: `1390000${String(i).padStart(4, '0')}`, storeId: 'S-1' },
+        });
+        const opened = await call('agent', '/v1/cases', body);
+        if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
+      },
+    );
     for (;;) {
-      const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).where('region', 'like', `${region}%`).where('version', '>', 0).executeTakeFirst();
+      const row = await db
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('region', 'like', `${region}%`)
+        .where('version', '>', 0)
+        .executeTakeFirst();
       if (Number(row?.n) >= CASES) break;
       await sleep(500);
     }
@@ -164,9 +185,7 @@ async function main(): Promise<void> {
     // --- checks -----------------------------------------------------------------------------
     const trailCounts = await db
       .selectFrom('cases')
-      .leftJoin('case_events', (join) =>
-        join.onRef('case_events.case_id', '=', 'cases.case_id').on('case_events.kind', '=', 'incident.recorded'),
-      )
+      .leftJoin('case_events', (join) => join.onRef('case_events.case_id', '=', 'cases.case_id').on('case_events.kind', '=', 'incident.recorded'))
       .select(['cases.case_id as caseId', (eb) => eb.fn.count<string>('case_events.seq').as('n')])
       .where('cases.region', 'like', `${region}%`)
       .groupBy('cases.case_id')
@@ -186,13 +205,39 @@ async function main(): Promise<void> {
     const incidentWorkflows = incidentIds.size;
 
     const checks: Record<string, Check> = {
-      everyCaseReached: { pass: notReached.length === 0 && trailCounts.length === CASES, value: trailCounts.length - notReached.length, detail: `${notReached.length} of ${trailCounts.length} trails without incident.recorded ${notReached.slice(0, 5).join(' ')}` },
-      noCaseReachedTwice: { pass: reachedTwice.length === 0, value: reachedTwice.length, detail: `trails with more than one incident.recorded ${reachedTwice.slice(0, 5).join(' ')}` },
-      everyCustomerToldOnce: { pass: smsKeys.size === CASES && toldTwice.length === 0, value: smsKeys.size, detail: `${smsKeys.size} SMS keys for the incident, ${toldTwice.length} sent twice ${toldTwice.slice(0, 3).join(' ')}` },
-      progressComplete: { pass: Number(progress.reached) === CASES && Number(progress.notified) === CASES && Number(progress.failed) === 0, value: Number(progress.reached), detail: JSON.stringify({ matched: progress.matched, reached: progress.reached, notified: progress.notified, failed: progress.failed }) },
-      retriedPostStartsNothing: { pass: retried?.incidentId === incidentId && incidentWorkflows === 1, value: incidentWorkflows, detail: `retry answered ${String(retried?.status)} with ${String(retried?.incidentId)}; ${incidentWorkflows} incident workflow(s)` },
+      everyCaseReached: {
+        pass: notReached.length === 0 && trailCounts.length === CASES,
+        value: trailCounts.length - notReached.length,
+        detail: `${notReached.length} of ${trailCounts.length} trails without incident.recorded ${notReached.slice(0, 5).join(' ')}`,
+      },
+      noCaseReachedTwice: {
+        pass: reachedTwice.length === 0,
+        value: reachedTwice.length,
+        detail: `trails with more than one incident.recorded ${reachedTwice.slice(0, 5).join(' ')}`,
+      },
+      everyCustomerToldOnce: {
+        pass: smsKeys.size === CASES && toldTwice.length === 0,
+        value: smsKeys.size,
+        detail: `${smsKeys.size} SMS keys for the incident, ${toldTwice.length} sent twice ${toldTwice.slice(0, 3).join(' ')}`,
+      },
+      progressComplete: {
+        pass: Number(progress.reached) === CASES && Number(progress.notified) === CASES && Number(progress.failed) === 0,
+        value: Number(progress.reached),
+        detail: JSON.stringify({ matched: progress.matched, reached: progress.reached, notified: progress.notified, failed: progress.failed }),
+      },
+      retriedPostStartsNothing: {
+        pass: retried?.incidentId === incidentId && incidentWorkflows === 1,
+        value: incidentWorkflows,
+        detail: `retry answered ${String(retried?.status)} with ${String(retried?.incidentId)}; ${incidentWorkflows} incident workflow(s)`,
+      },
       // Mid-fan-out: cases still to reach or customers still to tell when the worker died.
-      workerKilledMidFanOut: { pass: killed !== undefined && killed.atNotified < CASES, value: killed?.atNotified ?? -1, detail: killed ? `SIGKILL at ${killed.atReached}/${CASES} reached, ${killed.atNotified}/${CASES} told; new worker ready in ${killed.restartedInSeconds} s` : 'never killed' },
+      workerKilledMidFanOut: {
+        pass: killed !== undefined && killed.atNotified < CASES,
+        value: killed?.atNotified ?? -1,
+        detail: killed
+          ? `SIGKILL at ${killed.atReached}/${CASES} reached, ${killed.atNotified}/${CASES} told; new worker ready in ${killed.restartedInSeconds} s`
+          : 'never killed',
+      },
     };
     const pass = Object.values(checks).every((check) => check.pass);
     for (const [name, check] of Object.entries(checks)) say(`${check.pass ? 'PASS' : 'FAIL'} ${name}: ${check.detail}`);

@@ -32,7 +32,10 @@ import { installTemporalRuntime } from '../worker/runtime';
  * bench/results/incident.json.
  */
 
-const SIZES = (process.env.BENCH_INCIDENT_SIZES ?? '1000,10000').split(',').map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
+const SIZES = (process.env.BENCH_INCIDENT_SIZES ?? '1000,10000')
+  .split(',')
+  .map((s) => Number.parseInt(s, 10))
+  .filter((n) => n > 0);
 const OPEN_CONCURRENCY = Number.parseInt(process.env.BENCH_OPEN_CONCURRENCY ?? '32', 10);
 
 const log = (line: string) => process.stderr.write(`[bench:incident] ${line}\n`);
@@ -61,13 +64,24 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const simulators = await startSimulators({ port: 0 });
     stops.push(() => simulators.close());
-    const base = loadConfig(stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: 'cases-bench-incident', simulatorsUrl: simulators.url }));
+    const base = loadConfig(
+      stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: 'cases-bench-incident', simulatorsUrl: simulators.url }),
+    );
     // Long targets: the cases sit open while the incident reaches them.
     const config: AppConfig = { ...base, slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }) };
     const bundleDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
     stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
     const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log } })).code);
+    writeFileSync(
+      bundlePath,
+      (
+        await bundleWorkflowCode({
+          workflowsPath: WORKFLOWS_PATH,
+          ...WORKFLOW_BUNDLE_CONVERTERS,
+          logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log },
+        })
+      ).code,
+    );
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => workerConnection.close());
     const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath, tuning: { maxCachedWorkflows: 20_000 } });
@@ -97,13 +111,22 @@ async function main(): Promise<void> {
       const region = `6${String(100 + index)}`;
       log(`opening ${size} cases in region ${region}…`);
       const openStarted = performance.now();
-      await pool(Array.from({ length: size }, (_, i) => i), OPEN_CONCURRENCY, async (i) => {
-        const opened = await call('agent', '/v1/cases', openCaseBody({ region: `${region}${String(i % 100).padStart(2, '0')}` }));
-        if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
-      });
+      await pool(
+        Array.from({ length: size }, (_, i) => i),
+        OPEN_CONCURRENCY,
+        async (i) => {
+          const opened = await call('agent', '/v1/cases', openCaseBody({ region: `${region}${String(i % 100).padStart(2, '0')}` }));
+          if (opened.status !== 201) throw new Error(`open: ${opened.status} ${JSON.stringify(opened.body)}`);
+        },
+      );
       // Every case in the read model before the incident is declared.
       for (;;) {
-        const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).where('region', 'like', `${region}%`).where('version', '>', 0).executeTakeFirst();
+        const row = await db
+          .selectFrom('cases')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('region', 'like', `${region}%`)
+          .where('version', '>', 0)
+          .executeTakeFirst();
         if (Number(row?.n) >= size) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -111,8 +134,11 @@ async function main(): Promise<void> {
       log(`${size} cases open in ${openSeconds} s; declaring the incident`);
       const t0 = performance.now();
       const declared = await call('expert', '/v1/incidents', {
-        cause: 'weather', regions: [region], startsAt: new Date().toISOString(),
-        expectedEndAt: new Date(Date.now() + 6 * 3_600_000).toISOString(), message: '暴雨红色预警，派送暂停',
+        cause: 'weather',
+        regions: [region],
+        startsAt: new Date().toISOString(),
+        expectedEndAt: new Date(Date.now() + 6 * 3_600_000).toISOString(),
+        message: '暴雨红色预警，派送暂停',
       });
       if (declared.status !== 202) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
       const incidentId = String(declared.body.incidentId);

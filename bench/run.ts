@@ -193,7 +193,9 @@ async function main(): Promise<void> {
     const simulators = await startSimulators({ port: 0 });
     stops.push(['simulators', () => simulators.close()]);
 
-    const base = loadConfig(stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: CASE_TASK_QUEUE, simulatorsUrl: simulators.url }));
+    const base = loadConfig(
+      stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: CASE_TASK_QUEUE, simulatorsUrl: simulators.url }),
+    );
     const config: AppConfig = { ...base, slaPolicy: testPolicy() };
 
     // Both workflow bundles are built before timing anything.
@@ -218,10 +220,13 @@ async function main(): Promise<void> {
     });
     const runWorker = (name: string, w: Worker) => {
       const running = w.run();
-      stops.push([name, async () => {
-        w.shutdown();
-        await running;
-      }]);
+      stops.push([
+        name,
+        async () => {
+          w.shutdown();
+          await running;
+        },
+      ]);
     };
 
     const clientConnection = await Connection.connect({ address: devServer.address });
@@ -257,7 +262,10 @@ async function main(): Promise<void> {
     const terminateOpened = async () => {
       const ids = openedForLatency.splice(0);
       await pool(ids, 16, async (id) => {
-        await client.workflow.getHandle(id).terminate('benchmark phase over').catch(() => undefined);
+        await client.workflow
+          .getHandle(id)
+          .terminate('benchmark phase over')
+          .catch(() => undefined);
       });
     };
 
@@ -280,9 +288,13 @@ async function main(): Promise<void> {
     // The baseline workflows run to completion; then the case worker starts for the lifecycle.
     runWorker('baseline worker', baselineWorker);
     runWorker('case worker', worker);
-    await pool(Array.from({ length: startedBaselines }, (_, i) => `bench-noop-${i + 1}`), 16, async (id) => {
-      await client.workflow.getHandle(id).result();
-    });
+    await pool(
+      Array.from({ length: startedBaselines }, (_, i) => `bench-noop-${i + 1}`),
+      16,
+      async (id) => {
+        await client.workflow.getHandle(id).result();
+      },
+    );
     log(`${startedBaselines} baseline workflows completed`);
 
     // --- lifecycle: K DELAYED cases to CLOSED at once ---
@@ -345,7 +357,14 @@ async function main(): Promise<void> {
           provider: 'generic',
           targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
           secret: WEBHOOK_SECRET,
-          event: { eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, carrier: 'SF', status: 'Delivered', occurredAt: new Date().toISOString(), location: '广州白云' },
+          event: {
+            eventId: `${caseId}-delivered`,
+            waybillNo: body.waybillNo,
+            carrier: 'SF',
+            status: 'Delivered',
+            occurredAt: new Date().toISOString(),
+            location: '广州白云',
+          },
         }),
       });
       const push = (await pushed.json()) as { delivered: boolean; status: number; body: string };
@@ -380,8 +399,11 @@ async function main(): Promise<void> {
         handle.describe(),
         handle.fetchHistory(),
         new Promise<string>((resolve, reject) =>
-          execFile(cliPath, ['workflow', 'show', '--address', devServer.address, '--workflow-id', caseId, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
-            error ? reject(error) : resolve(stdout),
+          execFile(
+            cliPath,
+            ['workflow', 'show', '--address', devServer.address, '--workflow-id', caseId, '--output', 'json'],
+            { maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout) => (error ? reject(error) : resolve(stdout)),
           ),
         ),
       ]);
@@ -400,7 +422,12 @@ async function main(): Promise<void> {
 
     const summarise = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
-      return { min: sorted[0] ?? Number.NaN, p50: percentile(sorted, 50), max: sorted[sorted.length - 1] ?? Number.NaN, mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 0) };
+      return {
+        min: sorted[0] ?? Number.NaN,
+        p50: percentile(sorted, 50),
+        max: sorted[sorted.length - 1] ?? Number.NaN,
+        mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 0),
+      };
     };
     const lifecycleStats = stats(lifecycle.samples, lifecycle.wallMs);
     const stage = (values: number[]) => {
@@ -430,7 +457,8 @@ async function main(): Promise<void> {
         idempotencyKeyPerOpen: true,
         dbPoolMax: 10,
         openPhase: 'no worker polls the case or baseline task queue while opens are timed, so both sides measure accepting a start, not running the workflow',
-        inProcess: 'API, case worker, baseline worker, simulators and the load generator share one Node process; the Temporal dev server and PostgreSQL are separate processes on the same machine',
+        inProcess:
+          'API, case worker, baseline worker, simulators and the load generator share one Node process; the Temporal dev server and PostgreSQL are separate processes on the same machine',
       },
       openCase: {
         sequential: { api: stats(apiSequential.samples, apiSequential.wallMs), baseline: stats(baselineSequential.samples, baselineSequential.wallMs) },
@@ -483,8 +511,21 @@ async function main(): Promise<void> {
 function printTable(r: {
   machine: { cpuCount: number; node: string };
   openCase: Record<'sequential' | 'concurrent', Record<'api' | 'baseline', LatencyStats>>;
-  lifecycle: { cases: number; wallMs: number; casesPerS: number; perCase: { p50Ms: number; p95Ms: number }; historyPerCase: { events: { p50: number }; serverHistoryBytes: { p50: number }; cliJsonBytes: { p50: number } } };
-  memory: { maxCachedWorkflows: number; atStart: MemorySample; afterStartup: MemorySample; duringLifecycle: { maxRssMiB: number; maxCachedWorkflows: number }; afterLoad: MemorySample; peakRssMiB: number };
+  lifecycle: {
+    cases: number;
+    wallMs: number;
+    casesPerS: number;
+    perCase: { p50Ms: number; p95Ms: number };
+    historyPerCase: { events: { p50: number }; serverHistoryBytes: { p50: number }; cliJsonBytes: { p50: number } };
+  };
+  memory: {
+    maxCachedWorkflows: number;
+    atStart: MemorySample;
+    afterStartup: MemorySample;
+    duringLifecycle: { maxRssMiB: number; maxCachedWorkflows: number };
+    afterLoad: MemorySample;
+    peakRssMiB: number;
+  };
   benchWallS: number;
 }): void {
   const rows: string[][] = [['open case', 'api p50', 'api p95', 'api p99', 'api /s', 'base p50', 'base p95', 'base p99', 'base /s']];

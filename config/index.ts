@@ -165,7 +165,10 @@ const envSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1, 'TEMPORAL_NAMESPACE must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1, 'TEMPORAL_TASK_QUEUE must not be empty').default('cases'),
-  TEMPORAL_UI_URL: z.string().regex(/^https?:\/\/\S+$/, 'TEMPORAL_UI_URL must be an http(s) URL, e.g. http://127.0.0.1:8233').optional(),
+  TEMPORAL_UI_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'TEMPORAL_UI_URL must be an http(s) URL, e.g. http://127.0.0.1:8233')
+    .optional(),
   API_TOKENS: z.string().optional(),
   WEBHOOK_SECRET_GENERIC: z.string().min(8, 'WEBHOOK_SECRET_GENERIC must be at least 8 characters').optional(),
   WEBHOOK_SECRET_KUAIDI100: z.string().min(8, 'WEBHOOK_SECRET_KUAIDI100 must be at least 8 characters').optional(),
@@ -189,7 +192,10 @@ const envSchema = z.object({
   PAYLOAD_CODEC_KEY_ID: z.string().optional(),
   CODEC_ALLOWED_ORIGINS: z
     .string()
-    .regex(/^https?:\/\/[^\s/,]+(,\s*https?:\/\/[^\s/,]+)*$/, 'CODEC_ALLOWED_ORIGINS must be origins such as http://127.0.0.1:8233, comma-separated, without paths')
+    .regex(
+      /^https?:\/\/[^\s/,]+(,\s*https?:\/\/[^\s/,]+)*$/,
+      'CODEC_ALLOWED_ORIGINS must be origins such as http://127.0.0.1:8233, comma-separated, without paths',
+    )
     .optional(),
   CODEC_UI_SECRET: z
     .string()
@@ -233,7 +239,11 @@ const PRINCIPAL_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
  */
 export function parseApiTokens(text: string): ApiToken[] {
   const tokens: ApiToken[] = [];
-  for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
+  for (const [index, pair] of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .entries()) {
     const separator = pair.indexOf(':');
     const role = pair.slice(0, separator);
     let token = pair.slice(separator + 1);
@@ -285,12 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 
   const apiTokens = parseApiTokens(
-    devOnly('API_TOKENS', e.API_TOKENS, DEV_API_TOKENS, (text) =>
-      parseApiTokens(DEV_API_TOKENS).some((dev) => text.includes(dev.token)),
-    ),
+    devOnly('API_TOKENS', e.API_TOKENS, DEV_API_TOKENS, (text) => parseApiTokens(DEV_API_TOKENS).some((dev) => text.includes(dev.token))),
   );
-  const secret = (name: string, value: string | undefined) =>
-    devOnly(name, value, DEV_WEBHOOK_SECRET, (v) => v === DEV_WEBHOOK_SECRET);
+  const secret = (name: string, value: string | undefined) => devOnly(name, value, DEV_WEBHOOK_SECRET, (v) => v === DEV_WEBHOOK_SECRET);
   /**
    * One carrier dialect's credentials. Dev: unset values take the dev defaults. Production: all of
    * the dialect's variables or none (none = the dialect is off and its carriers use the generic open
@@ -321,16 +328,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const kuaidi100 = dialect('Kuaidi100', ['KUAIDI100_CUSTOMER', 'KUAIDI100_KEY', 'KUAIDI100_SECRET'] as const);
   const carrierCredentials: CarrierCredentials = {
     ...(sf ? { sf: { partnerId: sf.SF_PARTNER_ID, checkWord: sf.SF_CHECKWORD } } : {}),
-    ...(jd
-      ? { jd: { appKey: jd.JD_APP_KEY, appSecret: jd.JD_APP_SECRET, accessToken: jd.JD_ACCESS_TOKEN, customerCode: jd.JD_CUSTOMER_CODE } }
-      : {}),
-    ...(kuaidi100
-      ? { kuaidi100: { customer: kuaidi100.KUAIDI100_CUSTOMER, key: kuaidi100.KUAIDI100_KEY, secret: kuaidi100.KUAIDI100_SECRET } }
-      : {}),
+    ...(jd ? { jd: { appKey: jd.JD_APP_KEY, appSecret: jd.JD_APP_SECRET, accessToken: jd.JD_ACCESS_TOKEN, customerCode: jd.JD_CUSTOMER_CODE } } : {}),
+    ...(kuaidi100 ? { kuaidi100: { customer: kuaidi100.KUAIDI100_CUSTOMER, key: kuaidi100.KUAIDI100_KEY, secret: kuaidi100.KUAIDI100_SECRET } } : {}),
   };
-  const supplierWebhookSecrets = parseSupplierSecrets(
-    e.SUPPLIER_WEBHOOK_SECRETS ?? (profile === 'dev' ? DEV_SUPPLIER_WEBHOOK_SECRETS : ''),
-  );
+  const supplierWebhookSecrets = parseSupplierSecrets(e.SUPPLIER_WEBHOOK_SECRETS ?? (profile === 'dev' ? DEV_SUPPLIER_WEBHOOK_SECRETS : ''));
   const supplierDerivationKey = e.WEBHOOK_SECRET_SUPPLIER ?? (profile === 'dev' ? DEV_SUPPLIER_WEBHOOK_SECRET : '');
   if (profile === 'production') {
     if (!supplierDerivationKey && Object.keys(supplierWebhookSecrets).length === 0) {
@@ -377,9 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     payloadEncryptionKey: devOnly('PAYLOAD_ENCRYPTION_KEY', e.PAYLOAD_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, (v) => v === DEV_PAYLOAD_KEY),
     payloadCodec,
     codecServer: {
-      allowedOrigins: e.CODEC_ALLOWED_ORIGINS
-        ? e.CODEC_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim())
-        : uiOrigins(temporalUiUrl),
+      allowedOrigins: e.CODEC_ALLOWED_ORIGINS ? e.CODEC_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()) : uiOrigins(temporalUiUrl),
       ...(e.CODEC_UI_SECRET ? { uiSecret: e.CODEC_UI_SECRET } : {}),
     },
     endpoints: {
@@ -412,7 +411,11 @@ function uiOrigins(uiUrl: string): string[] {
 /** Parses `SUP-1:secret,SUP-2:secret` (SUPPLIER_WEBHOOK_SECRETS). */
 function parseSupplierSecrets(text: string): Record<string, string> {
   const secrets: Record<string, string> = {};
-  for (const [index, pair] of text.split(',').map((part) => part.trim()).filter(Boolean).entries()) {
+  for (const [index, pair] of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .entries()) {
     const separator = pair.indexOf(':');
     const supplierId = pair.slice(0, separator);
     const secret = pair.slice(separator + 1);
@@ -431,9 +434,7 @@ function parseSupplierSecrets(text: string): Record<string, string> {
  * sign. Either way no supplier's secret signs for another.
  */
 export function supplierWebhookSecret(config: Pick<AppConfig, 'webhookSecrets' | 'supplierWebhookSecrets'>, supplierId: string): string | undefined {
-  const listed = Object.prototype.hasOwnProperty.call(config.supplierWebhookSecrets, supplierId)
-    ? config.supplierWebhookSecrets[supplierId]
-    : undefined;
+  const listed = Object.prototype.hasOwnProperty.call(config.supplierWebhookSecrets, supplierId) ? config.supplierWebhookSecrets[supplierId] : undefined;
   if (listed) return listed;
   if (!config.webhookSecrets.supplier) return undefined;
   return createHmac('sha256', config.webhookSecrets.supplier).update(`supplier-webhook:${supplierId}`).digest('hex');

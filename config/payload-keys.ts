@@ -35,26 +35,27 @@ export const DEV_PAYLOAD_CODEC_KEYS = `${DEV_PAYLOAD_CODEC_KEY_ID}:${Buffer.from
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
-const entrySchema = z
-  .string()
-  .transform((pair, ctx) => {
-    const separator = pair.indexOf(':');
-    const id = separator > 0 ? pair.slice(0, separator) : '';
-    const encoded = pair.slice(separator + 1);
-    if (!KEY_ID.test(id)) {
-      ctx.addIssue({ code: 'custom', message: `"${id.slice(0, 20) || pair.slice(0, 8)}…" is not id:base64key; a key id is 1–64 letters, digits, ".", "_" or "-"` });
-      return z.NEVER;
-    }
-    const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
-    if (key.length !== 32) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `key "${id}" must be 32 bytes in base64 (AES-256), got ${key.length} bytes; make one with: openssl rand -base64 32`,
-      });
-      return z.NEVER;
-    }
-    return { id, key };
-  });
+const entrySchema = z.string().transform((pair, ctx) => {
+  const separator = pair.indexOf(':');
+  const id = separator > 0 ? pair.slice(0, separator) : '';
+  const encoded = pair.slice(separator + 1);
+  if (!KEY_ID.test(id)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${id.slice(0, 20) || pair.slice(0, 8)}…" is not id:base64key; a key id is 1–64 letters, digits, ".", "_" or "-"`,
+    });
+    return z.NEVER;
+  }
+  const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `key "${id}" must be 32 bytes in base64 (AES-256), got ${key.length} bytes; make one with: openssl rand -base64 32`,
+    });
+    return z.NEVER;
+  }
+  return { id, key };
+});
 
 const ringSchema = z
   .object({
@@ -69,18 +70,27 @@ const ringSchema = z
       ctx.addIssue({ code: 'custom', path: ['activeKeyId'], message: `PAYLOAD_CODEC_KEY_ID must name the key that encrypts (one of ${ids.join(', ')})` });
     }
     if (ring.activeKeyId !== undefined && !ids.includes(ring.activeKeyId)) {
-      ctx.addIssue({ code: 'custom', path: ['activeKeyId'], message: `PAYLOAD_CODEC_KEY_ID "${ring.activeKeyId}" is not a key of PAYLOAD_CODEC_KEYS (${ids.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['activeKeyId'],
+        message: `PAYLOAD_CODEC_KEY_ID "${ring.activeKeyId}" is not a key of PAYLOAD_CODEC_KEYS (${ids.join(', ')})`,
+      });
     }
   });
 
 /** Parses PAYLOAD_CODEC_KEYS (and PAYLOAD_CODEC_KEY_ID); a bad value stops start-up naming the variable. */
 export function parsePayloadKeyRing(keysText: string, activeKeyId?: string): PayloadKeyRing {
   const parsed = ringSchema.safeParse({
-    keys: keysText.split(',').map((part) => part.trim()).filter(Boolean),
+    keys: keysText
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
     ...(activeKeyId !== undefined ? { activeKeyId } : {}),
   });
   if (!parsed.success) {
-    const lines = formatZodIssues(parsed.error).replace(/ {2}- keys(\.\d+)?:/g, '  - PAYLOAD_CODEC_KEYS$1:').replace(/ {2}- activeKeyId:/g, '  - PAYLOAD_CODEC_KEY_ID:');
+    const lines = formatZodIssues(parsed.error)
+      .replace(/ {2}- keys(\.\d+)?:/g, '  - PAYLOAD_CODEC_KEYS$1:')
+      .replace(/ {2}- activeKeyId:/g, '  - PAYLOAD_CODEC_KEY_ID:');
     throw new ConfigError(`Invalid payload codec keys:\n${lines}`);
   }
   const { keys } = parsed.data;

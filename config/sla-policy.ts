@@ -24,11 +24,7 @@ const clockTarget = z.strictObject({
 });
 
 const count = (min: number, max: number) =>
-  z
-    .number()
-    .int('must be a whole number')
-    .min(min, `must be between ${min} and ${max}`)
-    .max(max, `must be between ${min} and ${max}`);
+  z.number().int('must be a whole number').min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`);
 
 /** An amount of money in fen (1 yuan = 100 fen): never scaled. */
 const fen = z.number().int('must be a whole number of fen (1 yuan = 100 fen)').positive('must be greater than 0 fen');
@@ -92,10 +88,7 @@ const businessHours = z
     close: timeOfDay,
     holidays: z.array(localDate).default([]),
     workdays: z.array(localDate).default([]),
-    clocks: z
-      .array(z.enum(CLOCK_NAMES))
-      .min(1, 'must name at least one clock that runs on business hours')
-      .default(['handling', 'resolution']),
+    clocks: z.array(z.enum(CLOCK_NAMES)).min(1, 'must name at least one clock that runs on business hours').default(['handling', 'resolution']),
   })
   .superRefine((value, ctx) => {
     // Zod runs this even when a field above failed: compare only two valid times.
@@ -146,10 +139,7 @@ const policyFile = z.strictObject({
   warningThresholds: z.array(z.number().gt(0).lt(1)).max(5),
   clocks: z.strictObject(clocksShape),
   priorityFactor: z.strictObject(
-    Object.fromEntries(PRIORITIES.map((priority) => [priority, z.number().positive()])) as Record<
-      (typeof PRIORITIES)[number],
-      z.ZodNumber
-    >,
+    Object.fromEntries(PRIORITIES.map((priority) => [priority, z.number().positive()])) as Record<(typeof PRIORITIES)[number], z.ZodNumber>,
   ),
   escalation: z.strictObject({ onBreach: z.boolean(), onLastWarning: z.boolean() }),
   // Every section and field added after the first policy files carries its default, so an older
@@ -160,20 +150,14 @@ const policyFile = z.strictObject({
     totalDelay: duration.default('72h'),
   }),
   lost: z.strictObject({ lastScanAge: duration.default('48h') }).prefault({}),
-  carrier: z
-    .strictObject({ followUpInterval: duration.default('2h'), maxFollowUps: count(1, 50).default(6) })
-    .prefault({}),
+  carrier: z.strictObject({ followUpInterval: duration.default('2h'), maxFollowUps: count(1, 50).default(6) }).prefault({}),
   evidence: z
     .strictObject({ reminders: z.array(duration).max(5).default(['4h', '24h']), window: duration.default('72h') })
     .superRefine(remindersWithinWindow)
     .prefault({}),
   claims: z
     .strictObject({
-      uninsuredFreightMultiple: z
-        .number()
-        .positive('must be greater than 0')
-        .max(100, 'must be at most 100')
-        .default(3),
+      uninsuredFreightMultiple: z.number().positive('must be greater than 0').max(100, 'must be at most 100').default(3),
       platformPaysFirst: z.boolean().default(true),
       approvalLimits: z
         .strictObject({ agent: fen, supervisor: fen, expert: fen })
@@ -207,13 +191,12 @@ const policyFile = z.strictObject({
       responseTarget: duration.default('24h'),
     })
     .prefault({}),
-  feedback: z
-    .strictObject({
-      window: duration,
-      reminders: z.array(duration).max(5),
-      lowScoreThreshold: count(0, 4).default(2),
-      maxReopens: count(0, 5).default(1),
-    }),
+  feedback: z.strictObject({
+    window: duration,
+    reminders: z.array(duration).max(5),
+    lowScoreThreshold: count(0, 4).default(2),
+    maxReopens: count(0, 5).default(1),
+  }),
   businessHours: businessHours.optional(),
   reports: reportsSection.optional(),
 });
@@ -232,9 +215,7 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
   const clocks = Object.fromEntries(
     CLOCK_NAMES.map((name) => {
       const target = file.clocks[name];
-      const byType = target.byType
-        ? Object.fromEntries(Object.entries(target.byType).map(([type, text]) => [type, ms(text as string, scale)]))
-        : undefined;
+      const byType = target.byType ? Object.fromEntries(Object.entries(target.byType).map(([type, text]) => [type, ms(text as string, scale)])) : undefined;
       return [name, { targetMs: ms(target.target, scale), ...(byType ? { byType } : {}) }];
     }),
   ) as SlaPolicy['clocks'];

@@ -90,8 +90,7 @@ interface Prepared {
 }
 
 function prepare(cal: BusinessCalendar): Prepared {
-  const days = (dates: string[] | undefined) =>
-    new Set((dates ?? []).map(epochDayOf).filter((day): day is number => day !== undefined));
+  const days = (dates: string[] | undefined) => new Set((dates ?? []).map(epochDayOf).filter((day): day is number => day !== undefined));
   const holidays = days(cal.holidays);
   return {
     cal,
@@ -107,7 +106,7 @@ function prepare(cal: BusinessCalendar): Prepared {
 
 /** ISO weekday (1 = Monday) of a local epoch day; 1970-01-01 was a Thursday. */
 function isoWeekday(epochDay: number): number {
-  return (((epochDay + 3) % 7) + 7) % 7 + 1;
+  return ((((epochDay + 3) % 7) + 7) % 7) + 1;
 }
 
 function localDay(p: Prepared, ms: number): number {
@@ -124,9 +123,7 @@ function openInterval(p: Prepared, epochDay: number): [number, number] | undefin
 }
 
 function noOpenTime(direction: string, fromMs: number): Error {
-  return new RangeError(
-    `business calendar has no open time ${direction} ${new Date(fromMs).toISOString()}: check days, open/close and holidays`,
-  );
+  return new RangeError(`business calendar has no open time ${direction} ${new Date(fromMs).toISOString()}: check days, open/close and holidays`);
 }
 
 /** Whether the calendar is open at this instant (open time inclusive, close time exclusive). */

@@ -195,9 +195,7 @@ export function permission(facts: CaseFacts, name: CaseActionName, caller: Calle
       return facts.evidenceRequested ? state('evidence has already been requested and not yet received') : undefined;
     case 'propose-claim':
       if (!isActive(facts)) return state('claims are proposed while the case is worked');
-      return facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status)
-        ? state(`claim is ${facts.claim.status}: one claim at a time`)
-        : undefined;
+      return facts.claim && CLAIM_IN_PROGRESS.includes(facts.claim.status) ? state(`claim is ${facts.claim.status}: one claim at a time`) : undefined;
     case 'choose-remedy':
       return facts.awaitingRemedy && isActive(facts) ? undefined : state('the case is not waiting for a customer decision');
     case 'approve-claim':
@@ -227,9 +225,7 @@ export function permission(facts: CaseFacts, name: CaseActionName, caller: Calle
       if (facts.status === 'RESOLVED' || (facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven)) return undefined;
       return state('only a resolved case still awaiting feedback can be reopened');
     case 'feedback':
-      return facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven
-        ? undefined
-        : state('feedback is taken only while AWAITING_FEEDBACK');
+      return facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven ? undefined : state('feedback is taken only while AWAITING_FEEDBACK');
     default:
       return isActive(facts) ? undefined : state(`${name} needs an open case`);
   }
@@ -268,7 +264,9 @@ export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller
     case 'request-evidence':
       return nonEmpty(action.what, LIMITS.evidenceText) ? undefined : invalid('what must say which evidence is needed');
     case 'add-evidence':
-      return nonEmpty(action.evidence?.description, LIMITS.evidenceText) ? undefined : invalid(`evidence.description must be 1–${LIMITS.evidenceText} characters`);
+      return nonEmpty(action.evidence?.description, LIMITS.evidenceText)
+        ? undefined
+        : invalid(`evidence.description must be 1–${LIMITS.evidenceText} characters`);
     case 'propose-claim':
       return checkProposal(facts, action);
     case 'approve-claim':
@@ -287,7 +285,8 @@ export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller
       return undefined;
     case 'extend-sla':
       if (!CLOCK_NAMES.includes(action.clock)) return invalid(`clock must be one of ${CLOCK_NAMES.join(', ')}`);
-      if (!Number.isInteger(action.byMs) || action.byMs <= 0 || action.byMs > LIMITS.maxSlaExtensionMs) return invalid('the extension must be more than 0 and at most 30 days');
+      if (!Number.isInteger(action.byMs) || action.byMs <= 0 || action.byMs > LIMITS.maxSlaExtensionMs)
+        return invalid('the extension must be more than 0 and at most 30 days');
       return checkReason(action.reason);
     case 'choose-remedy':
       if (!REMEDIES.includes(action.remedy)) return invalid(`remedy must be one of ${REMEDIES.join(', ')}`);

@@ -2,17 +2,7 @@ import type { CaseIncident } from './incidents';
 import type { ClaimView } from './claim';
 import type { SlaClock } from './sla-clock';
 import type { ClockName } from './sla-policy';
-import type {
-  Actor,
-  CaseStatus,
-  Carrier,
-  CustomerContact,
-  EscalationTier,
-  ExceptionType,
-  NotificationChannel,
-  OrderItem,
-  Priority,
-} from './types';
+import type { Actor, CaseStatus, Carrier, CustomerContact, EscalationTier, ExceptionType, NotificationChannel, OrderItem, Priority } from './types';
 import type { TrackingStatus, ExceptionSubStatus } from './tracking';
 
 /**

@@ -116,9 +116,7 @@ export function isBreached(clock: SlaClock, now: number): boolean {
   return clock.breachedAt !== undefined || elapsedMs(clock, now) > allowanceMs(clock);
 }
 
-export type ClockAlarm =
-  | { kind: 'warning'; clock: ClockName; threshold: number; at: number }
-  | { kind: 'breach'; clock: ClockName; at: number };
+export type ClockAlarm = { kind: 'warning'; clock: ClockName; threshold: number; at: number } | { kind: 'breach'; clock: ClockName; at: number };
 
 /** The next warning or breach of a running clock, or undefined if none is pending. */
 export function nextAlarm(clock: SlaClock, now: number, thresholds: readonly number[]): ClockAlarm | undefined {
@@ -126,9 +124,7 @@ export function nextAlarm(clock: SlaClock, now: number, thresholds: readonly num
   const allowance = allowanceMs(clock);
   const elapsed = elapsedMs(clock, now);
   const remaining = allowance - elapsed;
-  const pendingWarning = [...thresholds]
-    .sort((a, b) => a - b)
-    .find((threshold) => !clock.warned.includes(threshold));
+  const pendingWarning = [...thresholds].sort((a, b) => a - b).find((threshold) => !clock.warned.includes(threshold));
   if (pendingWarning !== undefined) {
     const warnIn = allowance * pendingWarning - elapsed;
     return { kind: 'warning', clock: clock.name, threshold: pendingWarning, at: after(clock, now, Math.max(0, warnIn)) };
@@ -143,11 +139,7 @@ export function markAlarm(clock: SlaClock, alarm: ClockAlarm): SlaClock {
 }
 
 /** The earliest pending alarm across clocks. */
-export function earliestAlarm(
-  clocks: readonly SlaClock[],
-  now: number,
-  thresholds: readonly number[],
-): ClockAlarm | undefined {
+export function earliestAlarm(clocks: readonly SlaClock[], now: number, thresholds: readonly number[]): ClockAlarm | undefined {
   let earliest: ClockAlarm | undefined;
   for (const clock of clocks) {
     const alarm = nextAlarm(clock, now, thresholds);

@@ -144,12 +144,7 @@ export function clockCalendar(policy: SlaPolicy, clock: ClockName): BusinessCale
 }
 
 /** The target of one clock for a case of this type and priority. */
-export function clockTargetMs(
-  policy: SlaPolicy,
-  clock: ClockName,
-  type: ExceptionType,
-  priority: Priority,
-): number {
+export function clockTargetMs(policy: SlaPolicy, clock: ClockName, type: ExceptionType, priority: Priority): number {
   const target = policy.clocks[clock];
   const base = target.byType?.[type] ?? target.targetMs;
   return Math.round(base * policy.priorityFactor[priority]);

@@ -56,4 +56,3 @@ const MOVEMENT: readonly TrackingStatus[] = ['InfoReceived', 'InTransit', 'OutFo
 export function isMovement(status: TrackingStatus): boolean {
   return MOVEMENT.includes(status);
 }
-

@@ -18,7 +18,10 @@ export async function up(db: AnyDb): Promise<void> {
   await db.schema
     .alterTable('inbound_events')
     .addColumn('delivery_state', 'text', (col) =>
-      col.notNull().defaultTo('complete').check(sql`delivery_state IN ('pending', 'held', 'complete')`),
+      col
+        .notNull()
+        .defaultTo('complete')
+        .check(sql`delivery_state IN ('pending', 'held', 'complete')`),
     )
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
@@ -43,7 +46,10 @@ export async function up(db: AnyDb): Promise<void> {
   await db.schema
     .alterTable('supplier_replies')
     .addColumn('delivery_state', 'text', (col) =>
-      col.notNull().defaultTo('delivered').check(sql`delivery_state IN ('pending', 'delivered', 'follow-up-ended')`),
+      col
+        .notNull()
+        .defaultTo('delivered')
+        .check(sql`delivery_state IN ('pending', 'delivered', 'follow-up-ended')`),
     )
     .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))

@@ -9,11 +9,7 @@ import type { Kysely } from 'kysely';
 type AnyDb = Kysely<any>;
 
 export async function up(db: AnyDb): Promise<void> {
-  await db.schema
-    .alterTable('notification_outbox')
-    .addColumn('lease_owner', 'text')
-    .addColumn('lease_until', 'timestamptz')
-    .execute();
+  await db.schema.alterTable('notification_outbox').addColumn('lease_owner', 'text').addColumn('lease_until', 'timestamptz').execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

@@ -98,7 +98,8 @@ export async function ensureTemporalNamespace(services: TemporalServices, option
     const registered = await listCustomAttributes(services, namespace);
     const missing = compare(namespace, wanted, registered);
     if (!Object.keys(missing).length) break;
-    if (Date.now() > deadline) throw new Error(`Temporal namespace "${namespace}": search attributes ${Object.keys(missing).join(', ')} still missing after adding them`);
+    if (Date.now() > deadline)
+      throw new Error(`Temporal namespace "${namespace}": search attributes ${Object.keys(missing).join(', ')} still missing after adding them`);
     try {
       await services.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
       for (const name of Object.keys(missing)) if (!added.includes(name)) added.push(name);
@@ -154,7 +155,8 @@ function compare(
   for (const [name, type] of Object.entries(wanted)) {
     const expected = TYPE_NAMES[type];
     if (!(name in registered)) missing[name] = expected;
-    else if (registered[name] !== expected) mismatches.push(`${name} is registered as ${typeName(registered[name])} but the case orchestrator writes it as ${type}`);
+    else if (registered[name] !== expected)
+      mismatches.push(`${name} is registered as ${typeName(registered[name])} but the case orchestrator writes it as ${type}`);
   }
   if (mismatches.length) {
     throw new SearchAttributeTypeMismatchError(

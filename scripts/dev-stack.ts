@@ -40,7 +40,7 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
     dbFile: persistent === 'memory' ? undefined : persistent,
     ...(codecEndpoint ? { codecEndpoint } : {}),
   });
-  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}${codecEndpoint ? ' (decodes payloads through the API\'s /codec)' : ''}`);
+  log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}${codecEndpoint ? " (decodes payloads through the API's /codec)" : ''}`);
   return server;
 }
 

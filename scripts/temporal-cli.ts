@@ -65,7 +65,7 @@ export function ensureTemporalCli(log: (line: string) => void = console.log): st
   if (found) return found;
   if (!hasGo()) {
     throw new Error(
-      'No Temporal CLI found (looked at TEMPORAL_CLI_PATH, PATH and Go\'s bin folder) and no Go toolchain to build one.\n' +
+      "No Temporal CLI found (looked at TEMPORAL_CLI_PATH, PATH and Go's bin folder) and no Go toolchain to build one.\n" +
         `Install Go 1.23 or newer (https://go.dev/dl/, or your package manager), then run: go install ${TEMPORAL_CLI_MODULE}\n` +
         'or set TEMPORAL_CLI_PATH to an existing temporal binary.',
     );
@@ -177,4 +177,3 @@ if (require.main === module) {
     process.exit(2);
   }
 }
-

@@ -221,7 +221,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     await server.stop(); // the caller gets no handle to a cluster that failed to start
     throw error;
   }
-  log(`Temporal server ${TEMPORAL_SERVER_VERSION} on ${options.address}: ${serverEnv.NUM_HISTORY_SHARDS} history shards, PostgreSQL databases ${databases.temporal} + ${databases.visibility} (log ${join(options.logDir, 'temporal-server.log')})`);
+  log(
+    `Temporal server ${TEMPORAL_SERVER_VERSION} on ${options.address}: ${serverEnv.NUM_HISTORY_SHARDS} history shards, PostgreSQL databases ${databases.temporal} + ${databases.visibility} (log ${join(options.logDir, 'temporal-server.log')})`,
+  );
 
   let ui: RunningUi | undefined;
   if (options.uiPort !== undefined) {
@@ -312,9 +314,13 @@ export function checkServerConfig(binaries: ClusterBinaries, log: Log): void {
     bindIp: '127.0.0.1',
     dynamicConfigFile: DYNAMIC_CONFIG_FILE,
   });
-  for (const [name, env] of [['docker-compose.yml', composeEnvironments()[SERVICES.temporal]], ['native start', native]] as const) {
+  for (const [name, env] of [
+    ['docker-compose.yml', composeEnvironments()[SERVICES.temporal]],
+    ['native start', native],
+  ] as const) {
     const rendered = run(['--root', ROOT, '--config', SERVER_CONFIG_DIR, '--env', SERVER_CONFIG_ENV, 'render-config'], env);
-    if (!rendered.includes(`numHistoryShards: ${TOPOLOGY.historyShards}`)) throw new Error(`the server config rendered for the ${name} lacks ${TOPOLOGY.historyShards} history shards:\n${rendered}`);
+    if (!rendered.includes(`numHistoryShards: ${TOPOLOGY.historyShards}`))
+      throw new Error(`the server config rendered for the ${name} lacks ${TOPOLOGY.historyShards} history shards:\n${rendered}`);
     log(`server config renders for the ${name}`);
   }
   log('dynamic config valid');

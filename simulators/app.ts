@@ -14,14 +14,7 @@ import { TrackingStore } from './tracking/store';
 /** The one express app hosting every simulated system under its own prefix, plus /__control. */
 export function createSimulatorApp(ctx: SimulationContext): Express {
   const tracking = new TrackingStore(ctx.now);
-  const modules: SimulatorModule[] = [
-    carrierModule(ctx, tracking),
-    smsModule(ctx),
-    weComModule(ctx),
-    inAppModule(ctx),
-    wmsModule(ctx),
-    paymentsModule(ctx),
-  ];
+  const modules: SimulatorModule[] = [carrierModule(ctx, tracking), smsModule(ctx), weComModule(ctx), inAppModule(ctx), wmsModule(ctx), paymentsModule(ctx)];
 
   const app = express();
   app.disable('x-powered-by');

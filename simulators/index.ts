@@ -8,14 +8,7 @@ import { IdSequence } from './core/ids';
 import { InMemoryLedger } from './core/ledger';
 import type { FaultInjector, Ledger, SimulatedSystem } from './types';
 
-export type {
-  
-  
-  
-  LedgerEntry,
-  
-  
-} from './types';
+export type { LedgerEntry } from './types';
 
 export interface StartSimulatorsOptions {
   /** 0 = ephemeral, default 0. */

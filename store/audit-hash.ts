@@ -54,11 +54,7 @@ export interface TrailIntegrity {
 }
 
 /** The chain must hold and end exactly where the case row's anchor says it ends. */
-export function verifyTrail(
-  caseId: string,
-  events: readonly ChainedEvent[],
-  anchor: { lastSeq: number; lastHash: string | null },
-): TrailIntegrity {
+export function verifyTrail(caseId: string, events: readonly ChainedEvent[], anchor: { lastSeq: number; lastHash: string | null }): TrailIntegrity {
   const brokenAtSeq = verifyChain(caseId, events);
   if (brokenAtSeq !== undefined) return { verified: false, brokenAtSeq };
   const last = events[events.length - 1];

@@ -84,11 +84,7 @@ async function writeCase(db: Db, { snapshot: given, events }: PersistCaseInput):
     const row = { ...caseColumns(snapshot), snapshot: JSON.stringify(snapshot) };
     if (eventsWritten) {
       // The anchor moves with the chain, whatever happens to the snapshot below.
-      await trx
-        .updateTable('cases')
-        .set({ last_event_seq: lastSeq, last_event_hash: prevHash })
-        .where('case_id', '=', snapshot.caseId)
-        .execute();
+      await trx.updateTable('cases').set({ last_event_seq: lastSeq, last_event_hash: prevHash }).where('case_id', '=', snapshot.caseId).execute();
     }
     const { case_id: _caseId, ...columns } = row;
     const applied = await trx

@@ -29,12 +29,7 @@ export async function eraseCustomerData(db: Db, customerId: string, requestedBy:
 }
 
 /** The erasure inside the caller's transaction (the API records its idempotent answer with it). */
-export async function eraseCustomerDataWithin(
-  trx: Transaction<Database>,
-  customerId: string,
-  requestedBy: string,
-  reason?: string,
-): Promise<ErasureResult> {
+export async function eraseCustomerDataWithin(trx: Transaction<Database>, customerId: string, requestedBy: string, reason?: string): Promise<ErasureResult> {
   const rows = await trx
     .selectFrom('cases')
     .select(['case_id', 'status', 'snapshot', 'start_request'])

@@ -14,7 +14,6 @@ import { maskPhoneNumber } from '../domain/phone-masking';
 const SEALED = 'enc:v1:';
 const ERASED = '[erased]';
 
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -57,10 +57,7 @@ export function decodeCursor(text: string): Cursor | undefined {
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
 /** Newest first, keyset-paginated on (opened_at, case_id) so pages never skip or repeat rows. */
-export async function listCases(
-  db: Db,
-  filter: CaseListFilter,
-): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+export async function listCases(db: Db, filter: CaseListFilter): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
   let query = db.selectFrom('cases').selectAll();
   if (filter.status?.length) query = query.where('status', 'in', filter.status);
   if (filter.type?.length) query = query.where('type', 'in', filter.type);
@@ -70,22 +67,21 @@ export async function listCases(
   if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
   if (filter.q) {
     const q = filter.q;
-    query = query.where((eb) =>
-      eb.or([eb('case_id', '=', q), eb('order_id', '=', q), eb('waybill_no', '=', q), eb('customer_id', '=', q)]),
-    );
+    query = query.where((eb) => eb.or([eb('case_id', '=', q), eb('order_id', '=', q), eb('waybill_no', '=', q), eb('customer_id', '=', q)]));
   }
   if (filter.cursor) {
     const cursor = decodeCursor(filter.cursor);
     if (cursor) {
       query = query.where((eb) =>
-        eb.or([
-          eb('opened_at', '<', new Date(cursor.openedAt)),
-          eb.and([eb('opened_at', '=', new Date(cursor.openedAt)), eb('case_id', '<', cursor.caseId)]),
-        ]),
+        eb.or([eb('opened_at', '<', new Date(cursor.openedAt)), eb.and([eb('opened_at', '=', new Date(cursor.openedAt)), eb('case_id', '<', cursor.caseId)])]),
       );
     }
   }
-  const rows = await query.orderBy('opened_at', 'desc').orderBy('case_id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await query
+    .orderBy('opened_at', 'desc')
+    .orderBy('case_id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
@@ -106,10 +102,7 @@ export async function listCases(
       updatedAt: iso(row.updated_at) as string,
       closedAt: iso(row.closed_at),
     })),
-    nextCursor:
-      rows.length > filter.limit && last
-        ? encodeCursor({ openedAt: new Date(last.opened_at).toISOString(), caseId: last.case_id })
-        : null,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor({ openedAt: new Date(last.opened_at).toISOString(), caseId: last.case_id }) : null,
   };
 }
 
@@ -155,12 +148,7 @@ export async function countCasesOpened(db: Db, range: { start: Date; end: Date }
 }
 
 /** One page of the cases opened in [start, end), oldest first, after the (openedAt, caseId) given. */
-export async function casesOpenedPage(
-  db: Db,
-  range: { start: Date; end: Date },
-  after: { openedAt: Date; caseId: string } | undefined,
-  limit: number,
-) {
+export async function casesOpenedPage(db: Db, range: { start: Date; end: Date }, after: { openedAt: Date; caseId: string } | undefined, limit: number) {
   let page = db
     .selectFrom('cases')
     .where('opened_at', '>=', range.start)

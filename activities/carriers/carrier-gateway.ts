@@ -26,9 +26,7 @@ export interface CarrierRequestContext {
   waybillNo: string;
 }
 
-export type CarrierAnswer =
-  | { outcome: 'accepted'; reference: string }
-  | { outcome: 'refused'; code: string; message: string };
+export type CarrierAnswer = { outcome: 'accepted'; reference: string } | { outcome: 'refused'; code: string; message: string };
 
 export type CarrierClaimStatus = {
   claimNo: string;

@@ -1,10 +1,4 @@
-import {
-  EXCEPTION_SUB_STATUSES,
-  TRACKING_STATUSES,
-  type ExceptionSubStatus,
-  type TrackingEvent,
-  type TrackingStatus,
-} from '../../domain/tracking';
+import { EXCEPTION_SUB_STATUSES, TRACKING_STATUSES, type ExceptionSubStatus, type TrackingEvent, type TrackingStatus } from '../../domain/tracking';
 import type { Carrier } from '../../domain/types';
 import { requestJson } from '../http/json-client';
 import type { CarrierAnswer, CarrierClaimStatus, CarrierGateway } from './carrier-gateway';

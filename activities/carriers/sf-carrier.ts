@@ -177,11 +177,7 @@ export function sfCarrierGateway(options: SfCarrierOptions): CarrierGateway {
     return { result, responseId: body?.apiResponseID ?? requestId };
   };
 
-  const instruction = async (
-    serviceCode: string,
-    request: CarrierRequestContext,
-    msgData: Record<string, unknown>,
-  ): Promise<CarrierAnswer> => {
+  const instruction = async (serviceCode: string, request: CarrierRequestContext, msgData: Record<string, unknown>): Promise<CarrierAnswer> => {
     const { result, responseId } = await call<{ ticketId?: string }>(serviceCode, request.idempotencyKey, {
       waybillNo: request.waybillNo,
       ...msgData,

@@ -77,11 +77,10 @@ export async function requestJson<T>(request: HttpRequest): Promise<HttpResponse
     throw new TransientHttpError(`${request.method} ${request.url} answered non-JSON: ${text.slice(0, 200)}`, response.status);
   }
   if (response.status >= 400) {
-    throw ApplicationFailure.nonRetryable(
-      `${request.method} ${request.url} answered ${response.status}: ${text.slice(0, 300)}`,
-      'HttpClientError',
-      { status: response.status, body: parsed },
-    );
+    throw ApplicationFailure.nonRetryable(`${request.method} ${request.url} answered ${response.status}: ${text.slice(0, 300)}`, 'HttpClientError', {
+      status: response.status,
+      body: parsed,
+    });
   }
   return { status: response.status, body: parsed as T };
 }

@@ -134,7 +134,9 @@ function redactedError(error: unknown, secret: string): unknown {
   }
   if (error instanceof Error) {
     const copy =
-      error instanceof TransientHttpError ? new TransientHttpError(redactSecret(error.message, secret), error.status) : new Error(redactSecret(error.message, secret));
+      error instanceof TransientHttpError
+        ? new TransientHttpError(redactSecret(error.message, secret), error.status)
+        : new Error(redactSecret(error.message, secret));
     copy.stack = redactSecret(error.stack ?? '', secret);
     return copy;
   }

@@ -54,13 +54,10 @@ export function createSupplierActivities(db: Db) {
             oc
               .column('case_id')
               .doUpdateSet(row)
-              .where(
-                sql<boolean>`supplier_follow_ups.outcome = 'open' OR excluded.started_at > supplier_follow_ups.started_at`,
-              ),
+              .where(sql<boolean>`supplier_follow_ups.outcome = 'open' OR excluded.started_at > supplier_follow_ups.started_at`),
           )
           .execute(),
       );
     },
   };
 }
-

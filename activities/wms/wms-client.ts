@@ -21,12 +21,10 @@ export interface PickRecordResult {
 }
 
 export type ReshipmentResult =
-  | { outcome: 'created'; reshipOrderNo: string; waybillNo: string; carrier: string }
-  | { outcome: 'refused'; code: string; message: string };
+  { outcome: 'created'; reshipOrderNo: string; waybillNo: string; carrier: string } | { outcome: 'refused'; code: string; message: string };
 
 export type ReturnOrderResult =
-  | { outcome: 'created'; returnOrderNo: string; pickupWaybillNo?: string; status: string }
-  | { outcome: 'refused'; code: string; message: string };
+  { outcome: 'created'; returnOrderNo: string; pickupWaybillNo?: string; status: string } | { outcome: 'refused'; code: string; message: string };
 
 export interface ReturnOrderStatus {
   returnOrderNo: string;

@@ -24,8 +24,7 @@ type Row = Record<string, unknown>;
 const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
-const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<unknown> =>
-  sql`${column} >= ${range.start} AND ${column} < ${range.end}`;
+const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<unknown> => sql`${column} >= ${range.start} AND ${column} < ${range.end}`;
 
 /** The clocks array of a snapshot, or an empty one (a row written before the workflow saved any). */
 const CLOCKS = sql`(CASE WHEN jsonb_typeof(c.snapshot->'clocks') = 'array' THEN c.snapshot->'clocks' ELSE '[]'::jsonb END)`;
@@ -323,8 +322,7 @@ export async function healthReport(db: Db, range: ReportRange, settings: ReportS
       const key = String(dimension === 'region' ? row.region : row.carrier);
       const day = String(row.day);
       const cases = num(row.cases);
-      const shipments =
-        dimension === 'carrier' ? num(parcels.rows.find((p) => p.carrier === key && p.day === day)?.shipments) : undefined;
+      const shipments = dimension === 'carrier' ? num(parcels.rows.find((p) => p.carrier === key && p.day === day)?.shipments) : undefined;
       // Each component: the measured value and its score in [0, 1] (1 = good); null without data.
       const components: Record<Component, { value: number | null; score: number | null; weight: number }> = {
         exceptionRate: componentOf(
@@ -357,7 +355,12 @@ export async function healthReport(db: Db, range: ReportRange, settings: ReportS
   });
   const csvRows = rows.map(({ components, ...rest }) => ({
     ...rest,
-    ...Object.fromEntries(Object.entries(components).flatMap(([name, c]) => [[`${name}.value`, c.value], [`${name}.score`, c.score]])),
+    ...Object.fromEntries(
+      Object.entries(components).flatMap(([name, c]) => [
+        [`${name}.value`, c.value],
+        [`${name}.score`, c.score],
+      ]),
+    ),
   }));
   return { ...header('health', range), weights, rows, trend, csvRows };
 }

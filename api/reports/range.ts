@@ -23,10 +23,7 @@ export function offsetLabel(minutes: number): string {
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-export function parseReportRange(
-  query: Record<string, unknown>,
-  options: { utcOffsetMinutes: number; maxRangeDays: number },
-): ReportRange {
+export function parseReportRange(query: Record<string, unknown>, options: { utcOffsetMinutes: number; maxRangeDays: number }): ReportRange {
   const errors: { path: string; message: string }[] = [];
   const day = (name: 'from' | 'to'): number | undefined => {
     const value = query[name];

@@ -60,11 +60,14 @@ export function auditRouter(config: AppConfig, db: Db): Router {
   router.get('/export', allow('GET /v1/audit/export'), async (req, res) => {
     const range = parseReportRange(req.query as Record<string, unknown>, settings);
     const counted = await countCasesOpened(db, range);
-    res.status(200).type('application/x-ndjson').set({
-      'cache-control': 'no-store',
-      // How many case lines will follow (the CLI's progress bar); cases opened meanwhile may add a few.
-      'x-case-count': String(counted),
-    });
+    res
+      .status(200)
+      .type('application/x-ndjson')
+      .set({
+        'cache-control': 'no-store',
+        // How many case lines will follow (the CLI's progress bar); cases opened meanwhile may add a few.
+        'x-case-count': String(counted),
+      });
     let aborted = false;
     res.on('close', () => {
       if (!res.writableFinished) aborted = true;

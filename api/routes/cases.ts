@@ -53,7 +53,10 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
     const key = idempotencyKeyOf(req);
     const body = parseOrThrow(openCaseBody, req.body);
     const result = await service.openCase(body, principalOf(req), key);
-    res.status(result.status).location(`/v1/cases/${String(result.body.caseId)}`).json(result.body);
+    res
+      .status(result.status)
+      .location(`/v1/cases/${String(result.body.caseId)}`)
+      .json(result.body);
   });
 
   router.get('/', allow('GET /v1/cases'), async (req, res) => {

@@ -21,10 +21,7 @@ export function healthRouter(db: Db, temporal: Client, log: (message: string, er
         checks[name] = { ok: false, detail: 'unavailable' };
       }
     };
-    await Promise.all([
-      check('postgres', () => sql`select 1`.execute(db)),
-      check('temporal', () => temporal.connection.workflowService.getSystemInfo({})),
-    ]);
+    await Promise.all([check('postgres', () => sql`select 1`.execute(db)), check('temporal', () => temporal.connection.workflowService.getSystemInfo({}))]);
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });

@@ -24,7 +24,10 @@ const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)) &&
 export const incidentBody = z
   .strictObject({
     cause: z.enum(INCIDENT_CAUSES, { error: `must be one of ${INCIDENT_CAUSES.join(', ')}` }),
-    regions: z.array(z.string().regex(/^[0-9A-Za-z-]{1,16}$/, 'a region code, e.g. 44 or 440300')).min(1).max(100),
+    regions: z
+      .array(z.string().regex(/^[0-9A-Za-z-]{1,16}$/, 'a region code, e.g. 44 or 440300'))
+      .min(1)
+      .max(100),
     carriers: z.array(z.enum(CARRIERS)).max(CARRIERS.length).optional(),
     types: z.array(z.enum(EXCEPTION_TYPES)).max(EXCEPTION_TYPES.length).optional(),
     startsAt: instant,
@@ -61,7 +64,8 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
 
   router.post('/', allow('POST /v1/incidents'), async (req, res) => {
     const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+      throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
     const request = parseOrThrow(incidentBody, req.body) as IncidentRequest;
     const requestHash = hashOf(request);
     const incidentId = `INC-${(key ? createHash('sha256').update(`incident:${key}`).digest('hex') : randomUUID().replace(/-/g, '')).slice(0, 20).toUpperCase()}`;

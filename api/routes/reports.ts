@@ -5,14 +5,7 @@ import { reportPolicyOf } from '../../config/report-policy';
 import { allow } from '../permissions';
 import { HttpProblem } from '../problem';
 import { toCsv } from '../reports/csv';
-import {
-  carriersReport,
-  healthReport,
-  satisfactionReport,
-  slaReport,
-  suppliersReport,
-  type ReportSettings,
-} from '../reports/queries';
+import { carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/queries';
 import { parseReportRange, type ReportRange } from '../reports/range';
 
 /** `GET /v1/reports/{name}?from=&to=`: supervisors, experts and auditors; JSON, or CSV on `Accept: text/csv`. */

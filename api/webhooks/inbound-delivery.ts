@@ -4,7 +4,6 @@ import type { InboundDeliveryState } from '../../store/schema';
 import type { TrackingEvent } from '../../domain/tracking';
 import { TERMINAL_STATUSES } from '../../domain/types';
 
-
 /** What became of a tracking event sent to one case. */
 export type TrackingDelivery = 'delivered' | 'case-finished';
 /**
@@ -85,12 +84,7 @@ async function deliverToCase(db: Db, targets: TrackingTargets, event: TrackingEv
  */
 export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<DeliveryOutcome> {
   const { provider, eventId } = key(event);
-  const earlier = await db
-    .selectFrom('inbound_deliveries')
-    .select('case_id')
-    .where('provider', '=', provider)
-    .where('event_id', '=', eventId)
-    .execute();
+  const earlier = await db.selectFrom('inbound_deliveries').select('case_id').where('provider', '=', provider).where('event_id', '=', eventId).execute();
   const caseIds = [...new Set([...earlier.map((row) => row.case_id), ...(await targets.openCaseIdsForWaybill(event.waybillNo))])];
   let failure: unknown;
   for (const caseId of caseIds) {
@@ -101,12 +95,7 @@ export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, eve
     }
   }
   if (failure !== undefined) {
-    await db
-      .updateTable('inbound_events')
-      .set({ updated_at: new Date() })
-      .where('provider', '=', provider)
-      .where('event_id', '=', eventId)
-      .execute();
+    await db.updateTable('inbound_events').set({ updated_at: new Date() }).where('provider', '=', provider).where('event_id', '=', eventId).execute();
     throw failure;
   }
   const deliveredTo = (

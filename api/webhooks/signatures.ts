@@ -25,7 +25,10 @@ export function signGeneric(rawBody: Buffer | string, secret: string): string {
 /** Kuaidi100 push: form field `sign` = upper(MD5(param + salt)). */
 export function verifyKuaidi100Signature(param: string, sign: string | undefined, salt: string): boolean {
   if (!sign) return false;
-  const expected = createHash('md5').update(param + salt).digest('hex').toUpperCase();
+  const expected = createHash('md5')
+    .update(param + salt)
+    .digest('hex')
+    .toUpperCase();
   return safeEqual(sign, expected);
 }
 

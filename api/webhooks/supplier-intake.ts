@@ -29,11 +29,7 @@ export async function intakeSupplierReply(
   log: (message: string, error?: unknown) => void = () => undefined,
 ): Promise<SupplierIntakeResult> {
   const { caseId, replyId } = body;
-  const followUp = await db
-    .selectFrom('supplier_follow_ups')
-    .select(['supplier_id'])
-    .where('case_id', '=', caseId)
-    .executeTakeFirst();
+  const followUp = await db.selectFrom('supplier_follow_ups').select(['supplier_id']).where('case_id', '=', caseId).executeTakeFirst();
   if (!followUp) throw new HttpProblem(404, 'Follow-up not found', `No supplier follow-up for case ${caseId}`);
   if (followUp.supplier_id !== supplierId) {
     throw new HttpProblem(403, 'Forbidden', `Case ${caseId} is not followed up with supplier ${supplierId}`);

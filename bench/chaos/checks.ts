@@ -133,7 +133,9 @@ export function doublePayouts(ledger: LedgerEntryLike[], maxPerCase = 1): CheckR
   for (const [key, count] of perKey) if (count > 1) offenders.push({ key, detail: `${count} payouts under one idempotency key` });
   for (const [caseId, entries] of perCase) {
     if (entries.length > maxPerCase) {
-      const described = entries.map((e) => `${String(bodyOf(e).amountFen)} fen key ${e.idempotencyKey ?? '-'} (${String(bodyOf(e).reason ?? '')})`.slice(0, 120));
+      const described = entries.map((e) =>
+        `${String(bodyOf(e).amountFen)} fen key ${e.idempotencyKey ?? '-'} (${String(bodyOf(e).reason ?? '')})`.slice(0, 120),
+      );
       offenders.push({ caseId, detail: `${entries.length} payouts: ${described.join('; ')}` });
     }
   }
@@ -172,7 +174,11 @@ export function doubleNotifications(ledger: LedgerEntryLike[]): CheckResult & { 
   for (const [key, entries] of perKey) {
     if (entries.length > 1) {
       const caseId = /CASE-\d{8}-[0-9A-Z]{8}/.exec(key)?.[0];
-      offenders.push({ key, ...(caseId ? { caseId } : {}), detail: `${entries.length} messages delivered (ledger seq ${entries.map((e) => e.seq).join(', ')})` });
+      offenders.push({
+        key,
+        ...(caseId ? { caseId } : {}),
+        detail: `${entries.length} messages delivered (ledger seq ${entries.map((e) => e.seq).join(', ')})`,
+      });
     }
   }
   return { ...result(offenders), withoutKey, delivered: count };
@@ -261,7 +267,8 @@ export function duplicateActions(runs: Array<RunSummary & { actions: string[] }>
       const happened = trail.kinds[kind] ?? 0;
       // Only actions the client took are judged: a playbook may record the same kind by itself
       // (a LOST case proposes its own claim).
-      if (meant > 0 && happened > meant) offenders.push({ caseId: run.caseId as string, detail: `${run.type}: ${happened} × ${kind} for ${meant} ${action} request(s)` });
+      if (meant > 0 && happened > meant)
+        offenders.push({ caseId: run.caseId as string, detail: `${run.type}: ${happened} × ${kind} for ${meant} ${action} request(s)` });
     }
   }
   return result(offenders);
@@ -285,7 +292,9 @@ export function recovery(samples: RecoverySample[], goalSeconds: number): CheckR
   const seconds = samples.flatMap((sample) => (sample.seconds === undefined ? [] : [sample.seconds]));
   const offenders: Offender[] = samples
     .filter((sample) => sample.seconds === undefined || sample.seconds > goalSeconds)
-    .map((sample) => ({ detail: `kill at ${sample.killedAt}: ${sample.seconds === undefined ? 'no case moved again' : `${sample.seconds.toFixed(1)} s`} (goal ≤ ${goalSeconds} s)` }));
+    .map((sample) => ({
+      detail: `kill at ${sample.killedAt}: ${sample.seconds === undefined ? 'no case moved again' : `${sample.seconds.toFixed(1)} s`} (goal ≤ ${goalSeconds} s)`,
+    }));
   const round = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 10) / 10);
   const p50 = round(percentile(seconds, 50));
   const max = round(seconds.length ? Math.max(...seconds) : undefined);

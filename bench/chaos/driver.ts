@@ -193,7 +193,12 @@ export async function drive(world: World, index: number, options: DriveOptions):
           const asSystem = await api.view(caseId, 'system');
           if (asSystem.allowedActions?.includes('feedback')) {
             run.actions.push('system:feedback');
-            const answer = await api.call('system', `/v1/cases/${caseId}/feedback`, { score: 5, comment: '处理及时，满意', channel: 'inapp' }, `chaos-fb-${tag}`);
+            const answer = await api.call(
+              'system',
+              `/v1/cases/${caseId}/feedback`,
+              { score: 5, comment: '处理及时，满意', channel: 'inapp' },
+              `chaos-fb-${tag}`,
+            );
             if (answer.status !== 200) run.refusals.push(`system feedback → ${answer.status} ${answer.body?.detail ?? ''}`.slice(0, 300));
           }
         } else if (current.evidence?.requested && allowed.includes('add-evidence')) {
@@ -212,12 +217,24 @@ export async function drive(world: World, index: number, options: DriveOptions):
           // The carrier delivers what it is waiting to deliver (after an urge, a redirect, a
           // redelivery); each new wait for the carrier gets one delivery, with an event id of its own.
           deliveredPushes += 1;
-          await world.carrierPushes(run.waybillNo, scenario.carrier, 'Delivered', { description: '已签收' }, `chaos-${run.waybillNo}-Delivered-${deliveredPushes}`);
+          await world.carrierPushes(
+            run.waybillNo,
+            scenario.carrier,
+            'Delivered',
+            { description: '已签收' },
+            `chaos-${run.waybillNo}-Delivered-${deliveredPushes}`,
+          );
         } else if (current.claim?.status === 'AWAITING_APPROVAL') {
           for (const role of ['supervisor', 'expert'] as const) {
             if (await act(role, current, { action: 'approve-claim', note: '定损合理，同意赔付' })) break;
           }
-        } else if (current.status === 'IN_PROGRESS' && type === 'DAMAGED' && !current.claim && !current.reshipments?.length && allowed.includes('propose-claim')) {
+        } else if (
+          current.status === 'IN_PROGRESS' &&
+          type === 'DAMAGED' &&
+          !current.claim &&
+          !current.reshipments?.length &&
+          allowed.includes('propose-claim')
+        ) {
           await act('agent', current, { action: 'propose-claim', kind: 'damage', actualLossFen: 60_000, damagedShare: 0.5, reason: '刹车盘划伤，按 50% 定损' });
         } else if (current.status === 'IN_PROGRESS' && !IN_FLIGHT.includes(current.claim?.status) && (await handedOver(api, caseId, current))) {
           run.handedOver = true;

@@ -83,7 +83,10 @@ const PLAN = {
     { system: '*', dropResponseRate: 0.06 },
   ],
   /** CHAOS_NO_DEDUPE: systems played without provider-side dedupe (default sms,wecom; empty = trust every provider's dedupe). */
-  simulatorsWithoutDedupe: (process.env.CHAOS_NO_DEDUPE ?? 'sms,wecom').split(',').map((name) => name.trim()).filter(Boolean),
+  simulatorsWithoutDedupe: (process.env.CHAOS_NO_DEDUPE ?? 'sms,wecom')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean),
   seed: 42,
 };
 
@@ -128,24 +131,31 @@ async function main(): Promise<void> {
 
   const temporal = new TemporalServer(temporalPort, runDir, stackLog);
   const bundlePath = join(runDir, 'workflow-bundle.js');
-  const [, bundle] = await Promise.all([temporal.start(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger })]);
+  const [, bundle] = await Promise.all([
+    temporal.start(),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger }),
+  ]);
   writeFileSync(bundlePath, bundle.code);
   say(`Temporal dev server on ${temporal.address} (SQLite ${temporal.dbFile}); workflow bundle prebuilt`);
 
-  const env = (extra: NodeJS.ProcessEnv): (() => NodeJS.ProcessEnv) => () => ({
-    ...process.env,
-    APP_PROFILE: 'dev',
-    NODE_ENV: 'development',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: 'cases',
-    API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
-    WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
-    SLA_TIME_SCALE: String(PLAN.slaTimeScale),
-    SIMULATORS_PORT: String(simsPort),
-    ...extra,
-  });
+  const env =
+    (extra: NodeJS.ProcessEnv): (() => NodeJS.ProcessEnv) =>
+    () => ({
+      ...process.env,
+      APP_PROFILE: 'dev',
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'cases',
+      API_TOKENS: Object.entries(TOKENS)
+        .map(([role, token]) => `${role}:${token}`)
+        .join(','),
+      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
+      SLA_TIME_SCALE: String(PLAN.slaTimeScale),
+      SIMULATORS_PORT: String(simsPort),
+      ...extra,
+    });
   const simulators = new ManagedProcess(
     'simulators',
     'scripts/chaos-simulators.ts',
@@ -216,7 +226,11 @@ async function main(): Promise<void> {
       const seconds = await awaitMovement(killedAt, baseline);
       await restarting.catch((error: Error) => say(`worker restart failed: ${error.message}`));
       const workerReadySeconds = worker.lastReadyAt > killedAt ? (worker.lastReadyAt - killedAt) / 1000 : undefined;
-      recoverySamples.push({ killedAt: at, ...(seconds !== undefined ? { seconds } : {}), ...(workerReadySeconds !== undefined ? { workerReadySeconds } : {}) });
+      recoverySamples.push({
+        killedAt: at,
+        ...(seconds !== undefined ? { seconds } : {}),
+        ...(workerReadySeconds !== undefined ? { workerReadySeconds } : {}),
+      });
       faults.push({
         kind: 'worker-sigkill',
         at,
@@ -264,8 +278,24 @@ async function main(): Promise<void> {
     };
 
     const scheduled = [
-      ...PLAN.temporalRestartsAtMs.map((atMs) => ({ atMs, run: () => restartFault('temporal-restart', () => temporal.stop(), () => temporal.start()) })),
-      ...PLAN.postgresRestartsAtMs.map((atMs) => ({ atMs, run: () => restartFault('postgres-restart', () => postgres.stop(), () => postgres.start()) })),
+      ...PLAN.temporalRestartsAtMs.map((atMs) => ({
+        atMs,
+        run: () =>
+          restartFault(
+            'temporal-restart',
+            () => temporal.stop(),
+            () => temporal.start(),
+          ),
+      })),
+      ...PLAN.postgresRestartsAtMs.map((atMs) => ({
+        atMs,
+        run: () =>
+          restartFault(
+            'postgres-restart',
+            () => postgres.stop(),
+            () => postgres.start(),
+          ),
+      })),
     ].sort((a, b) => a.atMs - b.atMs);
     const restarter = (async () => {
       for (const fault of scheduled) {
@@ -282,7 +312,9 @@ async function main(): Promise<void> {
     let next = 0;
     const progress = setInterval(() => {
       const closed = runs.filter((run) => run.finalStatus === 'CLOSED').length;
-      say(`load: ${next}/${CASES} started, ${runs.length} finished (${closed} closed, ${runs.filter((run) => run.error).length} stuck or failed); client retries ${stats.retries}`);
+      say(
+        `load: ${next}/${CASES} started, ${runs.length} finished (${closed} closed, ${runs.filter((run) => run.error).length} stuck or failed); client retries ${stats.retries}`,
+      );
     }, 15_000);
     const lane = async (laneIndex: number) => {
       await sleep((laneIndex * 5_000) / PLAN.concurrency);
@@ -372,7 +404,10 @@ async function main(): Promise<void> {
       duplicateActions: duplicateActions(runs, trails),
       recoverySeconds: recovery(recoverySamples, PLAN.recoveryGoalSeconds),
       // The API or worker dying on its own (not by our SIGKILL) drops whatever it had in flight.
-      processCrashes: processCrashes(processes.flatMap((managed) => managed.unexpectedExits), ALLOW_CRASHES),
+      processCrashes: processCrashes(
+        processes.flatMap((managed) => managed.unexpectedExits),
+        ALLOW_CRASHES,
+      ),
     };
     // Why a case did not end as it should: a workflow task failing for good (a nondeterminism
     // error on replay after a worker restart jams a case forever) is named, and its history kept.
@@ -413,7 +448,11 @@ async function main(): Promise<void> {
             handedOver: ofType.filter((run) => run.handedOver).length,
             outcomes,
             undocumentedOutcomes: closed.filter((run) => !DOCUMENTED_OUTCOMES[type].includes(run.outcome ?? '') && run.outcome !== 'resolved-by-hand').length,
-            secondsToClosed: { p50: round1(percentile(seconds, 50)), p95: round1(percentile(seconds, 95)), max: round1(seconds.length ? Math.max(...seconds) : undefined) },
+            secondsToClosed: {
+              p50: round1(percentile(seconds, 50)),
+              p95: round1(percentile(seconds, 95)),
+              max: round1(seconds.length ? Math.max(...seconds) : undefined),
+            },
           },
         ];
       }),
@@ -430,7 +469,11 @@ async function main(): Promise<void> {
       duplicateActions: checks.duplicateActions!.value,
       processCrashes: checks.processCrashes!.value,
       casesPastClientDeadline: late.value,
-      recoverySeconds: { p50: (checks.recoverySeconds as ReturnType<typeof recovery>).p50 ?? null, max: (checks.recoverySeconds as ReturnType<typeof recovery>).max ?? null, goal: PLAN.recoveryGoalSeconds },
+      recoverySeconds: {
+        p50: (checks.recoverySeconds as ReturnType<typeof recovery>).p50 ?? null,
+        max: (checks.recoverySeconds as ReturnType<typeof recovery>).max ?? null,
+        goal: PLAN.recoveryGoalSeconds,
+      },
     };
     const report = {
       generatedAt: new Date().toISOString(),
@@ -440,7 +483,9 @@ async function main(): Promise<void> {
       workload: {
         cases: runs.length,
         casesPlanned: CASES,
-        ...(runs.length < CASES ? { cutShort: `the load budget (CHAOS_LOAD_BUDGET_S=${PLAN.loadBudgetMs / 1000}) ran out after ${runs.length} of ${CASES} cases were started` } : {}),
+        ...(runs.length < CASES
+          ? { cutShort: `the load budget (CHAOS_LOAD_BUDGET_S=${PLAN.loadBudgetMs / 1000}) ran out after ${runs.length} of ${CASES} cases were started` }
+          : {}),
         types: TYPES,
         casesPerType: Object.fromEntries(TYPES.map((type) => [type, runs.filter((run) => run.type === type).length])),
         concurrency: PLAN.concurrency,
@@ -450,7 +495,9 @@ async function main(): Promise<void> {
         simulatorFaults: PLAN.simulatorFaults,
         simulatorsWithoutDedupe: PLAN.simulatorsWithoutDedupe,
         faultPlan: {
-          workerSigkill: ONE_OF_EACH ? `once, at +${PLAN.firstWorkerKillAtMs / 1000} s` : `every ${PLAN.workerKillEveryMs / 1000} s from +${PLAN.firstWorkerKillAtMs / 1000} s while cases run (the next kill waits for the previous one's recovery; none during a Temporal or PostgreSQL restart)`,
+          workerSigkill: ONE_OF_EACH
+            ? `once, at +${PLAN.firstWorkerKillAtMs / 1000} s`
+            : `every ${PLAN.workerKillEveryMs / 1000} s from +${PLAN.firstWorkerKillAtMs / 1000} s while cases run (the next kill waits for the previous one's recovery; none during a Temporal or PostgreSQL restart)`,
           temporalRestartsAtSeconds: PLAN.temporalRestartsAtMs.map((ms) => ms / 1000),
           postgresRestartsAtSeconds: PLAN.postgresRestartsAtMs.map((ms) => ms / 1000),
         },
@@ -479,7 +526,10 @@ async function main(): Promise<void> {
       },
       checks: {
         ...checks,
-        doubleNotifications: { ...notifications, note: `${notifications.delivered} messages delivered; ${notifications.withoutKey} sent without a key (not checkable per key)` },
+        doubleNotifications: {
+          ...notifications,
+          note: `${notifications.delivered} messages delivered; ${notifications.withoutKey} sent without a key (not checkable per key)`,
+        },
         recoverySeconds: { ...checks.recoverySeconds, samplesDetail: recoverySamples },
       },
       logs: runDir,
@@ -532,7 +582,14 @@ function versions(cliPath: string, databaseUrl: string) {
   }
   let postgresVersion = 'unknown';
   try {
-    postgresVersion = execFileSync(process.execPath, ['-e', `const {Client}=require('pg');const c=new Client(${JSON.stringify(databaseUrl)});c.connect().then(()=>c.query('show server_version')).then(r=>{console.log(r.rows[0].server_version);return c.end()})`], { encoding: 'utf8', cwd: ROOT }).trim();
+    postgresVersion = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const {Client}=require('pg');const c=new Client(${JSON.stringify(databaseUrl)});c.connect().then(()=>c.query('show server_version')).then(r=>{console.log(r.rows[0].server_version);return c.end()})`,
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    ).trim();
   } catch {
     // keep unknown
   }

@@ -22,7 +22,14 @@ import {
 const A = 'CASE-20261124-AAAAAAAA';
 const B = 'CASE-20261124-BBBBBBBB';
 let seq = 0;
-function entry(system: string, operation: string, key: string | undefined, body: Record<string, unknown>, response: Record<string, unknown>, replay = false): LedgerEntryLike {
+function entry(
+  system: string,
+  operation: string,
+  key: string | undefined,
+  body: Record<string, unknown>,
+  response: Record<string, unknown>,
+  replay = false,
+): LedgerEntryLike {
   seq += 1;
   return {
     seq,
@@ -57,14 +64,23 @@ const checks: Array<[string, () => void]> = [
       );
       assert.equal(caught.value, 3);
       assert.equal(caught.pass, false);
-      assert.deepEqual(caught.offenders.map((o) => o.caseId), [A, B, undefined]);
+      assert.deepEqual(
+        caught.offenders.map((o) => o.caseId),
+        [A, B, undefined],
+      );
       // Past the client's deadline: judged by where the case ended, and counted as late.
       const slow = [
         { caseId: A, type: 'LOST', orderId: 'o1', finalStatus: 'AWAITING_FEEDBACK', error: 'not CLOSED after 600000 ms', pastDeadline: true },
         { caseId: B, type: 'DAMAGED', orderId: 'o2', finalStatus: 'IN_PROGRESS', error: 'not CLOSED after 600000 ms', pastDeadline: true },
       ];
-      assert.deepEqual(wrongEndStates(slow, rows, 'CLOSED').offenders.map((o) => o.caseId), [B]);
-      assert.deepEqual(lateCases(slow, rows, 'CLOSED').offenders.map((o) => o.caseId), [A]);
+      assert.deepEqual(
+        wrongEndStates(slow, rows, 'CLOSED').offenders.map((o) => o.caseId),
+        [B],
+      );
+      assert.deepEqual(
+        lateCases(slow, rows, 'CLOSED').offenders.map((o) => o.caseId),
+        [A],
+      );
     },
   ],
   [
@@ -145,7 +161,13 @@ const checks: Array<[string, () => void]> = [
     'unverifiedChains: only verified trails pass',
     () => {
       assert.equal(unverifiedChains([{ caseId: A, verified: true }]).value, 0);
-      assert.equal(unverifiedChains([{ caseId: A, verified: true }, { caseId: B, verified: false }]).offenders[0]?.caseId, B);
+      assert.equal(
+        unverifiedChains([
+          { caseId: A, verified: true },
+          { caseId: B, verified: false },
+        ]).offenders[0]?.caseId,
+        B,
+      );
     },
   ],
   [
@@ -185,7 +207,9 @@ const checks: Array<[string, () => void]> = [
     'processCrashes: none passes; an exit names the process and the error line',
     () => {
       assert.equal(processCrashes([]).pass, true);
-      const caught = processCrashes([{ name: 'api', at: 'now', code: 1, signal: null, tail: "  throw er;\nerror: terminating connection due to administrator command\n" }]);
+      const caught = processCrashes([
+        { name: 'api', at: 'now', code: 1, signal: null, tail: '  throw er;\nerror: terminating connection due to administrator command\n' },
+      ]);
       assert.equal(caught.pass, false);
       assert.match(caught.offenders[0]?.detail ?? '', /api exited with 1 .*terminating connection/);
       assert.equal(processCrashes([{ name: 'api', at: 'now', code: 1, signal: null, tail: '' }], true).pass, true);

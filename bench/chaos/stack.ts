@@ -125,7 +125,8 @@ export class ManagedProcess {
         this.log.write(`[${new Date().toISOString()} ${this.name}#${this.starts}] ${text}`);
         this.tail = (this.tail + text).slice(-2_000);
         for (const line of text.split('\n')) {
-          if (/^\s*(\w*Error\b|error:|Uncaught|Unhandled)/.test(line) && !/TransientHttpError|rate limit/.test(line)) this.errorLine = line.trim().slice(0, 300);
+          if (/^\s*(\w*Error\b|error:|Uncaught|Unhandled)/.test(line) && !/TransientHttpError|rate limit/.test(line))
+            this.errorLine = line.trim().slice(0, 300);
         }
         if (!settled && this.readyPattern.test(text)) {
           settled = true;

@@ -78,9 +78,7 @@ export function buildProgram(): Command {
     .option('--cursor <cursor>', 'next page (printed after a full page)')
     .action(async (opts: Record<string, string | number | boolean | undefined>) => {
       const { api, options } = clientOf(program);
-      const page = await api.json<{ items: Row[]; nextCursor: string | null }>(
-        `/v1/cases${query({ ...opts, ...(opts.breached ? { breached: true } : {}) })}`,
-      );
+      const page = await api.json<{ items: Row[]; nextCursor: string | null }>(`/v1/cases${query({ ...opts, ...(opts.breached ? { breached: true } : {}) })}`);
       if (options.json) return print(JSON.stringify(page, null, 2));
       print(table(page.items, ['caseId', 'type', 'status', 'priority', 'tier', 'carrier', 'assignee', 'slaBreached', 'openedAt']));
       if (page.nextCursor) print(`next page: --cursor ${page.nextCursor}`);
@@ -96,8 +94,29 @@ export function buildProgram(): Command {
         `/v1/cases/${encodeURIComponent(caseId)}`,
       );
       if (options.json) return print(JSON.stringify(view, null, 2));
-      const facts = ['caseId', 'type', 'status', 'priority', 'tier', 'assignee', 'carrier', 'waybillNo', 'orderId', 'region', 'slaDueAt', 'slaBreached', 'openedAt', 'resolvedAt', 'closedAt'];
-      print(table(facts.map((key) => ({ field: key, value: view[key] })), ['field', 'value']));
+      const facts = [
+        'caseId',
+        'type',
+        'status',
+        'priority',
+        'tier',
+        'assignee',
+        'carrier',
+        'waybillNo',
+        'orderId',
+        'region',
+        'slaDueAt',
+        'slaBreached',
+        'openedAt',
+        'resolvedAt',
+        'closedAt',
+      ];
+      print(
+        table(
+          facts.map((key) => ({ field: key, value: view[key] })),
+          ['field', 'value'],
+        ),
+      );
       print(table(view.clocks ?? [], ['name', 'state', 'targetMs', 'elapsedMs', 'dueAt', 'breached'], '\nSLA clocks'));
       print(table((view.timeline ?? []).slice(-15), ['seq', 'at', 'kind', 'summary'], '\nTimeline (latest)'));
       if (view.claim) print(table([view.claim], ['claimId', 'status', 'kind', 'amountFen'], '\nClaim'));
@@ -108,7 +127,10 @@ export function buildProgram(): Command {
     .command('act')
     .description('take an action on a case, e.g. `cases act CASE-… note -f text=called the customer`')
     .argument('<caseId>')
-    .argument('<action>', 'note, assign, escalate, set-priority, request-evidence, add-evidence, propose-claim, approve-claim, reject-claim, reship, extend-sla, resolve, reopen, cancel, …')
+    .argument(
+      '<action>',
+      'note, assign, escalate, set-priority, request-evidence, add-evidence, propose-claim, approve-claim, reject-claim, reship, extend-sla, resolve, reopen, cancel, …',
+    )
     .option('-f, --field <key=value>', 'a field of the action (repeatable; JSON values allowed)', field, {})
     .option('--idempotency-key <key>', 'retry-safe key (8–128 visible ASCII characters)')
     .action(async (caseId: string, action: string, opts: { field: Record<string, unknown>; idempotencyKey?: string }) => {
@@ -154,25 +176,37 @@ export function buildProgram(): Command {
     .requiredOption('--message <text>', 'what the customers are told')
     .option('--idempotency-key <key>', 'retry-safe key (default: a new one per declaration)')
     .option('--no-wait', 'return once declared, without following the fan-out')
-    .action(async (opts: { cause: string; region: string[]; carrier?: string[]; type?: string[]; startsAt?: string; expectedEndAt?: string; message: string; idempotencyKey?: string; wait: boolean }) => {
-      const { api, options } = clientOf(program);
-      const declared = await api.json<Row>('/v1/incidents', {
-        body: {
-          cause: opts.cause,
-          regions: opts.region,
-          ...(opts.carrier ? { carriers: opts.carrier } : {}),
-          ...(opts.type ? { types: opts.type } : {}),
-          startsAt: opts.startsAt ?? new Date().toISOString(),
-          ...(opts.expectedEndAt ? { expectedEndAt: opts.expectedEndAt } : {}),
-          message: opts.message,
-        },
-        headers: { 'idempotency-key': opts.idempotencyKey ?? `ops-${randomUUID()}` },
-      });
-      const incidentId = String(declared.incidentId);
-      if (!options.json) print(`incident ${incidentId} declared`);
-      const final = opts.wait ? await followIncident(api, incidentId) : declared;
-      print(options.json ? JSON.stringify(final, null, 2) : incidentTable(final));
-    });
+    .action(
+      async (opts: {
+        cause: string;
+        region: string[];
+        carrier?: string[];
+        type?: string[];
+        startsAt?: string;
+        expectedEndAt?: string;
+        message: string;
+        idempotencyKey?: string;
+        wait: boolean;
+      }) => {
+        const { api, options } = clientOf(program);
+        const declared = await api.json<Row>('/v1/incidents', {
+          body: {
+            cause: opts.cause,
+            regions: opts.region,
+            ...(opts.carrier ? { carriers: opts.carrier } : {}),
+            ...(opts.type ? { types: opts.type } : {}),
+            startsAt: opts.startsAt ?? new Date().toISOString(),
+            ...(opts.expectedEndAt ? { expectedEndAt: opts.expectedEndAt } : {}),
+            message: opts.message,
+          },
+          headers: { 'idempotency-key': opts.idempotencyKey ?? `ops-${randomUUID()}` },
+        });
+        const incidentId = String(declared.incidentId);
+        if (!options.json) print(`incident ${incidentId} declared`);
+        const final = opts.wait ? await followIncident(api, incidentId) : declared;
+        print(options.json ? JSON.stringify(final, null, 2) : incidentTable(final));
+      },
+    );
   incident
     .command('show')
     .description("an incident's progress (matched, reached, notified, failed)")
@@ -215,7 +249,10 @@ function incidentTable(incident: Row): string {
 
 /** Polls the incident with a progress bar until its fan-out is complete and every match reached. */
 async function followIncident(api: ApiClient, incidentId: string, intervalMs = 500): Promise<Row> {
-  const bar = new SingleBar({ format: 'reaching [{bar}] {value}/{total} cases | {notified} notified | {failed} failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'reaching [{bar}] {value}/{total} cases | {notified} notified | {failed} failed', stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(0, 0, { notified: 0, failed: 0 });
   try {
     for (;;) {
@@ -245,7 +282,10 @@ async function auditExport(api: ApiClient, opts: { from: string; to: string; out
   const total = Number(response.headers.get('x-case-count') ?? 0);
   const sink: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
   const report = opts.out ? process.stdout : process.stderr;
-  const bar = new SingleBar({ format: 'exporting [{bar}] {value}/{total} cases | {failed} failed', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'exporting [{bar}] {value}/{total} cases | {failed} failed', stream: process.stderr, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0, { failed: 0 });
   const counted: ExportSummary = { cases: 0, verified: 0, failed: 0, failedCaseIds: [] };
   let summary: ExportSummary | undefined;
@@ -289,9 +329,18 @@ async function auditExport(api: ApiClient, opts: { from: string; to: string; out
   const serverSummary: ExportSummary = summary;
   say(`audit export ${opts.from} – ${opts.to}: ${counted.cases} cases, ${counted.verified} verified, ${counted.failed} failed`);
   if (serverSummary.cases !== counted.cases || serverSummary.verified !== counted.verified) {
-    say(`warning: the server counted ${serverSummary.cases} cases / ${serverSummary.verified} verified, the stream held ${counted.cases} / ${counted.verified}`);
+    say(
+      `warning: the server counted ${serverSummary.cases} cases / ${serverSummary.verified} verified, the stream held ${counted.cases} / ${counted.verified}`,
+    );
   }
-  if (counted.failed) say(table(counted.failedCaseIds.map((caseId) => ({ caseId })), ['caseId'], 'chains that did not verify:'));
+  if (counted.failed)
+    say(
+      table(
+        counted.failedCaseIds.map((caseId) => ({ caseId })),
+        ['caseId'],
+        'chains that did not verify:',
+      ),
+    );
   return counted.failed ? 3 : 0;
 }
 

@@ -4,10 +4,8 @@ import { duration, percent, table, type Row } from './format';
 
 type Report = Row & { rows?: Row[] };
 
-const withDurations = (rows: Row[], keys: string[]) =>
-  rows.map((row) => ({ ...row, ...Object.fromEntries(keys.map((key) => [key, duration(row[key])])) }));
-const withPercents = (rows: Row[], keys: string[]) =>
-  rows.map((row) => ({ ...row, ...Object.fromEntries(keys.map((key) => [key, percent(row[key])])) }));
+const withDurations = (rows: Row[], keys: string[]) => rows.map((row) => ({ ...row, ...Object.fromEntries(keys.map((key) => [key, duration(row[key])])) }));
+const withPercents = (rows: Row[], keys: string[]) => rows.map((row) => ({ ...row, ...Object.fromEntries(keys.map((key) => [key, percent(row[key])])) }));
 
 export function renderReport(name: string, report: Report): string {
   const title = `${name} report ${String(report.from)} – ${String(report.to)} (UTC${String(report.timeZone)})`;
@@ -26,13 +24,39 @@ export function renderReport(name: string, report: Report): string {
       return [
         title,
         table(withPercents(rows, ['exceptionRate', 'onTimeResolutionRate', 'trackingFreshness']), [
-          'carrier', 'shipmentsSeen', 'cases', 'exceptionRate', 'resolved', 'onTimeResolutionRate', 'claims', 'claimedFen', 'paidFen',
-          'trackingFreshness', 'damaged', 'damageRatePerMille', 'damageRateWithinTarget',
+          'carrier',
+          'shipmentsSeen',
+          'cases',
+          'exceptionRate',
+          'resolved',
+          'onTimeResolutionRate',
+          'claims',
+          'claimedFen',
+          'paidFen',
+          'trackingFreshness',
+          'damaged',
+          'damageRatePerMille',
+          'damageRateWithinTarget',
         ]),
-        table(rows.map((row) => ({ carrier: row.carrier, ...(row.casesByType as Row) })), undefined, 'Cases by exception type'),
+        table(
+          rows.map((row) => ({ carrier: row.carrier, ...(row.casesByType as Row) })),
+          undefined,
+          'Cases by exception type',
+        ),
       ].join('\n\n');
     case 'suppliers': {
-      const cols = ['followUps', 'replied', 'replyRate', 'unanswered', 'open', 'replyP50Ms', 'replyP90Ms', 'reminders', 'followUpsNeedingReminders', 'escalations'];
+      const cols = [
+        'followUps',
+        'replied',
+        'replyRate',
+        'unanswered',
+        'open',
+        'replyP50Ms',
+        'replyP90Ms',
+        'reminders',
+        'followUpsNeedingReminders',
+        'escalations',
+      ];
       const shape = (list: Row[]) => withPercents(withDurations(list, ['replyP50Ms', 'replyP90Ms']), ['replyRate']);
       return [title, table(shape([...rows, { supplierId: 'TOTAL', ...(report.totals as Row) }]), ['supplierId', ...cols])].join('\n\n');
     }
@@ -46,11 +70,20 @@ export function renderReport(name: string, report: Report): string {
         { metric: 'NPS-style score (5 − 1..3)', value: r.nps?.score },
         { metric: 'promoters / passives / detractors', value: `${String(r.nps?.promoters)} / ${String(r.nps?.passives)} / ${String(r.nps?.detractors)}` },
         { metric: 'missing feedback (of closed)', value: `${String(r.missingFeedback?.count)} (${percent(r.missingFeedback?.rate)})` },
-        { metric: `repeat contacts (≤ ${String(r.repeatContact?.withinDays)} days)`, value: `${String(r.repeatContact?.count)} (${percent(r.repeatContact?.rate)})` },
-        { metric: 'first-contact resolution', value: `${String(r.firstContactResolution?.count)} of ${String(r.firstContactResolution?.resolved)} (${percent(r.firstContactResolution?.rate)})` },
+        {
+          metric: `repeat contacts (≤ ${String(r.repeatContact?.withinDays)} days)`,
+          value: `${String(r.repeatContact?.count)} (${percent(r.repeatContact?.rate)})`,
+        },
+        {
+          metric: 'first-contact resolution',
+          value: `${String(r.firstContactResolution?.count)} of ${String(r.firstContactResolution?.resolved)} (${percent(r.firstContactResolution?.rate)})`,
+        },
         { metric: 'low-score reopens', value: r.lowScoreReopens?.count },
         { metric: '  recovered / still unsatisfied', value: `${String(r.lowScoreReopens?.recovered)} / ${String(r.lowScoreReopens?.stillUnsatisfied)}` },
-        { metric: '  in recovery / closed without score', value: `${String(r.lowScoreReopens?.inRecovery)} / ${String(r.lowScoreReopens?.closedWithoutScore)}` },
+        {
+          metric: '  in recovery / closed without score',
+          value: `${String(r.lowScoreReopens?.inRecovery)} / ${String(r.lowScoreReopens?.closedWithoutScore)}`,
+        },
       ];
       return [title, table(lines, ['metric', 'value'])].join('\n\n');
     }
@@ -58,7 +91,11 @@ export function renderReport(name: string, report: Report): string {
       const components = ['exceptionRate', 'onTimeHandling', 'complaints', 'csat', 'claimRate'];
       return [
         title,
-        table(rows, ['dimension', 'key', 'date', 'cases', 'score', ...components.map((c) => `components.${c}.score`)], 'Daily score (components 0–1, 1 = good)'),
+        table(
+          rows,
+          ['dimension', 'key', 'date', 'cases', 'score', ...components.map((c) => `components.${c}.score`)],
+          'Daily score (components 0–1, 1 = good)',
+        ),
         table(report.trend as Row[], ['dimension', 'key', 'first', 'last', 'change'], 'Trend over the range'),
       ].join('\n\n');
     }

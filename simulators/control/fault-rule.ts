@@ -25,7 +25,10 @@ export function parseFaultRule(value: unknown, where = 'rule'): FaultRule | stri
   if (failureRate !== undefined && (typeof failureRate !== 'number' || !(failureRate >= 0 && failureRate <= 1))) {
     problems.push(`${where}.failureRate must be a number between 0 and 1`);
   }
-  for (const [name, rate] of [['latencyRate', latencyRate], ['dropResponseRate', dropResponseRate]] as const) {
+  for (const [name, rate] of [
+    ['latencyRate', latencyRate],
+    ['dropResponseRate', dropResponseRate],
+  ] as const) {
     if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) problems.push(`${where}.${name} must be a number between 0 and 1`);
   }
   if (failNext !== undefined && (typeof failNext !== 'number' || !Number.isSafeInteger(failNext) || failNext < 0)) {

@@ -18,13 +18,15 @@ export class InMemoryLedger implements Ledger {
   }
 
   entries(filter: LedgerFilter = {}): LedgerEntry[] {
-    return this.recorded
-      .filter((e) => filter.system === undefined || e.system === filter.system)
-      .filter((e) => filter.operation === undefined || e.operation === filter.operation)
-      .filter((e) => filter.idempotencyKey === undefined || e.idempotencyKey === filter.idempotencyKey)
-      .filter((e) => filter.includeReplays === true || !e.replay)
-      // Copies, so a test poking at an entry cannot rewrite history.
-      .map((e) => structuredClone(e));
+    return (
+      this.recorded
+        .filter((e) => filter.system === undefined || e.system === filter.system)
+        .filter((e) => filter.operation === undefined || e.operation === filter.operation)
+        .filter((e) => filter.idempotencyKey === undefined || e.idempotencyKey === filter.idempotencyKey)
+        .filter((e) => filter.includeReplays === true || !e.replay)
+        // Copies, so a test poking at an entry cannot rewrite history.
+        .map((e) => structuredClone(e))
+    );
   }
 
   clear(): void {

@@ -48,7 +48,9 @@ export function smsModule(ctx: SimulationContext): SimulatorModule {
       ...(outId !== undefined ? { idempotencyKey: outId } : {}),
       refuse: () => error('isv.BUSINESS_LIMIT_CONTROL', '触发号码天级流控'),
       perform: () => {
-        const phones = String(body.PhoneNumbers).split(',').map((p) => p.trim());
+        const phones = String(body.PhoneNumbers)
+          .split(',')
+          .map((p) => p.trim());
         if (phones.some((p) => !MOBILE.test(p))) return error('isv.MOBILE_NUMBER_ILLEGAL', '非法手机号');
         let templateParam: unknown = null;
         if (body.TemplateParam !== undefined) {
@@ -88,7 +90,8 @@ export function smsModule(ctx: SimulationContext): SimulatorModule {
       }
     }
     const sendDate = String(body.SendDate);
-    if (!/^\d{8}$/.test(sendDate)) return send(res, { status: 200, body: { Code: 'isv.SMS_PARAM_ERROR', Message: 'SendDate格式不正确', RequestId: requestId() } });
+    if (!/^\d{8}$/.test(sendDate))
+      return send(res, { status: 200, body: { Code: 'isv.SMS_PARAM_ERROR', Message: 'SendDate格式不正确', RequestId: requestId() } });
     const pageSize = Math.min(50, Math.max(1, Number(body.PageSize ?? 10) || 10));
     const currentPage = Math.max(1, Number(body.CurrentPage ?? 1) || 1);
     const phone = String(body.PhoneNumber);

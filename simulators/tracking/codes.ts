@@ -8,14 +8,57 @@ import type { TrackingEvent } from './event';
 
 // Kuaidi100 `state`: main states plus the documented sub-states (resultv2), e.g. 201 超時未簽收.
 const KUAIDI100_CODES = new Set([
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '10', '11', '12', '13', '14',
-  '101', '102', '103', '201', '202', '203', '204', '205', '206', '207', '208', '209', '210', '211',
-  '301', '302', '303', '304', '401', '501', '502', '1001', '1002', '1003',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '10',
+  '11',
+  '12',
+  '13',
+  '14',
+  '101',
+  '102',
+  '103',
+  '201',
+  '202',
+  '203',
+  '204',
+  '205',
+  '206',
+  '207',
+  '208',
+  '209',
+  '210',
+  '211',
+  '301',
+  '302',
+  '303',
+  '304',
+  '401',
+  '501',
+  '502',
+  '1001',
+  '1002',
+  '1003',
 ]);
 
 const KUAIDI100_NAMES: Record<string, string> = {
-  '0': '在途', '1': '揽收', '2': '疑难', '3': '签收', '4': '退签', '5': '派件', '6': '退回', '7': '转投',
-  '8': '清关', '14': '拒签',
+  '0': '在途',
+  '1': '揽收',
+  '2': '疑难',
+  '3': '签收',
+  '4': '退签',
+  '5': '派件',
+  '6': '退回',
+  '7': '转投',
+  '8': '清关',
+  '14': '拒签',
 };
 
 export function kuaidi100State(event: TrackingEvent): string {
@@ -47,8 +90,15 @@ export function kuaidi100StateName(state: string): string {
 }
 
 const KUAIDI100_COM: Record<string, string> = {
-  sf: 'shunfeng', shunfeng: 'shunfeng', jd: 'jd', ems: 'ems', zto: 'zhongtong', yto: 'yuantong',
-  sto: 'shentong', yunda: 'yunda', debang: 'debangwuliu',
+  sf: 'shunfeng',
+  shunfeng: 'shunfeng',
+  jd: 'jd',
+  ems: 'ems',
+  zto: 'zhongtong',
+  yto: 'yuantong',
+  sto: 'shentong',
+  yunda: 'yunda',
+  debang: 'debangwuliu',
 };
 
 export function kuaidi100Com(carrier: string): string {
@@ -57,8 +107,14 @@ export function kuaidi100Com(carrier: string): string {
 }
 
 const AFTERSHIP_SLUG: Record<string, string> = {
-  sf: 'sf-express', shunfeng: 'sf-express', jd: 'jd', ems: 'china-ems', zto: 'zto-express', yto: 'yto',
-  sto: 'sto', yunda: 'yunda',
+  sf: 'sf-express',
+  shunfeng: 'sf-express',
+  jd: 'jd',
+  ems: 'china-ems',
+  zto: 'zto-express',
+  yto: 'yto',
+  sto: 'sto',
+  yunda: 'yunda',
 };
 
 export function aftershipSlug(carrier: string): string {
@@ -75,8 +131,15 @@ export function aftershipSubtag(event: TrackingEvent): string {
 // SF route opCodes are numeric; these are the commonly seen ones (50 收件, 30 分拣, 44 派送中, 80 签收,
 // 70 派送不成功, 99 退回).
 const SF_OPCODE: Record<string, string> = {
-  Pending: '50', InfoReceived: '50', InTransit: '30', OutForDelivery: '44', AvailableForPickup: '44',
-  Delivered: '80', AttemptFail: '70', Exception: '70', Expired: '70',
+  Pending: '50',
+  InfoReceived: '50',
+  InTransit: '30',
+  OutForDelivery: '44',
+  AvailableForPickup: '44',
+  Delivered: '80',
+  AttemptFail: '70',
+  Exception: '70',
+  Expired: '70',
 };
 
 export function sfOpCode(event: TrackingEvent): string {
@@ -87,8 +150,15 @@ export function sfOpCode(event: TrackingEvent): string {
 }
 
 const JD_TITLE: Record<string, string> = {
-  Pending: '揽收任务分配', InfoReceived: '揽收完成', InTransit: '运输中', OutForDelivery: '配送员开始配送',
-  AvailableForPickup: '已放入自提点', Delivered: '妥投', AttemptFail: '配送异常', Exception: '异常', Expired: '异常',
+  Pending: '揽收任务分配',
+  InfoReceived: '揽收完成',
+  InTransit: '运输中',
+  OutForDelivery: '配送员开始配送',
+  AvailableForPickup: '已放入自提点',
+  Delivered: '妥投',
+  AttemptFail: '配送异常',
+  Exception: '异常',
+  Expired: '异常',
 };
 
 export function jdOperationTitle(event: TrackingEvent): string {

@@ -1,12 +1,6 @@
 import { chinaDateTime } from '../core/china-time';
 import { hmacSha256, md5Hex } from '../core/crypto';
-import {
-  aftershipSlug,
-  aftershipSubtag,
-  kuaidi100Com,
-  kuaidi100State,
-  kuaidi100StateName,
-} from './codes';
+import { aftershipSlug, aftershipSubtag, kuaidi100Com, kuaidi100State, kuaidi100StateName } from './codes';
 import type { TrackingEvent } from './event';
 
 export const PUSH_PROVIDERS = ['generic', 'kuaidi100', 'aftership'] as const;

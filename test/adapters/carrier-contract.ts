@@ -59,8 +59,7 @@ function instruct(gateway: CarrierGateway, instruction: Instruction, carrier: Ca
 }
 
 export function carrierContract(o: ContractOptions): void {
-  const keyInLedger = (instruction: Instruction, key: string, waybillNo: string): string =>
-    o.ledgerKey ? o.ledgerKey(instruction, key, waybillNo) : key;
+  const keyInLedger = (instruction: Instruction, key: string, waybillNo: string): string => (o.ledgerKey ? o.ledgerKey(instruction, key, waybillNo) : key);
   const entries = (instruction: Instruction, key: string, waybillNo: string, includeReplays = false) =>
     o.sims().ledger.entries({
       system: 'carrier',
@@ -82,7 +81,9 @@ export function carrierContract(o: ContractOptions): void {
 
     it('an intercept the carrier refuses is an answer, not an error', async () => {
       o.sims().faults.set([{ system: 'carrier', operation: 'intercept', refuse: true }]);
-      const answer = await o.gateway().intercept({ idempotencyKey: 'case-2:intercept', carrier: o.carrier, waybillNo: `${o.waybillPrefix}REF`, reason: '订单取消' });
+      const answer = await o
+        .gateway()
+        .intercept({ idempotencyKey: 'case-2:intercept', carrier: o.carrier, waybillNo: `${o.waybillPrefix}REF`, reason: '订单取消' });
       expect(answer).toEqual({ outcome: 'refused', code: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) });
     });
 
@@ -156,11 +157,15 @@ export function carrierContract(o: ContractOptions): void {
 
     it('a refused filing is an answer; a rejected claim is a status', async () => {
       o.sims().faults.set([{ system: 'carrier', operation: 'file-claim', refuse: true }]);
-      const refused = await o.gateway().fileClaim({ idempotencyKey: 'case-8:claim', carrier: o.carrier, waybillNo: `${o.waybillPrefix}X`, amountFen: 100, reason: '遗失' });
+      const refused = await o
+        .gateway()
+        .fileClaim({ idempotencyKey: 'case-8:claim', carrier: o.carrier, waybillNo: `${o.waybillPrefix}X`, amountFen: 100, reason: '遗失' });
       expect(refused).toMatchObject({ outcome: 'refused', code: '4001' });
 
       o.sims().faults.clear();
-      const filed = await o.gateway().fileClaim({ idempotencyKey: 'case-9:claim', carrier: o.carrier, waybillNo: `${o.waybillPrefix}Y`, amountFen: 100, reason: '遗失' });
+      const filed = await o
+        .gateway()
+        .fileClaim({ idempotencyKey: 'case-9:claim', carrier: o.carrier, waybillNo: `${o.waybillPrefix}Y`, amountFen: 100, reason: '遗失' });
       if (filed.outcome !== 'accepted') throw new Error('claim refused');
       o.sims().faults.set([{ system: 'carrier', operation: 'claim-status', refuse: true }]);
       expect(await o.gateway().claimStatus({ carrier: o.carrier, claimNo: filed.reference })).toEqual({

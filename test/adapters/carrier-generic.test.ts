@@ -67,7 +67,13 @@ describe('generic carrier open API adapter', () => {
   });
 
   it('turns a status outside the canonical enum into an exception that keeps the raw value', async () => {
-    await rememberTrackingEvent(sims(), { eventId: 'evt-2', waybillNo: 'HLL901', carrier: 'HUOLALA', status: 'Teleported', occurredAt: '2024-05-01T10:00:00Z' });
+    await rememberTrackingEvent(sims(), {
+      eventId: 'evt-2',
+      waybillNo: 'HLL901',
+      carrier: 'HUOLALA',
+      status: 'Teleported',
+      occurredAt: '2024-05-01T10:00:00Z',
+    });
     const [event] = await gateway().track({ carrier: 'HUOLALA', waybillNo: 'HLL901' });
     expect(event).toMatchObject({ status: 'Exception', subStatus: 'other', rawCode: 'Teleported' });
   });

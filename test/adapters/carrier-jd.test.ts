@@ -55,9 +55,24 @@ describe('JD Logistics adapter', () => {
 
   it('maps trace operation titles to the canonical status and keeps the title', async () => {
     const at = (h: number) => new Date(Date.UTC(2024, 4, 1, h, 30, 15)).toISOString();
-    await rememberTrackingEvent(sims(), { eventId: 'j1', waybillNo: 'JDVA900', carrier: 'JD', status: 'InfoReceived', occurredAt: at(1), location: '北京亚一' });
+    await rememberTrackingEvent(sims(), {
+      eventId: 'j1',
+      waybillNo: 'JDVA900',
+      carrier: 'JD',
+      status: 'InfoReceived',
+      occurredAt: at(1),
+      location: '北京亚一',
+    });
     await rememberTrackingEvent(sims(), { eventId: 'j2', waybillNo: 'JDVA900', carrier: 'JD', status: 'OutForDelivery', occurredAt: at(2) });
-    await rememberTrackingEvent(sims(), { eventId: 'j3', waybillNo: 'JDVA900', carrier: 'JD', status: 'Exception', rawCode: '拒收', occurredAt: at(3), description: '客户拒收' });
+    await rememberTrackingEvent(sims(), {
+      eventId: 'j3',
+      waybillNo: 'JDVA900',
+      carrier: 'JD',
+      status: 'Exception',
+      rawCode: '拒收',
+      occurredAt: at(3),
+      description: '客户拒收',
+    });
     await rememberTrackingEvent(sims(), { eventId: 'j4', waybillNo: 'JDVA900', carrier: 'JD', status: 'Delivered', occurredAt: at(4) });
     const events = await gateway().track({ carrier: 'JD', waybillNo: 'JDVA900' });
     expect(events.map((e) => [e.status, e.subStatus, e.rawCode, e.occurredAt])).toEqual([

@@ -24,7 +24,11 @@ describe('carrier router', () => {
   });
 
   it('takes a configured mapping, e.g. OTHER through Kuaidi100', async () => {
-    const router = carrierRouterFromEndpoints({ baseUrl: `${sims().url}/carrier`, credentials: DEV_CREDENTIALS, routes: { OTHER: 'kuaidi100', SF: 'generic' } });
+    const router = carrierRouterFromEndpoints({
+      baseUrl: `${sims().url}/carrier`,
+      credentials: DEV_CREDENTIALS,
+      routes: { OTHER: 'kuaidi100', SF: 'generic' },
+    });
     expect(await interceptPath(router, 'OTHER')).toBe('/carrier/kuaidi100/label/order');
     expect(await interceptPath(router, 'SF')).toBe('/carrier/generic/v1/intercept');
     const [event] = await router.track({ carrier: 'OTHER', waybillNo: 'OT1' });

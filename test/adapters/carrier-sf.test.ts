@@ -53,7 +53,9 @@ describe('SF Express adapter', () => {
   });
 
   it('a wrong checkWord (A1006) throws a retryable error and does nothing', async () => {
-    const error = await thrown(() => gateway({ checkWord: 'not-the-checkword' }).intercept({ idempotencyKey: 'k', carrier: 'SF', waybillNo: 'SF1', reason: 'r' }));
+    const error = await thrown(() =>
+      gateway({ checkWord: 'not-the-checkword' }).intercept({ idempotencyKey: 'k', carrier: 'SF', waybillNo: 'SF1', reason: 'r' }),
+    );
     expect(error).toBeInstanceOf(CarrierProtocolError);
     expectRetryable(error);
     expect((error as Error).message).toContain('A1006');

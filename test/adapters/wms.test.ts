@@ -10,14 +10,29 @@ describe('WMS client', () => {
   describe('pick records', () => {
     it('finds what is missing and what was picked by mistake', async () => {
       await controlJson(sims(), 'PUT', '/wms/orders/ORD-1', {
-        items: [{ sku: 'BRAKE-PAD', qty: 2 }, { sku: 'OIL-FILTER', qty: 1 }],
-        picked: [{ sku: 'BRAKE-PAD', qty: 1 }, { sku: 'AIR-FILTER', qty: 1 }],
+        items: [
+          { sku: 'BRAKE-PAD', qty: 2 },
+          { sku: 'OIL-FILTER', qty: 1 },
+        ],
+        picked: [
+          { sku: 'BRAKE-PAD', qty: 1 },
+          { sku: 'AIR-FILTER', qty: 1 },
+        ],
       });
       expect(await wms().getPickRecord({ orderId: 'ORD-1' })).toEqual({
         orderId: 'ORD-1',
-        ordered: [{ sku: 'BRAKE-PAD', qty: 2 }, { sku: 'OIL-FILTER', qty: 1 }],
-        picked: [{ sku: 'BRAKE-PAD', qty: 1 }, { sku: 'AIR-FILTER', qty: 1 }],
-        missing: [{ sku: 'BRAKE-PAD', qty: 1 }, { sku: 'OIL-FILTER', qty: 1 }],
+        ordered: [
+          { sku: 'BRAKE-PAD', qty: 2 },
+          { sku: 'OIL-FILTER', qty: 1 },
+        ],
+        picked: [
+          { sku: 'BRAKE-PAD', qty: 1 },
+          { sku: 'AIR-FILTER', qty: 1 },
+        ],
+        missing: [
+          { sku: 'BRAKE-PAD', qty: 1 },
+          { sku: 'OIL-FILTER', qty: 1 },
+        ],
         unexpected: [{ sku: 'AIR-FILTER', qty: 1 }],
       });
     });
@@ -29,7 +44,17 @@ describe('WMS client', () => {
     });
 
     it('adds up lines of the same SKU', () => {
-      expect(comparePick('o', [{ sku: 'A', qty: 3 }], [{ sku: 'A', qty: 1 }, { sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }])).toMatchObject({
+      expect(
+        comparePick(
+          'o',
+          [{ sku: 'A', qty: 3 }],
+          [
+            { sku: 'A', qty: 1 },
+            { sku: 'A', qty: 1 },
+            { sku: 'B', qty: 2 },
+          ],
+        ),
+      ).toMatchObject({
         missing: [{ sku: 'A', qty: 1 }],
         unexpected: [{ sku: 'B', qty: 2 }],
       });
@@ -78,12 +103,24 @@ describe('WMS client', () => {
   });
 
   describe('return orders', () => {
-    const input = { idempotencyKey: 'case-3:return', orderId: 'ORD-4', items: [{ sku: 'AIR-FILTER', qty: 1 }], reason: '错发退回', pickupAddress: NEW_ADDRESS, waybillNo: 'JDVA1' };
+    const input = {
+      idempotencyKey: 'case-3:return',
+      orderId: 'ORD-4',
+      items: [{ sku: 'AIR-FILTER', qty: 1 }],
+      reason: '错发退回',
+      pickupAddress: NEW_ADDRESS,
+      waybillNo: 'JDVA1',
+    };
 
     it('creates a return and follows it to RECEIVED', async () => {
       const created = await wms().createReturnOrder(input);
       if (created.outcome !== 'created') throw new Error('refused');
-      expect(created).toEqual({ outcome: 'created', returnOrderNo: expect.stringMatching(/^RT/), pickupWaybillNo: expect.stringMatching(/^SF/), status: 'CREATED' });
+      expect(created).toEqual({
+        outcome: 'created',
+        returnOrderNo: expect.stringMatching(/^RT/),
+        pickupWaybillNo: expect.stringMatching(/^SF/),
+        status: 'CREATED',
+      });
       expect(await wms().createReturnOrder(input)).toEqual(created);
       expect(sims().ledger.entries({ system: 'wms', operation: 'return-order' })).toHaveLength(1);
 

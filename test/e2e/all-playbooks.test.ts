@@ -180,13 +180,15 @@ async function drive(type: CaseType, { priority = CLIENT_PRIORITY, deadlineMs = 
       result.refusals.push(`${role} ${String(body.action)} → ${answer.status} ${answer.body?.detail ?? ''}`);
       // A 409 can be a fair race (the playbook moved on between the GET and the POST); a 403 or
       // 400 for an action the role's view listed cannot.
-      if (answer.status === 403 || answer.status === 400) throw new Error(`${type}: ${role} ${String(body.action)} listed in allowedActions but refused: ${JSON.stringify(answer.body)}`);
+      if (answer.status === 403 || answer.status === 400)
+        throw new Error(`${type}: ${role} ${String(body.action)} listed in allowedActions but refused: ${JSON.stringify(answer.body)}`);
     }
     return true;
   };
 
   for (;;) {
-    if (Date.now() - t0 > deadlineMs) throw new Error(`${type} ${caseId}: not CLOSED after ${deadlineMs} ms; statuses ${result.statuses.join(' → ')}; actions ${result.actions.join(', ')}`);
+    if (Date.now() - t0 > deadlineMs)
+      throw new Error(`${type} ${caseId}: not CLOSED after ${deadlineMs} ms; statuses ${result.statuses.join(' → ')}; actions ${result.actions.join(', ')}`);
     const current = await view(caseId);
     result.view = current;
     if (result.statuses.at(-1) !== current.status) result.statuses.push(current.status);
@@ -221,13 +223,7 @@ async function drive(type: CaseType, { priority = CLIENT_PRIORITY, deadlineMs = 
       for (const role of ['supervisor', 'expert'] as const) {
         if (await act(role, current, { action: 'approve-claim', note: '定损合理，同意赔付' })) break;
       }
-    } else if (
-      current.status === 'IN_PROGRESS' &&
-      type === 'DAMAGED' &&
-      !current.claim &&
-      !(current.reshipments?.length) &&
-      allowed.includes('propose-claim')
-    ) {
+    } else if (current.status === 'IN_PROGRESS' && type === 'DAMAGED' && !current.claim && !current.reshipments?.length && allowed.includes('propose-claim')) {
       // Damage assessed (定損): half the part's value.
       await act('agent', current, { action: 'propose-claim', kind: 'damage', actualLossFen: 60_000, damagedShare: 0.5, reason: '刹车盘划伤，按 50% 定损' });
     } else if (current.status === 'IN_PROGRESS' && !IN_FLIGHT.includes(current.claim?.status) && (await handedOver(caseId, current))) {
@@ -287,7 +283,9 @@ beforeAll(async () => {
     env: {
       ...process.env,
       PORT: String(port),
-      API_TOKENS: Object.entries(TOKENS).map(([role, token]) => `${role}:${token}`).join(','),
+      API_TOKENS: Object.entries(TOKENS)
+        .map(([role, token]) => `${role}:${token}`)
+        .join(','),
       WEBHOOK_SECRET_GENERIC: SECRET,
       SLA_TIME_SCALE: '0.001',
       ...launch.env,
@@ -299,7 +297,12 @@ beforeAll(async () => {
   });
   stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => output, (text) => text.includes('ready') || stack?.exitCode !== null, 'stack ready', 120_000);
+  await eventually(
+    async () => output,
+    (text) => text.includes('ready') || stack?.exitCode !== null,
+    'stack ready',
+    120_000,
+  );
   if (stack.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
   summary.push(`stack ready after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
@@ -378,7 +381,10 @@ describe('a client following allowedActions takes every type to CLOSED', () => {
     expect(run.handedOver).toBe(false); // every external system behaved: the playbook finished by itself
 
     const events: Json[] = run.history?.events ?? [];
-    const tail = events.slice(-6).map((event) => `${event.seq} ${event.kind}`).join(', ');
+    const tail = events
+      .slice(-6)
+      .map((event) => `${event.seq} ${event.kind}`)
+      .join(', ');
     expect(`${events.at(-1)?.kind} (trail ends: ${tail})`).toBe(`case.closed (trail ends: ${tail})`);
     expect(run.history.integrity).toEqual({ verified: true });
     const kinds: string[] = events.map((event) => event.kind);
@@ -418,7 +424,7 @@ test('an urgent DELAYED case left alone breaches, escalates, and is listed as br
  * neither the SLA watchdog (notices go out in the background) nor a closing case (a notice still
  * retrying is withdrawn and recorded before case.closed).
  */
-test('an ops WeCom outage holds back neither an urgent breach nor a closed case\'s trail', async () => {
+test("an ops WeCom outage holds back neither an urgent breach nor a closed case's trail", async () => {
   await Promise.allSettled([...runs.values()]); // the fault below must not disturb the nine
   await control('PUT', '/faults', [{ system: 'wecom', failNext: 12 }]);
   try {
@@ -442,9 +448,19 @@ test('an ops WeCom outage holds back neither an urgent breach nor a closed case\
     // Closed after its handling clock's 50 % warning (3.6 s) went to the unavailable ops group.
     await sleep(4_500);
     await carrierPushes(closing.waybillNo, 'JD', 'Delivered');
-    await eventually(() => view(closing.caseId), (current) => current.status === 'AWAITING_FEEDBACK', 'AWAITING_FEEDBACK', 15_000);
+    await eventually(
+      () => view(closing.caseId),
+      (current) => current.status === 'AWAITING_FEEDBACK',
+      'AWAITING_FEEDBACK',
+      15_000,
+    );
     expect((await call('system', `/v1/cases/${closing.caseId}/feedback`, { score: 5, channel: 'sms' })).status).toBe(200);
-    await eventually(() => view(closing.caseId), (current) => current.status === 'CLOSED', 'CLOSED', 10_000);
+    await eventually(
+      () => view(closing.caseId),
+      (current) => current.status === 'CLOSED',
+      'CLOSED',
+      10_000,
+    );
     // The read model and the trail follow within seconds, and nothing comes after case.closed.
     const listed = await eventually(
       () => call('auditor', `/v1/cases?q=${closing.waybillNo}`),
@@ -457,7 +473,12 @@ test('an ops WeCom outage holds back neither an urgent breach nor a closed case\
     expect(history.body.events.at(-1).kind).toBe('case.closed');
 
     // The urgent case's breach is recorded when it is due, not when the ops group answers again.
-    const breached = await eventually(() => view(left.caseId), (current) => current.slaBreached === true, 'breach', 10_000);
+    const breached = await eventually(
+      () => view(left.caseId),
+      (current) => current.slaBreached === true,
+      'breach',
+      10_000,
+    );
     const handling = breached.clocks.find((clock: Json) => clock.name === 'handling');
     expect(Date.parse(handling.breachedAt) - Date.parse(handling.dueAt)).toBeLessThan(3_000);
     expect(breached.tier).toBeGreaterThanOrEqual(2);

@@ -75,7 +75,11 @@ clusterOnly('npm run start:cluster', () => {
     const running = stack;
     running.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     running.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await eventually(async () => output, (text) => text.includes('ready —') || running.exitCode !== null, { timeoutMs: 180_000, what: 'cluster stack ready' });
+    await eventually(
+      async () => output,
+      (text) => text.includes('ready —') || running.exitCode !== null,
+      { timeoutMs: 180_000, what: 'cluster stack ready' },
+    );
     if (running.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
     expect(output).toContain(`PostgreSQL databases ${temporal} + ${visibility}`);
 

@@ -50,7 +50,11 @@ beforeAll(async () => {
   });
   stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => output, (text) => text.includes('ready') || stack.exitCode !== null, { timeoutMs: 90_000, what: 'stack ready' });
+  await eventually(
+    async () => output,
+    (text) => text.includes('ready') || stack.exitCode !== null,
+    { timeoutMs: 90_000, what: 'stack ready' },
+  );
   if (stack.exitCode !== null) throw new Error(`the stack exited early:\n${output}`);
 });
 
@@ -87,9 +91,20 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
   });
   expect(opened.status).toBe(201);
   const { caseId } = opened.body;
-  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    async () => (await call(`/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
 
-  const push = JSON.stringify({ eventId: `e2e-${caseId}`, waybillNo, carrier: 'JD', status: 'Delivered', occurredAt: new Date().toISOString(), location: '杭州' });
+  const push = JSON.stringify({
+    eventId: `e2e-${caseId}`,
+    waybillNo,
+    carrier: 'JD',
+    status: 'Delivered',
+    occurredAt: new Date().toISOString(),
+    location: '杭州',
+  });
   const pushed = await fetch(`${apiUrl}/v1/webhooks/tracking/generic`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', SECRET).update(push).digest('hex')}` },
@@ -97,11 +112,19 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
   });
   expect(pushed.status).toBe(200);
 
-  const awaiting = await eventually(async () => (await call(`/v1/cases/${caseId}`)).body, (view) => view.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  const awaiting = await eventually(
+    async () => (await call(`/v1/cases/${caseId}`)).body,
+    (view) => view.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect(awaiting.allowedActions).toContain('feedback');
   const feedback = await call(`/v1/cases/${caseId}/feedback`, { body: { score: 4, channel: 'inapp' } });
   expect(feedback.status).toBe(200);
-  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body.status, (status) => status === 'CLOSED', { what: 'CLOSED' });
+  await eventually(
+    async () => (await call(`/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'CLOSED',
+    { what: 'CLOSED' },
+  );
 
   // The workflow answers CLOSED at once; the read model follows with the case's last write.
   const history = await eventually(
@@ -116,9 +139,11 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
 
   // What a supervisor sees: the Web UI answers, and the CLI finds the case by search attribute.
   expect((await fetch(uiUrl)).status).toBe(200);
-  const listed = execFileSync(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [
-    'workflow', 'list', '--address', temporalAddress, '--query', `CaseStatus="CLOSED" AND WaybillNo="${waybillNo}"`, '--output', 'json',
-  ], { encoding: 'utf8' });
+  const listed = execFileSync(
+    process.env.TEMPORAL_CLI_PATH ?? 'temporal',
+    ['workflow', 'list', '--address', temporalAddress, '--query', `CaseStatus="CLOSED" AND WaybillNo="${waybillNo}"`, '--output', 'json'],
+    { encoding: 'utf8' },
+  );
   expect(listed).toContain(caseId);
 
   // The UI decodes payloads through the API: its settings name the codec endpoint the stack gave
@@ -132,9 +157,12 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
   });
   expect(preflight.status).toBe(204);
   expect(preflight.headers.get('access-control-allow-origin')).toBe(uiUrl);
-  const shown = JSON.parse(execFileSync(process.env.TEMPORAL_CLI_PATH ?? 'temporal', [
-    'workflow', 'show', '--address', temporalAddress, '--workflow-id', caseId, '--output', 'json',
-  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  const shown = JSON.parse(
+    execFileSync(process.env.TEMPORAL_CLI_PATH ?? 'temporal', ['workflow', 'show', '--address', temporalAddress, '--workflow-id', caseId, '--output', 'json'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
   const input = shown.events[0].workflowExecutionStartedEventAttributes.input;
   expect(JSON.stringify(input)).not.toContain('13900139000');
   const decoded = await fetch(`${endpoint}/decode`, {
@@ -165,11 +193,23 @@ test('a DELAYED case runs from open to CLOSED over HTTP alone, then Ctrl-C stops
 async function supervisorFindsBreachedCaseInTheUi(): Promise<void> {
   const waybillNo = `JD${Date.now()}9`;
   const opened = await call('/v1/cases', {
-    body: { type: 'DELAYED', orderId: 'SO-E2E-UI', waybillNo, carrier: 'JD', customer: { id: 'C-E2E', name: '李四汽配', phone: '13900139000' }, description: '急件未动', priority: 'urgent' },
+    body: {
+      type: 'DELAYED',
+      orderId: 'SO-E2E-UI',
+      waybillNo,
+      carrier: 'JD',
+      customer: { id: 'C-E2E', name: '李四汽配', phone: '13900139000' },
+      description: '急件未动',
+      priority: 'urgent',
+    },
   });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await call(`/v1/cases/${caseId}`)).body, (view) => view.slaBreached === true, { what: 'the urgent case breached', timeoutMs: 60_000 });
+  await eventually(
+    async () => (await call(`/v1/cases/${caseId}`)).body,
+    (view) => view.slaBreached === true,
+    { what: 'the urgent case breached', timeoutMs: 60_000 },
+  );
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -186,7 +226,10 @@ async function supervisorFindsBreachedCaseInTheUi(): Promise<void> {
     // The input, decoded by the UI through /codec (the history holds it encrypted), and activity
     // rows that say what they do.
     await page.getByText('"13900139000"').first().waitFor({ timeout: 60_000 });
-    await page.getByText(/persistCase • save case \w+: events/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/persistCase • save case \w+: events/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: process.env.TEMPORAL_UI_SCREENSHOT ?? join(tmpdir(), 'temporal-ui-breached.png') });
     // The summary the API started the case with, decoded too.
     await page.getByText('User Metadata').first().click();

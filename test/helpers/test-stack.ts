@@ -22,12 +22,17 @@ import { stackEnv } from '../../fixtures/stack-env';
  * queue (so files never pick up each other's cases), a worker, and the API on a real port.
  */
 
-export {  TOKENS, WEBHOOK_SECRET };
+export { TOKENS, WEBHOOK_SECRET };
 export { openCaseBody, uniqueWaybill } from '../../fixtures/case-bodies';
 
 /** X-Signature of a supplier reply, signed as that supplier does: its own secret, its id signed too. */
 export function supplierSignature(supplierId: string, raw: string, secret?: string): string {
-  const own = secret ?? supplierWebhookSecret({ webhookSecrets: { generic: '', kuaidi100: '', aftership: '', supplier: SUPPLIER_WEBHOOK_SECRET }, supplierWebhookSecrets: {} }, supplierId);
+  const own =
+    secret ??
+    supplierWebhookSecret(
+      { webhookSecrets: { generic: '', kuaidi100: '', aftership: '', supplier: SUPPLIER_WEBHOOK_SECRET }, supplierWebhookSecrets: {} },
+      supplierId,
+    );
   return signSupplierReply(supplierId, raw, own as string);
 }
 
@@ -40,7 +45,11 @@ export interface TestStack {
   worker?: Worker;
   apiUrl: string;
   /** fetch against the API with a role's token. */
-  api(role: keyof typeof TOKENS | null, path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  api(
+    role: keyof typeof TOKENS | null,
+    path: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   /**
    * The carrier pushes a tracking event: the simulator signs it as the generic provider and POSTs
    * it to this stack's webhook. Answers what the webhook answered (`status`, `body`).
@@ -49,9 +58,7 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(
-  options: { policy?: SlaPolicy; inProcessWorker?: boolean; env?: Record<string, string> } = {},
-): Promise<TestStack> {
+export async function startTestStack(options: { policy?: SlaPolicy; inProcessWorker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
   const temporalAddress = requireEnv('TEST_TEMPORAL_ADDRESS');
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
   installTemporalRuntime('ERROR');

@@ -19,7 +19,10 @@ async function openRunningCase(): Promise<string> {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+  );
   return caseId;
 }
 
@@ -41,7 +44,11 @@ test('an escalate retried with the same key escalates once and answers the first
   const other = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { ...body, reason: 'another reason' }, headers });
   expect(other.status).toBe(422);
 
-  await eventually(() => trailKinds(caseId), (kinds) => kinds.includes('case.escalated'), { what: 'escalation in the trail' });
+  await eventually(
+    () => trailKinds(caseId),
+    (kinds) => kinds.includes('case.escalated'),
+    { what: 'escalation in the trail' },
+  );
   const view = await stack.api('agent', `/v1/cases/${caseId}`);
   expect(view.body.tier).toBe(2);
   expect((await trailKinds(caseId)).filter((kind) => kind === 'case.escalated')).toHaveLength(1);
@@ -66,7 +73,11 @@ test('an extend-sla retried with the same key extends once', async () => {
   const body = { action: 'extend-sla', clock, by: '2h', reason: 'waiting on the carrier' };
   const answers = await Promise.all([1, 2, 3].map(() => stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body, headers })));
   expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
-  await eventually(() => trailKinds(caseId), (kinds) => kinds.includes('sla.extended'), { what: 'extension in the trail' });
+  await eventually(
+    () => trailKinds(caseId),
+    (kinds) => kinds.includes('sla.extended'),
+    { what: 'extension in the trail' },
+  );
   expect((await trailKinds(caseId)).filter((kind) => kind === 'sla.extended')).toHaveLength(1);
   const after = (await stack.api('agent', `/v1/cases/${caseId}`)).body as { clocks: Array<{ name: string; extensions: unknown[] }> };
   expect(after.clocks.find((candidate) => candidate.name === clock)?.extensions).toHaveLength(1);

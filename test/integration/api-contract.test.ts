@@ -40,15 +40,26 @@ async function postWebhook(body: string, signature: string | undefined) {
 }
 
 describe('bad input gets a clear 4xx and starts nothing', () => {
-  const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, RegExp | string]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON bodies
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies
+  const cases: Array<[string, () => Promise<{ status: number; body: any }>, number, RegExp | string]> = [
     ['no token', () => stack.api(null, '/v1/cases', { body: openCaseBody() }), 401, 'Unauthorized'],
-    ['an unknown token', () => stack.api(null, '/v1/cases', { body: openCaseBody(), headers: { authorization: 'Bearer nope-nope-nope' } }), 401, 'Unauthorized'],
+    [
+      'an unknown token',
+      () => stack.api(null, '/v1/cases', { body: openCaseBody(), headers: { authorization: 'Bearer nope-nope-nope' } }),
+      401,
+      'Unauthorized',
+    ],
     ['an auditor opening a case', () => stack.api('auditor', '/v1/cases', { body: openCaseBody() }), 403, 'Forbidden'],
     ['malformed JSON', () => stack.api('agent', '/v1/cases', { body: '{"type": "DELAYED",' }), 400, 'Malformed JSON'],
     ['an unknown exception type', () => stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'STOLEN' }) }), 400, 'Invalid request'],
     ['missing fields', () => stack.api('agent', '/v1/cases', { body: { type: 'DELAYED' } }), 400, 'Invalid request'],
     ['an unknown field', () => stack.api('agent', '/v1/cases', { body: openCaseBody({ color: 'red' }) }), 400, 'Invalid request'],
-    ['a bad Idempotency-Key', () => stack.api('agent', '/v1/cases', { body: openCaseBody(), headers: { 'idempotency-key': 'x' } }), 400, 'Invalid Idempotency-Key'],
+    [
+      'a bad Idempotency-Key',
+      () => stack.api('agent', '/v1/cases', { body: openCaseBody(), headers: { 'idempotency-key': 'x' } }),
+      400,
+      'Invalid Idempotency-Key',
+    ],
   ];
 
   test.each(cases)('%s', async (_name, call, status, title) => {
@@ -89,7 +100,11 @@ describe('opening a case', () => {
     expect(again.body).toEqual(first.body);
     const other = await stack.api('agent', '/v1/cases', { body: { ...body, description: 'something else' }, headers });
     expect(other.status).toBe(422);
-    const rows = await stack.db.selectFrom('cases').select('case_id').where('waybill_no', '=', body.waybillNo as string).execute();
+    const rows = await stack.db
+      .selectFrom('cases')
+      .select('case_id')
+      .where('waybill_no', '=', body.waybillNo as string)
+      .execute();
     expect(rows).toHaveLength(1);
     await stack.client.workflow.getHandle(first.body.caseId).terminate('test over');
   });
@@ -116,7 +131,10 @@ describe('opening a case', () => {
   test('feedback before the case is resolved is refused with 409 and changes nothing', async () => {
     const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
     const { caseId } = opened.body;
-    await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+    await eventually(
+      async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+      (status) => status === 'WAITING_CARRIER',
+    );
     const refused = await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toMatch(/AWAITING_FEEDBACK/);
@@ -158,18 +176,33 @@ describe('the generic tracking webhook', () => {
     const caseBody = openCaseBody();
     const opened = await stack.api('agent', '/v1/cases', { body: caseBody });
     const { caseId } = opened.body;
-    const body = JSON.stringify({ eventId: `ev-${caseId}`, waybillNo: caseBody.waybillNo, carrier: 'SF', status: 'InTransit', occurredAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      eventId: `ev-${caseId}`,
+      waybillNo: caseBody.waybillNo,
+      carrier: 'SF',
+      status: 'InTransit',
+      occurredAt: new Date().toISOString(),
+    });
     const first = await postWebhook(body, signed(body));
     const second = await postWebhook(body, signed(body));
     expect(first).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [caseId] } });
     expect(second).toMatchObject({ status: 200, body: { duplicate: true, deliveredTo: [] } });
-    const view = await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body, (v) => v.tracking.eventsSeen >= 1);
+    const view = await eventually(
+      async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body,
+      (v) => v.tracking.eventsSeen >= 1,
+    );
     expect(view.tracking).toMatchObject({ eventsSeen: 1, lastStatus: 'InTransit' });
     await stack.client.workflow.getHandle(caseId).terminate('test over');
   });
 
   test('an event for a waybill without an open case is recorded for later', async () => {
-    const body = JSON.stringify({ eventId: `ev-${uniqueWaybill()}`, waybillNo: uniqueWaybill(), carrier: 'JD', status: 'InTransit', occurredAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      eventId: `ev-${uniqueWaybill()}`,
+      waybillNo: uniqueWaybill(),
+      carrier: 'JD',
+      status: 'InTransit',
+      occurredAt: new Date().toISOString(),
+    });
     const response = await postWebhook(body, signed(body));
     expect(response).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [] } });
   });
@@ -205,12 +238,18 @@ describe('reading cases', () => {
   test('history exports as NDJSON for auditors', async () => {
     const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
     const { caseId } = opened.body;
-    await eventually(async () => (await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.events.length, (n) => n >= 3);
+    await eventually(
+      async () => (await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.events.length,
+      (n) => n >= 3,
+    );
     const response = await fetch(`${stack.apiUrl}/v1/cases/${caseId}/history?format=ndjson`, {
       headers: { authorization: 'Bearer test-auditor-token-1' },
     });
     expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { seq: number; caseId: string; hash: string });
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; caseId: string; hash: string });
     expect(lines[0]).toMatchObject({ seq: 1, caseId, kind: 'case.opened' });
     expect(lines.every((line) => /^[0-9a-f]{64}$/.test(line.hash))).toBe(true);
     await stack.client.workflow.getHandle(caseId).terminate('test over');
@@ -221,10 +260,13 @@ describe('reading cases', () => {
     await expect(sql`delete from case_events`.execute(stack.db)).rejects.toThrow(/append-only/);
   });
 
-  test('an auditor sees edits and truncation made behind the trigger\'s back', async () => {
+  test("an auditor sees edits and truncation made behind the trigger's back", async () => {
     const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
     const { caseId } = opened.body;
-    await eventually(async () => (await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.events.length, (n) => n >= 4);
+    await eventually(
+      async () => (await stack.api('auditor', `/v1/cases/${caseId}/history`)).body.events.length,
+      (n) => n >= 4,
+    );
     await stack.client.workflow.getHandle(caseId).terminate('test over');
     const intact = await stack.api('auditor', `/v1/cases/${caseId}/history`);
     expect(intact.body.integrity).toEqual({ verified: true });

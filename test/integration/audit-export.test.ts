@@ -55,7 +55,13 @@ async function persistTrail(caseId: string, openedAt: string, eventCount: number
 async function exportLines(role: keyof typeof TOKENS, query: string) {
   const response = await fetch(`${stack.apiUrl}/v1/audit/export?${query}`, { headers: { authorization: `Bearer ${TOKENS[role]}` } });
   const text = await response.text();
-  const lines = response.status === 200 ? text.trim().split('\n').map((line) => JSON.parse(line)) : [];
+  const lines =
+    response.status === 200
+      ? text
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+      : [];
   return { status: response.status, headers: response.headers, lines, text };
 }
 

@@ -58,29 +58,56 @@ async function restartFrom(caseId: string, input: CaseWorkflowInput): Promise<vo
 }
 
 const carrierKeys = (caseId: string) =>
-  stack.simulators.ledger.entries({ system: 'carrier' }).map((entry) => String(entry.idempotencyKey)).filter((key) => key.startsWith(`${caseId}:redeliver:`));
+  stack.simulators.ledger
+    .entries({ system: 'carrier' })
+    .map((entry) => String(entry.idempotencyKey))
+    .filter((key) => key.startsWith(`${caseId}:redeliver:`));
 
 test('carrier requests: keys numbered by a carried counter stay unique across runs; the carried list is capped', async () => {
   const waybillNo = uniqueWaybill('SF');
-  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'REFUSED', waybillNo, carrier: 'SF', description: '派件失败，门店未营业', orderValue: 5_000 }) });
+  const opened = await stack.api('agent', '/v1/cases', {
+    body: openCaseBody({ type: 'REFUSED', waybillNo, carrier: 'SF', description: '派件失败，门店未营业', orderValue: 5_000 }),
+  });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CUSTOMER' && v.awaitingRemedy !== undefined, { what: 'waiting for the remedy' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CUSTOMER' && v.awaitingRemedy !== undefined,
+    { what: 'waiting for the remedy' },
+  );
 
   // A real carry from the remedy wait, given 60 earlier redelivery requests (keys 1..60).
   const carried = await cutOnce(caseId);
   expect(carried.resume?.at.phase).toBe('remedy');
   const at = new Date().toISOString();
-  const earlier = Array.from({ length: 60 }, (_, i) => ({ key: `${caseId}:redeliver:${i + 1}`, operation: 'redeliver', at, outcome: 'failed' as const, detail: 'test' }));
+  const earlier = Array.from({ length: 60 }, (_, i) => ({
+    key: `${caseId}:redeliver:${i + 1}`,
+    operation: 'redeliver',
+    at,
+    outcome: 'failed' as const,
+    detail: 'test',
+  }));
   const resume = carried.resume as NonNullable<CaseWorkflowInput['resume']>;
   await restartFrom(caseId, { ...carried, resume: { ...resume, state: { ...resume.state, carrierRequests: earlier } } });
 
   // The customer asks for redelivery once more: the 61st, never a key used before.
-  await eventually(() => view(caseId), (v) => v.awaitingRemedy !== undefined, { what: 'remedy wait after restart' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.awaitingRemedy !== undefined,
+    { what: 'remedy wait after restart' },
+  );
   expect((await act(caseId, { action: 'choose-remedy', remedy: 'redeliver', note: '再派一次' })).status).toBe(200);
-  await eventually(() => Promise.resolve(carrierKeys(caseId)), (keys) => keys.length === 1, { what: 'redelivery request' });
+  await eventually(
+    () => Promise.resolve(carrierKeys(caseId)),
+    (keys) => keys.length === 1,
+    { what: 'redelivery request' },
+  );
   expect(carrierKeys(caseId)).toEqual([`${caseId}:redeliver:61`]);
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'waiting for the delivery' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'waiting for the delivery' },
+  );
 
   // The delivery wait is cut too: the next run carries the newest 50 requests, says it left 11
   // out, and carries the counter.
@@ -99,9 +126,17 @@ test('carrier requests: keys numbered by a carried counter stay unique across ru
   const { remedy: _chosen, ...unchosen } = state;
   const waiting = { ...unchosen, status: 'WAITING_CUSTOMER' as const, awaitingRemedy: resume.state.awaitingRemedy };
   await restartFrom(caseId, { ...next, resume: { state: waiting, at: { phase: 'remedy', until: Date.now() + 600_000 } } });
-  await eventually(() => view(caseId), (v) => v.awaitingRemedy !== undefined || v.status === 'WAITING_CUSTOMER', { what: 'remedy wait, second restart' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.awaitingRemedy !== undefined || v.status === 'WAITING_CUSTOMER',
+    { what: 'remedy wait, second restart' },
+  );
   expect((await act(caseId, { action: 'choose-remedy', remedy: 'redeliver', note: '再派一次' })).status).toBe(200);
-  await eventually(() => Promise.resolve(carrierKeys(caseId)), (keys) => keys.length === 2, { what: 'second redelivery request' });
+  await eventually(
+    () => Promise.resolve(carrierKeys(caseId)),
+    (keys) => keys.length === 2,
+    { what: 'second redelivery request' },
+  );
   expect(carrierKeys(caseId)).toEqual([`${caseId}:redeliver:61`, `${caseId}:redeliver:62`]);
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 }, 240_000);

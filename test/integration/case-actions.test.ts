@@ -25,8 +25,7 @@ afterAll(async () => {
 });
 
 type Role = 'agent' | 'supervisor' | 'expert' | 'auditor' | 'system';
-const act = (role: Role, caseId: string, body: Record<string, unknown>) =>
-  stack.api(role, `/v1/cases/${caseId}/actions`, { body });
+const act = (role: Role, caseId: string, body: Record<string, unknown>) => stack.api(role, `/v1/cases/${caseId}/actions`, { body });
 const view = async (caseId: string, role: Role = 'agent') => (await stack.api(role, `/v1/cases/${caseId}`)).body;
 
 async function openWaitingCase(overrides: Record<string, unknown> = {}) {
@@ -79,7 +78,10 @@ test('an agent works a case: note, priority, evidence pausing the clocks, escala
   );
   expect((await act('agent', caseId, { action: 'request-evidence', what: 'again' })).status).toBe(409);
 
-  const added = await act('system', caseId, { action: 'add-evidence', evidence: { kind: 'photo', description: '外箱破损', url: 'https://oss.example.com/p/1.jpg' } });
+  const added = await act('system', caseId, {
+    action: 'add-evidence',
+    evidence: { kind: 'photo', description: '外箱破损', url: 'https://oss.example.com/p/1.jpg' },
+  });
   expect(added.status).toBe(200);
   expect(added.body.status).toBe('WAITING_CARRIER');
   expect(added.body.evidence.requested).toBeUndefined();
@@ -105,7 +107,11 @@ test('an agent works a case: note, priority, evidence pausing the clocks, escala
   const resolved = await act('supervisor', caseId, { action: 'resolve', outcome: 'redelivered', summary: '承运商已安排再次派送并签收' });
   expect(resolved.status).toBe(200);
   expect(resolved.body.resolution).toMatchObject({ outcome: 'redelivered' });
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
 
   // The agent learns the part is still missing: reopen while the survey is out.
   const reopened = await act('agent', caseId, { action: 'reopen', reason: '客户反馈少一件' });
@@ -113,18 +119,36 @@ test('an agent works a case: note, priority, evidence pausing the clocks, escala
   expect(reopened.body.status).toBe('IN_PROGRESS');
   const again = await act('supervisor', caseId, { action: 'resolve', outcome: 'reshipped', summary: '已补发缺件' });
   expect(again.status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK again' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK again' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
   const result = await stack.client.workflow.getHandle(caseId).result();
   expect(result).toMatchObject({ status: 'CLOSED', resolution: 'reshipped', feedbackScore: 5 });
 
   const kinds = (await caseHistory(stack.db, caseId)).map((event) => event.kind);
-  expect(kinds).toEqual(expect.arrayContaining([
-    'case.note_added', 'case.priority_changed', 'evidence.requested', 'sla.clock_paused', 'evidence.added',
-    'sla.clock_resumed', 'case.escalated', 'case.resolved', 'case.reopened', 'feedback.received', 'case.closed',
-  ]));
+  expect(kinds).toEqual(
+    expect.arrayContaining([
+      'case.note_added',
+      'case.priority_changed',
+      'evidence.requested',
+      'sla.clock_paused',
+      'evidence.added',
+      'sla.clock_resumed',
+      'case.escalated',
+      'case.resolved',
+      'case.reopened',
+      'feedback.received',
+      'case.closed',
+    ]),
+  );
   // Both survey rounds went out, each once.
-  const surveys = stack.simulators.ledger.entries({ system: 'sms' }).map((entry) => entry.idempotencyKey).filter((key) => key?.startsWith(`${caseId}:survey`));
+  const surveys = stack.simulators.ledger
+    .entries({ system: 'sms' })
+    .map((entry) => entry.idempotencyKey)
+    .filter((key) => key?.startsWith(`${caseId}:survey`));
   expect(surveys.sort()).toEqual([`${caseId}:survey:round2:sms`, `${caseId}:survey:sms`]);
   recordHistory(stack.config.temporal.address, caseId, 'actions-evidence-escalate-reopen');
 });
@@ -132,10 +156,18 @@ test('an agent works a case: note, priority, evidence pausing the clocks, escala
 test('a low satisfaction score reopens the case at tier 2, and the second answer closes it', async () => {
   const { caseId, body } = await openWaitingCase();
   await deliver(caseId, body.waybillNo as string);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
 
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 1, comment: '太慢了', channel: 'sms' } })).status).toBe(200);
-  const recovering = await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS', { what: 'reopened' });
+  const recovering = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS',
+    { what: 'reopened' },
+  );
   expect(recovering).toMatchObject({ tier: 2, assignee: 'tier2-supervisors', reopens: 1 });
   expect(recovering.earlierFeedback).toEqual([expect.objectContaining({ score: 1 })]);
   expect(recovering.feedback).toBeUndefined();
@@ -146,7 +178,11 @@ test('a low satisfaction score reopens the case at tier 2, and the second answer
   );
 
   expect((await act('supervisor', caseId, { action: 'resolve', outcome: 'goodwill', summary: '主管回访致歉并赠送优惠券' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'second survey' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'second survey' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 4, channel: 'sms' } })).status).toBe(200);
   const result = await stack.client.workflow.getHandle(caseId).result();
   expect(result).toMatchObject({ status: 'CLOSED', resolution: 'goodwill', feedbackScore: 4 });

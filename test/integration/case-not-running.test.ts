@@ -18,7 +18,11 @@ test('an action on a cancelled case is a 409, not a 503', async () => {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body, (view) => view.status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body,
+    (view) => view.status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   const cancelled = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'cancel', reason: '重复工单' } });
   expect(cancelled.status).toBe(200);
   await stack.client.workflow.getHandle(caseId).result();

@@ -50,7 +50,11 @@ async function call(token: string, path: string, body?: unknown): Promise<{ stat
 }
 
 test('the proposer of a claim is not offered approve-claim; another supervisor is', async () => {
-  const body = openCaseBody({ customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' }, insured: true, declaredValue: 80_000 });
+  const body = openCaseBody({
+    customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' },
+    insured: true,
+    declaredValue: 80_000,
+  });
   const opened = await call(TOKENS.agent, '/v1/cases', body);
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;

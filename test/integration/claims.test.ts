@@ -45,7 +45,11 @@ describe('with an in-process worker', () => {
   test('a lost parcel under the agent limit is verified, paid first, claimed from the carrier and closed', async () => {
     // ¥120 lost, uninsured, freight ¥50: 3× freight caps at ¥150, so the customer gets ¥120.
     const { caseId } = await openLostCase(stack, 12_000);
-    const resolved = await eventually(() => view(stack, caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'compensated', timeoutMs: 60_000 });
+    const resolved = await eventually(
+      () => view(stack, caseId),
+      (v) => v.status === 'AWAITING_FEEDBACK',
+      { what: 'compensated', timeoutMs: 60_000 },
+    );
     expect(resolved.resolution).toMatchObject({ outcome: 'compensated' });
     expect(resolved.claim).toMatchObject({ status: 'PAID', amountFen: 12_000, approvalTier: 'auto', approvedBy: 'auto', payout: { amountFen: 12_000 } });
     expect(payouts(stack, `${caseId}/claim-1:payout`)).toHaveLength(1);
@@ -67,7 +71,11 @@ describe('with an in-process worker', () => {
   test('a claim above the agent limit escalates to a supervisor, who approves it; an agent may not', async () => {
     // An insured ¥800 part: above the agent's ¥500 limit, within the supervisor's ¥5,000.
     const { caseId } = await openLostCase(stack, 80_000, { insured: true, declaredValue: 80_000 });
-    const review = await eventually(() => view(stack, caseId), (v) => v.status === 'CLAIM_REVIEW', { what: 'claim review', timeoutMs: 60_000 });
+    const review = await eventually(
+      () => view(stack, caseId),
+      (v) => v.status === 'CLAIM_REVIEW',
+      { what: 'claim review', timeoutMs: 60_000 },
+    );
     expect(review.claim).toMatchObject({ approvalTier: 'supervisor', amountFen: 80_000, basis: 'insured' });
     expect(review).toMatchObject({ tier: 2, assignee: 'tier2-supervisors' });
     expect(review.allowedActions).not.toContain('approve-claim');
@@ -79,7 +87,11 @@ describe('with an in-process worker', () => {
 
     const approved = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'approve-claim', note: '核实无误' } });
     expect(approved.status).toBe(200);
-    const paid = await eventually(() => view(stack, caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'paid', timeoutMs: 30_000 });
+    const paid = await eventually(
+      () => view(stack, caseId),
+      (v) => v.status === 'AWAITING_FEEDBACK',
+      { what: 'paid', timeoutMs: 30_000 },
+    );
     expect(paid.claim).toMatchObject({ status: 'PAID', approvedBy: expect.stringMatching(/^supervisor/) });
     expect(payouts(stack, `${caseId}/claim-1:payout`)).toHaveLength(1);
     await stack.client.workflow.getHandle(caseId).terminate('test over');
@@ -138,16 +150,28 @@ describe('with the worker as a process of its own', () => {
     // The payments API takes 4 s to answer: long enough to kill the worker while it waits.
     stack.simulators.faults.set([{ system: 'payments', operation: 'payout', latencyMs: 4_000 }]);
     const { caseId } = await openLostCase(stack, 12_000);
-    await eventually(() => view(stack, caseId), (v) => v.claim?.status === 'PAYING', { what: 'payout in flight', timeoutMs: 60_000, intervalMs: 100 });
+    await eventually(
+      () => view(stack, caseId),
+      (v) => v.claim?.status === 'PAYING',
+      { what: 'payout in flight', timeoutMs: 60_000, intervalMs: 100 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     worker.kill('SIGKILL');
     await new Promise((resolve) => worker.once('exit', resolve));
 
     // The payments API finished what it was asked: one payout exists, its answer never arrived.
-    await eventually(async () => payouts(stack, `${caseId}/claim-1:payout`), (entries) => entries.length === 1, { what: 'payout effect', timeoutMs: 10_000 });
+    await eventually(
+      async () => payouts(stack, `${caseId}/claim-1:payout`),
+      (entries) => entries.length === 1,
+      { what: 'payout effect', timeoutMs: 10_000 },
+    );
 
     worker = await startWorker();
-    const paid = await eventually(() => view(stack, caseId), (v) => v.claim?.status === 'PAID', { what: 'paid after restart', timeoutMs: 60_000 });
+    const paid = await eventually(
+      () => view(stack, caseId),
+      (v) => v.claim?.status === 'PAID',
+      { what: 'paid after restart', timeoutMs: 60_000 },
+    );
     expect(paid.claim.payout).toMatchObject({ amountFen: 12_000 });
     // Exactly once: one payout effect for the claim's key, however many attempts it took.
     expect(payouts(stack, `${caseId}/claim-1:payout`)).toHaveLength(1);

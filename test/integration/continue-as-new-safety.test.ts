@@ -27,8 +27,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-
-
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 const supervisor = { kind: 'user' as const, id: 'supervisor-1', role: 'supervisor' as const };
 
@@ -46,7 +44,10 @@ function act(caseId: string, action: Record<string, unknown>, ms = 30_000): Prom
       .getHandle(caseId)
       .executeUpdate(caseActionUpdate, { args: [{ action: action as never, actor: supervisor }] })
       .then((answer) => ({ status: 200, body: answer }) as Answer)
-      .catch((error: Error & { cause?: { type?: string; message?: string } }) => ({ status: error.cause?.type === 'InvalidState' ? 409 : 500, body: error.cause?.message ?? error.message }) as Answer),
+      .catch(
+        (error: Error & { cause?: { type?: string; message?: string } }) =>
+          ({ status: error.cause?.type === 'InvalidState' ? 409 : 500, body: error.cause?.message ?? error.message }) as Answer,
+      ),
   );
 }
 
@@ -54,14 +55,22 @@ async function openHandedOverLostCase() {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'LOST', description: '包裹遗失，无申报价值' }) });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'handed over' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'handed over' },
+  );
   // The hand-over is complete (the ops group told): the case now waits for a person.
   await eventually(
     async () => stack.simulators.ledger.entries({ system: 'wecom' }).filter((entry) => entry.idempotencyKey === `${caseId}:escalate:tier2:wecom`),
     (entries) => entries.length === 1,
     { what: 'hand-over notice' },
   );
-  await eventually(() => view(caseId), (v) => v.timeline.at(-1)?.kind === 'notification.sent', { what: 'hand-over notice recorded' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.timeline.at(-1)?.kind === 'notification.sent',
+    { what: 'hand-over notice recorded' },
+  );
   return caseId;
 }
 
@@ -84,7 +93,11 @@ test('2: tracking signals and notes racing the continue-as-new point all land in
   const body = openCaseBody();
   const opened = await stack.api('agent', '/v1/cases', { body });
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   const handle = stack.client.workflow.getHandle(caseId);
 
   // Bursts of scans and notes at once: some arrive while the run persists for the last time.
@@ -117,7 +130,11 @@ test('2: tracking signals and notes racing the continue-as-new point all land in
 
   // The case still moves: delivery resolves it and feedback closes it.
   expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved by delivery', timeoutMs: 45_000 });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'resolved by delivery', timeoutMs: 45_000 },
+  );
 
   // Scans keep coming while the feedback closes the case: every one the workflow accepted — some
   // during its very last write — is in the trail, none lost with the closing run.
@@ -144,7 +161,10 @@ test('2: tracking signals and notes racing the continue-as-new point all land in
   })();
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
-  const result = await within(30_000, handle.result().then((outcome) => ({ status: 200, body: outcome })));
+  const result = await within(
+    30_000,
+    handle.result().then((outcome) => ({ status: 200, body: outcome })),
+  );
   streaming = false;
   await stream;
   expect(result).toMatchObject({ status: 200, body: { status: 'CLOSED' } });
@@ -180,12 +200,23 @@ test('1c: a resolve sent while the case winds down to continue as new is refused
   } finally {
     stack.simulators.faults.clear();
   }
-  await eventually(() => runs(caseId), (found) => found.length >= 2, { what: 'the next run' });
+  await eventually(
+    () => runs(caseId),
+    (found) => found.length >= 2,
+    { what: 'the next run' },
+  );
   // In the next run the same resolve is applied.
   expect((await act(caseId, { action: 'resolve', outcome: 'goodwill', summary: '主管处理完毕' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
-  const result = await within(30_000, handle.result().then((outcome) => ({ status: 200, body: outcome })));
+  const result = await within(
+    30_000,
+    handle.result().then((outcome) => ({ status: 200, body: outcome })),
+  );
   expect(result).toMatchObject({ status: 200, body: { status: 'CLOSED' } });
   const events = await expectTrailIntact(caseId);
   expect(events.filter((event) => event.kind === 'case.resolved')).toHaveLength(1);
@@ -217,12 +248,20 @@ test('9: a long damage assessment is a continue-as-new point: the case cuts its 
   });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CUSTOMER', { what: 'evidence requested' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CUSTOMER',
+    { what: 'evidence requested' },
+  );
   const added = await stack.api('system', `/v1/cases/${caseId}/actions`, {
     body: { action: 'add-evidence', evidence: { kind: 'photo', description: '外箱压损', url: 'https://oss.example.com/d/1.jpg' } },
   });
   expect(added.status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS', { what: 'assessing the damage' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS',
+    { what: 'assessing the damage' },
+  );
 
   // The assessment takes a while: notes pile up in the history until the case cuts it.
   for (let note = 1; note <= 40 && (await runs(caseId)).length < 2; note++) {
@@ -233,7 +272,11 @@ test('9: a long damage assessment is a continue-as-new point: the case cuts its 
 
   // In the next run the assessment goes on: a reship resolves the case.
   expect((await act(caseId, { action: 'reship', reason: '破损件补发' })).status).toBe(200);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved by the reship' });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'resolved by the reship' },
+  );
   expect(resolved.resolution).toMatchObject({ outcome: 'reshipped' });
   await expectTrailIntact(caseId);
 });
@@ -248,31 +291,53 @@ test('9: waiting for delivery after a redirect is a continue-as-new point: scans
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'redirected, waiting for delivery' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'redirected, waiting for delivery' },
+  );
 
   // The parcel scans on its way to the new address: the case cuts its history while it waits.
   const handle = stack.client.workflow.getHandle(caseId);
   const firstRun = (await handle.describe()).runId;
   for (let scan = 1; scan <= 60 && (await handle.describe()).runId === firstRun; scan++) {
-    expect((await stack.pushTracking({ eventId: `${caseId}-scan-${scan}`, waybillNo: body.waybillNo, status: 'InTransit', location: `中转${scan}` })).status).toBe(200);
+    expect(
+      (await stack.pushTracking({ eventId: `${caseId}-scan-${scan}`, waybillNo: body.waybillNo, status: 'InTransit', location: `中转${scan}` })).status,
+    ).toBe(200);
   }
   // The cut waits for the last scans' handlers to finish.
-  await eventually(async () => (await handle.describe()).runId, (runId) => runId !== firstRun, { what: 'the next run', timeoutMs: 20_000 });
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'still waiting for delivery in the next run' });
+  await eventually(
+    async () => (await handle.describe()).runId,
+    (runId) => runId !== firstRun,
+    { what: 'the next run', timeoutMs: 20_000 },
+  );
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'still waiting for delivery in the next run' },
+  );
 
   expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved on delivery' });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'resolved on delivery' },
+  );
   expect(resolved.resolution).toMatchObject({ outcome: 'redirected' });
   const events = await expectTrailIntact(caseId);
   expect(events.filter((event) => event.kind === 'case.resolved')).toHaveLength(1);
 });
 
-test('9: the customer\'s window to choose after a failed delivery is a continue-as-new point: the choice is still offered and taken in the next run', async () => {
+test("9: the customer's window to choose after a failed delivery is a continue-as-new point: the choice is still offered and taken in the next run", async () => {
   const body = openCaseBody({ type: 'REFUSED', description: '派件失败，门店未营业', orderValue: 5_000 });
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CUSTOMER' && v.awaitingRemedy !== undefined, { what: 'waiting for the customer' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CUSTOMER' && v.awaitingRemedy !== undefined,
+    { what: 'waiting for the customer' },
+  );
 
   for (let note = 1; note <= 40 && (await runs(caseId)).length < 2; note++) {
     expect((await act(caseId, { action: 'note', text: `联系客户中 ${note}` })).status).toBe(200);
@@ -280,12 +345,25 @@ test('9: the customer\'s window to choose after a failed delivery is a continue-
   expect((await runs(caseId)).length).toBeGreaterThanOrEqual(2);
   const carried = await view(caseId);
   expect(carried).toMatchObject({ status: 'WAITING_CUSTOMER', awaitingRemedy: { options: ['redeliver', 'redirect', 'return'] } });
-  expect(carried.clocks.filter((clock: { state: string }) => clock.state === 'paused').map((clock: { name: string }) => clock.name).sort()).toEqual(['handling', 'resolution']);
+  expect(
+    carried.clocks
+      .filter((clock: { state: string }) => clock.state === 'paused')
+      .map((clock: { name: string }) => clock.name)
+      .sort(),
+  ).toEqual(['handling', 'resolution']);
 
   expect((await stack.api('system', `/v1/cases/${caseId}/actions`, { body: { action: 'choose-remedy', remedy: 'redeliver' } })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER', { what: 'redelivery booked' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'redelivery booked' },
+  );
   expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered' })).status).toBe(200);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'delivered on the second attempt' });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'delivered on the second attempt' },
+  );
   expect(resolved.resolution).toMatchObject({ outcome: 'redelivered' });
   await expectTrailIntact(caseId);
 });

@@ -36,13 +36,26 @@ test('a DELAYED case with a long scan trail continues as new and keeps its state
   const body = openCaseBody();
   const opened = await stack.api('agent', '/v1/cases', { body });
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+  );
 
   // Scans that are not movement (processing delays at a hub): each one is a signal in the history.
   for (let scan = 1; scan <= 30; scan++) {
-    await push({ eventId: `${caseId}-hub-${scan}`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'processing_delay', location: `转运中心${scan}` });
+    await push({
+      eventId: `${caseId}-hub-${scan}`,
+      waybillNo: body.waybillNo,
+      status: 'Exception',
+      subStatus: 'processing_delay',
+      location: `转运中心${scan}`,
+    });
   }
-  await eventually(() => runs(caseId), (found) => found.length >= 2, { what: 'a second run', timeoutMs: 60_000 });
+  await eventually(
+    () => runs(caseId),
+    (found) => found.length >= 2,
+    { what: 'a second run', timeoutMs: 60_000 },
+  );
 
   // The new run carries the case: tracking, urges, clocks and the agent's view are intact.
   const carried = await eventually(
@@ -56,7 +69,11 @@ test('a DELAYED case with a long scan trail continues as new and keeps its state
   // A retried push of a scan from the first run is still recognised as a duplicate.
   await push({ eventId: `${caseId}-hub-30`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'processing_delay' });
   await push({ eventId: `${caseId}-delivered`, waybillNo: body.waybillNo, status: 'Delivered', location: '广州白云' });
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'AWAITING_FEEDBACK', { what: 'resolved' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'AWAITING_FEEDBACK',
+    { what: 'resolved' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
   expect(await stack.client.workflow.getHandle(caseId).result()).toMatchObject({ status: 'CLOSED', resolution: 'delivered', feedbackScore: 5 });
 
@@ -66,6 +83,9 @@ test('a DELAYED case with a long scan trail continues as new and keeps its state
   expect(events.filter((event) => event.kind === 'tracking.event')).toHaveLength(31);
   expect(events.filter((event) => event.kind === 'case.opened')).toHaveLength(1);
   // Nothing was sent twice across runs.
-  const keys = stack.simulators.ledger.entries().filter((entry) => entry.idempotencyKey?.startsWith(caseId)).map((entry) => entry.idempotencyKey);
+  const keys = stack.simulators.ledger
+    .entries()
+    .filter((entry) => entry.idempotencyKey?.startsWith(caseId))
+    .map((entry) => entry.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
 });

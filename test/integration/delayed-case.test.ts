@@ -33,7 +33,11 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   expect(opened.headers.get('location')).toBe(`/v1/cases/${caseId}`);
 
   // The customer hears from us on SMS and in-app; the carrier is urged exactly once so far.
-  const waiting = await eventually(() => caseStatus(caseId), (view) => view.status === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  const waiting = await eventually(
+    () => caseStatus(caseId),
+    (view) => view.status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   await eventually(
     async () => stack.simulators.ledger.entries({ system: 'carrier' }).filter((entry) => entry.idempotencyKey === `${caseId}:urge:1`),
     (entries) => entries.length === 1,
@@ -63,7 +67,11 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   const delivered = await push({ eventId: `${caseId}-e2`, waybillNo: body.waybillNo, status: 'Delivered', location: '广州白云' });
   expect(delivered.status).toBe(200);
 
-  const awaiting = await eventually(() => caseStatus(caseId), (view) => view.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  const awaiting = await eventually(
+    () => caseStatus(caseId),
+    (view) => view.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect(awaiting.allowedActions).toEqual(['note', 'reopen', 'feedback']);
   expect(awaiting.resolution).toMatchObject({ outcome: 'delivered' });
   const clocks = awaiting.clocks as Array<{ name: string; state: string; breached: boolean }>;
@@ -74,7 +82,11 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   expect(feedback.status).toBe(200);
   expect(feedback.body.feedback).toMatchObject({ score: 5 });
 
-  const closed = await eventually(() => caseStatus(caseId), (view) => view.status === 'CLOSED', { what: 'CLOSED' });
+  const closed = await eventually(
+    () => caseStatus(caseId),
+    (view) => view.status === 'CLOSED',
+    { what: 'CLOSED' },
+  );
   expect(closed.allowedActions).toEqual([]);
   const result = await stack.client.workflow.getHandle(caseId).result();
   expect(result).toMatchObject({ caseId, status: 'CLOSED', resolution: 'delivered', feedbackScore: 5 });
@@ -91,7 +103,10 @@ test('a DELAYED case is acknowledged, urged, resolved on delivery and closed by 
   expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
 
   // Nothing was sent twice: one ledger effect per idempotency key.
-  const keys = stack.simulators.ledger.entries().filter((entry) => entry.idempotencyKey?.startsWith(caseId)).map((entry) => entry.idempotencyKey);
+  const keys = stack.simulators.ledger
+    .entries()
+    .filter((entry) => entry.idempotencyKey?.startsWith(caseId))
+    .map((entry) => entry.idempotencyKey);
   expect(new Set(keys).size).toBe(keys.length);
   recordHistory(stack.config.temporal.address, caseId, 'delayed-closed-by-feedback');
 });
@@ -102,7 +117,11 @@ test('an urgent case left alone breaches its handling clock and escalates to a s
   const { caseId } = opened.body;
 
   // Urgent halves the 20 s handling target: the breach comes after ~10 s.
-  const breached = await eventually(() => caseStatus(caseId), (view) => view.slaBreached === true, { what: 'breach', timeoutMs: 40_000 });
+  const breached = await eventually(
+    () => caseStatus(caseId),
+    (view) => view.slaBreached === true,
+    { what: 'breach', timeoutMs: 40_000 },
+  );
   expect(breached.tier).toBe(2);
   expect(breached.assignee).toBe('tier2-supervisors');
   const handling = (breached.clocks as Array<{ name: string; breached: boolean; warned: number[] }>).find((clock) => clock.name === 'handling');
@@ -146,7 +165,10 @@ test('a case whose customer never answers the survey closes when the feedback wi
     const body = openCaseBody();
     const opened = await quiet.api('agent', '/v1/cases', { body });
     const { caseId } = opened.body;
-    await eventually(async () => (await quiet.api('agent', `/v1/cases/${caseId}`)).body.status, (s) => s === 'WAITING_CARRIER');
+    await eventually(
+      async () => (await quiet.api('agent', `/v1/cases/${caseId}`)).body.status,
+      (s) => s === 'WAITING_CARRIER',
+    );
     const pushed = await quiet.pushTracking({ eventId: `${caseId}-d`, waybillNo: body.waybillNo, status: 'Delivered' });
     expect(pushed.status).toBe(200);
     const result = await quiet.client.workflow.getHandle(caseId).result();

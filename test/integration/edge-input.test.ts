@@ -35,7 +35,10 @@ async function openRunningCase(): Promise<string> {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+  );
   return caseId;
 }
 
@@ -59,7 +62,11 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
     const refused = await call('agent', '/v1/cases', body);
     expect(refused.status).toBe(400);
     expect(paths(refused.body)).toEqual(expect.arrayContaining(['$.description', '$.customer.name']));
-    const rows = await stack.db.selectFrom('cases').select('case_id').where('waybill_no', '=', body.waybillNo as string).execute();
+    const rows = await stack.db
+      .selectFrom('cases')
+      .select('case_id')
+      .where('waybill_no', '=', body.waybillNo as string)
+      .execute();
     expect(rows).toHaveLength(0);
   });
 
@@ -73,7 +80,14 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
 
   test('a signed tracking push with a NUL is refused and not recorded', async () => {
     const eventId = `ev-${uniqueWaybill()}`;
-    const raw = JSON.stringify({ eventId, waybillNo: uniqueWaybill(), carrier: 'SF', status: 'InTransit', occurredAt: new Date().toISOString(), location: 'Shenzhen\u0000' });
+    const raw = JSON.stringify({
+      eventId,
+      waybillNo: uniqueWaybill(),
+      carrier: 'SF',
+      status: 'InTransit',
+      occurredAt: new Date().toISOString(),
+      location: 'Shenzhen\u0000',
+    });
     const response = await fetch(`${stack.apiUrl}/v1/webhooks/tracking/generic`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-signature': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}` },

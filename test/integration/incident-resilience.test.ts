@@ -42,7 +42,9 @@ async function api(role: keyof typeof TOKENS, path: string, body?: unknown, head
 beforeAll(async () => {
   stack = await startTestStack({ inProcessWorker: false });
   connection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS as string });
-  server = createServer(createApp({ config: stack.config, db: stack.db, temporal: stack.client, log: () => undefined, incidentPolicy: { pageSize: 10, concurrency: 5 } }));
+  server = createServer(
+    createApp({ config: stack.config, db: stack.db, temporal: stack.client, log: () => undefined, incidentPolicy: { pageSize: 10, concurrency: 5 } }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -57,24 +59,42 @@ test('a fan-out interrupted by the loss of its worker reaches every case exactly
   let current = await startWorker();
   const caseIds: string[] = [];
   for (let i = 0; i < CASES; i += 1) {
-    const opened = await api('agent', '/v1/cases', openCaseBody({ region: `${region}${String(i % 100).padStart(2, '0')}` }), { 'idempotency-key': randomUUID() });
+    const opened = await api('agent', '/v1/cases', openCaseBody({ region: `${region}${String(i % 100).padStart(2, '0')}` }), {
+      'idempotency-key': randomUUID(),
+    });
     expect(opened.status).toBe(201);
     caseIds.push(String(opened.body.caseId));
   }
   await eventually(
-    () => stack.db.selectFrom('cases').select((eb) => eb.fn.countAll<string>().as('n')).where('region', 'like', `${region}%`).where('version', '>', 0).executeTakeFirst(),
+    () =>
+      stack.db
+        .selectFrom('cases')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('region', 'like', `${region}%`)
+        .where('version', '>', 0)
+        .executeTakeFirst(),
     (row) => Number(row?.n) === CASES,
     { what: 'every case in the read model', timeoutMs: 60_000 },
   );
 
   const key = `resilience-${randomUUID()}`;
-  const body = { cause: 'regional_control', regions: [region], startsAt: new Date().toISOString(), expectedEndAt: new Date(Date.now() + 3_600_000).toISOString(), message: '区域管控，暂停派送' };
+  const body = {
+    cause: 'regional_control',
+    regions: [region],
+    startsAt: new Date().toISOString(),
+    expectedEndAt: new Date(Date.now() + 3_600_000).toISOString(),
+    message: '区域管控，暂停派送',
+  };
   const declared = await api('supervisor', '/v1/incidents', body, { 'idempotency-key': key });
   expect(declared.status).toBe(202);
   const incidentId = String(declared.body.incidentId);
 
   // The worker goes away once the fan-out has begun and before it is through.
-  const atLoss = await eventually(() => api('agent', `/v1/incidents/${incidentId}`), (r) => r.body.reached >= 5, { intervalMs: 20, what: 'the fan-out under way' });
+  const atLoss = await eventually(
+    () => api('agent', `/v1/incidents/${incidentId}`),
+    (r) => r.body.reached >= 5,
+    { intervalMs: 20, what: 'the fan-out under way' },
+  );
   current.worker.shutdown();
   await current.running;
   expect(atLoss.body.reached).toBeLessThan(CASES);

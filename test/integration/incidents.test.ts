@@ -16,7 +16,9 @@ const otherRegion = `8${String(Math.floor(Math.random() * 90_000) + 10_000)}`;
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
 
 async function openIn(where: string): Promise<string> {
-  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ region: where, customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '李四汽修', phone: '13900139000' } }) });
+  const opened = await stack.api('agent', '/v1/cases', {
+    body: openCaseBody({ region: where, customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '李四汽修', phone: '13900139000' } }),
+  });
   expect(opened.status).toBe(201);
   const caseId = String(opened.body.caseId);
   await eventually(
@@ -85,7 +87,11 @@ test('an incident reaches every matching open case once, and new cases in its re
 
   // A case opened in the region while the incident is active is reached by the next sweep.
   const late = await openIn(`${region}03`);
-  await eventually(() => view(late), (state: Json) => state.incidents?.[0]?.incidentId === incidentId, { what: 'the late case reached', timeoutMs: 30_000 });
+  await eventually(
+    () => view(late),
+    (state: Json) => state.incidents?.[0]?.incidentId === incidentId,
+    { what: 'the late case reached', timeoutMs: 30_000 },
+  );
   const after = (await stack.api('agent', `/v1/incidents/${incidentId}`)).body;
   expect(after).toMatchObject({ matched: 4, reached: 4 });
   for (const caseId of inRegion) expect((await trailKinds(caseId)).filter((kind) => kind === 'incident.recorded')).toHaveLength(1);
@@ -95,9 +101,17 @@ test('an incident reaches every matching open case once, and new cases in its re
 
   const ended = await stack.api('expert', `/v1/incidents/${incidentId}/end`, { method: 'POST' });
   expect(ended.status).toBe(202);
-  await eventually(async () => (await stack.api('agent', `/v1/incidents/${incidentId}`)).body, (p: Json) => p.status === 'ended', { what: 'the incident ended' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/incidents/${incidentId}`)).body,
+    (p: Json) => p.status === 'ended',
+    { what: 'the incident ended' },
+  );
   for (const caseId of [...inRegion, late]) {
-    await eventually(() => trailKinds(caseId), (kinds) => kinds.includes('incident.ended'), { what: `${caseId} told of the end` });
+    await eventually(
+      () => trailKinds(caseId),
+      (kinds) => kinds.includes('incident.ended'),
+      { what: `${caseId} told of the end` },
+    );
   }
 });
 

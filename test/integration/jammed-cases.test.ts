@@ -25,8 +25,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-
-
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 
 /** A LOST case with no value to pay: the playbook hands it to a supervisor, who works it by hand. */
@@ -35,14 +33,28 @@ async function openHandedOverLostCase(overrides: Record<string, unknown> = {}) {
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'handed over to tier 2' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'handed over to tier 2' },
+  );
   return { caseId, body };
 }
 
 async function closeWithFeedback(caseId: string) {
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
-  const result = await within(30_000, stack.client.workflow.getHandle(caseId).result().then((outcome) => ({ status: 200, body: outcome })));
+  const result = await within(
+    30_000,
+    stack.client.workflow
+      .getHandle(caseId)
+      .result()
+      .then((outcome) => ({ status: 200, body: outcome })),
+  );
   expect(result).toMatchObject({ status: 200, body: { status: 'CLOSED' } });
 }
 
@@ -79,7 +91,10 @@ test('1a: a note with a NUL character, sent past the API, is stored with U+FFFD 
   const sanitised = stored.find((event) => event.kind === 'case.note_added' && event.data.text === 'x\uFFFDy');
   expect(sanitised?.data).toMatchObject({ text: 'x\uFFFDy', unstorableTextReplaced: ['text'] });
 
-  const resolved = await within(20_000, stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'resolve', outcome: 'goodwill', summary: '已补偿' } }));
+  const resolved = await within(
+    20_000,
+    stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'resolve', outcome: 'goodwill', summary: '已补偿' } }),
+  );
   expect(resolved.status).toBe(200);
   await closeWithFeedback(caseId);
   await expectTrailIntact(caseId);
@@ -96,7 +111,10 @@ test('1b: of several resolves and a cancel sent at once, one takes effect, the o
       handle
         .executeUpdate(caseActionUpdate, { args: [{ action: action as never, actor: supervisor }] })
         .then((answer) => ({ status: 200, body: answer }) as Answer)
-        .catch((error: Error & { cause?: { type?: string; message?: string } }) => ({ status: error.cause?.type === 'InvalidState' ? 409 : 500, body: error.cause?.message ?? error.message }) as Answer),
+        .catch(
+          (error: Error & { cause?: { type?: string; message?: string } }) =>
+            ({ status: error.cause?.type === 'InvalidState' ? 409 : 500, body: error.cause?.message ?? error.message }) as Answer,
+        ),
     );
   const answers = await Promise.all([
     send({ action: 'resolve', outcome: 'goodwill', summary: '第一次结案' }),
@@ -108,7 +126,11 @@ test('1b: of several resolves and a cancel sent at once, one takes effect, the o
   expect(statuses.filter((status) => status === 200)).toHaveLength(1);
   expect(statuses.filter((status) => status === 409)).toHaveLength(3);
 
-  const settled = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK' || v.status === 'CANCELLED', { what: 'resolved or cancelled' });
+  const settled = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK' || v.status === 'CANCELLED',
+    { what: 'resolved or cancelled' },
+  );
   if (settled.status === 'AWAITING_FEEDBACK') await closeWithFeedback(caseId);
   else expect(await handle.result()).toMatchObject({ status: 'CANCELLED' });
   const events = await expectTrailIntact(caseId);
@@ -134,7 +156,13 @@ test('1d: a DELAYED parcel past its total delay on a waybill with an open LOST c
 
   // The read model has both cases, open, each under its own type; the refusal names the LOST case.
   const rows = await eventually(
-    () => stack.db.selectFrom('cases').select(['case_id', 'type', 'status']).where('waybill_no', '=', lost.body.waybillNo as string).orderBy('case_id').execute(),
+    () =>
+      stack.db
+        .selectFrom('cases')
+        .select(['case_id', 'type', 'status'])
+        .where('waybill_no', '=', lost.body.waybillNo as string)
+        .orderBy('case_id')
+        .execute(),
     (found) => found.find((row) => row.case_id === delayedId)?.status === 'IN_PROGRESS',
     { what: 'read model caught up' },
   );
@@ -149,7 +177,10 @@ test('1d: a DELAYED parcel past its total delay on a waybill with an open LOST c
   expect(events.some((event) => event.kind === 'case.converted')).toBe(false);
 
   // The DELAYED case still answers and closes normally.
-  const resolved = await within(20_000, stack.api('supervisor', `/v1/cases/${delayedId}/actions`, { body: { action: 'resolve', outcome: 'merged', summary: '并入遗失工单处理' } }));
+  const resolved = await within(
+    20_000,
+    stack.api('supervisor', `/v1/cases/${delayedId}/actions`, { body: { action: 'resolve', outcome: 'merged', summary: '并入遗失工单处理' } }),
+  );
   expect(resolved.status).toBe(200);
   await closeWithFeedback(delayedId);
 });

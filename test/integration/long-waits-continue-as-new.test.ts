@@ -51,7 +51,11 @@ test('a LOST case waiting for claim approval continues as new; the approval in t
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
   expect((await stack.pushTracking({ eventId: `${caseId}-lost`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'lost' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'CLAIM_REVIEW' && v.claim?.status === 'AWAITING_APPROVAL', { what: 'claim review', timeoutMs: 60_000 });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'CLAIM_REVIEW' && v.claim?.status === 'AWAITING_APPROVAL',
+    { what: 'claim review', timeoutMs: 60_000 },
+  );
 
   expect(await noteUntilRuns(caseId, 3)).toBeGreaterThanOrEqual(3);
   const waiting = await view(caseId);
@@ -59,9 +63,15 @@ test('a LOST case waiting for claim approval continues as new; the approval in t
   expect(waiting.allowedActions).toEqual(expect.arrayContaining(['approve-claim']));
 
   expect((await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'approve-claim', note: '核实无误' } })).status).toBe(200);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'compensated', timeoutMs: 60_000 });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'compensated', timeoutMs: 60_000 },
+  );
   expect(resolved).toMatchObject({ resolution: { outcome: 'compensated' }, claim: { status: 'PAID', payout: { amountFen: 80_000 } } });
-  const payouts = stack.simulators.ledger.entries({ system: 'payments', operation: 'payout' }).filter((entry) => entry.idempotencyKey === `${caseId}/claim-1:payout`);
+  const payouts = stack.simulators.ledger
+    .entries({ system: 'payments', operation: 'payout' })
+    .filter((entry) => entry.idempotencyKey === `${caseId}/claim-1:payout`);
   expect(payouts).toHaveLength(1);
 
   const row = await stack.db.selectFrom('cases').select(['last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
@@ -80,11 +90,17 @@ async function control(method: string, path: string): Promise<void> {
 
 test('a return that takes long to reach the warehouse: the wait continues as new, the exchange ships once it is received', async () => {
   const items = [{ sku: 'SKU-SPARK', qty: 4 }];
-  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'RETURN_EXCHANGE', description: '型号不符，换货', orderValue: 8_000, items }) });
+  const opened = await stack.api('agent', '/v1/cases', {
+    body: openCaseBody({ type: 'RETURN_EXCHANGE', description: '型号不符，换货', orderValue: 8_000, items }),
+  });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
   // The warehouse is played by hand: the return is received only when the test says so.
-  const expecting = await eventually(() => view(caseId), (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1, { what: 'return order' });
+  const expecting = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1,
+    { what: 'return order' },
+  );
   const returnOrderNo = expecting.returns[0].returnOrderNo as string;
   await control('PUT', `/wms/return-orders/${returnOrderNo}`);
 
@@ -92,7 +108,11 @@ test('a return that takes long to reach the warehouse: the wait continues as new
   expect(await view(caseId)).toMatchObject({ status: 'WAITING_RETURN' });
 
   await control('POST', `/wms/return-orders/${returnOrderNo}/receive`);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'exchanged', timeoutMs: 60_000 });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'exchanged', timeoutMs: 60_000 },
+  );
   expect(resolved).toMatchObject({ resolution: { outcome: 'exchanged' } });
   const reships = stack.simulators.ledger.entries({ system: 'wms' }).filter((entry) => String(entry.idempotencyKey).startsWith(`${caseId}:reship:`));
   expect(reships.map((entry) => entry.idempotencyKey)).toEqual([`${caseId}:reship:1`]);

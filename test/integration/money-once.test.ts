@@ -43,7 +43,12 @@ afterEach(() => {
 });
 
 async function open(overrides: Record<string, unknown> = {}): Promise<string> {
-  const body = openCaseBody({ customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' }, freight: 5_000, insured: false, ...overrides });
+  const body = openCaseBody({
+    customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' },
+    freight: 5_000,
+    insured: false,
+    ...overrides,
+  });
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   return opened.body.caseId as string;
@@ -178,14 +183,22 @@ test('a payout failing non-retryably is never stuck in PAYING: PAYOUT_FAILED, a 
 
   // A retry must not pay beside the payout already made under the claim's key.
   expect((await act('supervisor', caseId, { action: 'approve-claim', note: '重试' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.claim?.status === 'PAYOUT_FAILED' && v.claim?.payoutAttempts === 2, { what: 'second failure' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.claim?.status === 'PAYOUT_FAILED' && v.claim?.payoutAttempts === 2,
+    { what: 'second failure' },
+  );
   expect(payoutEntries(caseId).filter((entry) => String(entry.idempotencyKey).endsWith(':payout:2'))).toHaveLength(0);
 
   expect((await act('supervisor', caseId, { action: 'reject-claim', reason: '支付通道异常，线下处理' })).status).toBe(200);
   await claimIs(caseId, 1, 'REJECTED');
   recordHistory(stack.config.temporal.address, `${caseId}/claim-1`, 'claim-payout-key-conflict-rejected-claim');
   expect((await act('supervisor', caseId, { action: 'resolve', outcome: 'offline', summary: '线下赔付' })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'resolved' },
+  );
   await stack.client.workflow.getHandle(caseId).terminate('test over');
 });
 
@@ -206,16 +219,26 @@ test('a refund that fails non-retryably hands the case over instead of failing i
 
 test('a lost parcel whose payout is refused waits in CLAIM_REVIEW; the retried payout compensates and resolves it', async () => {
   stack.simulators.faults.set([{ system: 'payments', operation: 'payout', refuse: true }]);
-  const body = openCaseBody({ type: 'LOST', orderValue: 12_000, insured: false, freight: 5_000, customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' } });
+  const body = openCaseBody({
+    type: 'LOST',
+    orderValue: 12_000,
+    insured: false,
+    freight: 5_000,
+    customer: { id: `C-${randomUUID().slice(0, 6)}`, name: '张三汽修', phone: '13800138000' },
+  });
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
   expect((await stack.pushTracking({ eventId: `${caseId}-lost`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'lost' })).status).toBe(200);
 
-  const review = await eventually(() => view(caseId, 'supervisor'), (v) => v.claim?.status === 'PAYOUT_FAILED' && v.status === 'CLAIM_REVIEW', {
-    what: 'payout failure under review',
-    timeoutMs: 60_000,
-  });
+  const review = await eventually(
+    () => view(caseId, 'supervisor'),
+    (v) => v.claim?.status === 'PAYOUT_FAILED' && v.status === 'CLAIM_REVIEW',
+    {
+      what: 'payout failure under review',
+      timeoutMs: 60_000,
+    },
+  );
   expect(review.tier).toBe(2);
   expect(review.allowedActions).toEqual(expect.arrayContaining(['approve-claim', 'reject-claim', 'resolve']));
   // The playbook waits for the decision: it does not hand the case over meanwhile.
@@ -224,7 +247,11 @@ test('a lost parcel whose payout is refused waits in CLAIM_REVIEW; the retried p
 
   stack.simulators.faults.clear();
   expect((await act('supervisor', caseId, { action: 'approve-claim', note: '重新支付' })).status).toBe(200);
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'compensated', timeoutMs: 30_000 });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'compensated', timeoutMs: 30_000 },
+  );
   expect(resolved.resolution).toMatchObject({ outcome: 'compensated' });
   expect(succeeded(caseId)).toHaveLength(1);
   recordHistory(stack.config.temporal.address, caseId, 'claim-payout-refused-then-retried');

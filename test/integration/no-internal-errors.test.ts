@@ -22,10 +22,17 @@ beforeAll(async () => {
   // The API with a Temporal it cannot reach.
   connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
   const temporal = new Client({ connection, namespace: 'default' });
-  server = createServer(createApp({ config: stack.config, db: stack.db, temporal, log: (message, error) => {
-    logged.push(`${message} ${String(error)}`);
-    if (error instanceof Error && error.message) errorTexts.push(error.message);
-  } }));
+  server = createServer(
+    createApp({
+      config: stack.config,
+      db: stack.db,
+      temporal,
+      log: (message, error) => {
+        logged.push(`${message} ${String(error)}`);
+        if (error instanceof Error && error.message) errorTexts.push(error.message);
+      },
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

@@ -32,7 +32,10 @@ test('a tracking event for a terminated case does not start a new run', async ()
   const body = openCaseBody();
   const opened = await stack.api('agent', '/v1/cases', { body });
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+  );
   const handle = stack.client.workflow.getHandle(caseId);
   const { runId } = await handle.describe();
   await handle.terminate('an operator stopped it');

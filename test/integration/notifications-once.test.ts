@@ -101,13 +101,25 @@ test('after a reopen, the restarted clock warns again under new keys, and the wa
       .entries({ system: 'wecom', includeReplays: true })
       .filter((entry) => String(entry.idempotencyKey).startsWith(`${caseId}:sla-warning:handling:`) && String(entry.idempotencyKey).endsWith(':0.5:wecom'));
 
-  await eventually(async () => warnings(), (entries) => entries.length === 1, { what: 'first-round warning', timeoutMs: 30_000 });
+  await eventually(
+    async () => warnings(),
+    (entries) => entries.length === 1,
+    { what: 'first-round warning', timeoutMs: 30_000 },
+  );
   expect((await stack.api('agent', `/v1/cases/${caseId}/actions`, { body: { action: 'resolve', outcome: 'delivered', summary: '已妥投' } })).status).toBe(200);
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'resolved' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'resolved' },
+  );
   expect((await stack.api('agent', `/v1/cases/${caseId}/actions`, { body: { action: 'reopen', reason: '客户反馈仍未收到' } })).status).toBe(200);
 
   // The second round's warning reaches the ops group too, under a key of its own.
-  const both = await eventually(async () => warnings(), (entries) => entries.length === 2, { what: 'second-round warning', timeoutMs: 30_000 });
+  const both = await eventually(
+    async () => warnings(),
+    (entries) => entries.length === 2,
+    { what: 'second-round warning', timeoutMs: 30_000 },
+  );
   expect(new Set(both.map((entry) => entry.idempotencyKey)).size).toBe(2);
   expect(both.every((entry) => entry.replay === false)).toBe(true);
   recordHistory(stack.config.temporal.address, caseId, 'sla-warning-after-reopen');

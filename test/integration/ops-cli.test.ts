@@ -37,7 +37,11 @@ beforeAll(async () => {
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   caseId = opened.body.caseId;
-  await eventually(() => stack.api('supervisor', `/v1/cases?q=${orderId}`), (r) => r.body.items?.length === 1, { what: 'the case in the read model' });
+  await eventually(
+    () => stack.api('supervisor', `/v1/cases?q=${orderId}`),
+    (r) => r.body.items?.length === 1,
+    { what: 'the case in the read model' },
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -95,8 +99,23 @@ describe('npm run ops', () => {
     const prefix = `7${String(Math.floor(Math.random() * 900) + 100)}`;
     const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ region: `${prefix}01` }) });
     const target = String(opened.body.caseId);
-    await eventually(() => stack.db.selectFrom('cases').select('version').where('case_id', '=', target).executeTakeFirst(), (row) => (row?.version ?? 0) > 0);
-    const declared = await ops('expert', 'incident', 'declare', '--cause', 'carrier_outage', '--region', prefix, '--message', '承运商系统故障，揽收暂停', '--expected-end-at', new Date(Date.now() + 3_600_000).toISOString());
+    await eventually(
+      () => stack.db.selectFrom('cases').select('version').where('case_id', '=', target).executeTakeFirst(),
+      (row) => (row?.version ?? 0) > 0,
+    );
+    const declared = await ops(
+      'expert',
+      'incident',
+      'declare',
+      '--cause',
+      'carrier_outage',
+      '--region',
+      prefix,
+      '--message',
+      '承运商系统故障，揽收暂停',
+      '--expected-end-at',
+      new Date(Date.now() + 3_600_000).toISOString(),
+    );
     expect(declared.stderr).not.toMatch(/error/);
     expect(declared.code).toBe(0);
     const incidentId = /incident (INC-[0-9A-Z]+) declared/.exec(declared.stdout)?.[1] as string;
@@ -116,7 +135,10 @@ describe('npm run ops', () => {
     const match = /(\d+) cases, (\d+) verified, (\d+) failed/.exec(stdout);
     expect(match).not.toBeNull();
     const [cases, verified, failed] = (match as RegExpExecArray).slice(1).map(Number) as [number, number, number];
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(cases);
     expect(lines.filter((line) => line.integrity.verified)).toHaveLength(verified);
     expect(verified + failed).toBe(cases);

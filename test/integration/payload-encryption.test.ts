@@ -76,7 +76,11 @@ async function runCaseToClosed(stack: TestStack): Promise<string> {
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (s) => s === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (s) => s === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
   expect((await stack.api('agent', `/v1/cases/${caseId}/actions`, { body: { action: 'note', text: '已致电客户' } })).status).toBe(200);
   await closeCase(stack, caseId, body.waybillNo as string);
   return caseId;
@@ -84,12 +88,21 @@ async function runCaseToClosed(stack: TestStack): Promise<string> {
 
 async function closeCase(stack: TestStack, caseId: string, waybillNo: string): Promise<void> {
   expect((await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo, status: 'Delivered', location: '广州白云' })).status).toBe(200);
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (s) => s === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (s) => s === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   expect((await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } })).status).toBe(200);
   await stack.client.workflow.getHandle(caseId).result();
 }
 
-async function codec(stack: TestStack, direction: 'encode' | 'decode', payloads: unknown[], init: { token?: string | null; path?: string; headers?: Record<string, string> } = {}) {
+async function codec(
+  stack: TestStack,
+  direction: 'encode' | 'decode',
+  payloads: unknown[],
+  init: { token?: string | null; path?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-namespace': 'default', ...init.headers };
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? 'test-supervisor-token-1'}`;
   const response = await fetch(`${stack.apiUrl}${init.path ?? '/codec'}/${direction}`, { method: 'POST', headers, body: JSON.stringify({ payloads }) });
@@ -167,7 +180,10 @@ describe('a case on the dev key', () => {
   });
 
   test('/codec/encode gives payloads the worker can read: encode then decode is the identity', async () => {
-    const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ phone: PHONE })).toString('base64') };
+    const clear = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from(JSON.stringify({ phone: PHONE })).toString('base64'),
+    };
     const encoded = await codec(stack, 'encode', [clear]);
     expect(encoded.status).toBe(200);
     expect(decodeText(encoded.body.payloads[0])).not.toContain(PHONE);
@@ -235,7 +251,11 @@ describe('a case on the dev key', () => {
     const body = openCaseBody({ customer: { id: 'C-CODEC-2', name: NAME, phone: PHONE } });
     const opened = await stack.api('agent', '/v1/cases', { body });
     const openId = opened.body.caseId as string;
-    await eventually(async () => (await stack.api('agent', `/v1/cases/${openId}`)).body.status, (s) => s === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+    await eventually(
+      async () => (await stack.api('agent', `/v1/cases/${openId}`)).body.status,
+      (s) => s === 'WAITING_CARRIER',
+      { what: 'WAITING_CARRIER' },
+    );
     const shown: Record<string, string> = {};
     for (const role of ['agent', 'supervisor', 'expert', 'auditor', 'system'] as const) {
       const view = await stack.api(role, `/v1/cases/${openId}`);
@@ -274,14 +294,21 @@ describe('key rotation', () => {
       const opened = await before.api('agent', '/v1/cases', { body });
       caseId = opened.body.caseId as string;
       waybillNo = body.waybillNo as string;
-      await eventually(async () => (await before.api('agent', `/v1/cases/${caseId}`)).body.status, (s) => s === 'WAITING_CARRIER', { what: 'WAITING_CARRIER' });
+      await eventually(
+        async () => (await before.api('agent', `/v1/cases/${caseId}`)).body.status,
+        (s) => s === 'WAITING_CARRIER',
+        { what: 'WAITING_CARRIER' },
+      );
     } finally {
       await before.stop();
     }
 
     // Rotation: the new key encrypts, the old one stays to decrypt. A fresh worker (no cache) must
     // replay the old-key history to go on with the case.
-    const after = await startTestStack({ policy: testPolicy(), env: { PAYLOAD_CODEC_KEYS: `${OLD},${NEW}`, PAYLOAD_CODEC_KEY_ID: '2026-11', TEMPORAL_TASK_QUEUE: taskQueue } });
+    const after = await startTestStack({
+      policy: testPolicy(),
+      env: { PAYLOAD_CODEC_KEYS: `${OLD},${NEW}`, PAYLOAD_CODEC_KEY_ID: '2026-11', TEMPORAL_TASK_QUEUE: taskQueue },
+    });
     try {
       await closeCase(after, caseId, waybillNo);
       const events = JSON.parse(await showHistory(caseId)).events;

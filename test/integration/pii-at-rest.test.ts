@@ -24,7 +24,11 @@ beforeAll(async () => {
   stack = await startTestStack();
 });
 afterAll(async () => {
-  for (const caseId of started) await stack.client.workflow.getHandle(caseId).terminate('test over').catch(() => undefined);
+  for (const caseId of started)
+    await stack.client.workflow
+      .getHandle(caseId)
+      .terminate('test over')
+      .catch(() => undefined);
   await stack?.stop();
 });
 
@@ -34,7 +38,9 @@ function body(customerId: string) {
 
 async function rowText(caseId: string): Promise<string> {
   const row = await sql<{ text: string }>`select snapshot::text || start_request::text as text from cases where case_id = ${caseId}`.execute(stack.db);
-  const events = await sql<{ text: string }>`select coalesce(string_agg(data::text, ''), '') as text from case_events where case_id = ${caseId}`.execute(stack.db);
+  const events = await sql<{ text: string }>`select coalesce(string_agg(data::text, ''), '') as text from case_events where case_id = ${caseId}`.execute(
+    stack.db,
+  );
   return `${row.rows[0]?.text ?? ''}${events.rows[0]?.text ?? ''}`;
 }
 
@@ -82,7 +88,11 @@ test('a case whose start was interrupted is started from the sealed request with
   const { finished } = await service.finishInterruptedStarts({ olderThanMs: 0 });
   expect(finished).toBeGreaterThanOrEqual(1);
   const view = await eventually(
-    () => stack.client.workflow.getHandle(row.case_id).query(caseViewQuery).catch(() => undefined),
+    () =>
+      stack.client.workflow
+        .getHandle(row.case_id)
+        .query(caseViewQuery)
+        .catch(() => undefined),
     (v) => v !== undefined,
     { what: 'the started workflow' },
   );
@@ -93,7 +103,10 @@ test('erasing a customer overwrites the snapshot and start request of finished c
   const opened = await stack.api('agent', '/v1/cases', { body: body('C-PII-3') });
   const caseId = opened.body.caseId as string;
   started.push(caseId);
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status, (status) => status === 'WAITING_CARRIER');
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body.status,
+    (status) => status === 'WAITING_CARRIER',
+  );
   const cancelled = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'cancel', reason: 'customer withdrew' } });
   expect(cancelled.status).toBe(200);
   await eventually(
@@ -101,11 +114,19 @@ test('erasing a customer overwrites the snapshot and start request of finished c
     (r) => r.status === 'CANCELLED',
     { what: 'the cancelled case in the read model' },
   );
-  await eventually(() => stack.client.workflow.getHandle(caseId).describe(), (d) => d.status.name !== 'RUNNING', { what: 'the workflow to end' });
+  await eventually(
+    () => stack.client.workflow.getHandle(caseId).describe(),
+    (d) => d.status.name !== 'RUNNING',
+    { what: 'the workflow to end' },
+  );
 
   const result = await eraseCustomerData(stack.db, 'C-PII-3', 'dpo:test');
   expect(result).toEqual({ erasedCaseIds: [caseId], stillOpenCaseIds: [] });
-  const row = await stack.db.selectFrom('cases').select(['snapshot', 'start_request', 'last_event_seq', 'last_event_hash']).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  const row = await stack.db
+    .selectFrom('cases')
+    .select(['snapshot', 'start_request', 'last_event_seq', 'last_event_hash'])
+    .where('case_id', '=', caseId)
+    .executeTakeFirstOrThrow();
   expect((row.snapshot as unknown as { customer: Record<string, string> }).customer).toMatchObject({ name: '[erased]', phone: '[erased]' });
   expect((row.start_request as { customer: Record<string, string> }).customer).toMatchObject({ name: '[erased]', phone: '[erased]' });
   expect(await rowText(caseId)).not.toContain(NAME);

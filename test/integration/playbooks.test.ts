@@ -1,15 +1,7 @@
 import { recordHistory } from '../helpers/histories';
 import { randomUUID } from 'node:crypto';
 import { testPolicy } from '../../fixtures/fast-policy';
-import {
-  eventually,
-  openCaseBody,
-  startTestStack,
-  supplierSignature,
-  uniqueWaybill,
-  WEBHOOK_SECRET,
-  type TestStack,
-} from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, supplierSignature, uniqueWaybill, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
 
 /**
  * One case per playbook, driven the way a client drives it: through the HTTP API only, taking
@@ -70,7 +62,11 @@ const view = async (caseId: string, role: Role = 'agent'): Promise<Json> => {
 };
 
 const untilStatus = (caseId: string, status: string, role: Role = 'agent', timeoutMs = 30_000) =>
-  eventually(() => view(caseId, role), (v) => v.status === status, { what: `${caseId} ${status}`, timeoutMs });
+  eventually(
+    () => view(caseId, role),
+    (v) => v.status === status,
+    { what: `${caseId} ${status}`, timeoutMs },
+  );
 
 async function act(role: Role, caseId: string, body: Record<string, unknown>): Promise<Json> {
   // A client only offers what the case allows now.
@@ -153,7 +149,9 @@ async function debugDump(caseId: string): Promise<void> {
       const described = await handle.describe();
       const history = await handle.fetchHistory();
       const last = (history.events ?? []).slice(-15).map((event: Json) => event.eventType);
-      console.error(`${id}: ${described.status.name}; pending activities ${JSON.stringify((described.raw as Json).pendingActivities ?? [])}; last events ${JSON.stringify(last)}`);
+      console.error(
+        `${id}: ${described.status.name}; pending activities ${JSON.stringify((described.raw as Json).pendingActivities ?? [])}; last events ${JSON.stringify(last)}`,
+      );
     } catch (error) {
       console.error(`${id}: ${String(error)}`);
     }
@@ -180,12 +178,15 @@ function expectEachEffectOnce(caseId: string): void {
   expect(repeated).toEqual([]);
 }
 
-const ledger = (system: 'wms' | 'carrier' | 'payments' | 'wecom' | 'sms', key: string) =>
-  stack.simulators.ledger.entries({ system, idempotencyKey: key });
+const ledger = (system: 'wms' | 'carrier' | 'payments' | 'wecom' | 'sms', key: string) => stack.simulators.ledger.entries({ system, idempotencyKey: key });
 
 /** The one non-replay ledger entry of a key, once it is there. */
 const effect = (system: 'wms' | 'carrier' | 'payments' | 'wecom' | 'sms', key: string) =>
-  eventually(async () => ledger(system, key), (entries) => entries.length > 0, { what: `${system} ${key}` }).then((entries) => {
+  eventually(
+    async () => ledger(system, key),
+    (entries) => entries.length > 0,
+    { what: `${system} ${key}` },
+  ).then((entries) => {
     expect(entries).toHaveLength(1);
     return entries[0] as Json;
   });
@@ -207,7 +208,9 @@ test('LOST below the agent limit: trajectory verified, paid first, carrier claim
   expect(payout.request.body).toMatchObject({ amountFen: 30_000, caseId });
   const carrierClaim = await effect('carrier', `${caseId}/claim-1:carrier-claim`);
   expect(carrierClaim).toMatchObject({ operation: 'file-claim' });
-  expect(stack.simulators.ledger.entries({ system: 'payments' }).filter((entry) => entry.request && (entry.request as Json).body?.caseId === caseId)).toHaveLength(1);
+  expect(
+    stack.simulators.ledger.entries({ system: 'payments' }).filter((entry) => entry.request && (entry.request as Json).body?.caseId === caseId),
+  ).toHaveLength(1);
 
   expectInOrder(statuses(events), ['OPEN', 'VERIFYING_LOSS', 'CLAIM_PAYOUT', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
   expectInOrder(kinds(events), ['claim.proposed', 'claim.verified', 'claim.approved', 'claim.paying', 'claim.paid', 'case.resolved', 'case.closed']);
@@ -216,15 +219,28 @@ test('LOST below the agent limit: trajectory verified, paid first, carrier claim
 });
 
 test('DAMAGED: waits on the customer with clocks paused, evidence, an agent proposes a damage claim, paid, closed', async () => {
-  const { caseId } = await open({ type: 'DAMAGED', description: '配件破损', insured: true, declaredValue: 40_000, orderValue: 40_000, items: [{ sku: 'BRK-PAD-01', qty: 1 }] });
+  const { caseId } = await open({
+    type: 'DAMAGED',
+    description: '配件破损',
+    insured: true,
+    declaredValue: 40_000,
+    orderValue: 40_000,
+    items: [{ sku: 'BRK-PAD-01', qty: 1 }],
+  });
 
   const waiting = await untilStatus(caseId, 'WAITING_CUSTOMER', 'system');
   expect(waiting.evidence.requested).toMatchObject({ what: expect.any(String) });
-  const paused = waiting.clocks.filter((clock: Json) => clock.state === 'paused').map((clock: Json) => clock.name).sort();
+  const paused = waiting.clocks
+    .filter((clock: Json) => clock.state === 'paused')
+    .map((clock: Json) => clock.name)
+    .sort();
   expect(paused).toEqual(['handling', 'resolution']);
   await effect('sms', `${caseId}:evidence-request:1:sms`);
 
-  const added = await act('system', caseId, { action: 'add-evidence', evidence: { kind: 'photo', description: '外箱压损，刹车片碎裂', url: 'https://oss.example.com/d/1.jpg' } });
+  const added = await act('system', caseId, {
+    action: 'add-evidence',
+    evidence: { kind: 'photo', description: '外箱压损，刹车片碎裂', url: 'https://oss.example.com/d/1.jpg' },
+  });
   expect(added.clocks.filter((clock: Json) => clock.state === 'paused')).toEqual([]);
   await untilStatus(caseId, 'IN_PROGRESS');
 
@@ -237,7 +253,16 @@ test('DAMAGED: waits on the customer with clocks paused, evidence, an agent prop
   expect(payout.request.body).toMatchObject({ amountFen: 20_000 });
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_CUSTOMER', 'IN_PROGRESS', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
-  expectInOrder(kinds(events), ['evidence.requested', 'sla.clock_paused', 'evidence.added', 'sla.clock_resumed', 'claim.proposed', 'claim.approved', 'claim.paid', 'case.resolved']);
+  expectInOrder(kinds(events), [
+    'evidence.requested',
+    'sla.clock_paused',
+    'evidence.added',
+    'sla.clock_resumed',
+    'claim.proposed',
+    'claim.approved',
+    'claim.paid',
+    'case.resolved',
+  ]);
   expectEachEffectOnce(caseId);
 });
 
@@ -256,13 +281,19 @@ test('WRONG_ITEM from our warehouse: pick record, right part reshipped, wrong pa
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_WAREHOUSE', 'WAITING_RETURN', 'IN_PROGRESS', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
   expectInOrder(kinds(events), ['wms.pick_checked', 'wms.reshipped', 'wms.return_expected', 'wms.return_received', 'case.resolved']);
-  expect(events.find((event) => event.kind === 'wms.pick_checked')?.data).toMatchObject({ missing: [{ sku: 'SKU-A', qty: 1 }], unexpected: [{ sku: 'SKU-B', qty: 1 }] });
+  expect(events.find((event) => event.kind === 'wms.pick_checked')?.data).toMatchObject({
+    missing: [{ sku: 'SKU-A', qty: 1 }],
+    unexpected: [{ sku: 'SKU-B', qty: 1 }],
+  });
   expectEachEffectOnce(caseId);
 });
 
 test('MISSING_ITEM from our warehouse: one of two parts picked, the missing one reshipped, closed', async () => {
   const orderId = `SO-${randomUUID().slice(0, 8)}`;
-  const items = [{ sku: 'SKU-FILTER', qty: 1 }, { sku: 'SKU-BELT', qty: 2 }];
+  const items = [
+    { sku: 'SKU-FILTER', qty: 1 },
+    { sku: 'SKU-BELT', qty: 2 },
+  ];
   await control('PUT', `/wms/orders/${orderId}`, { items, picked: [{ sku: 'SKU-FILTER', qty: 1 }] });
   const { caseId } = await open({ type: 'MISSING_ITEM', orderId, description: '少发一件', items });
 
@@ -280,7 +311,14 @@ test('MISSING_ITEM from our warehouse: one of two parts picked, the missing one 
 
 test('ADDRESS_CHANGE accepted: the carrier redirects, the parcel is delivered at the new address, closed', async () => {
   const waybillNo = uniqueWaybill('SF');
-  const { caseId } = await open({ type: 'ADDRESS_CHANGE', waybillNo, carrier: 'SF', description: '客户要求改址', newAddress: ADDRESS, items: [{ sku: 'SKU-OIL', qty: 4 }] });
+  const { caseId } = await open({
+    type: 'ADDRESS_CHANGE',
+    waybillNo,
+    carrier: 'SF',
+    description: '客户要求改址',
+    newAddress: ADDRESS,
+    items: [{ sku: 'SKU-OIL', qty: 4 }],
+  });
 
   await untilStatus(caseId, 'WAITING_CARRIER');
   const redirect = await effect('carrier', `${caseId}:redirect:1`);
@@ -300,7 +338,14 @@ test('ADDRESS_CHANGE accepted: the carrier redirects, the parcel is delivered at
 test('ADDRESS_CHANGE refused: fallback intercept, reship to the new address, the original comes back, closed', async () => {
   await control('POST', '/faults', { system: 'carrier', operation: 'redirect', refuse: true });
   const waybillNo = uniqueWaybill('SF');
-  const { caseId } = await open({ type: 'ADDRESS_CHANGE', waybillNo, carrier: 'SF', description: '客户要求改址', newAddress: ADDRESS, items: [{ sku: 'SKU-OIL', qty: 4 }] });
+  const { caseId } = await open({
+    type: 'ADDRESS_CHANGE',
+    waybillNo,
+    carrier: 'SF',
+    description: '客户要求改址',
+    newAddress: ADDRESS,
+    items: [{ sku: 'SKU-OIL', qty: 4 }],
+  });
 
   const { closed, events } = await closeWithFeedback(caseId, 'reshipped');
   expect(await effect('carrier', `${caseId}:redirect:1`)).toMatchObject({ operation: 'redirect' });
@@ -312,13 +357,28 @@ test('ADDRESS_CHANGE refused: fallback intercept, reship to the new address, the
   expect(closed.returns).toEqual([expect.objectContaining({ status: 'RECEIVED' })]);
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_RETURN', 'IN_PROGRESS', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
-  expectInOrder(kinds(events), ['carrier.redirect_refused', 'playbook.fallback', 'carrier.intercept_accepted', 'wms.reshipped', 'wms.return_expected', 'wms.return_received', 'case.resolved']);
+  expectInOrder(kinds(events), [
+    'carrier.redirect_refused',
+    'playbook.fallback',
+    'carrier.intercept_accepted',
+    'wms.reshipped',
+    'wms.return_expected',
+    'wms.return_received',
+    'case.resolved',
+  ]);
   expectEachEffectOnce(caseId);
 });
 
 test('INTERCEPT accepted: intercepted, return received into the warehouse, refunded, closed', async () => {
   const waybillNo = uniqueWaybill('SF');
-  const { caseId } = await open({ type: 'INTERCEPT', waybillNo, carrier: 'SF', description: '订单已取消，拦截退回', orderValue: 12_800, items: [{ sku: 'SKU-LAMP', qty: 1 }] });
+  const { caseId } = await open({
+    type: 'INTERCEPT',
+    waybillNo,
+    carrier: 'SF',
+    description: '订单已取消，拦截退回',
+    orderValue: 12_800,
+    items: [{ sku: 'SKU-LAMP', qty: 1 }],
+  });
 
   const { closed, events } = await closeWithFeedback(caseId, 'intercepted');
   expect(await effect('carrier', `${caseId}:intercept:1`)).toMatchObject({ operation: 'intercept' });
@@ -336,7 +396,14 @@ test('INTERCEPT accepted: intercepted, return received into the warehouse, refun
 test('INTERCEPT refused: fallback return pickup, received, refunded, closed as returned', async () => {
   await control('POST', '/faults', { system: 'carrier', operation: 'intercept', refuse: true });
   const waybillNo = uniqueWaybill('SF');
-  const { caseId } = await open({ type: 'INTERCEPT', waybillNo, carrier: 'SF', description: '订单已取消，拦截退回', orderValue: 9_900, items: [{ sku: 'SKU-WIPER', qty: 2 }] });
+  const { caseId } = await open({
+    type: 'INTERCEPT',
+    waybillNo,
+    carrier: 'SF',
+    description: '订单已取消，拦截退回',
+    orderValue: 9_900,
+    items: [{ sku: 'SKU-WIPER', qty: 2 }],
+  });
 
   const { closed, events } = await closeWithFeedback(caseId, 'returned');
   expect(await effect('carrier', `${caseId}:intercept:1`)).toMatchObject({ operation: 'intercept' });
@@ -347,7 +414,14 @@ test('INTERCEPT refused: fallback return pickup, received, refunded, closed as r
   await effect('sms', `${caseId}:return-pickup:1:sms`);
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_RETURN', 'IN_PROGRESS', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
-  expectInOrder(kinds(events), ['carrier.intercept_refused', 'playbook.fallback', 'wms.return_expected', 'wms.return_received', 'payment.refunded', 'case.resolved']);
+  expectInOrder(kinds(events), [
+    'carrier.intercept_refused',
+    'playbook.fallback',
+    'wms.return_expected',
+    'wms.return_received',
+    'payment.refunded',
+    'case.resolved',
+  ]);
   expectEachEffectOnce(caseId);
 });
 
@@ -358,7 +432,12 @@ test('REFUSED: the customer chooses redelivery, delivered on the second attempt,
   const waiting = await untilStatus(caseId, 'WAITING_CUSTOMER', 'system');
   expect(waiting.allowedActions).toContain('choose-remedy');
   expect(waiting.awaitingRemedy).toMatchObject({ options: ['redeliver', 'redirect', 'return'] });
-  expect(waiting.clocks.filter((clock: Json) => clock.state === 'paused').map((clock: Json) => clock.name).sort()).toEqual(['handling', 'resolution']);
+  expect(
+    waiting.clocks
+      .filter((clock: Json) => clock.state === 'paused')
+      .map((clock: Json) => clock.name)
+      .sort(),
+  ).toEqual(['handling', 'resolution']);
   await act('system', caseId, { action: 'choose-remedy', remedy: 'redeliver', note: '客户明天在店' });
 
   await untilStatus(caseId, 'WAITING_CARRIER');
@@ -375,7 +454,14 @@ test('REFUSED: the customer chooses redelivery, delivered on the second attempt,
 
 test('REFUSED with no answer from the customer: the parcel goes back, is received and refunded, closed', async () => {
   const waybillNo = uniqueWaybill('SF');
-  const { caseId } = await open({ type: 'REFUSED', waybillNo, carrier: 'SF', description: '客户拒收', orderValue: 6_600, items: [{ sku: 'SKU-MIRROR', qty: 1 }] });
+  const { caseId } = await open({
+    type: 'REFUSED',
+    waybillNo,
+    carrier: 'SF',
+    description: '客户拒收',
+    orderValue: 6_600,
+    items: [{ sku: 'SKU-MIRROR', qty: 1 }],
+  });
   await untilStatus(caseId, 'WAITING_CUSTOMER', 'system');
 
   const { closed, events } = await closeWithFeedback(caseId, 'returned');
@@ -385,7 +471,14 @@ test('REFUSED with no answer from the customer: the parcel goes back, is receive
   expect(closed.returns).toEqual([expect.objectContaining({ status: 'RECEIVED' })]);
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_CUSTOMER', 'IN_PROGRESS', 'WAITING_RETURN', 'IN_PROGRESS', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
-  expectInOrder(kinds(events), ['customer.no_choice', 'carrier.return_accepted', 'wms.return_expected', 'wms.return_received', 'payment.refunded', 'case.resolved']);
+  expectInOrder(kinds(events), [
+    'customer.no_choice',
+    'carrier.return_accepted',
+    'wms.return_expected',
+    'wms.return_received',
+    'payment.refunded',
+    'case.resolved',
+  ]);
   expectEachEffectOnce(caseId);
 });
 
@@ -394,7 +487,11 @@ test('RETURN_EXCHANGE: pickup, received by the warehouse, the exchange part ship
   const { caseId } = await open({ type: 'RETURN_EXCHANGE', description: '型号不符，换货', orderValue: 8_000, items });
 
   // The warehouse is played by hand here: the return is received when the test says so.
-  const expecting = await eventually(() => view(caseId), (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1, { what: 'return order' });
+  const expecting = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1,
+    { what: 'return order' },
+  );
   const returnOrderNo = expecting.returns[0].returnOrderNo as string;
   await control('PUT', `/wms/return-orders/${returnOrderNo}`, { autoAdvance: false });
   await control('POST', `/wms/return-orders/${returnOrderNo}/receive`);
@@ -411,7 +508,13 @@ test('RETURN_EXCHANGE: pickup, received by the warehouse, the exchange part ship
 });
 
 test('RETURN_EXCHANGE for a refund: pickup, received, refunded, closed', async () => {
-  const { caseId } = await open({ type: 'RETURN_EXCHANGE', description: '不需要了，退货退款', orderValue: 8_000, returnRemedy: 'refund', items: [{ sku: 'SKU-SPARK', qty: 4 }] });
+  const { caseId } = await open({
+    type: 'RETURN_EXCHANGE',
+    description: '不需要了，退货退款',
+    orderValue: 8_000,
+    returnRemedy: 'refund',
+    items: [{ sku: 'SKU-SPARK', qty: 4 }],
+  });
 
   const { events } = await closeWithFeedback(caseId, 'refunded');
   await effect('wms', `${caseId}:return:1`);
@@ -446,10 +549,12 @@ test('WRONG_ITEM shipped by a supplier: the supplier is followed up, replies wit
 
   expectInOrder(statuses(events), ['OPEN', 'WAITING_SUPPLIER', 'RESOLVED', 'AWAITING_FEEDBACK', 'CLOSED']);
   expectInOrder(kinds(events), ['supplier.follow_up_started', 'supplier.replied', 'case.resolved']);
-  expect(events.find((event) => event.kind === 'supplier.replied')?.data).toMatchObject({ outcome: 'replied', reply: { action: 'reshipped', waybillNo: 'JD0099887766' } });
+  expect(events.find((event) => event.kind === 'supplier.replied')?.data).toMatchObject({
+    outcome: 'replied',
+    reply: { action: 'reshipped', waybillNo: 'JD0099887766' },
+  });
   expectEachEffectOnce(caseId);
 });
-
 
 // --- when the playbook cannot go on by itself -----------------------------------------------
 
@@ -476,7 +581,11 @@ test('REFUSED return the warehouse will not open: no refund without the parcel, 
   await untilStatus(caseId, 'WAITING_CUSTOMER', 'system');
   await act('system', caseId, { action: 'choose-remedy', remedy: 'return' });
 
-  const handedOver = await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'hand-over to tier 2' });
+  const handedOver = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'hand-over to tier 2' },
+  );
   expect(handedOver.allowedActions).not.toContain('resolve'); // the agent's view: tier 2 decides
   expect(await effect('carrier', `${caseId}:return:1`)).toMatchObject({ operation: 'return' });
   expect(ledger('payments', `${caseId}:refund`)).toEqual([]);
@@ -492,7 +601,11 @@ test('WRONG_ITEM whose order the warehouse does not know: handed to a supervisor
   await control('POST', '/faults', { system: 'wms', operation: 'pick-records', refuse: true });
   const { caseId } = await open({ type: 'WRONG_ITEM', description: '错发配件', items: [{ sku: 'SKU-A', qty: 1 }] });
 
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'hand-over to tier 2' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'hand-over to tier 2' },
+  );
   await act('supervisor', caseId, { action: 'resolve', outcome: 'reshipped', summary: '人工核对后已手工补发' });
   const { events } = await closeWithFeedback(caseId, 'reshipped');
   expectInOrder(kinds(events), ['wms.pick_check_failed', 'case.escalated', 'case.resolved', 'case.closed']);
@@ -505,7 +618,11 @@ test('MISSING_ITEM reship refused for stock: the agent reships once stock is bac
   const orderId = `SO-${randomUUID().slice(0, 8)}`;
   await control('PUT', `/wms/orders/${orderId}`, { items: [{ sku: 'SKU-A', qty: 1 }], picked: [] });
   const { caseId } = await open({ type: 'MISSING_ITEM', orderId, description: '漏发', items: [{ sku: 'SKU-A', qty: 1 }] });
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'hand-over to tier 2' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'hand-over to tier 2' },
+  );
   await control('DELETE', '/faults');
 
   const reshipped = await act('agent', caseId, { action: 'reship', reason: '到货后补发' });

@@ -15,7 +15,9 @@ installTemporalRuntime('ERROR');
  * break running cases fails here and must go through patched().
  */
 
-const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 test('recorded histories exist for every playbook, the claim and supplier children, and the pre-patch DELAYED cases', () => {
   expect(files).toEqual(

@@ -47,13 +47,29 @@ interface CaseSpec {
 
 const CASES: CaseSpec[] = [
   {
-    name: 'Y', openedAt: '2021-02-28T15:30:00Z', carrier: 'SF', type: 'DAMAGED', region: 'GD-SZ', customer: 'K1', order: 'O1',
-    status: 'CLOSED', resolved: true, score: 3,
+    name: 'Y',
+    openedAt: '2021-02-28T15:30:00Z',
+    carrier: 'SF',
+    type: 'DAMAGED',
+    region: 'GD-SZ',
+    customer: 'K1',
+    order: 'O1',
+    status: 'CLOSED',
+    resolved: true,
+    score: 3,
     clocks: [{ name: 'firstResponse', state: 'stopped', elapsedMs: 999_999_999, breached: true }],
   },
   {
-    name: 'C1', openedAt: '2021-02-28T16:30:00Z', carrier: 'SF', type: 'DAMAGED', region: 'GD-SZ', customer: 'K1', order: 'O1',
-    status: 'CLOSED', resolved: true, score: 5,
+    name: 'C1',
+    openedAt: '2021-02-28T16:30:00Z',
+    carrier: 'SF',
+    type: 'DAMAGED',
+    region: 'GD-SZ',
+    customer: 'K1',
+    order: 'O1',
+    status: 'CLOSED',
+    resolved: true,
+    score: 5,
     clocks: [
       { name: 'firstResponse', state: 'stopped', elapsedMs: 600_000 },
       { name: 'handling', state: 'stopped', elapsedMs: 3_600_000 },
@@ -61,8 +77,15 @@ const CASES: CaseSpec[] = [
     ],
   },
   {
-    name: 'C2', openedAt: '2021-03-01T02:00:00Z', carrier: 'SF', type: 'DELAYED', region: 'BJ', customer: 'K2', order: 'O2',
-    status: 'WAITING_CARRIER', tier: 2,
+    name: 'C2',
+    openedAt: '2021-03-01T02:00:00Z',
+    carrier: 'SF',
+    type: 'DELAYED',
+    region: 'BJ',
+    customer: 'K2',
+    order: 'O2',
+    status: 'WAITING_CARRIER',
+    tier: 2,
     clocks: [
       { name: 'firstResponse', state: 'stopped', elapsedMs: 1_200_000 },
       { name: 'handling', state: 'stopped', elapsedMs: 9_000_000, breached: true },
@@ -70,8 +93,19 @@ const CASES: CaseSpec[] = [
     ],
   },
   {
-    name: 'C3', openedAt: '2021-03-01T10:00:00Z', carrier: 'JD', type: 'DELAYED', priority: 'high', region: 'BJ', customer: 'K1', order: 'O1',
-    status: 'CLOSED', resolved: true, score: 4, earlierScores: [1], reopens: 1,
+    name: 'C3',
+    openedAt: '2021-03-01T10:00:00Z',
+    carrier: 'JD',
+    type: 'DELAYED',
+    priority: 'high',
+    region: 'BJ',
+    customer: 'K1',
+    order: 'O1',
+    status: 'CLOSED',
+    resolved: true,
+    score: 4,
+    earlierScores: [1],
+    reopens: 1,
     clocks: [
       { name: 'firstResponse', state: 'stopped', elapsedMs: 2_400_000, breached: true },
       { name: 'handling', state: 'stopped', elapsedMs: 1_800_000 },
@@ -79,8 +113,15 @@ const CASES: CaseSpec[] = [
     ],
   },
   {
-    name: 'C4', openedAt: '2021-03-01T15:59:00Z', carrier: 'JD', type: 'LOST', region: 'GD-SZ', customer: 'K3', order: 'O3',
-    status: 'CLOSED', resolved: true,
+    name: 'C4',
+    openedAt: '2021-03-01T15:59:00Z',
+    carrier: 'JD',
+    type: 'LOST',
+    region: 'GD-SZ',
+    customer: 'K3',
+    order: 'O3',
+    status: 'CLOSED',
+    resolved: true,
     clocks: [
       { name: 'firstResponse', state: 'stopped', elapsedMs: 300_000 },
       { name: 'handling', state: 'stopped', elapsedMs: 100_000 },
@@ -88,8 +129,16 @@ const CASES: CaseSpec[] = [
     ],
   },
   {
-    name: 'W', openedAt: '2021-03-01T16:01:00Z', carrier: 'SF', type: 'DAMAGED', region: 'GD-SZ', customer: 'K4', order: 'O4',
-    status: 'CLOSED', resolved: true, score: 1,
+    name: 'W',
+    openedAt: '2021-03-01T16:01:00Z',
+    carrier: 'SF',
+    type: 'DAMAGED',
+    region: 'GD-SZ',
+    customer: 'K4',
+    order: 'O4',
+    status: 'CLOSED',
+    resolved: true,
+    score: 1,
     clocks: [
       { name: 'firstResponse', state: 'stopped', elapsedMs: 100_000 },
       { name: 'handling', state: 'stopped', elapsedMs: 50_000_000, breached: true },
@@ -172,7 +221,10 @@ async function insertFixture(): Promise<void> {
     amount_fen: amount,
     view: JSON.stringify({}),
   });
-  await db.insertInto('claims').values([claim('C1', 'SF', 'PAID', 10_000), claim('C3', 'JD', 'REJECTED', 5_000)]).execute();
+  await db
+    .insertInto('claims')
+    .values([claim('C1', 'SF', 'PAID', 10_000), claim('C3', 'JD', 'REJECTED', 5_000)])
+    .execute();
   await db
     .insertInto('inbound_events')
     .values(
@@ -233,7 +285,14 @@ describe('GET /v1/reports/sla', () => {
     const clock = (name: string) => body.byClock.find((row: { clock: string }) => row.clock === name);
     // firstResponse: 300k, 600k, 1.2M, 2.4M (C3 breached) → p50 = 2nd = 600k, p90 = 4th, 1 of 4 breached.
     expect(clock('firstResponse')).toEqual({
-      clock: 'firstResponse', started: 4, completed: 4, breached: 1, breachRate: 0.25, p50Ms: 600_000, p90Ms: 2_400_000, maxMs: 2_400_000,
+      clock: 'firstResponse',
+      started: 4,
+      completed: 4,
+      breached: 1,
+      breachRate: 0.25,
+      p50Ms: 600_000,
+      p90Ms: 2_400_000,
+      maxMs: 2_400_000,
     });
     // handling: 100k, 1.8M, 3.6M, 9M (C2 breached).
     expect(clock('handling')).toMatchObject({ started: 4, completed: 4, breached: 1, p50Ms: 1_800_000, p90Ms: 9_000_000, maxMs: 9_000_000 });
@@ -242,7 +301,16 @@ describe('GET /v1/reports/sla', () => {
     expect(clock('payout')).toEqual({ clock: 'payout', started: 0, completed: 0, breached: 0, breachRate: 0, p50Ms: 0, p90Ms: 0, maxMs: 0 });
     // By type and priority: first response of DELAYED/high is C3 alone, breached.
     expect(body.rows).toContainEqual({
-      clock: 'firstResponse', type: 'DELAYED', priority: 'high', started: 1, completed: 1, breached: 1, breachRate: 1, p50Ms: 2_400_000, p90Ms: 2_400_000, maxMs: 2_400_000,
+      clock: 'firstResponse',
+      type: 'DELAYED',
+      priority: 'high',
+      started: 1,
+      completed: 1,
+      breached: 1,
+      breachRate: 1,
+      p50Ms: 2_400_000,
+      p90Ms: 2_400_000,
+      maxMs: 2_400_000,
     });
     // DAMAGED/normal in 03-01 is C1 only (Y and W are other local days).
     expect(body.rows).toContainEqual(expect.objectContaining({ clock: 'firstResponse', type: 'DAMAGED', priority: 'normal', started: 1, p50Ms: 600_000 }));
@@ -285,8 +353,18 @@ describe('GET /v1/reports/carriers', () => {
     const jd = body.rows.find((row: { carrier: string }) => row.carrier === 'JD');
     // JD: S3 ∪ C3, C4 → 3 parcels; C4's resolution breached; C3's claim rejected (counted, not claimed).
     expect(jd).toMatchObject({
-      shipmentsSeen: 3, cases: 2, exceptionRate: 0.6667, resolved: 2, resolvedOnTime: 1, claims: 1, claimedFen: 0, paidFen: 0,
-      trackedParcels: 1, trackingFreshness: 1, damaged: 0, damageRateWithinTarget: true,
+      shipmentsSeen: 3,
+      cases: 2,
+      exceptionRate: 0.6667,
+      resolved: 2,
+      resolvedOnTime: 1,
+      claims: 1,
+      claimedFen: 0,
+      paidFen: 0,
+      trackedParcels: 1,
+      trackingFreshness: 1,
+      damaged: 0,
+      damageRateWithinTarget: true,
     });
     expect(body.rows.find((row: { carrier: string }) => row.carrier === 'HUOLALA')).toMatchObject({ shipmentsSeen: 0, cases: 0, exceptionRate: 0 });
   });
@@ -314,9 +392,33 @@ describe('GET /v1/reports/suppliers', () => {
     const mine = body.rows.filter((row: { supplierId: string }) => row.supplierId.endsWith(run));
     expect(mine).toEqual([
       // SUPA: replies after 10 min and 30 min, one never answered after 2 reminders and an escalation.
-      { supplierId: `SUPA-${run}`, followUps: 3, replied: 2, replyRate: 0.6667, unanswered: 1, open: 0, replyP50Ms: 600_000, replyP90Ms: 1_800_000, reminders: 3, followUpsNeedingReminders: 2, escalations: 1 },
+      {
+        supplierId: `SUPA-${run}`,
+        followUps: 3,
+        replied: 2,
+        replyRate: 0.6667,
+        unanswered: 1,
+        open: 0,
+        replyP50Ms: 600_000,
+        replyP90Ms: 1_800_000,
+        reminders: 3,
+        followUpsNeedingReminders: 2,
+        escalations: 1,
+      },
       // SUPB: its 02-28 23:00 follow-up is outside the range.
-      { supplierId: `SUPB-${run}`, followUps: 1, replied: 1, replyRate: 1, unanswered: 0, open: 0, replyP50Ms: 300_000, replyP90Ms: 300_000, reminders: 0, followUpsNeedingReminders: 0, escalations: 0 },
+      {
+        supplierId: `SUPB-${run}`,
+        followUps: 1,
+        replied: 1,
+        replyRate: 1,
+        unanswered: 0,
+        open: 0,
+        replyP50Ms: 300_000,
+        replyP90Ms: 300_000,
+        reminders: 0,
+        followUpsNeedingReminders: 0,
+        escalations: 0,
+      },
     ]);
     // Totals over 300k, 600k, 1.8M.
     expect(body.totals).toMatchObject({ followUps: 4, replied: 3, replyP50Ms: 600_000, replyP90Ms: 1_800_000, reminders: 3, escalations: 1 });
@@ -386,8 +488,15 @@ describe('GET /v1/reports/health', () => {
     expect(bj.components.exceptionRate).toEqual({ value: null, score: null, weight: 0.25 });
     const sfTrend = body.trend.find((t: { dimension: string; key: string }) => t.dimension === 'carrier' && t.key === 'SF');
     expect(sfTrend).toEqual({
-      dimension: 'carrier', key: 'SF', first: 55, last: 15, change: -40,
-      days: [{ date: '2021-03-01', score: 55 }, { date: '2021-03-02', score: 15 }],
+      dimension: 'carrier',
+      key: 'SF',
+      first: 55,
+      last: 15,
+      change: -40,
+      days: [
+        { date: '2021-03-01', score: 55 },
+        { date: '2021-03-02', score: 15 },
+      ],
     });
   });
 

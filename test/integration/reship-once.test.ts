@@ -52,7 +52,11 @@ test('an exchange reship whose answer is lost after outages is asked again under
   });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  const expecting = await eventually(() => view(caseId), (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1, { what: 'return order' });
+  const expecting = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_RETURN' && v.returns?.length === 1,
+    { what: 'return order' },
+  );
   const returnOrderNo = expecting.returns[0].returnOrderNo as string;
   await control('PUT', `/wms/return-orders/${returnOrderNo}`, { autoAdvance: false });
 
@@ -64,7 +68,11 @@ test('an exchange reship whose answer is lost after outages is asked again under
   ]);
   await control('POST', `/wms/return-orders/${returnOrderNo}/receive`);
 
-  const resolved = await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'exchanged', timeoutMs: 100_000, intervalMs: 500 });
+  const resolved = await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'exchanged', timeoutMs: 100_000, intervalMs: 500 },
+  );
   expect(resolved.resolution).toMatchObject({ outcome: 'exchanged' });
 
   const orders = stack.simulators.ledger.entries({ system: 'wms', operation: 'reship-order' });
@@ -104,7 +112,9 @@ describe('with one round of asking before the case hands over', () => {
       { system: 'wms', operation: 'reship-order', dropResponse: true },
       { system: 'wms', operation: 'reship-order', failNext: 4 },
     ]);
-    const opened = await short.api('agent', '/v1/cases', { body: openCaseBody({ type: 'MISSING_ITEM', orderId, description: '漏发', items: [{ sku: 'SKU-A', qty: 1 }] }) });
+    const opened = await short.api('agent', '/v1/cases', {
+      body: openCaseBody({ type: 'MISSING_ITEM', orderId, description: '漏发', items: [{ sku: 'SKU-A', qty: 1 }] }),
+    });
     expect(opened.status).toBe(201);
     const caseId = opened.body.caseId as string;
     const handedOver = await eventually(

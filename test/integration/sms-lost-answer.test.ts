@@ -35,7 +35,18 @@ function staffNotice(key: string, channel: 'wecom' | 'inapp'): SendNotificationI
     channel,
     template: 'staff.sla_warning',
     recipient: { userId: 'agent-1', wecomKey: 'bot-key-1' },
-    params: { caseId: 'CASE-LOST', type: 'DELAYED', priority: 'HIGH', tier: '1', assignee: 'agent-1', carrierName: '顺丰', waybillNo: 'SF1', clock: 'handling', percent: '50', dueText: '1小时后' },
+    params: {
+      caseId: 'CASE-LOST',
+      type: 'DELAYED',
+      priority: 'HIGH',
+      tier: '1',
+      assignee: 'agent-1',
+      carrierName: '顺丰',
+      waybillNo: 'SF1',
+      clock: 'handling',
+      percent: '50',
+      dueText: '1小时后',
+    },
   };
 }
 

@@ -26,7 +26,10 @@ beforeAll(async () => {
   snapshot = row.snapshot as CaseView;
 });
 afterAll(async () => {
-  await stack?.client.workflow.getHandle(caseId).terminate('test over').catch(() => undefined);
+  await stack?.client.workflow
+    .getHandle(caseId)
+    .terminate('test over')
+    .catch(() => undefined);
   await stack?.stop();
 });
 

@@ -37,8 +37,6 @@ afterAll(async () => {
   }
 });
 
-
-
 const view = async (caseId: string) => (await stack.api('supervisor', `/v1/cases/${caseId}`)).body;
 const note = (caseId: string, text: string) => within(20_000, stack.api('agent', `/v1/cases/${caseId}/actions`, { body: { action: 'note', text } }));
 
@@ -46,7 +44,11 @@ test('a write PostgreSQL refuses is loud, blocks no later action, and is stored 
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'LOST', description: '包裹遗失，无申报价值' }) });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'IN_PROGRESS' && v.tier === 2, { what: 'handed over' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'IN_PROGRESS' && v.tier === 2,
+    { what: 'handed over' },
+  );
 
   expect((await note(caseId, 'REFUSE-ME')).status).toBe(200);
   // Not jammed: the next action answers too, and the case shows the refusal.
@@ -71,8 +73,15 @@ test('a write PostgreSQL refuses is loud, blocks no later action, and is stored 
   expect(events.filter((event) => event.kind === 'case.note_added').map((event) => event.data.text)).toEqual(['REFUSE-ME', '之后的备注', '恢复后的备注']);
   expect(events.filter((event) => event.kind === 'store.write_rejected')).toHaveLength(1);
   // The recovery is saved right after the write that went through.
-  await eventually(() => view(caseId), (v) => v.storeWriteRejected === undefined, { what: 'the read model shows the recovery' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.storeWriteRejected === undefined,
+    { what: 'the read model shows the recovery' },
+  );
 
-  const resolved = await within(20_000, stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'resolve', outcome: 'goodwill', summary: '已处理' } }));
+  const resolved = await within(
+    20_000,
+    stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body: { action: 'resolve', outcome: 'goodwill', summary: '已处理' } }),
+  );
   expect(resolved.status).toBe(200);
 });

@@ -37,7 +37,11 @@ test('a LOST case: labelled activities, and a claim child found by the waybill w
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
   await stack.pushTracking({ eventId: `${caseId}-lost`, waybillNo: body.waybillNo, status: 'Exception', subStatus: 'lost' });
-  await eventually(async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body, (view) => view.claim?.status === 'PAID', { what: 'claim paid' });
+  await eventually(
+    async () => (await stack.api('agent', `/v1/cases/${caseId}`)).body,
+    (view) => view.claim?.status === 'PAID',
+    { what: 'claim paid' },
+  );
 
   // Every write, notice and urge of the case says what it is.
   const rows = await activitySummaries(await stack.client.workflow.getHandle(caseId).fetchHistory());

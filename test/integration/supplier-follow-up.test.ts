@@ -2,11 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { caseDataConverter } from '../../codec/data-converter';
 import { supplierFollowUpWorkflow } from '../../workflows';
-import {
-  supplierFollowUpQuery,
-  supplierFollowUpWorkflowId,
-  type SupplierFollowUpInput,
-} from '../../workflows/supplier/contract';
+import { supplierFollowUpQuery, supplierFollowUpWorkflowId, type SupplierFollowUpInput } from '../../workflows/supplier/contract';
 import { eventually, startTestStack, supplierSignature, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -87,7 +83,11 @@ test('asks the supplier, reminds on schedule, escalates to the manager once, and
   const handle = await start(input);
 
   // The request reaches the supplier's WeCom group, and the scorecard row is open.
-  const [request] = await eventually(() => Promise.resolve(wecom(caseId)), (entries) => entries.length >= 1, { what: 'supplier request' });
+  const [request] = await eventually(
+    () => Promise.resolve(wecom(caseId)),
+    (entries) => entries.length >= 1,
+    { what: 'supplier request' },
+  );
   expect(request?.idempotencyKey).toBe(`${caseId}:supplier:request:wecom`);
   expect(request?.request).toMatchObject({ query: { key: `supplier-${supplierId}` } });
   const content = (request?.request as { body: { markdown: { content: string } } }).body.markdown.content;
@@ -162,7 +162,11 @@ test('asks the supplier, reminds on schedule, escalates to the manager once, and
 test('a quick reply ends the follow-up before any reminder', async () => {
   const input = followUpInput({ reminderIntervalMs: 5_000, maxReminders: 2, responseTargetMs: 30_000 });
   const handle = await start(input);
-  await eventually(() => followUpRow(input.caseId), (row) => row?.outcome === 'open', { what: 'open follow-up row' });
+  await eventually(
+    () => followUpRow(input.caseId),
+    (row) => row?.outcome === 'open',
+    { what: 'open follow-up row' },
+  );
   const posted = await postReply(input.supplierId, { replyId: 'R-quick', caseId: input.caseId, action: 'accepted', message: '收到，今天补发' });
   expect(posted.status).toBe(200);
   const result = await handle.result();
@@ -176,7 +180,11 @@ test('the webhook refuses bad signatures, malformed bodies, other suppliers and 
   const input = followUpInput({ reminderIntervalMs: 10_000, maxReminders: 1, responseTargetMs: 60_000 });
   const handle = await start(input);
   const { caseId, supplierId } = input;
-  await eventually(() => followUpRow(caseId), (row) => row?.outcome === 'open', { what: 'open follow-up row' });
+  await eventually(
+    () => followUpRow(caseId),
+    (row) => row?.outcome === 'open',
+    { what: 'open follow-up row' },
+  );
   const reply = { replyId: 'R-1', caseId, action: 'message', message: '请稍等，正在核实' };
 
   const forged = await postReply(supplierId, reply, 'not-the-supplier-secret');
@@ -237,6 +245,10 @@ test('every follow-up above replays on the current workflow code', async () => {
   expect(started.length).toBeGreaterThanOrEqual(4);
   for (const workflowId of started) {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
+      history,
+      workflowId,
+    );
   }
 });

@@ -97,7 +97,9 @@ test.each(['worker/main.ts', 'api/main.ts'])('%s stops at start-up with the mism
   await ensureTemporalNamespace(connection, { namespace, searchAttributes: { SlaBreached: 'Keyword' } });
   const run = runEntry(entry, { TEMPORAL_NAMESPACE: namespace, PORT: '0' });
   expect(await run.exit).toBe(1);
-  expect(run.output()).toContain(`Temporal namespace "${namespace}": search attribute type mismatch — SlaBreached is registered as Keyword but the case orchestrator writes it as Bool`);
+  expect(run.output()).toContain(
+    `Temporal namespace "${namespace}": search attribute type mismatch — SlaBreached is registered as Keyword but the case orchestrator writes it as Bool`,
+  );
   expect(run.output()).not.toMatch(/\n\s+at /); // a message, not a stack trace
 });
 
@@ -106,7 +108,11 @@ test('the standalone API creates its missing namespace and answers ready', async
   const port = await freePort();
   const run = runEntry('api/main.ts', { TEMPORAL_NAMESPACE: namespace, PORT: String(port) });
   try {
-    await eventually(async () => run.output(), (text) => text.includes('API listening') || run.child.exitCode !== null, { timeoutMs: 60_000, what: 'API listening' });
+    await eventually(
+      async () => run.output(),
+      (text) => text.includes('API listening') || run.child.exitCode !== null,
+      { timeoutMs: 60_000, what: 'API listening' },
+    );
     expect(run.output()).toMatch(new RegExp(`namespace \\\\?"${namespace}\\\\?" created`)); // a JSON log line escapes the quotes
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);

@@ -39,7 +39,11 @@ test('an SLA alarm already past when the watchdog plans it still records its tim
   const history = await handle.fetchHistory();
   const summaries = await timerSummaries(history, new AesGcmPayloadCodec(stack.config.payloadCodec));
   expect(summaries).toEqual(expect.arrayContaining(['SLA firstResponse 50% warning']));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, history, caseId);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
+    history,
+    caseId,
+  );
 });
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;

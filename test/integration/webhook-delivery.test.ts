@@ -22,12 +22,20 @@ const started: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { SUPPLIER_WEBHOOK_SECRETS: Object.entries(SUPPLIER_SECRETS).map(([id, secret]) => `${id}:${secret}`).join(',') },
+    env: {
+      SUPPLIER_WEBHOOK_SECRETS: Object.entries(SUPPLIER_SECRETS)
+        .map(([id, secret]) => `${id}:${secret}`)
+        .join(','),
+    },
   });
   service = new CaseService({ db: stack.db, temporal: stack.client, config: stack.config, log: () => undefined });
 });
 afterAll(async () => {
-  for (const caseId of started) await stack.client.workflow.getHandle(caseId).terminate('test over').catch(() => undefined);
+  for (const caseId of started)
+    await stack.client.workflow
+      .getHandle(caseId)
+      .terminate('test over')
+      .catch(() => undefined);
   await stack?.stop();
 });
 
@@ -112,7 +120,11 @@ describe('a crash between recording an event and delivering it', () => {
     await recordedAsAPreviousVersionWould(event, 'pending'); // the process died right after this
     const retry = await push(event);
     expect(retry).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [caseId] } });
-    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: 'the event at the case' },
+    );
     expect(await eventState(event)).toBe('complete');
   });
 
@@ -124,7 +136,11 @@ describe('a crash between recording an event and delivering it', () => {
     // The suites share one database, and another suite's sweeper may take the event first: what
     // matters is that a sweep, not a retry, delivers it, once.
     await sweepOnce({ db: stack.db, temporal: stack.client, cases: service }, { graceMs: 0 });
-    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: 'the event at the case' },
+    );
     expect(await eventState(event)).toBe('complete');
   });
 });
@@ -136,8 +152,16 @@ test('the sweeper running on its interval in the API process finishes a delivery
   await recordedAsAPreviousVersionWould(event, 'pending');
   const sweeper = startRedeliverySweeper({ db: stack.db, temporal: stack.client, cases: service, log: () => undefined }, 200, { graceMs: 0 });
   try {
-    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
-    await eventually(() => eventState(event), (state) => state === 'complete', { what: 'the event settled' });
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: 'the event at the case' },
+    );
+    await eventually(
+      () => eventState(event),
+      (state) => state === 'complete',
+      { what: 'the event settled' },
+    );
   } finally {
     await sweeper.stop();
   }
@@ -152,17 +176,29 @@ test('a sender retry racing a failing first attempt delivers the event; nothing 
     openGate = resolve;
   });
   // The first attempt records the event, then hangs on an unreachable Temporal...
-  const first = intakeTrackingEvent(stack.db, faultyTargets(() => true, gate), event).then(
+  const first = intakeTrackingEvent(
+    stack.db,
+    faultyTargets(() => true, gate),
+    event,
+  ).then(
     () => 'delivered',
     () => 'failed',
   );
-  await eventually(() => eventState(event), (state) => state === 'pending', { what: 'the first attempt to record the event' });
+  await eventually(
+    () => eventState(event),
+    (state) => state === 'pending',
+    { what: 'the first attempt to record the event' },
+  );
   // ...while the sender, timing out, retries.
   const retry = await push(event);
   expect(retry).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [caseId] } });
   openGate();
   expect(await first).toBe('failed');
-  await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
+  await eventually(
+    () => eventsSeen(caseId),
+    (seen) => seen === 1,
+    { what: 'the event at the case' },
+  );
   expect(await eventState(event)).toBe('complete');
 });
 
@@ -171,19 +207,26 @@ test('a partial delivery to two cases is finished by the retry, each case gettin
   const delayed = await openCase({ waybillNo, type: 'DELAYED' });
   const lost = await openCase({ waybillNo, type: 'LOST', declaredValue: 10_000 });
   const event = trackingEvent(waybillNo);
-  await expect(intakeTrackingEvent(stack.db, faultyTargets((caseId) => caseId === lost), event)).rejects.toThrow(/UNAVAILABLE/);
-  const deliveries = await stack.db
-    .selectFrom('inbound_deliveries')
-    .select(['case_id', 'state'])
-    .where('event_id', '=', event.eventId)
-    .execute();
+  await expect(
+    intakeTrackingEvent(
+      stack.db,
+      faultyTargets((caseId) => caseId === lost),
+      event,
+    ),
+  ).rejects.toThrow(/UNAVAILABLE/);
+  const deliveries = await stack.db.selectFrom('inbound_deliveries').select(['case_id', 'state']).where('event_id', '=', event.eventId).execute();
   expect(Object.fromEntries(deliveries.map((row) => [row.case_id, row.state]))).toEqual({ [delayed]: 'delivered', [lost]: 'pending' });
   expect(await eventState(event)).toBe('pending');
 
   const retry = await push(event);
   expect(retry.status).toBe(200);
   expect(retry.body.deliveredTo).toEqual(expect.arrayContaining([delayed, lost]));
-  for (const caseId of [delayed, lost]) await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: `the event at ${caseId}` });
+  for (const caseId of [delayed, lost])
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: `the event at ${caseId}` },
+    );
   expect(await eventState(event)).toBe('complete');
 });
 
@@ -191,10 +234,20 @@ test('a failed delivery is answered 503, not 2xx, and stays pending', async () =
   const waybillNo = uniqueWaybill();
   const caseId = await openCase({ waybillNo });
   const event = trackingEvent(waybillNo);
-  await expect(intakeTrackingEvent(stack.db, faultyTargets(() => true), event)).rejects.toThrow();
+  await expect(
+    intakeTrackingEvent(
+      stack.db,
+      faultyTargets(() => true),
+      event,
+    ),
+  ).rejects.toThrow();
   expect(await eventState(event)).toBe('pending');
   await sweepOnce({ db: stack.db, temporal: stack.client, cases: service }, { graceMs: 0 });
-  await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the event at the case' });
+  await eventually(
+    () => eventsSeen(caseId),
+    (seen) => seen === 1,
+    { what: 'the event at the case' },
+  );
 });
 
 describe('events held for a waybill without an open case', () => {
@@ -205,7 +258,11 @@ describe('events held for a waybill without an open case', () => {
     expect(answer).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [], held: true } });
     expect(await eventState(event)).toBe('held');
     const caseId = await openCase({ waybillNo });
-    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the held event at the new case' });
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: 'the held event at the new case' },
+    );
     const view = await stack.api('agent', `/v1/cases/${caseId}`);
     expect(view.body.tracking.lastStatus).toBe('Exception');
   });
@@ -216,7 +273,11 @@ describe('events held for a waybill without an open case', () => {
     const event = trackingEvent(waybillNo);
     await recordedAsAPreviousVersionWould(event, 'held'); // held, and the case's hand-over never ran
     await sweepOnce({ db: stack.db, temporal: stack.client, cases: service }, { graceMs: 0 });
-    await eventually(() => eventsSeen(caseId), (seen) => seen === 1, { what: 'the held event at the case' });
+    await eventually(
+      () => eventsSeen(caseId),
+      (seen) => seen === 1,
+      { what: 'the held event at the case' },
+    );
   });
 });
 

@@ -51,14 +51,22 @@ async function openAndWaitForCarrier(): Promise<{ caseId: string; waybillNo: str
   const opened = await stack.api('agent', '/v1/cases', { body });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(() => view(caseId), (v) => v.status === 'WAITING_CARRIER' && v.carrierRequests.length === 1, { what: 'urged, waiting for the carrier' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER' && v.carrierRequests.length === 1,
+    { what: 'urged, waiting for the carrier' },
+  );
   return { caseId, waybillNo: body.waybillNo as string };
 }
 
 async function deliverAndClose(caseId: string, waybillNo: string): Promise<void> {
   await stack.pushTracking({ eventId: `${caseId}-moved`, waybillNo, status: 'InTransit', location: '深圳转运中心' });
   await stack.pushTracking({ eventId: `${caseId}-delivered`, waybillNo, status: 'Delivered', location: '广州白云' });
-  await eventually(() => view(caseId), (v) => v.status === 'AWAITING_FEEDBACK', { what: 'AWAITING_FEEDBACK' });
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'AWAITING_FEEDBACK',
+    { what: 'AWAITING_FEEDBACK' },
+  );
   const feedback = await stack.api('system', `/v1/cases/${caseId}/feedback`, { body: { score: 5, channel: 'sms' } });
   expect(feedback.status).toBe(200);
   const result = await stack.client.workflow.getHandle(caseId).result();
@@ -87,7 +95,11 @@ test('a case begun on the old code goes on and closes on the new code, keeping i
   await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, () => deliverAndClose(caseId, waybillNo));
   const oldHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
   expect(hasPatch(oldHistory, BASELINE_PATCH)).toBe(false);
-  await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) }, oldHistory, caseId);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
+    oldHistory,
+    caseId,
+  );
 
   // The read model caught up with the end of the case.
   const closed = await view(caseId);

@@ -25,7 +25,6 @@ import { freePort } from '../../fixtures/free-port';
  * way the API and the worker do it at start-up.
  */
 
-
 export type TemporalMode = 'dev' | 'cluster';
 
 export function temporalMode(env: NodeJS.ProcessEnv = process.env): TemporalMode {
@@ -62,7 +61,6 @@ interface Running {
 }
 
 declare global {
-   
   var __caseTestStack: Running | undefined;
 }
 

@@ -32,7 +32,11 @@ describe('generic carrier API: instructions', () => {
     const second = await post('/urge', body, 'urge-1');
     expect(second.body).toEqual(first.body);
     expect(sims().ledger.entries({ idempotencyKey: 'urge-1' })).toHaveLength(1);
-    expect(sims().ledger.entries({ idempotencyKey: 'urge-1', includeReplays: true }).map((e) => e.replay)).toEqual([false, true]);
+    expect(
+      sims()
+        .ledger.entries({ idempotencyKey: 'urge-1', includeReplays: true })
+        .map((e) => e.replay),
+    ).toEqual([false, true]);
     const instructions = await getJson(`${sims().url}/__control/carrier/instructions/JD1`);
     expect(instructions.body.instructions).toHaveLength(1);
   });
@@ -47,7 +51,7 @@ describe('generic carrier API: instructions', () => {
     expect(sims().ledger.entries()).toEqual([]);
   });
 
-  it('answers a refuse rule with {code: 4001} and HTTP 200, and that stays the key\'s answer', async () => {
+  it("answers a refuse rule with {code: 4001} and HTTP 200, and that stays the key's answer", async () => {
     sims().faults.set([{ system: 'carrier', operation: 'intercept', refuse: true }]);
     const refused = await post('/intercept', { carrier: 'SF', waybillNo: 'SF2', reason: 'fraud' }, 'int-1');
     expect(refused.status).toBe(200);

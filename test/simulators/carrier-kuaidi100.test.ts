@@ -14,7 +14,13 @@ function query(param: unknown, customer = 'CUSTOMER1', key = KEY) {
 function intercept(param: unknown) {
   const text = JSON.stringify(param);
   const t = '1715000000000';
-  return postForm(`${sims().url}/carrier/kuaidi100/label/order`, { method: 'interceptOrder', key: KEY, t, param: text, sign: md5Upper(text + t + KEY + SECRET) });
+  return postForm(`${sims().url}/carrier/kuaidi100/label/order`, {
+    method: 'interceptOrder',
+    key: KEY,
+    t,
+    param: text,
+    sign: md5Upper(text + t + KEY + SECRET),
+  });
 }
 
 describe('Kuaidi100', () => {

@@ -5,7 +5,9 @@ const sims = useSimulators();
 const CHECK_WORD = 'sf-dev-checkword';
 
 function digest(msgData: string, timestamp: string, checkWord = CHECK_WORD): string {
-  return createHash('md5').update(msgData + timestamp + checkWord, 'utf8').digest('base64');
+  return createHash('md5')
+    .update(msgData + timestamp + checkWord, 'utf8')
+    .digest('base64');
 }
 
 function sfCall(serviceCode: string, msgData: unknown, requestID: string, options: { checkWord?: string } = {}) {
@@ -37,9 +39,16 @@ describe('SF Express open platform', () => {
   it('accepts the digest of the URL-encoded string, as SF SDKs compute it', async () => {
     const data = JSON.stringify({ trackingType: '1', trackingNumber: ['SF1'] });
     const timestamp = '1715000000001';
-    const encoded = createHash('md5').update(encodeURIComponent(data + timestamp + CHECK_WORD), 'utf8').digest('base64');
+    const encoded = createHash('md5')
+      .update(encodeURIComponent(data + timestamp + CHECK_WORD), 'utf8')
+      .digest('base64');
     const res = await postForm(`${sims().url}/carrier/sf/std/service`, {
-      partnerID: 'FENGCHE', requestID: 'r-enc', serviceCode: 'EXP_RECE_SEARCH_ROUTES', timestamp, msgDigest: encoded, msgData: data,
+      partnerID: 'FENGCHE',
+      requestID: 'r-enc',
+      serviceCode: 'EXP_RECE_SEARCH_ROUTES',
+      timestamp,
+      msgDigest: encoded,
+      msgData: data,
     });
     expect(res.body.apiResultCode).toBe('A1000');
   });
@@ -54,7 +63,15 @@ describe('SF Express open platform', () => {
       provider: 'generic',
       targetUrl: 'http://127.0.0.1:9/unreachable',
       secret: 's',
-      event: { eventId: 'e1', waybillNo: 'SF200', carrier: 'SF', status: 'Delivered', occurredAt: '2024-05-01T10:00:00Z', location: '深圳市', description: '已签收' },
+      event: {
+        eventId: 'e1',
+        waybillNo: 'SF200',
+        carrier: 'SF',
+        status: 'Delivered',
+        occurredAt: '2024-05-01T10:00:00Z',
+        location: '深圳市',
+        description: '已签收',
+      },
     });
     const res = await sfCall('EXP_RECE_SEARCH_ROUTES', { trackingType: '1', trackingNumber: ['SF200'], methodType: '1' }, 'r2');
     expect(res.body).toMatchObject({ apiResultCode: 'A1000', apiErrorMsg: '', apiResponseID: expect.any(String) });

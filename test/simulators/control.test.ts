@@ -76,7 +76,10 @@ describe('fault behaviour', () => {
   });
 
   it('does not apply rules for another system or operation', async () => {
-    sims().faults.set([{ system: 'sms', failNext: 5 }, { system: 'inapp', operation: 'other', failNext: 5 }]);
+    sims().faults.set([
+      { system: 'sms', failNext: 5 },
+      { system: 'inapp', operation: 'other', failNext: 5 },
+    ]);
     expect((await sendInApp('k')).status).toBe(200);
   });
 
@@ -159,7 +162,12 @@ describe('partial faults and providers without dedupe (for npm run chaos)', () =
   it('applies latency and dropped answers to a seeded share of requests only', async () => {
     sims().faults.set([{ system: 'inapp', dropResponseRate: 0.5 }]);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => sendInApp(`drop-${i}`).then((res) => res.status, () => 'dropped')),
+      Array.from({ length: 20 }, (_, i) =>
+        sendInApp(`drop-${i}`).then(
+          (res) => res.status,
+          () => 'dropped',
+        ),
+      ),
     );
     const dropped = answers.filter((status) => status === 'dropped').length;
     expect(dropped).toBeGreaterThan(0);
@@ -174,8 +182,7 @@ describe('partial faults and providers without dedupe (for npm run chaos)', () =
   it('repeats the effect for a repeated key when the system is started without dedupe', async () => {
     const plain = await startSimulators({ port: 0, noDedupe: ['inapp'] });
     try {
-      const send = () =>
-        postJson(`${plain.url}/inapp/v1/messages`, { userId: 'u1', title: 't', body: 'b' }, { 'Idempotency-Key': 'same' });
+      const send = () => postJson(`${plain.url}/inapp/v1/messages`, { userId: 'u1', title: 't', body: 'b' }, { 'Idempotency-Key': 'same' });
       expect((await send()).status).toBe(200);
       expect((await send()).status).toBe(200);
       expect(plain.ledger.entries({ idempotencyKey: 'same' })).toHaveLength(2);

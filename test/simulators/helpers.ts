@@ -43,12 +43,7 @@ export async function getJson(url: string, headers: Record<string, string> = {})
   return answer(await fetch(url, { headers }));
 }
 
-export async function sendJson(
-  method: 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<HttpAnswer> {
+export async function sendJson(method: 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return answer(
     await fetch(url, {
       method,

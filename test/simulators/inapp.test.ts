@@ -1,8 +1,7 @@
 import { getJson, postJson, useSimulators } from './helpers';
 
 const sims = useSimulators();
-const send = (body: unknown, key?: string) =>
-  postJson(`${sims().url}/inapp/v1/messages`, body, key === undefined ? {} : { 'Idempotency-Key': key });
+const send = (body: unknown, key?: string) => postJson(`${sims().url}/inapp/v1/messages`, body, key === undefined ? {} : { 'Idempotency-Key': key });
 const message = { userId: 'u-7', storeId: 's-1', title: '理賠進度', body: '您的理賠已受理', data: { caseId: 'C1' } };
 
 describe('in-app messages', () => {

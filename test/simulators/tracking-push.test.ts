@@ -52,7 +52,12 @@ describe('tracking push', () => {
     expect(got.headers['content-type']).toContain('application/x-www-form-urlencoded');
     const form = new URLSearchParams(got.rawBody);
     const param = form.get('param') ?? '';
-    expect(form.get('sign')).toBe(createHash('md5').update(param + SECRET, 'utf8').digest('hex').toUpperCase());
+    expect(form.get('sign')).toBe(
+      createHash('md5')
+        .update(param + SECRET, 'utf8')
+        .digest('hex')
+        .toUpperCase(),
+    );
     const parsed = JSON.parse(param);
     expect(parsed).toMatchObject({
       status: 'polling',

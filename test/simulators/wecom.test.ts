@@ -37,6 +37,10 @@ describe('WeCom group robot', () => {
     await robot('K6', text('once'), { 'Idempotency-Key': 'n-1' });
     await robot('K6', text('once'), { 'Idempotency-Key': 'n-1' });
     expect((await getJson(`${sims().url}/__control/wecom/messages?key=K6`)).body.messages).toHaveLength(1);
-    expect(sims().ledger.entries({ system: 'wecom', idempotencyKey: 'n-1', includeReplays: true }).map((e) => e.replay)).toEqual([false, true]);
+    expect(
+      sims()
+        .ledger.entries({ system: 'wecom', idempotencyKey: 'n-1', includeReplays: true })
+        .map((e) => e.replay),
+    ).toEqual([false, true]);
   });
 });

@@ -50,7 +50,12 @@ describe('WMS', () => {
   });
 
   it('moves a return order one step per poll: CREATED → PICKED_UP → RECEIVED', async () => {
-    const created = await postJson(wms('/return-orders'), { outOrderNo: 'ret-1', orderId: 'O-9', items: [{ sku: 'BRK-PAD-02', qty: 2 }], reason: 'wrong item' });
+    const created = await postJson(wms('/return-orders'), {
+      outOrderNo: 'ret-1',
+      orderId: 'O-9',
+      items: [{ sku: 'BRK-PAD-02', qty: 2 }],
+      reason: 'wrong item',
+    });
     expect(created.body).toEqual({ returnOrderNo: expect.stringMatching(/^RT\d+$/), pickupWaybillNo: expect.any(String), status: 'CREATED' });
     const no: string = created.body.returnOrderNo;
     expect((await getJson(wms(`/return-orders/${no}`))).body.status).toBe('PICKED_UP');

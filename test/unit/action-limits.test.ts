@@ -45,7 +45,12 @@ const CASES: Array<[string, Record<string, unknown>, Record<string, unknown>, Ca
   ['approval note', { action: 'approve-claim', note: chars(L.approvalNote) }, { note: chars(L.approvalNote + 1) }, awaitingApproval],
   ['reship items', { action: 'reship', items: items(L.maxItems), reason: '补发' }, { items: items(L.maxItems + 1) }, working],
   ['reship quantity', { action: 'reship', items: items(1, L.maxQty), reason: '补发' }, { items: items(1, L.maxQty + 1) }, working],
-  ['resolution summary', { action: 'resolve', outcome: 'delivered', summary: chars(L.resolutionSummary) }, { summary: chars(L.resolutionSummary + 1) }, working],
+  [
+    'resolution summary',
+    { action: 'resolve', outcome: 'delivered', summary: chars(L.resolutionSummary) },
+    { summary: chars(L.resolutionSummary + 1) },
+    working,
+  ],
   ['resolution outcome', { action: 'resolve', outcome: 'delivered', summary: '已签收' }, { outcome: 'x' }, working],
   ['cancel reason', { action: 'cancel', reason: chars(L.reason) }, { reason: chars(L.reason + 1) }, working],
 ];

@@ -1,20 +1,32 @@
 import { createHash } from 'node:crypto';
-import {
-  type ChainedEvent,
-  GENESIS_HASH,
-  canonicalJson,
-  hashEvent,
-  verifyChain,
-} from '../../store/audit-hash';
+import { type ChainedEvent, GENESIS_HASH, canonicalJson, hashEvent, verifyChain } from '../../store/audit-hash';
 import type { AuditEvent } from '../../domain/case-view';
 
 const CASE_ID = 'CASE-20261123-0001';
 
 const EVENTS: AuditEvent[] = [
-  { seq: 1, at: '2026-11-23T08:00:00.000Z', actor: { kind: 'user', id: 'agent:abcdef', role: 'agent' }, kind: 'case.opened', data: { type: 'DELAYED', waybillNo: 'SF1' } },
-  { seq: 2, at: '2026-11-23T08:00:01.000Z', actor: { kind: 'workflow', id: 'case-workflow' }, kind: 'notification.sent', data: { channel: 'sms', template: 'case.acknowledged' } },
+  {
+    seq: 1,
+    at: '2026-11-23T08:00:00.000Z',
+    actor: { kind: 'user', id: 'agent:abcdef', role: 'agent' },
+    kind: 'case.opened',
+    data: { type: 'DELAYED', waybillNo: 'SF1' },
+  },
+  {
+    seq: 2,
+    at: '2026-11-23T08:00:01.000Z',
+    actor: { kind: 'workflow', id: 'case-workflow' },
+    kind: 'notification.sent',
+    data: { channel: 'sms', template: 'case.acknowledged' },
+  },
   { seq: 3, at: '2026-11-23T09:00:00.000Z', actor: { kind: 'carrier', id: 'SF' }, kind: 'carrier.urged', data: { attempt: 1, accepted: true } },
-  { seq: 4, at: '2026-11-24T10:30:00.000Z', actor: { kind: 'carrier', id: 'SF' }, kind: 'tracking.delivered', data: { location: '上海', items: [{ sku: 'A', qty: 2 }] } },
+  {
+    seq: 4,
+    at: '2026-11-24T10:30:00.000Z',
+    actor: { kind: 'carrier', id: 'SF' },
+    kind: 'tracking.delivered',
+    data: { location: '上海', items: [{ sku: 'A', qty: 2 }] },
+  },
 ];
 
 /** Builds the chain the way the store does: each hash covers the previous one. */

@@ -21,16 +21,28 @@ describe('who may act, in which state', () => {
     ['an agent escalates', working, { action: 'escalate', reason: 'customer threatens to leave' }, 'agent', undefined],
     ['tier 3 cannot go higher', at({ tier: 3 }), { action: 'escalate', reason: 'again' }, 'expert', 'InvalidState'],
     ['an agent resolves at tier 1', working, { action: 'resolve', outcome: 'delivered', summary: 'delivered' }, 'agent', undefined],
-    ['an escalated case is the supervisor\'s call', at({ tier: 2 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'Forbidden'],
+    ["an escalated case is the supervisor's call", at({ tier: 2 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'Forbidden'],
     ['the supervisor resolves at tier 2', at({ tier: 2 }), { action: 'resolve', outcome: 'resolved', summary: 'y' }, 'supervisor', undefined],
     ['only an expert resolves at tier 3', at({ tier: 3 }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'supervisor', 'Forbidden'],
-    ['a resolved case cannot be resolved again', at({ status: 'AWAITING_FEEDBACK' }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'InvalidState'],
+    [
+      'a resolved case cannot be resolved again',
+      at({ status: 'AWAITING_FEEDBACK' }),
+      { action: 'resolve', outcome: 'x', summary: 'y' },
+      'agent',
+      'InvalidState',
+    ],
     ['agents cannot cancel', working, { action: 'cancel', reason: 'duplicate' }, 'agent', 'Forbidden'],
     ['a closed case cannot be cancelled', at({ status: 'CLOSED' }), { action: 'cancel', reason: 'duplicate' }, 'supervisor', 'InvalidState'],
     ['evidence is requested once at a time', at({ evidenceRequested: true }), { action: 'request-evidence', what: 'photos' }, 'agent', 'InvalidState'],
     ['reopen needs a resolved case', working, { action: 'reopen', reason: 'not fixed' }, 'agent', 'InvalidState'],
     ['reopen while the survey is out', at({ status: 'AWAITING_FEEDBACK' }), { action: 'reopen', reason: 'not fixed' }, 'agent', undefined],
-    ['no reopen after the customer answered', at({ status: 'AWAITING_FEEDBACK', feedbackGiven: true }), { action: 'reopen', reason: 'x' }, 'agent', 'InvalidState'],
+    [
+      'no reopen after the customer answered',
+      at({ status: 'AWAITING_FEEDBACK', feedbackGiven: true }),
+      { action: 'reopen', reason: 'x' },
+      'agent',
+      'InvalidState',
+    ],
     ['same priority is refused', working, { action: 'set-priority', priority: 'normal' }, 'agent', 'InvalidState'],
     ['an unknown priority is bad input', working, { action: 'set-priority', priority: 'asap' as never }, 'agent', 'InvalidInput'],
     ['an empty note is bad input', working, { action: 'note', text: '   ' }, 'agent', 'InvalidInput'],
@@ -40,14 +52,56 @@ describe('who may act, in which state', () => {
     ['an extension is positive', working, { action: 'extend-sla', clock: 'handling', byMs: -5, reason: 'x' }, 'supervisor', 'InvalidInput'],
     ['remedies only when the case asks for one', working, { action: 'choose-remedy', remedy: 'redeliver' }, 'system', 'InvalidState'],
     ['a redirect needs an address', at({ awaitingRemedy: true }), { action: 'choose-remedy', remedy: 'redirect' }, 'system', 'InvalidInput'],
-    ['claims above the agent limit are not the agent\'s to approve', at({ claim: { status: 'AWAITING_APPROVAL', kind: 'loss', approvers: ['supervisor', 'expert'] } }), { action: 'approve-claim' }, 'agent', 'Forbidden'],
-    ['an expert-tier claim is not the supervisor\'s', at({ claim: { status: 'AWAITING_APPROVAL', kind: 'loss', approvers: ['expert'] } }), { action: 'approve-claim' }, 'supervisor', 'Forbidden'],
+    [
+      "claims above the agent limit are not the agent's to approve",
+      at({ claim: { status: 'AWAITING_APPROVAL', kind: 'loss', approvers: ['supervisor', 'expert'] } }),
+      { action: 'approve-claim' },
+      'agent',
+      'Forbidden',
+    ],
+    [
+      "an expert-tier claim is not the supervisor's",
+      at({ claim: { status: 'AWAITING_APPROVAL', kind: 'loss', approvers: ['expert'] } }),
+      { action: 'approve-claim' },
+      'supervisor',
+      'Forbidden',
+    ],
     ['nothing to approve without a pending claim', working, { action: 'approve-claim' }, 'supervisor', 'InvalidState'],
-    ['one claim at a time', at({ claim: { status: 'PAYING', kind: 'damage', approvers: [] } }), { action: 'propose-claim', kind: 'goodwill', actualLossFen: 100, reason: 'x' }, 'agent', 'InvalidState'],
-    ['no second loss claim after one was paid', at({ claim: { status: 'PAID', kind: 'loss', approvers: [] } }), { action: 'propose-claim', kind: 'loss', actualLossFen: 100, reason: 'x' }, 'agent', 'InvalidState'],
-    ['goodwill may follow a paid claim', at({ claim: { status: 'PAID', kind: 'loss', approvers: [] } }), { action: 'propose-claim', kind: 'goodwill', actualLossFen: 100, reason: '致歉' }, 'agent', undefined],
-    ['a damage share is a fraction', working, { action: 'propose-claim', kind: 'damage', actualLossFen: 100, damagedShare: 1.5, reason: 'x' }, 'agent', 'InvalidInput'],
-    ['no resolving while a claim pays out', at({ claim: { status: 'PAYING', kind: 'loss', approvers: [] } }), { action: 'resolve', outcome: 'x', summary: 'y' }, 'agent', 'InvalidState'],
+    [
+      'one claim at a time',
+      at({ claim: { status: 'PAYING', kind: 'damage', approvers: [] } }),
+      { action: 'propose-claim', kind: 'goodwill', actualLossFen: 100, reason: 'x' },
+      'agent',
+      'InvalidState',
+    ],
+    [
+      'no second loss claim after one was paid',
+      at({ claim: { status: 'PAID', kind: 'loss', approvers: [] } }),
+      { action: 'propose-claim', kind: 'loss', actualLossFen: 100, reason: 'x' },
+      'agent',
+      'InvalidState',
+    ],
+    [
+      'goodwill may follow a paid claim',
+      at({ claim: { status: 'PAID', kind: 'loss', approvers: [] } }),
+      { action: 'propose-claim', kind: 'goodwill', actualLossFen: 100, reason: '致歉' },
+      'agent',
+      undefined,
+    ],
+    [
+      'a damage share is a fraction',
+      working,
+      { action: 'propose-claim', kind: 'damage', actualLossFen: 100, damagedShare: 1.5, reason: 'x' },
+      'agent',
+      'InvalidInput',
+    ],
+    [
+      'no resolving while a claim pays out',
+      at({ claim: { status: 'PAYING', kind: 'loss', approvers: [] } }),
+      { action: 'resolve', outcome: 'x', summary: 'y' },
+      'agent',
+      'InvalidState',
+    ],
     ['evidence needs a description', working, { action: 'add-evidence', evidence: { kind: 'photo', description: '' } }, 'system', 'InvalidInput'],
   ])('%s', (_name, facts, action, role, refusal) => {
     expect(checkAction(facts, action, role)?.kind).toBe(refusal);
@@ -66,13 +120,20 @@ describe('who may act, in which state', () => {
 
 describe('allowedActions', () => {
   test('an agent on a working tier-1 case', () => {
-    expect(allowedActions(working, 'agent')).toEqual(['note', 'escalate', 'set-priority', 'request-evidence', 'add-evidence', 'propose-claim', 'reship', 'resolve']);
+    expect(allowedActions(working, 'agent')).toEqual([
+      'note',
+      'escalate',
+      'set-priority',
+      'request-evidence',
+      'add-evidence',
+      'propose-claim',
+      'reship',
+      'resolve',
+    ]);
   });
 
   test('a supervisor may also assign and cancel', () => {
-    expect(allowedActions(working, 'supervisor')).toEqual(
-      expect.arrayContaining(['assign', 'cancel', 'resolve', 'escalate']),
-    );
+    expect(allowedActions(working, 'supervisor')).toEqual(expect.arrayContaining(['assign', 'cancel', 'resolve', 'escalate']));
   });
 
   test('an auditor may do nothing', () => {

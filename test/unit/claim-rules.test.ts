@@ -30,7 +30,13 @@ const propose = (kind: 'loss' | 'damage' | 'goodwill', actualLossFen: number) =>
 describe('a loss is paid once per case', () => {
   test('loss paid, then goodwill paid: a second loss is refused (the latest claim is goodwill)', () => {
     const first = claim({});
-    const goodwill = claim({ claimId: 'CASE-1/claim-2', kind: 'goodwill', amountFen: 2_000, payout: { payoutId: 'PO2', at: 'x', amountFen: 2_000 }, earlier: paidOnCase(first) });
+    const goodwill = claim({
+      claimId: 'CASE-1/claim-2',
+      kind: 'goodwill',
+      amountFen: 2_000,
+      payout: { payoutId: 'PO2', at: 'x', amountFen: 2_000 },
+      earlier: paidOnCase(first),
+    });
     expect(checkAction(facts(goodwill), propose('loss', 10_000), 'agent')?.message).toMatch(/already paid a claim for the loss/);
     expect(checkAction(facts(goodwill), propose('damage', 10_000), 'agent')?.kind).toBe('InvalidState');
   });
@@ -60,7 +66,14 @@ describe('goodwill is capped per case', () => {
 });
 
 describe('approvals', () => {
-  const awaiting = claim({ status: 'AWAITING_APPROVAL', proposedBy: 'supervisor:s', approvers: ['supervisor', 'expert'], ceilingFen: 80_000, amountFen: 80_000, payout: undefined });
+  const awaiting = claim({
+    status: 'AWAITING_APPROVAL',
+    proposedBy: 'supervisor:s',
+    approvers: ['supervisor', 'expert'],
+    ceilingFen: 80_000,
+    amountFen: 80_000,
+    payout: undefined,
+  });
   const supervisor = { id: 'supervisor:s', role: 'supervisor' as const };
   const otherSupervisor = { id: 'supervisor:t', role: 'supervisor' as const };
   const expert = { id: 'expert:e', role: 'expert' as const };

@@ -55,11 +55,7 @@ describe('computeCompensation', () => {
       { actualLossFen: 3_000, freightFen: 1_500 },
       { amountFen: 3_000, basis: 'uninsured-actual', capFen: 4_500, recoverableFen: 3_000 },
     ],
-    [
-      'uninsured exactly at the cap is not capped',
-      { actualLossFen: 4_500, freightFen: 1_500 },
-      { amountFen: 4_500, basis: 'uninsured-actual', capFen: 4_500 },
-    ],
+    ['uninsured exactly at the cap is not capped', { actualLossFen: 4_500, freightFen: 1_500 }, { amountFen: 4_500, basis: 'uninsured-actual', capFen: 4_500 }],
     [
       'uninsured above the cap is capped at 3× freight',
       { actualLossFen: 100_000, freightFen: 1_500 },
@@ -80,29 +76,17 @@ describe('computeCompensation', () => {
       { actualLossFen: 30_000 },
       { amountFen: 0, basis: 'uninsured-actual', capFen: undefined, recoverableFen: 0 },
     ],
-    [
-      'uninsured with a freight of 0 is treated as unknown freight',
-      { actualLossFen: 30_000, freightFen: 0 },
-      { amountFen: 0, recoverableFen: 0 },
-    ],
+    ['uninsured with a freight of 0 is treated as unknown freight', { actualLossFen: 30_000, freightFen: 0 }, { amountFen: 0, recoverableFen: 0 }],
     ['zero loss, insured', { insured: true, declaredValueFen: 100_000, actualLossFen: 0 }, { amountFen: 0, basis: 'insured' }],
     ['zero loss, uninsured, no freight: nothing to cap, no review', { actualLossFen: 0 }, { amountFen: 0, needsReview: undefined }],
     ['a zero share pays nothing', { type: 'DAMAGED', actualLossFen: 5_000, damagedShare: 0, freightFen: 100 }, { amountFen: 0 }],
-    [
-      'a share is rounded half up to the fen',
-      { type: 'DAMAGED', actualLossFen: 1_001, damagedShare: 0.5, freightFen: 10_000 },
-      { amountFen: 501 },
-    ],
+    ['a share is rounded half up to the fen', { type: 'DAMAGED', actualLossFen: 1_001, damagedShare: 0.5, freightFen: 10_000 }, { amountFen: 501 }],
     [
       'a share is rounded down below the half',
       { type: 'DAMAGED', insured: true, declaredValueFen: 1_000, actualLossFen: 1_000, damagedShare: 0.3333 },
       { amountFen: 333 },
     ],
-    [
-      'a small freight caps at exactly 3× freight',
-      { actualLossFen: 100_000, freightFen: 333 },
-      { amountFen: 999, capFen: 999 },
-    ],
+    ['a small freight caps at exactly 3× freight', { actualLossFen: 100_000, freightFen: 333 }, { amountFen: 999, capFen: 999 }],
     [
       'supplier fault (wrong item) recovers the full amount, no carrier cap',
       { type: 'WRONG_ITEM', actualLossFen: 20_000, freightFen: 1_000, recoverFrom: 'supplier' },

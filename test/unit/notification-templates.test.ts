@@ -1,10 +1,4 @@
-import {
-  CARRIER_NAMES_ZH,
-  TEMPLATE_IDS,
-  type TemplateId,
-  defaultChannels,
-  renderTemplate,
-} from '../../domain/notification-templates';
+import { CARRIER_NAMES_ZH, TEMPLATE_IDS, type TemplateId, defaultChannels, renderTemplate } from '../../domain/notification-templates';
 import { CARRIERS, NOTIFICATION_CHANNELS, type NotificationChannel } from '../../domain/types';
 
 const CASE_ID = 'CASE-20261123-0042';

@@ -8,7 +8,11 @@ import { failureConverter } from '../../codec/failure-converter';
 const key = () => randomBytes(32).toString('base64');
 const customer = { id: 'C-1001', name: '张三汽修', phone: '13800138000' };
 const toPayload = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
-const text = (payload: Payload) => Buffer.from(payload.data ?? []).toString('latin1') + Object.values(payload.metadata ?? {}).map((v) => Buffer.from(v).toString('latin1')).join('');
+const text = (payload: Payload) =>
+  Buffer.from(payload.data ?? []).toString('latin1') +
+  Object.values(payload.metadata ?? {})
+    .map((v) => Buffer.from(v).toString('latin1'))
+    .join('');
 
 describe('payload codec (AES-256-GCM, key id in the metadata)', () => {
   const ring = parsePayloadKeyRing(`k1:${key()}`);
@@ -59,7 +63,9 @@ describe('payload codec (AES-256-GCM, key id in the metadata)', () => {
 
   test('a key under the right id but with other bytes is told apart from an unknown key', async () => {
     const impostor = new AesGcmPayloadCodec(parsePayloadKeyRing(`k1:${key()}`));
-    await expect(impostor.decode(await codec.encode([toPayload('x')]))).rejects.toThrow(/"k1" does not decrypt: the key configured under that id is a different key/);
+    await expect(impostor.decode(await codec.encode([toPayload('x')]))).rejects.toThrow(
+      /"k1" does not decrypt: the key configured under that id is a different key/,
+    );
   });
 });
 
@@ -98,12 +104,19 @@ describe('PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID', () => {
 
   test('one key needs no active id; several do', () => {
     expect(parsePayloadKeyRing(`a:${key()}`).activeKeyId).toBe('a');
-    expect(configError(() => parsePayloadKeyRing(`a:${key()},b:${key()}`)).message).toMatch(/PAYLOAD_CODEC_KEY_ID: .*must name the key that encrypts \(one of a, b\)/);
+    expect(configError(() => parsePayloadKeyRing(`a:${key()},b:${key()}`)).message).toMatch(
+      /PAYLOAD_CODEC_KEY_ID: .*must name the key that encrypts \(one of a, b\)/,
+    );
     expect(parsePayloadKeyRing(`a:${key()},b:${key()}`, 'b').activeKeyId).toBe('b');
   });
 
   test.each([
-    ['a key that is not 32 bytes', `a:${Buffer.alloc(16).toString('base64')}`, undefined, /PAYLOAD_CODEC_KEYS\.0: key "a" must be 32 bytes in base64 \(AES-256\), got 16 bytes/],
+    [
+      'a key that is not 32 bytes',
+      `a:${Buffer.alloc(16).toString('base64')}`,
+      undefined,
+      /PAYLOAD_CODEC_KEYS\.0: key "a" must be 32 bytes in base64 \(AES-256\), got 16 bytes/,
+    ],
     ['a key that is not base64', 'a:not base64!', undefined, /key "a" must be 32 bytes/],
     ['an entry without id', key(), undefined, /PAYLOAD_CODEC_KEYS\.0: .*not id:base64key/],
     ['an active id that is not in the ring', `a:${key()}`, 'b', /PAYLOAD_CODEC_KEY_ID: PAYLOAD_CODEC_KEY_ID "b" is not a key of PAYLOAD_CODEC_KEYS \(a\)/],

@@ -12,7 +12,10 @@ const working: CaseFacts = { status: 'IN_PROGRESS', tier: 1, priority: 'normal',
 describe('a phase change is pending', () => {
   test.each(['resolve', 'cancel', 'reopen'])('a pending %s refuses another resolve, cancel or reopen (409-style InvalidState)', (pending) => {
     const facts = { ...working, phaseChangePending: pending };
-    expect(checkAction(facts, { action: 'resolve', outcome: 'x', summary: 'y' }, 'supervisor')).toMatchObject({ kind: 'InvalidState', message: `a ${pending} is already being applied to this case` });
+    expect(checkAction(facts, { action: 'resolve', outcome: 'x', summary: 'y' }, 'supervisor')).toMatchObject({
+      kind: 'InvalidState',
+      message: `a ${pending} is already being applied to this case`,
+    });
     expect(checkAction(facts, { action: 'cancel', reason: 'dup' }, 'supervisor')?.kind).toBe('InvalidState');
     expect(checkAction({ ...facts, status: 'AWAITING_FEEDBACK' }, { action: 'reopen', reason: 'x' }, 'agent')?.kind).toBe('InvalidState');
     // Other actions go on.

@@ -17,7 +17,7 @@ describe('the dev profile is opt-in', () => {
     expect(() => loadConfig({ NODE_ENV: 'development' })).toThrow(/production profile/);
   });
 
-  test('APP_PROFILE=dev, or jest\'s NODE_ENV=test, selects the dev profile', () => {
+  test("APP_PROFILE=dev, or jest's NODE_ENV=test, selects the dev profile", () => {
     expect(loadConfig({ APP_PROFILE: 'dev' }).profile).toBe('dev');
     expect(loadConfig({ NODE_ENV: 'test' }).profile).toBe('dev');
   });

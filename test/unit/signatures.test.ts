@@ -1,10 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import {
-  signGeneric,
-  verifyAftershipSignature,
-  verifyGenericSignature,
-  verifyKuaidi100Signature,
-} from '../../api/webhooks/signatures';
+import { signGeneric, verifyAftershipSignature, verifyGenericSignature, verifyKuaidi100Signature } from '../../api/webhooks/signatures';
 
 const SECRET = 'generic-webhook-secret';
 // Raw bytes exactly as they came over the wire: odd spacing and non-ASCII on purpose.

@@ -327,10 +327,7 @@ describe('nearestDueAt', () => {
   });
 
   test('ignores paused clocks', () => {
-    const clocks = [
-      pauseClock(startClock('firstResponse', 30 * MIN, T0), T0 + MIN, 'waiting'),
-      startClock('resolution', 72 * HOUR, T0),
-    ];
+    const clocks = [pauseClock(startClock('firstResponse', 30 * MIN, T0), T0 + MIN, 'waiting'), startClock('resolution', 72 * HOUR, T0)];
     expect(nearestDueAt(clocks, T0 + 2 * MIN)).toBe(T0 + 72 * HOUR);
   });
 
@@ -428,9 +425,18 @@ describe('clocks on a business-hours calendar', () => {
     const clock = startClock('handling', 2 * HOUR, bj('Mon 10:00'), CAL);
     expect(elapsedMs(clock, bj('Tue 10:00'))).toBe(9 * HOUR);
     expect(dueAt(clock, bj('Tue 10:00'))).toBe(bj('Mon 12:00'));
-    expect(nextAlarm(markAlarm(markAlarm(clock, { kind: 'warning', clock: 'handling', threshold: 0.5, at: 0 }), {
-      kind: 'warning', clock: 'handling', threshold: 0.75, at: 0,
-    }), bj('Tue 10:00'), THRESHOLDS)).toEqual({ kind: 'breach', clock: 'handling', at: bj('Tue 10:00') });
+    expect(
+      nextAlarm(
+        markAlarm(markAlarm(clock, { kind: 'warning', clock: 'handling', threshold: 0.5, at: 0 }), {
+          kind: 'warning',
+          clock: 'handling',
+          threshold: 0.75,
+          at: 0,
+        }),
+        bj('Tue 10:00'),
+        THRESHOLDS,
+      ),
+    ).toEqual({ kind: 'breach', clock: 'handling', at: bj('Tue 10:00') });
   });
 
   test('a stopped calendar clock freezes', () => {

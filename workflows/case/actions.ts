@@ -92,11 +92,16 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
           state.clocks.set(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
         }
       }
-      state.record('case.priority_changed', `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`, {
-        from,
-        to: action.priority,
-        ...(action.reason ? { reason: action.reason } : {}),
-      }, actor);
+      state.record(
+        'case.priority_changed',
+        `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`,
+        {
+          from,
+          to: action.priority,
+          ...(action.reason ? { reason: action.reason } : {}),
+        },
+        actor,
+      );
       return;
     }
 
@@ -142,20 +147,30 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       const clock = state.clocks.get(action.clock);
       if (!clock) return;
       state.clocks.set(extendClock(clock, Date.now(), action.byMs, action.reason));
-      state.record('sla.extended', `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`, {
-        clock: action.clock,
-        byMs: action.byMs,
-        reason: action.reason,
-      }, actor);
+      state.record(
+        'sla.extended',
+        `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`,
+        {
+          clock: action.clock,
+          byMs: action.byMs,
+          reason: action.reason,
+        },
+        actor,
+      );
       return;
     }
 
     case 'choose-remedy':
       state.chooseRemedy({ choice: action.remedy, at, by: actor.id, ...(action.newAddress ? { newAddress: action.newAddress } : {}) });
-      state.record('customer.remedy_chosen', `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`, {
-        remedy: action.remedy,
-        ...(action.newAddress ? { newAddress: action.newAddress } : {}),
-      }, actor);
+      state.record(
+        'customer.remedy_chosen',
+        `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`,
+        {
+          remedy: action.remedy,
+          ...(action.newAddress ? { newAddress: action.newAddress } : {}),
+        },
+        actor,
+      );
       return;
 
     case 'resolve':

@@ -62,14 +62,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   registerIncidentSignal(state);
 
   if (!resume) {
-    state.record('case.opened', `${input.type} case opened for waybill ${input.waybillNo}`, {
-      type: input.type,
-      orderId: input.orderId,
-      waybillNo: input.waybillNo,
-      carrier: input.carrier,
-      priority: input.priority,
-      policyVersion: input.policy.version,
-    }, input.openedBy);
+    state.record(
+      'case.opened',
+      `${input.type} case opened for waybill ${input.waybillNo}`,
+      {
+        type: input.type,
+        orderId: input.orderId,
+        waybillNo: input.waybillNo,
+        carrier: input.carrier,
+        priority: input.priority,
+        policyVersion: input.policy.version,
+      },
+      input.openedBy,
+    );
     for (const clock of WORKING_CLOCKS) state.clocks.start(clock);
     if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
     await state.persist();

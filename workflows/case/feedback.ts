@@ -19,10 +19,7 @@ import { notifyCustomer } from './steps/customer';
 
 const CALLBACK_CLOCK_PATCH = 'callback-clock';
 
-export type FeedbackOutcome =
-  | { kind: 'answered' }
-  | { kind: 'missing' }
-  | { kind: 'reopened'; reason: string; lowScore: boolean };
+export type FeedbackOutcome = { kind: 'answered' } | { kind: 'missing' } | { kind: 'reopened'; reason: string; lowScore: boolean };
 
 export function registerFeedbackUpdate(state: CaseState): void {
   setHandler(
@@ -34,11 +31,16 @@ export function registerFeedbackUpdate(state: CaseState): void {
         channel: feedback.channel,
         at: new Date().toISOString(),
       });
-      state.record('feedback.received', `satisfaction ${feedback.score}/5 via ${feedback.channel}`, {
-        score: feedback.score,
-        ...(feedback.comment ? { comment: feedback.comment } : {}),
-        channel: feedback.channel,
-      }, feedback.actor);
+      state.record(
+        'feedback.received',
+        `satisfaction ${feedback.score}/5 via ${feedback.channel}`,
+        {
+          score: feedback.score,
+          ...(feedback.comment ? { comment: feedback.comment } : {}),
+          channel: feedback.channel,
+        },
+        feedback.actor,
+      );
       await state.persist();
       return state.view();
     },
@@ -55,10 +57,7 @@ export function registerFeedbackUpdate(state: CaseState): void {
   );
 }
 
-export async function collectFeedback(
-  state: CaseState,
-  resume?: Extract<ResumePoint, { phase: 'feedback' }>,
-): Promise<FeedbackOutcome> {
+export async function collectFeedback(state: CaseState, resume?: Extract<ResumePoint, { phase: 'feedback' }>): Promise<FeedbackOutcome> {
   const round = state.data.reopens;
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
   // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer; cases

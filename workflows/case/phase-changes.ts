@@ -54,11 +54,7 @@ async function cancelCase(state: CaseState, reason: string, actor: Actor): Promi
  * handling and resolution clocks start again for the new round, and the case waits for its owner
  * to resolve it (possibly with goodwill compensation).
  */
-export async function reopenForRecovery(
-  state: CaseState,
-  reason: string,
-  { lowScore, actor }: { lowScore: boolean; actor: Actor },
-): Promise<void> {
+export async function reopenForRecovery(state: CaseState, reason: string, { lowScore, actor }: { lowScore: boolean; actor: Actor }): Promise<void> {
   state.startReopenRound();
   state.record('case.reopened', reason, { reason, round: state.data.reopens + 1, lowScore }, actor);
   state.setStatus('IN_PROGRESS', `reopened: ${reason}`, actor);

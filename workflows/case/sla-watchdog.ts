@@ -34,15 +34,10 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
   while (!isDone()) {
     const alarm = earliestAlarm([...clocksOf(state.data)], Date.now(), thresholds);
     const revision = state.data.clockRevision;
-    const summary = alarm
-      ? `SLA ${alarm.clock} ${alarm.kind === 'warning' ? `${Math.round(alarm.threshold * 100)}% warning` : 'breach'}`
-      : 'SLA clocks idle';
-    const replan = await state.waitUntil(
-      () => isDone() || state.data.clockRevision !== revision,
-      alarm ? alarm.at - Date.now() : undefined,
-      summary,
-      { interruptible: false },
-    );
+    const summary = alarm ? `SLA ${alarm.clock} ${alarm.kind === 'warning' ? `${Math.round(alarm.threshold * 100)}% warning` : 'breach'}` : 'SLA clocks idle';
+    const replan = await state.waitUntil(() => isDone() || state.data.clockRevision !== revision, alarm ? alarm.at - Date.now() : undefined, summary, {
+      interruptible: false,
+    });
     if (replan || !alarm || isDone()) continue;
 
     const clock = state.clocks.get(alarm.clock);

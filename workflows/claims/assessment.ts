@@ -21,18 +21,27 @@ interface Assessment {
 export function assess(input: ClaimSettlementInput): Assessment {
   const { proposal } = input;
   if (proposal.kind === 'goodwill') {
-    return { amountFen: proposal.actualLossFen, ceilingFen: proposal.actualLossFen, basis: 'goodwill', explanation: ['安抚补偿：按提议金额支付，不向承运商追偿'], recoverableFen: 0 };
+    return {
+      amountFen: proposal.actualLossFen,
+      ceilingFen: proposal.actualLossFen,
+      basis: 'goodwill',
+      explanation: ['安抚补偿：按提议金额支付，不向承运商追偿'],
+      recoverableFen: 0,
+    };
   }
   try {
-    const result = computeCompensation({
-      type: input.type,
-      actualLossFen: proposal.actualLossFen,
-      ...(proposal.damagedShare !== undefined ? { damagedShare: proposal.damagedShare } : {}),
-      ...(input.goods.declaredValueFen !== undefined ? { declaredValueFen: input.goods.declaredValueFen } : {}),
-      ...(input.goods.insured !== undefined ? { insured: input.goods.insured } : {}),
-      ...(input.goods.freightFen !== undefined ? { freightFen: input.goods.freightFen } : {}),
-      recoverFrom: input.recoverFrom === 'supplier' ? 'supplier' : 'carrier',
-    }, input.policy.claims);
+    const result = computeCompensation(
+      {
+        type: input.type,
+        actualLossFen: proposal.actualLossFen,
+        ...(proposal.damagedShare !== undefined ? { damagedShare: proposal.damagedShare } : {}),
+        ...(input.goods.declaredValueFen !== undefined ? { declaredValueFen: input.goods.declaredValueFen } : {}),
+        ...(input.goods.insured !== undefined ? { insured: input.goods.insured } : {}),
+        ...(input.goods.freightFen !== undefined ? { freightFen: input.goods.freightFen } : {}),
+        recoverFrom: input.recoverFrom === 'supplier' ? 'supplier' : 'carrier',
+      },
+      input.policy.claims,
+    );
     return {
       amountFen: result.amountFen,
       // Undecided by the calculator: the customer's stated loss is the most a person may grant.

@@ -29,7 +29,11 @@ export async function recordClaimRow(input: ClaimSettlementInput, view: ClaimVie
     view.storeRejected = reason;
     await tellCase(input.caseId, {
       view: { ...view },
-      event: { kind: 'claim.store_write_rejected', summary: `the claims table refused claim ${input.claimId}'s row: ${reason}`, data: { claimId: input.claimId, reason } },
+      event: {
+        kind: 'claim.store_write_rejected',
+        summary: `the claims table refused claim ${input.claimId}'s row: ${reason}`,
+        data: { claimId: input.claimId, reason },
+      },
     });
   }
 }

@@ -43,10 +43,15 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
     await tellCase(input.caseId, { view: { ...view }, event: { kind, summary, data, ...(actor ? { actor } : {}) } });
   };
 
-  await report('claim.proposed', `${proposal.kind} claim for ${formatYuan(proposal.actualLossFen)}: ${proposal.reason}`, {
-    claimId: input.claimId,
-    ...proposal,
-  }, input.proposedBy);
+  await report(
+    'claim.proposed',
+    `${proposal.kind} claim for ${formatYuan(proposal.actualLossFen)}: ${proposal.reason}`,
+    {
+      claimId: input.claimId,
+      ...proposal,
+    },
+    input.proposedBy,
+  );
 
   // 1. Lost parcels: the trajectory must show the loss (or the carrier confirm it) before paying.
   if (input.verifyTrajectory) {
@@ -73,7 +78,9 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   // owner of that limit (the case workflow does that on seeing AWAITING_APPROVAL). A claim the
   // calculator could not decide (needsReview) always goes to a person, who sets the amount.
   let amountFen = assessment.amountFen;
-  let tier = assessment.needsReview ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits)) : approvalTier(amountFen, policy.claims.approvalLimits);
+  let tier = assessment.needsReview
+    ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits))
+    : approvalTier(amountFen, policy.claims.approvalLimits);
   if (tier === 'auto') {
     view.status = 'APPROVED';
     view.approvalTier = tier;

@@ -37,7 +37,10 @@ export async function payOut(
       view.payoutAttempts = attempt;
       delete view.payoutFailure;
     }
-    await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, { amountFen, ...(attempt > 1 ? { attempt, idempotencyKey: key } : {}) });
+    await report('claim.paying', `paying ${formatYuan(amountFen)} to ${input.payeeId}`, {
+      amountFen,
+      ...(attempt > 1 ? { attempt, idempotencyKey: key } : {}),
+    });
     // Who may retry or reject once it fails: set before the failure is reported, so the case
     // offers the decision as soon as it shows the failure.
     const failed = (why: string) => {
@@ -95,9 +98,19 @@ export async function payOut(
       view.status = 'REJECTED';
       view.rejectedBy = made.actor.id;
       view.rejectionReason = made.reason ?? 'rejected after a failed payout';
-      await report('claim.rejected', `rejected by ${made.actor.id} after a failed payout: ${view.rejectionReason}`, { reason: view.rejectionReason }, made.actor);
+      await report(
+        'claim.rejected',
+        `rejected by ${made.actor.id} after a failed payout: ${view.rejectionReason}`,
+        { reason: view.rejectionReason },
+        made.actor,
+      );
       return false;
     }
-    await report('claim.payout_retry_approved', `${made.actor.id} retries the payout`, { attempt: attempt + 1, ...(made.reason ? { note: made.reason } : {}) }, made.actor);
+    await report(
+      'claim.payout_retry_approved',
+      `${made.actor.id} retries the payout`,
+      { attempt: attempt + 1, ...(made.reason ? { note: made.reason } : {}) },
+      made.actor,
+    );
   }
 }

@@ -19,7 +19,9 @@ export async function recover(
   if (recovery.from === 'supplier') {
     // Supplier recovery is a debit on the supplier's next settlement: recorded for finance.
     recovery.status = 'REQUESTED';
-    await report('claim.recovery_requested', `${formatYuan(recovery.recoverableFen)} to recover from the supplier`, { recoverableFen: recovery.recoverableFen });
+    await report('claim.recovery_requested', `${formatYuan(recovery.recoverableFen)} to recover from the supplier`, {
+      recoverableFen: recovery.recoverableFen,
+    });
     return;
   }
   const filed = await carriers.fileCarrierClaim({
@@ -48,14 +50,21 @@ export async function recover(
     } else if (status.status === 'paid') {
       recovery.status = 'RECOVERED';
       recovery.recoveredFen = status.paidAmountFen ?? recovery.recoverableFen;
-      await report('claim.recovered', `${formatYuan(recovery.recoveredFen)} recovered from the carrier`, { claimNo: filed.reference, recoveredFen: recovery.recoveredFen });
+      await report('claim.recovered', `${formatYuan(recovery.recoveredFen)} recovered from the carrier`, {
+        claimNo: filed.reference,
+        recoveredFen: recovery.recoveredFen,
+      });
       return;
     } else if (status.status === 'rejected') {
       recovery.status = 'REFUSED';
-      await report('claim.recovery_refused', `carrier rejected claim ${filed.reference}${status.detail ? `: ${status.detail}` : ''}`, { claimNo: filed.reference });
+      await report('claim.recovery_refused', `carrier rejected claim ${filed.reference}${status.detail ? `: ${status.detail}` : ''}`, {
+        claimNo: filed.reference,
+      });
       return;
     }
   }
   recovery.status = 'UNRESOLVED';
-  await report('claim.recovery_unresolved', `claim ${filed.reference} not settled after ${recoveryMaxPolls} checks: finance follows up`, { claimNo: filed.reference });
+  await report('claim.recovery_unresolved', `claim ${filed.reference} not settled after ${recoveryMaxPolls} checks: finance follows up`, {
+    claimNo: filed.reference,
+  });
 }

@@ -39,5 +39,3 @@ export const endIncidentSignal = defineSignal('endIncident');
 export const incidentAckSignal = defineSignal<[IncidentAck]>('incidentAck');
 /** Sent to each case workflow. */
 export const caseIncidentSignal = defineSignal<[IncidentNotice & { incidentWorkflowId: string }]>('incident');
-
-;

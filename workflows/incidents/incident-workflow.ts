@@ -1,20 +1,6 @@
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { IncidentNotice, IncidentProgress, IncidentStatus } from '../../domain/incidents';
-import {
-  caseIncidentSignal,
-  endIncidentSignal,
-  incidentAckSignal,
-  incidentViewQuery,
-  type IncidentCursor,
-  type IncidentWorkflowInput,
-} from './contract';
+import { caseIncidentSignal, endIncidentSignal, incidentAckSignal, incidentViewQuery, type IncidentCursor, type IncidentWorkflowInput } from './contract';
 import { storeScan } from '../activity-proxies';
 
 /**
@@ -91,7 +77,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     const page = await storeScan.findIncidentCases({ request, ...(cursor ? { after: cursor } : {}), limit: policy.pageSize });
     if (page.length) {
       progress.matched += page.length;
-      const { reached, failed } = await signalAll(page.map((c) => c.caseId), 'start');
+      const { reached, failed } = await signalAll(
+        page.map((c) => c.caseId),
+        'start',
+      );
       progress.reached += reached;
       progress.failed += failed;
       const last = page[page.length - 1] as { caseId: string; openedAt: string };
@@ -115,7 +104,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   let endCursor: IncidentCursor | undefined;
   for (;;) {
     const page = await storeScan.findIncidentCases({ request, ...(endCursor ? { after: endCursor } : {}), limit: policy.pageSize });
-    await signalAll(page.map((c) => c.caseId), 'end');
+    await signalAll(
+      page.map((c) => c.caseId),
+      'end',
+    );
     const last = page[page.length - 1];
     if (!last || page.length < policy.pageSize) break;
     endCursor = { openedAt: last.openedAt, caseId: last.caseId };

@@ -3,13 +3,7 @@ import type { RecordSupplierFollowUpInput } from '../../activities/suppliers/sup
 import { formatDuration } from '../../domain/durations';
 import { storeRejection } from '../store-rejection';
 import type { TemplateId } from '../../domain/notification-templates';
-import {
-  supplierFollowUpQuery,
-  supplierReplySignal,
-  type SupplierFollowUpInput,
-  type SupplierFollowUpResult,
-  type SupplierReply,
-} from './contract';
+import { supplierFollowUpQuery, supplierReplySignal, type SupplierFollowUpInput, type SupplierFollowUpResult, type SupplierReply } from './contract';
 import { failureDetail, notifications, store } from '../activity-proxies';
 
 /**
@@ -74,9 +68,7 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
       outcome,
       reminders,
       escalatedToManager,
-      ...(reply && repliedAtMs !== undefined
-        ? { reply, repliedAt: new Date(repliedAtMs).toISOString(), responseMs: repliedAtMs - startedAtMs }
-        : {}),
+      ...(reply && repliedAtMs !== undefined ? { reply, repliedAt: new Date(repliedAtMs).toISOString(), responseMs: repliedAtMs - startedAtMs } : {}),
     });
 
   const baseParams = {

@@ -51,27 +51,29 @@ function instructionProblems(kind: InstructionKind, body: Fields): string[] {
 export function genericCarrierRoutes(ctx: SimulationContext, state: CarrierState): Router {
   const router = Router();
 
-  const instruction = (kind: InstructionKind) => async (req: Request, res: Response): Promise<void> => {
-    const body = asRecord(req.body);
-    const missing = [...missingStrings(body, ['carrier', 'waybillNo']), ...instructionProblems(kind, body)];
-    if (missing.length > 0) return send(res, invalid(`missing or invalid: ${missing.join(', ')}`));
-    const key = single(req.headers['idempotency-key']);
-    if (key === undefined || key === '') return send(res, invalid('the Idempotency-Key header is required'));
-    const carrier = String(body.carrier);
-    const waybillNo = String(body.waybillNo);
-    await simulate(ctx, req, res, {
-      system: 'carrier',
-      operation: kind,
-      idempotencyKey: key,
-      refuse: () => refusal(kind),
-      perform: () => {
-        const ticketId = ctx.ids.next('TK');
-        const { carrier: _c, waybillNo: _w, ...details } = body;
-        state.instructions.add({ ticketId, kind, carrier, waybillNo, details, at: ctx.now().toISOString() });
-        return ok({ code: 0, message: 'ok', data: { ticketId, carrier, waybillNo, status: 'ACCEPTED' } });
-      },
-    });
-  };
+  const instruction =
+    (kind: InstructionKind) =>
+    async (req: Request, res: Response): Promise<void> => {
+      const body = asRecord(req.body);
+      const missing = [...missingStrings(body, ['carrier', 'waybillNo']), ...instructionProblems(kind, body)];
+      if (missing.length > 0) return send(res, invalid(`missing or invalid: ${missing.join(', ')}`));
+      const key = single(req.headers['idempotency-key']);
+      if (key === undefined || key === '') return send(res, invalid('the Idempotency-Key header is required'));
+      const carrier = String(body.carrier);
+      const waybillNo = String(body.waybillNo);
+      await simulate(ctx, req, res, {
+        system: 'carrier',
+        operation: kind,
+        idempotencyKey: key,
+        refuse: () => refusal(kind),
+        perform: () => {
+          const ticketId = ctx.ids.next('TK');
+          const { carrier: _c, waybillNo: _w, ...details } = body;
+          state.instructions.add({ ticketId, kind, carrier, waybillNo, details, at: ctx.now().toISOString() });
+          return ok({ code: 0, message: 'ok', data: { ticketId, carrier, waybillNo, status: 'ACCEPTED' } });
+        },
+      });
+    };
 
   router.post('/urge', instruction('urge'));
   router.post('/intercept', instruction('intercept'));

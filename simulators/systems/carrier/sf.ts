@@ -88,13 +88,7 @@ export function sfRoutes(ctx: SimulationContext, state: CarrierState): Router {
     });
   };
 
-  const instruction = async (
-    req: Request,
-    res: Response,
-    requestId: string,
-    kind: InstructionKind,
-    msgData: Fields,
-  ): Promise<void> => {
+  const instruction = async (req: Request, res: Response, requestId: string, kind: InstructionKind, msgData: Fields): Promise<void> => {
     const waybillNo = nonEmptyString(msgData.waybillNo);
     if (waybillNo === undefined) return send(res, businessError(ctx, '8013', 'waybillNo 不能为空'));
     if (kind === 'redirect' && !isRecord(msgData.newDestAddress)) {

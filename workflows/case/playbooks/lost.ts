@@ -40,7 +40,12 @@ export async function settleLostClaim(state: CaseState, { resumed = false } = {}
 
   if (claim.status === 'PAID') {
     await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });
-    await resolveCase(state, 'compensated', `lost parcel compensated: ${formatYuan(claim.payout?.amountFen ?? 0)} paid first, carrier claim filed`, 'case.resolved');
+    await resolveCase(
+      state,
+      'compensated',
+      `lost parcel compensated: ${formatYuan(claim.payout?.amountFen ?? 0)} paid first, carrier claim filed`,
+      'case.resolved',
+    );
     return;
   }
   if (claim.status === 'REJECTED' && !claim.rejectedBy) {

@@ -39,11 +39,7 @@ export async function awaitRemedy(state: CaseState, until: number, { resumed = f
   let chose: boolean;
   let cutting = false;
   try {
-    const met = await state.waitUntil(
-      () => state.data.remedy !== undefined || (cuttable && continueAsNewDue(state)),
-      until - Date.now(),
-      'customer choice',
-    );
+    const met = await state.waitUntil(() => state.data.remedy !== undefined || (cuttable && continueAsNewDue(state)), until - Date.now(), 'customer choice');
     chose = met && state.data.remedy !== undefined;
     if (met && !chose) {
       cutting = true; // the customer still has the choice in the next run

@@ -49,7 +49,8 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     const back = pick.unexpected.length ? pick.unexpected : toSend;
     const order = await expectReturn(state, back, 'wrong part: return pickup', { pickup: true });
     const summary = `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`;
-    if (order) await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+    if (order)
+      await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   }
   await resolveCase(state, 'reshipped', `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`, 'case.resolved');
 }
@@ -66,7 +67,10 @@ async function warehouse(state: CaseState) {
 }
 
 async function supplierPath(state: CaseState): Promise<void> {
-  const items = itemsOf(state).map((item) => `${item.sku}×${item.qty}`).join('、') || '订单配件';
+  const items =
+    itemsOf(state)
+      .map((item) => `${item.sku}×${item.qty}`)
+      .join('、') || '订单配件';
   const request =
     state.data.currentType === 'WRONG_ITEM'
       ? `订单${state.input.orderId}错发，请补发正确配件（${items}）并回复新运单号`
@@ -77,8 +81,5 @@ async function supplierPath(state: CaseState): Promise<void> {
     await resolveCase(state, 'supplier-reshipped', `supplier reshipped as ${outcome.reply.waybillNo}`, 'case.resolved');
     return;
   }
-  await handOver(
-    state,
-    outcome.outcome === 'replied' ? `supplier answered "${outcome.reply?.action}": decide the next step` : 'supplier did not answer',
-  );
+  await handOver(state, outcome.outcome === 'replied' ? `supplier answered "${outcome.reply?.action}": decide the next step` : 'supplier did not answer');
 }

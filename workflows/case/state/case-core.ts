@@ -30,7 +30,10 @@ export class CaseCore {
   /** Whether this run began on the baseline (BASELINE_PATCH): asked once, at its start. */
   private readonly onBaseline: boolean;
 
-  constructor(readonly input: OpenCaseInput, carried?: CaseCarryOver) {
+  constructor(
+    readonly input: OpenCaseInput,
+    carried?: CaseCarryOver,
+  ) {
     // A run keeps the code generation it began on.
     this.onBaseline = patched(BASELINE_PATCH);
     const taken = carried ? takeOver(input, carried) : undefined;

@@ -20,9 +20,7 @@ import type { OpenCaseInput } from '../contract';
  */
 export type PhaseRequest<T> = T & { actor: Actor; settled?: 'applied' | 'superseded' };
 
-export type Interruption = PhaseRequest<
-  { kind: 'resolve'; outcome: string; summary: string } | { kind: 'cancel'; reason: string }
->;
+export type Interruption = PhaseRequest<{ kind: 'resolve'; outcome: string; summary: string } | { kind: 'cancel'; reason: string }>;
 
 export type ReopenRequest = PhaseRequest<{ reason: string }>;
 

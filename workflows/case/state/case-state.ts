@@ -39,7 +39,12 @@ export class CaseState extends CaseRecords {
     const from = this.d.tier;
     this.d.tier = (from + 1) as EscalationTier;
     this.d.assignee = this.input.staff.tierQueues[this.d.tier];
-    this.record('case.escalated', `tier ${from} → ${this.d.tier} (${this.d.assignee}): ${reason}`, { fromTier: from, toTier: this.d.tier, assignee: this.d.assignee, reason }, actor);
+    this.record(
+      'case.escalated',
+      `tier ${from} → ${this.d.tier} (${this.d.assignee}): ${reason}`,
+      { fromTier: from, toTier: this.d.tier, assignee: this.d.assignee, reason },
+      actor,
+    );
     showCurrentDetails(this.d, `escalated: ${reason}`);
     return true;
   }

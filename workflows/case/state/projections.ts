@@ -3,15 +3,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { factsOf, MOVING_TO_NEXT_RUN, type CaseFacts } from '../../../domain/case-actions';
 import type { CaseView, ClockView, TimelineEntry } from '../../../domain/case-view';
 import { allowanceMs, dueAt, elapsedMs, nearestDueAt, type SlaClock } from '../../../domain/sla-clock';
-import {
-  AssignedToKey,
-  CaseStatusKey,
-  EscalationTierKey,
-  ExceptionTypeKey,
-  PriorityKey,
-  SlaBreachedKey,
-  SlaDueAtKey,
-} from '../../search-attributes';
+import { AssignedToKey, CaseStatusKey, EscalationTierKey, ExceptionTypeKey, PriorityKey, SlaBreachedKey, SlaDueAtKey } from '../../search-attributes';
 import type { OpenCaseInput } from '../contract';
 import { storable } from '../storable-text';
 import { clocksOf, type CaseData, type ReadonlyDeep } from './case-data';
@@ -113,9 +105,7 @@ function rawView(data: CaseData, input: OpenCaseInput, timeline: TimelineEntry[]
     ...(data.returns.length ? { returns: data.returns } : {}),
     evidence: data.evidence,
     notes: data.notes,
-    ...(elided.notes || elided.evidenceItems || elided.notifications || elided.trackingEvents || elided.carrierRequests
-      ? { elided: { ...elided } }
-      : {}),
+    ...(elided.notes || elided.evidenceItems || elided.notifications || elided.trackingEvents || elided.carrierRequests ? { elided: { ...elided } } : {}),
     ...(pending ? { pendingPhaseChange: pending } : {}),
     ...(data.writeRejected ? { storeWriteRejected: data.writeRejected } : {}),
     timeline,

@@ -25,21 +25,23 @@ function customerParams(state: CaseState): Record<string, string> {
  * Sends one template on every channel the customer uses. A channel that keeps failing is recorded
  * and the case goes on: a lost SMS must not stall a parcel claim.
  */
-export async function notifyCustomer(
-  state: CaseState,
-  step: string,
-  template: TemplateId,
-  extra: Record<string, string> = {},
-): Promise<void> {
+export async function notifyCustomer(state: CaseState, step: string, template: TemplateId, extra: Record<string, string> = {}): Promise<void> {
   const { input } = state;
   const channels = customerChannels(state, input.customer.channels, input.customer.storeId);
   await Promise.all(
     channels.map((channel) =>
-      sendOne(state, `${input.caseId}:${step}:${channel}`, channel, template, {
-        userId: input.customer.id,
-        phone: input.customer.phone,
-        ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
-      }, { ...customerParams(state), ...extra }),
+      sendOne(
+        state,
+        `${input.caseId}:${step}:${channel}`,
+        channel,
+        template,
+        {
+          userId: input.customer.id,
+          phone: input.customer.phone,
+          ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
+        },
+        { ...customerParams(state), ...extra },
+      ),
     ),
   );
   await state.legacyWrite();
@@ -62,7 +64,10 @@ function customerChannels(state: CaseState, listed: NotificationChannel[] | unde
 export async function acknowledgeCustomer(state: CaseState): Promise<void> {
   if (state.data.acknowledged) return;
   state.markAcknowledged();
-  const due = nearestDueAt(clocksOf(state.data).filter((clock) => clock.name !== 'firstResponse'), Date.now());
+  const due = nearestDueAt(
+    clocksOf(state.data).filter((clock) => clock.name !== 'firstResponse'),
+    Date.now(),
+  );
   const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
   await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
   state.clocks.stop('firstResponse', 'customer acknowledged');

@@ -36,7 +36,12 @@ export async function refund(state: CaseState, amountFen: number, reason: string
     await state.legacyWrite();
     return false;
   }
-  state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, { key, payoutId: payout.payoutId, amountFen, replayed: payout.replayed });
+  state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, {
+    key,
+    payoutId: payout.payoutId,
+    amountFen,
+    replayed: payout.replayed,
+  });
   await state.legacyWrite();
   await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
   return true;

@@ -72,15 +72,27 @@ export async function reship(
         await state.legacyWrite();
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
-      state.noteReshipment({ key, reshipOrderNo: result.reshipOrderNo, waybillNo: result.waybillNo, carrier: result.carrier, items, at: new Date().toISOString() });
-      state.record('wms.reshipped', `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`, {
+      state.noteReshipment({
         key,
         reshipOrderNo: result.reshipOrderNo,
         waybillNo: result.waybillNo,
         carrier: result.carrier,
         items,
-        reason,
-      }, actor);
+        at: new Date().toISOString(),
+      });
+      state.record(
+        'wms.reshipped',
+        `reshipped ${items.map((item) => `${item.sku}×${item.qty}`).join(', ')} as ${result.carrier} ${result.waybillNo}`,
+        {
+          key,
+          reshipOrderNo: result.reshipOrderNo,
+          waybillNo: result.waybillNo,
+          carrier: result.carrier,
+          items,
+          reason,
+        },
+        actor,
+      );
       await state.legacyWrite();
       await notifyCustomer(state, `reshipped:${state.data.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
       return { outcome: 'created', waybillNo: result.waybillNo };
@@ -127,12 +139,16 @@ export async function expectReturn(
       status: result.status,
       at: new Date().toISOString(),
     });
-    state.record('wms.return_expected', `return ${result.returnOrderNo} expected${pickup && result.pickupWaybillNo ? `, pickup ${result.pickupWaybillNo}` : ''}`, {
-      key,
-      returnOrderNo: result.returnOrderNo,
-      pickupWaybillNo: result.pickupWaybillNo ?? null,
-      pickup,
-    });
+    state.record(
+      'wms.return_expected',
+      `return ${result.returnOrderNo} expected${pickup && result.pickupWaybillNo ? `, pickup ${result.pickupWaybillNo}` : ''}`,
+      {
+        key,
+        returnOrderNo: result.returnOrderNo,
+        pickupWaybillNo: result.pickupWaybillNo ?? null,
+        pickup,
+      },
+    );
     state.clocks.start('returnReceipt');
     await state.legacyWrite();
     if (pickup && result.pickupWaybillNo) {
