@@ -108,20 +108,7 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
       }
       return { status: response.status, body: parsed as any, headers: response.headers }; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
     },
-    async pushTracking(event) {
-      const response = await fetch(`${simulators.url}/__control/tracking-push`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          provider: 'generic',
-          targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
-          secret: WEBHOOK_SECRET,
-          event: { carrier: 'SF', occurredAt: new Date().toISOString(), ...event },
-        }),
-      });
-      if (response.status !== 200) throw new Error(`tracking push refused by the simulator: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { delivered: boolean; status: number; body: string };
-    },
+    pushTracking: (event) => pushTrackingThrough(simulators.url, apiUrl, event),
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       worker?.shutdown();
@@ -154,4 +141,27 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * The carrier's signed push of a tracking event to an API's generic webhook, sent through the
+ * simulators as a carrier sends it. Fails when the simulator refuses it; answers what the API said.
+ */
+export async function pushTrackingThrough(
+  simulatorsUrl: string,
+  apiUrl: string,
+  event: Record<string, unknown>,
+): Promise<{ delivered: boolean; status: number; body: string }> {
+  const response = await fetch(`${simulatorsUrl}/__control/tracking-push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      provider: 'generic',
+      targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
+      secret: WEBHOOK_SECRET,
+      event: { carrier: 'SF', occurredAt: new Date().toISOString(), ...event },
+    }),
+  });
+  if (response.status !== 200) throw new Error(`tracking push refused by the simulator: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { delivered: boolean; status: number; body: string };
 }

@@ -4,7 +4,7 @@ import { createApp } from '../../api/app';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { captureLog, type CapturedLog } from '../helpers/log-capture';
 import { freePort } from '../../fixtures/free-port';
-import { eventually, openCaseBody, startTestStack, TOKENS, WEBHOOK_SECRET, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, pushTrackingThrough, startTestStack, TOKENS, type TestStack } from '../helpers/test-stack';
 
 /**
  * What operations rely on: `/metrics` counts what happened to cases (opened, closed, SLA warnings
@@ -49,17 +49,7 @@ async function call(role: keyof typeof TOKENS, path: string, body?: unknown, hea
 }
 
 async function push(event: Record<string, unknown>) {
-  const response = await fetch(`${stack.simulators.url}/__control/tracking-push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      provider: 'generic',
-      targetUrl: `${apiUrl}/v1/webhooks/tracking/generic`,
-      secret: WEBHOOK_SECRET,
-      event: { carrier: 'SF', occurredAt: new Date().toISOString(), ...event },
-    }),
-  });
-  expect(response.status).toBe(200);
+  await pushTrackingThrough(stack.simulators.url, apiUrl, event);
 }
 
 async function scrape(): Promise<string> {
