@@ -36,7 +36,8 @@ export interface DeliveryOutcome {
   held: boolean;
 }
 
-const heldSince = () => new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_000);
+/** Held events received after this are still handed to a newly opened case. */
+export const heldSince = () => new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_000);
 
 const key = (event: TrackingEvent) => ({ provider: event.provider, eventId: event.eventId });
 
