@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { AppConfig } from '../config';
 import { recordClaim, type RecordClaimInput } from './claims/claim-store';
 import type { NotificationRecord } from '../domain/case-view';
@@ -7,6 +8,7 @@ import type { CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestC
 import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
+import { sendNoticeChannels, type SendNoticeChannelsInput } from './notifications/send-notice-channels';
 import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
 import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from '../store/case-lookup';
 import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } from './incidents/incident-cases';
@@ -71,6 +73,10 @@ function createNotificationActivities(deps: Pick<ActivityDependencies, 'db' | 'c
     /** Sends one customer or staff notification, at most once per idempotency key. */
     async sendNotification(input: SendNotificationInput): Promise<NotificationRecord> {
       return sendNotification(deps.db, deps.channels, input);
+    },
+    /** One notice on each of its channels, each at most once per its own idempotency key. */
+    async sendNoticeChannels(input: SendNoticeChannelsInput): Promise<NotificationRecord[]> {
+      return sendNoticeChannels((notice) => sendNotification(deps.db, deps.channels, notice), input, Context.current().info.attempt);
     },
   };
 }
