@@ -28,6 +28,10 @@ interface CasesTable {
   closed_at: Timestamp | null;
   /** The workflow's view version that wrote this row; older snapshots are ignored. */
   version: number;
+  /** The workflow task that wrote the snapshot, for local-activity writes (migration 0030). */
+  write_generation: ColumnType<string | null, number | null | undefined, number | null>;
+  /** The last audit seq the workflow's history confirms; later ones may still be replaced (0030). */
+  confirmed_through_seq: ColumnType<number | null, number | null | undefined, number | null>;
   snapshot: JSONColumnType<CaseView | Record<string, never>>;
   /** Seq and hash of the newest audit event: the chain's anchor against truncation. */
   last_event_seq: Generated<number>;
@@ -46,6 +50,8 @@ interface CaseEventsTable {
   /** Hash chain: sha256 over the previous hash and this event, so edits are detectable. */
   prev_hash: string;
   hash: string;
+  /** The workflow task that wrote it, for local-activity writes (migration 0030); null otherwise. */
+  write_generation: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
 interface IdempotencyKeysTable {

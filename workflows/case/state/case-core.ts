@@ -43,7 +43,14 @@ export class CaseCore {
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
-    const target = { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record };
+    const target = {
+      caseId: input.caseId,
+      trail: this.trail,
+      written: this.d,
+      snapshot: () => this.view(),
+      record: this.record,
+      writesInTask: this.leanHistory,
+    };
     this.writer = new CaseWriter(target, taken?.persistedVersion);
     this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributesChanged());
   }
