@@ -157,6 +157,14 @@ export const trackingPushResponse = z
   .looseObject({ received: z.literal(true), duplicate: z.boolean(), deliveredTo: z.array(z.string()), held: z.boolean() })
   .meta({ id: 'TrackingPushAnswer' });
 
+/** Kuaidi100 reads only its own answer shape, refusals included. */
+export const kuaidi100PushAnswer = z
+  .object({ result: z.boolean(), returnCode: z.string(), message: z.string() })
+  .meta({
+    id: 'Kuaidi100PushAnswer',
+    description: '`{"result":true,"returnCode":"200","message":"成功"}` when accepted; `result: false` makes Kuaidi100 push again',
+  });
+
 export const supplierReplyResponse = z
   .looseObject({ received: z.literal(true), duplicate: z.boolean(), caseId: z.string(), replyId: z.string() })
   .meta({ id: 'SupplierReplyAnswer' });
