@@ -50,6 +50,15 @@ export interface CaseServiceDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** How a case opened by tracking or the watchlist shows it on the case (GET /v1/cases/{caseId}). */
+export interface OpenedWithoutAgent {
+  /** The OMS did not know the waybill: an agent completes the order and customer. */
+  needsCompletion: boolean;
+  /** `tracking` (a carrier push) or `watchlist` (a rule); null when an agent opened it. */
+  openedFrom: string | null;
+  openReason: string | null;
+}
+
 export interface OpenCaseResult {
   status: number;
   body: Record<string, unknown>;
@@ -329,8 +338,13 @@ export class CaseService {
    * that jammed six cases in 1,000 with nondeterminism errors (bench/chaos/findings/). Reading
    * PostgreSQL also keeps agents' polling off the workers.
    */
-  async getCase(caseId: string): Promise<CaseView> {
-    const read = () => this.db.selectFrom('cases').select(['status', 'snapshot', 'version', 'start_request']).where('case_id', '=', caseId).executeTakeFirst();
+  async getCase(caseId: string): Promise<CaseView & OpenedWithoutAgent> {
+    const read = () =>
+      this.db
+        .selectFrom('cases')
+        .select(['status', 'snapshot', 'version', 'start_request', 'needs_completion', 'opened_from', 'open_reason'])
+        .where('case_id', '=', caseId)
+        .executeTakeFirst();
     let row = await read();
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     // A case opened a moment ago: its workflow saves it within its first steps; wait for that.
@@ -340,9 +354,11 @@ export class CaseService {
     }
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     if (row.version === 0) throw new HttpProblem(503, 'Case starting', 'The case workflow has not saved the case yet; retry shortly');
+    // Read-model facts the workflow does not keep: how a case opened without an agent.
+    const opened: OpenedWithoutAgent = { needsCompletion: row.needs_completion, openedFrom: row.opened_from, openReason: row.open_reason };
     const view = row.snapshot as CaseView;
-    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return view;
-    return withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now());
+    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return { ...view, ...opened };
+    return { ...withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now()), ...opened };
   }
 
   async submitFeedback(caseId: string, body: FeedbackBody, principal: Principal): Promise<CaseView> {
