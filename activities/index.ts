@@ -15,6 +15,9 @@ import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
 import { createOmsActivities } from './oms/oms-activities';
 import { omsClient, type OmsClient } from './oms/oms-client';
+import { createTrackedCaseActivities } from './tracking/tracking-activities';
+import type { TrackedCaseDefaults } from './tracking/tracked-cases';
+import { createWatchlistActivities } from './tracking/watchlist-activities';
 import {
   wmsClient,
   type CreateReshipmentInput,
@@ -43,6 +46,8 @@ export interface ActivityDependencies {
   payments: PaymentsClient;
   /** The platform's order system: orders, customers and stores by waybill. */
   oms: OmsClient;
+  /** What a case opened from tracking is opened with (policy, staff routing, the key sealing its start request). */
+  trackedCaseDefaults: TrackedCaseDefaults;
 }
 
 /** The read model, audit trail and claims table (PostgreSQL). */
@@ -154,6 +159,9 @@ export type NotificationActivities = ReturnType<typeof createNotificationActivit
 export type CarrierActivities = ReturnType<typeof createCarrierActivities>;
 export type WarehouseActivities = ReturnType<typeof createWarehouseActivities>;
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+export type TrackedCaseActivities = ReturnType<typeof createTrackedCaseActivities>;
+export type WatchlistActivities = ReturnType<typeof createWatchlistActivities>;
+export type { OmsActivities } from './oms/oms-activities';
 
 /** Every activity the worker registers: one factory per area. */
 export function createActivities(deps: ActivityDependencies) {
@@ -164,6 +172,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
     ...createOmsActivities(deps),
+    ...createTrackedCaseActivities(deps),
+    ...createWatchlistActivities(deps),
   };
 }
 
@@ -180,5 +190,11 @@ export function activityDependenciesFromConfig(config: AppConfig, db: Db): Activ
     wms: wmsClient(config.endpoints.wms),
     payments: paymentsClient(config.endpoints.payments),
     oms: omsClient(config.endpoints.oms),
+    trackedCaseDefaults: {
+      policy: config.slaPolicy,
+      opsWecomKey: config.opsWecomKey,
+      payloadEncryptionKey: config.payloadEncryptionKey,
+      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
+    },
   };
 }

@@ -9,7 +9,9 @@ import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
-import { TERMINAL_STATUSES } from '../domain/types';
+import { TERMINAL_STATUSES, type ExceptionType } from '../domain/types';
+import { autoOpenReason } from '../domain/auto-open';
+import { exceptionSeenSignal, OPEN_TRACKED_CASE_WORKFLOW, openerWorkflowId, type OpenTrackedCaseInput } from '../workflows/tracking/contract';
 import { withClocksAt, withCustomerFrom } from './case-view-read';
 import { CASE_WORKFLOW_TYPE, submitFeedbackUpdate, caseActionUpdate, trackingEventSignal, type OpenCaseInput } from '../workflows/case/contract';
 import {
@@ -480,6 +482,33 @@ export class CaseService {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'case-finished';
       throw error;
     }
+  }
+
+  /**
+   * An exception for a waybill with no open case: signal-with-start of the waybill's case opener
+   * (workflows/tracking/open-tracked-case.ts). Its id is the waybill and the type, so concurrent
+   * pushes reach one run (USE_EXISTING) and one case opens; once that run has finished, a later
+   * exception may start another (the opener itself finds a case still open and does nothing).
+   */
+  async openCaseForException(event: TrackingEvent, type: ExceptionType): Promise<void> {
+    const input: OpenTrackedCaseInput = {
+      waybillNo: event.waybillNo,
+      type,
+      carrier: event.carrier,
+      reason: autoOpenReason(event),
+      source: 'tracking',
+      event,
+    };
+    await this.deps.temporal.workflow.signalWithStart(OPEN_TRACKED_CASE_WORKFLOW, {
+      workflowId: openerWorkflowId(event.waybillNo, type),
+      taskQueue: this.deps.config.temporal.taskQueue,
+      args: [input],
+      signal: exceptionSeenSignal,
+      signalArgs: [{ provider: event.provider, eventId: event.eventId }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `open ${type} case · ${event.carrier} ${event.waybillNo}`,
+    });
   }
 
   async openCaseIdsForWaybill(waybillNo: string): Promise<string[]> {

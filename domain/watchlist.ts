@@ -36,6 +36,8 @@ export interface WatchlistPolicy {
   pageSize: number;
   /** Seed 003: tracking refreshed at least once per this window (24 h). */
   freshnessWindowMs: number;
+  /** How far back the OMS's shipped orders are read into stored tracking on every run. */
+  syncLookbackMs: number;
   /** The business time zone, for "end of day". */
   utcOffsetMinutes: number;
   defaults: WatchlistRules;
