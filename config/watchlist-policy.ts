@@ -73,7 +73,7 @@ function resolveRules(text: RulesText, scale: number): WatchlistRules {
 }
 
 /** Resolves the section of a parsed policy document; `source` names it in error messages. */
-export function resolveWatchlistPolicy(document: unknown, scale: number, source: string): WatchlistPolicy {
+function resolveWatchlistPolicy(document: unknown, scale: number, source: string): WatchlistPolicy {
   const section = (document as { watchlist?: unknown } | null)?.watchlist ?? {};
   const parsed = watchlistSection.safeParse(section);
   if (!parsed.success) throw new ConfigError(`SLA policy ${source} has an invalid watchlist section:\n${formatZodIssues(parsed.error)}`);

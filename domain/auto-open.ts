@@ -7,7 +7,7 @@ import type { ExceptionType } from './types';
  * `Expired` open cases; `other` and `unknown` open a DELAYED case (check the tracking, urge the
  * carrier) so a person reads the raw code: nothing is left unseen.
  */
-export const AUTO_OPEN_TYPES: Readonly<Record<ExceptionSubStatus, ExceptionType>> = {
+const AUTO_OPEN_TYPES: Readonly<Record<ExceptionSubStatus, ExceptionType>> = {
   lost: 'LOST',
   damaged: 'DAMAGED',
   refused: 'REFUSED',

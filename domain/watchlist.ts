@@ -6,8 +6,7 @@ import type { ExceptionType } from './types';
  * the scheduled watchlist workflow calls it with "now" and pages of stored shipments.
  */
 
-export const WATCH_RULES = ['noFirstScan', 'noScanInTransit', 'promisedDatePassed', 'outForDeliveryNotSigned', 'waitingAtPickupPoint'] as const;
-export type WatchRule = (typeof WATCH_RULES)[number];
+type WatchRule = 'noFirstScan' | 'noScanInTransit' | 'promisedDatePassed' | 'outForDeliveryNotSigned' | 'waitingAtPickupPoint';
 
 /** Thresholds of one carrier and lane; an absent rule is off. */
 export interface WatchlistRules {
@@ -23,7 +22,7 @@ export interface WatchlistRules {
   waitingAtPickupPointMs?: number;
 }
 
-export interface WatchlistOverride {
+interface WatchlistOverride {
   carrier?: string;
   lane?: string;
   rules: WatchlistRules;
@@ -72,7 +71,7 @@ export interface WatchFinding {
 }
 
 /** The case each rule opens. A parcel nobody collects needs the customer (failed-delivery playbook). */
-export const WATCH_RULE_TYPES: Readonly<Record<WatchRule, ExceptionType>> = {
+const WATCH_RULE_TYPES: Readonly<Record<WatchRule, ExceptionType>> = {
   noFirstScan: 'DELAYED',
   noScanInTransit: 'DELAYED',
   promisedDatePassed: 'DELAYED',

@@ -23,7 +23,7 @@ function malformed(waybillNo: string, what: string): ApplicationFailure {
 }
 
 /** Reads the OMS answer into an order, refusing anything that is not one. */
-export function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
+function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
   const order = isObject(body) ? body.order : undefined;
   if (!isObject(order)) throw malformed(waybillNo, 'no order object');
   const c = order.customer;

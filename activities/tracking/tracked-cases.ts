@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../store/database';
 import { caseColumns } from '../../store/case-row';
 import { sealStartRequest } from '../../store/pii';
-import type { OmsOrder } from '../../domain/oms-order';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { TrackingEvent } from '../../domain/tracking';
 import { CARRIERS, TERMINAL_STATUSES, type Carrier, type CustomerContact, type Priority } from '../../domain/types';
@@ -29,7 +28,7 @@ const HELD_EVENT_MAX_AGE_DAYS = 30;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** `CASE-YYYYMMDD-XXXXXXXX` like api/case-ids.ts, derived from the opening so a retry gets the same id. */
-export function trackedCaseId(openingId: string, openedAt: string): string {
+function trackedCaseId(openingId: string, openedAt: string): string {
   const day = openedAt.slice(0, 10).replace(/-/g, '');
   const digest = createHash('sha256').update(openingId).digest();
   return `CASE-${day}-${Array.from(digest.subarray(0, 8), (byte) => ALPHABET[byte % 32]).join('')}`;

@@ -16,7 +16,7 @@ export interface SyncPage {
 }
 
 /** One page of orders shipped within the look-back, written to `shipments` (idempotent upserts). */
-export async function syncShippedOrders(db: Db, oms: OmsClient, input: { since: string; cursor?: string; limit: number }): Promise<SyncPage> {
+async function syncShippedOrders(db: Db, oms: OmsClient, input: { since: string; cursor?: string; limit: number }): Promise<SyncPage> {
   const page = await oms.listShippedOrders({ shippedSince: input.since, ...(input.cursor ? { cursor: input.cursor } : {}), limit: input.limit });
   for (const order of page.orders) {
     await recordShipmentFromOrder(db, {
@@ -42,7 +42,7 @@ export interface WatchPage {
  * Evaluates one page. A parcel that breaks a rule while a case is already open for its waybill is
  * flagged and left to that case (the agent on it sees the parcel anyway).
  */
-export async function evaluateWatchPage(db: Db, input: { policy: WatchlistPolicy; after: string; asOf: string }): Promise<WatchPage> {
+async function evaluateWatchPage(db: Db, input: { policy: WatchlistPolicy; after: string; asOf: string }): Promise<WatchPage> {
   const { policy } = input;
   const page = await shipmentsOnTheWay(db, input.after, policy.pageSize);
   const now = Date.parse(input.asOf);

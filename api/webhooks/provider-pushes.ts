@@ -22,7 +22,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const clip = (value: string | undefined, max: number): string | undefined => (value === undefined ? undefined : value.slice(0, max));
 
 /** Kuaidi100 times are China local time without a zone: `2024-05-02 11:04:05`. */
-export function chinaLocalToIso(value: string): string | undefined {
+function chinaLocalToIso(value: string): string | undefined {
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
   if (m === null) return undefined;
   const pad = (v: string | undefined): string => (v ?? '00').padStart(2, '0');
@@ -35,7 +35,7 @@ export function chinaLocalToIso(value: string): string | undefined {
  * waybill, state, the newest scan's ftime and its text — so a resent push (Kuaidi100 resends
  * until answered `result: true`) is recognised, and a new scan or a new state is a new event.
  */
-export function kuaidi100EventId(waybillNo: string, state: string, newestFtime: string, context: string): string {
+function kuaidi100EventId(waybillNo: string, state: string, newestFtime: string, context: string): string {
   const digest = createHash('sha256').update(`${waybillNo}\n${state}\n${newestFtime}\n${context}`, 'utf8').digest('hex').slice(0, 24);
   return `kd100-${waybillNo}-${state}-${digest}`;
 }

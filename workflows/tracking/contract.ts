@@ -63,11 +63,6 @@ export interface HeldEventKey {
   eventId: string;
 }
 
-export interface WatchlistRunInput {
-  /** Evaluate as of this instant instead of the run's start (tests). */
-  asOf?: string;
-}
-
 export interface WatchlistRunResult {
   /** Orders read from the OMS into shipments this run. */
   shipmentsSynced: number;

@@ -6,7 +6,7 @@ import type { WatchlistPolicy } from '../../domain/watchlist';
 import { OPEN_TRACKED_CASE_WORKFLOW, openerWorkflowId, type OpenTrackedCaseInput, type WatchlistRunResult } from './contract';
 import { watchlistStore } from './proxies';
 
-export interface WatchlistWorkflowInput {
+interface WatchlistWorkflowInput {
   policy: WatchlistPolicy;
   /** Evaluate as of this instant instead of the run's start (tests, replays of a missed run). */
   asOf?: string;

@@ -19,7 +19,7 @@ export interface OmsStore {
   wecomKey: string;
 }
 
-export interface OmsItem {
+interface OmsItem {
   sku: string;
   name: string;
   quantity: number;
