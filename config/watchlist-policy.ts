@@ -55,8 +55,9 @@ const DEFAULT_RULES: RulesText = {
 };
 
 function resolveRules(text: RulesText, scale: number): WatchlistRules {
-  const ms = (value: string | false | undefined): number | undefined =>
-    value === undefined || value === false ? undefined : Math.round((parseDuration(value) as number) * scale);
+  // false → null: switched off, also over a broader set that turned it on.
+  const ms = (value: string | false | undefined): number | null | undefined =>
+    value === undefined ? undefined : value === false ? null : Math.round((parseDuration(value) as number) * scale);
   const resolved: WatchlistRules = {};
   const set = <K extends keyof WatchlistRules>(key: K, value: WatchlistRules[K]) => {
     if (value !== undefined) resolved[key] = value;
@@ -65,6 +66,7 @@ function resolveRules(text: RulesText, scale: number): WatchlistRules {
   set('noScanInTransitMs', ms(text.noScanInTransit));
   set('promisedDateGraceMs', ms(text.promisedDateGrace));
   set('waitingAtPickupPointMs', ms(text.waitingAtPickupPoint));
+  if (text.outForDeliveryCutoff === false) resolved.outForDeliveryCutoffMinutes = null;
   if (typeof text.outForDeliveryCutoff === 'string') {
     const [h, m] = text.outForDeliveryCutoff.split(':').map(Number);
     resolved.outForDeliveryCutoffMinutes = (h ?? 0) * 60 + (m ?? 0);

@@ -8,18 +8,18 @@ import type { ExceptionType } from './types';
 
 type WatchRule = 'noFirstScan' | 'noScanInTransit' | 'promisedDatePassed' | 'outForDeliveryNotSigned' | 'waitingAtPickupPoint';
 
-/** Thresholds of one carrier and lane; an absent rule is off. */
+/** Thresholds of one carrier and lane; an absent rule is off, and null switches off what a broader set turned on. */
 export interface WatchlistRules {
   /** 揽收超时: no first scan this long after shipping. */
-  noFirstScanMs?: number;
+  noFirstScanMs?: number | null;
   /** 超時未更新: no scan this long while in transit. */
-  noScanInTransitMs?: number;
+  noScanInTransitMs?: number | null;
   /** The promised delivery time passed by this much without delivery (0: at once). */
-  promisedDateGraceMs?: number;
+  promisedDateGraceMs?: number | null;
   /** Out for delivery but not signed by this local time of the same day (minutes after midnight). */
-  outForDeliveryCutoffMinutes?: number;
+  outForDeliveryCutoffMinutes?: number | null;
   /** Waiting in a locker or station (快遞櫃/驛站) this long without being collected. */
-  waitingAtPickupPointMs?: number;
+  waitingAtPickupPointMs?: number | null;
 }
 
 interface WatchlistOverride {
@@ -99,7 +99,15 @@ function cutoffOfDay(atMs: number, cutoffMinutes: number, utcOffsetMinutes: numb
 }
 
 /** The first rule a parcel breaks now, or undefined. A rule that already opened its case is not repeated. */
-export function evaluateShipment(shipment: StoredShipment, rules: WatchlistRules, utcOffsetMinutes: number, nowMs: number): WatchFinding | undefined {
+export function evaluateShipment(shipment: StoredShipment, given: WatchlistRules, utcOffsetMinutes: number, nowMs: number): WatchFinding | undefined {
+  // null (switched off by an override) reads as absent from here on.
+  const rules = {
+    noFirstScanMs: given.noFirstScanMs ?? undefined,
+    noScanInTransitMs: given.noScanInTransitMs ?? undefined,
+    promisedDateGraceMs: given.promisedDateGraceMs ?? undefined,
+    outForDeliveryCutoffMinutes: given.outForDeliveryCutoffMinutes ?? undefined,
+    waitingAtPickupPointMs: given.waitingAtPickupPointMs ?? undefined,
+  };
   const ms = (iso: string | undefined): number | undefined => (iso === undefined ? undefined : Date.parse(iso));
   const shipped = ms(shipment.shippedAt);
   const lastEvent = ms(shipment.lastEventAt);
