@@ -85,7 +85,8 @@ function resolveWatchlistPolicy(document: unknown, scale: number, source: string
   // A rule the section leaves out keeps its default; `false` switches it off.
   const defaults = { ...DEFAULT_RULES, ...w.rules };
   return {
-    intervalMs: Math.max(1_000, scaled(w.interval)),
+    // At least 10 s: a demo scale (SLA_TIME_SCALE 0.001) must not run the watchlist every second.
+    intervalMs: Math.max(10_000, scaled(w.interval)),
     pageSize: w.pageSize,
     freshnessWindowMs: scaled(w.freshnessWindow),
     syncLookbackMs: scaled(w.syncLookback),

@@ -39,8 +39,9 @@ export interface WatchPage {
 }
 
 /**
- * Evaluates one page. A parcel that breaks a rule while a case is already open for its waybill is
- * flagged and left to that case (the agent on it sees the parcel anyway).
+ * Evaluates one page. A parcel that breaks a rule while a case is open for its waybill, or after
+ * a case opened since its last event, is flagged and left alone (an agent has it, or had it and
+ * closed it knowing this state).
  */
 async function evaluateWatchPage(db: Db, input: { policy: WatchlistPolicy; after: string; asOf: string }): Promise<WatchPage> {
   const { policy } = input;
@@ -50,13 +51,20 @@ async function evaluateWatchPage(db: Db, input: { policy: WatchlistPolicy; after
   for (const shipment of page) {
     const finding = evaluateShipment(shipment, rulesFor(policy, shipment.carrier, shipment.lane), policy.utcOffsetMinutes, now);
     if (finding === undefined) continue;
-    const open = await db
+    // A case open now, or one opened since the parcel's last news (it saw this state, and was
+    // closed by someone who knew): the parcel is someone's already.
+    const lastNews = shipment.lastEventAt ?? shipment.shippedAt;
+    const seen = await db
       .selectFrom('cases')
       .select('case_id')
       .where('waybill_no', '=', shipment.waybillNo)
-      .where('status', 'not in', TERMINAL_STATUSES)
+      .where((eb) =>
+        lastNews === undefined
+          ? eb('status', 'not in', TERMINAL_STATUSES)
+          : eb.or([eb('status', 'not in', TERMINAL_STATUSES), eb('opened_at', '>=', new Date(lastNews))]),
+      )
       .executeTakeFirst();
-    if (open) await flagShipment(db, shipment.waybillNo, finding.rule);
+    if (seen) await flagShipment(db, shipment.waybillNo, finding.rule);
     else findings.push(finding);
   }
   return { findings, evaluated: page.length, next: page.length === policy.pageSize ? (page.at(-1)?.waybillNo ?? null) : null };
