@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
@@ -291,7 +291,8 @@ async function main(): Promise<void> {
         exceptionWaybills: exceptionWaybills.length,
         omsUnknownShare: 0.25,
       },
-      machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version },
+      // The load average says how shared the machine was (the results compare within one run).
+      machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, loadAverage: loadavg().map((n) => round(n, 2)) },
       versions: { temporalClient: pkg.dependencies['@temporalio/client'], temporalWorker: pkg.dependencies['@temporalio/worker'] },
       baseline: { what: 'generic pushes of plain scans (record + hold)', ...baseline },
       burst: { what: 'Kuaidi100 + AfterShip, exceptions opening cases, resends', ...measured },
