@@ -15,6 +15,11 @@ import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } fro
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../store/case-store';
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
+import { createOmsActivities } from './oms/oms-activities';
+import { omsClient, type OmsClient } from './oms/oms-client';
+import { createTrackedCaseActivities } from './tracking/tracking-activities';
+import type { TrackedCaseDefaults } from './tracking/tracked-cases';
+import { createWatchlistActivities } from './tracking/watchlist-activities';
 import {
   wmsClient,
   type CreateReshipmentInput,
@@ -41,6 +46,10 @@ export interface ActivityDependencies {
   channels: Record<NotificationChannel, NotificationChannelAdapter>;
   wms: WmsClient;
   payments: PaymentsClient;
+  /** The platform's order system: orders, customers and stores by waybill. */
+  oms: OmsClient;
+  /** What a case opened from tracking is opened with (policy, staff routing, the key sealing its start request). */
+  trackedCaseDefaults: TrackedCaseDefaults;
 }
 
 /** The read model, audit trail and claims table (PostgreSQL). */
@@ -156,6 +165,9 @@ export type NotificationActivities = ReturnType<typeof createNotificationActivit
 export type CarrierActivities = ReturnType<typeof createCarrierActivities>;
 export type WarehouseActivities = ReturnType<typeof createWarehouseActivities>;
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+export type TrackedCaseActivities = ReturnType<typeof createTrackedCaseActivities>;
+export type WatchlistActivities = ReturnType<typeof createWatchlistActivities>;
+export type { OmsActivities } from './oms/oms-activities';
 
 /** Every activity the worker registers: one factory per area. */
 export function createActivities(deps: ActivityDependencies) {
@@ -165,6 +177,9 @@ export function createActivities(deps: ActivityDependencies) {
     ...createCarrierActivities(deps),
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
+    ...createOmsActivities(deps),
+    ...createTrackedCaseActivities(deps),
+    ...createWatchlistActivities(deps),
   };
 }
 
@@ -180,5 +195,12 @@ export function activityDependenciesFromConfig(config: AppConfig, db: Db): Activ
     },
     wms: wmsClient(config.endpoints.wms),
     payments: paymentsClient(config.endpoints.payments),
+    oms: omsClient(config.endpoints.oms),
+    trackedCaseDefaults: {
+      policy: config.slaPolicy,
+      opsWecomKey: config.opsWecomKey,
+      payloadEncryptionKey: config.payloadEncryptionKey,
+      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
+    },
   };
 }
