@@ -61,23 +61,18 @@ async function writeCase(db: Db, { snapshot: given, events, task }: PersistCaseI
     await sql`SELECT pg_advisory_xact_lock(hashtext(${given.caseId}))`.execute(trx);
     // The row's lock orders this write with an erasure request of the customer (which locks the
     // customer's rows): a finished case named by one is written erased.
-    const current = await trx.selectFrom('cases').select(['case_id', 'write_generation']).where('case_id', '=', given.caseId).forUpdate().executeTakeFirst();
-    if (task && (await supersededByLaterTask(trx, given.caseId, task, current?.write_generation ?? null))) {
+    const current = await trx.selectFrom('cases').select('write_generation').where('case_id', '=', given.caseId).forUpdate().executeTakeFirst();
+    let tail = await lastEvent(trx, given.caseId);
+    if (task && supersededByLaterTask(task, current?.write_generation ?? null, tail)) {
       return { eventsWritten: 0, snapshotApplied: false, stale: true };
     }
     const snapshot = await eraseIfRequested(trx, given);
     const first = events[0];
-    if (task && current) {
-      // The history confirms everything up to here: from now on the database refuses to change it.
-      await trx
-        .updateTable('cases')
-        .set({ confirmed_through_seq: sql<number>`GREATEST(COALESCE(confirmed_through_seq, 0), ${task.confirmedThroughSeq})` })
-        .where('case_id', '=', given.caseId)
-        .execute();
-    }
-    if (task && first) {
+    if (task && first && tail && tail.seq >= first.seq && tail.seq > task.confirmedThroughSeq) {
       // What a failed task wrote past the confirmed seq never happened as the history tells it.
-      // The append-only trigger lets this transaction, and only for those events, replace it.
+      // The history's confirmation is recorded first, so the append-only trigger keeps guarding
+      // it; then the trigger lets this transaction, and only for the tentative tail, replace it.
+      await confirm(trx, snapshot.caseId, task.confirmedThroughSeq);
       await sql`SELECT set_config('case_store.replacing_tentative_tail', 'on', true)`.execute(trx);
       await trx
         .deleteFrom('case_events')
@@ -85,41 +80,45 @@ async function writeCase(db: Db, { snapshot: given, events, task }: PersistCaseI
         .where('seq', '>=', first.seq)
         .where('seq', '>', task.confirmedThroughSeq)
         .execute();
+      tail = await lastEvent(trx, snapshot.caseId);
     }
 
-    const last = await trx
-      .selectFrom('case_events')
-      .select(['seq', 'hash'])
-      .where('case_id', '=', snapshot.caseId)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    let lastSeq = last?.seq ?? 0;
-    let eventsWritten = 0;
+    // The new events, chained in memory and inserted in one statement.
+    let prevHash = tail?.hash ?? GENESIS_HASH;
+    let lastSeq = tail?.seq ?? 0;
+    const rows = [];
     for (const event of events) {
       if (event.seq <= lastSeq) continue; // already written by an earlier attempt
       if (event.seq !== lastSeq + 1) {
         throw new Error(`audit trail gap for ${snapshot.caseId}: have seq ${lastSeq}, got ${event.seq}`);
       }
       const hash = hashEvent(snapshot.caseId, prevHash, event);
-      await trx
-        .insertInto('case_events')
-        .values({
-          case_id: snapshot.caseId,
-          seq: event.seq,
-          write_generation: task?.generation ?? null,
-          at: event.at,
-          actor: JSON.stringify(event.actor),
-          kind: event.kind,
-          data: JSON.stringify(event.data),
-          prev_hash: prevHash,
-          hash,
-        })
-        .execute();
+      rows.push({
+        case_id: snapshot.caseId,
+        seq: event.seq,
+        write_generation: task?.generation ?? null,
+        at: event.at,
+        actor: JSON.stringify(event.actor),
+        kind: event.kind,
+        data: JSON.stringify(event.data),
+        prev_hash: prevHash,
+        hash,
+      });
       prevHash = hash;
       lastSeq = event.seq;
-      eventsWritten += 1;
+    }
+    if (rows.length) {
+      await trx.insertInto('case_events').values(rows).execute();
+      // The anchor moves with the chain, whatever happens to the snapshot below.
+      await trx
+        .updateTable('cases')
+        .set({
+          last_event_seq: lastSeq,
+          last_event_hash: prevHash,
+          ...(task ? { confirmed_through_seq: confirmedAtLeast(task.confirmedThroughSeq) } : {}),
+        })
+        .where('case_id', '=', snapshot.caseId)
+        .execute();
     }
 
     const row = {
@@ -127,10 +126,6 @@ async function writeCase(db: Db, { snapshot: given, events, task }: PersistCaseI
       snapshot: JSON.stringify(snapshot),
       write_generation: task?.generation ?? null,
     };
-    if (eventsWritten) {
-      // The anchor moves with the chain, whatever happens to the snapshot below.
-      await trx.updateTable('cases').set({ last_event_seq: lastSeq, last_event_hash: prevHash }).where('case_id', '=', snapshot.caseId).execute();
-    }
     const { case_id: _caseId, ...columns } = row;
     const applied = await trx
       .insertInto('cases')
@@ -157,24 +152,44 @@ async function writeCase(db: Db, { snapshot: given, events, task }: PersistCaseI
           ),
       )
       .executeTakeFirst();
-    return { eventsWritten, snapshotApplied: Number(applied.numInsertedOrUpdatedRows ?? 0) > 0 };
+    return { eventsWritten: rows.length, snapshotApplied: Number(applied.numInsertedOrUpdatedRows ?? 0) > 0 };
   });
 }
 
-/**
- * Whether a later workflow task of the case has written already: its snapshot, or a tentative
- * event past this task's confirmed seq. Only a task that stalled and lost its turn (its results
- * will be refused by Temporal) writes after a later one.
- */
-async function supersededByLaterTask(trx: Transaction<Database>, caseId: string, task: WorkflowTaskWrite, snapshotGeneration: string | null): Promise<boolean> {
-  if (snapshotGeneration !== null && Number(snapshotGeneration) > task.generation) return true;
-  const later = await trx
+interface TrailEnd {
+  seq: number;
+  hash: string;
+  write_generation: string | null;
+}
+
+function lastEvent(trx: Transaction<Database>, caseId: string): Promise<TrailEnd | undefined> {
+  return trx
     .selectFrom('case_events')
-    .select('seq')
+    .select(['seq', 'hash', 'write_generation'])
     .where('case_id', '=', caseId)
-    .where('seq', '>', task.confirmedThroughSeq)
-    .where('write_generation', '>', String(task.generation))
+    .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return later !== undefined;
+}
+
+/** The confirmed seq only grows. */
+const confirmedAtLeast = (seq: number) => sql<number>`GREATEST(COALESCE(confirmed_through_seq, 0), ${seq})`;
+
+async function confirm(trx: Transaction<Database>, caseId: string, seq: number): Promise<void> {
+  await trx
+    .updateTable('cases')
+    .set({ confirmed_through_seq: confirmedAtLeast(seq) })
+    .where('case_id', '=', caseId)
+    .execute();
+}
+
+/**
+ * Whether a later workflow task of the case has written already: its snapshot, or the newest
+ * event past this task's confirmed seq (tail events are written in task order, so the newest
+ * carries the latest task). Only a task that stalled and lost its turn (its results will be
+ * refused by Temporal) writes after a later one.
+ */
+function supersededByLaterTask(task: WorkflowTaskWrite, snapshotGeneration: string | null, tail: TrailEnd | undefined): boolean {
+  if (snapshotGeneration !== null && Number(snapshotGeneration) > task.generation) return true;
+  return tail !== undefined && tail.seq > task.confirmedThroughSeq && tail.write_generation !== null && Number(tail.write_generation) > task.generation;
 }
