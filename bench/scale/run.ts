@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { listCases } from '../../store/read-model';
+import type { Db } from '../../store/database';
 import { openCaseBody } from '../../fixtures/case-bodies';
 import { TOKENS } from '../../fixtures/credentials';
 import { installTemporalRuntime } from '../../worker/runtime';
@@ -23,7 +25,7 @@ import { latencyStats, round, timed } from './stats';
  * bench/results/scale.json (a topology not run this time keeps its earlier figures).
  *
  * Settings (environment): BENCH_SCALE_STEPS=1000,10000,100000  BENCH_SCALE_TOPOLOGIES=cluster,dev
- * BENCH_SCALE_CONCURRENCY=32  BENCH_SCALE_IDLE_S=30  BENCH_SCALE_URGENT_EVERY=20 (1 case in 20
+ * BENCH_SCALE_RESULTS=<file>  BENCH_SCALE_CONCURRENCY=32  BENCH_SCALE_IDLE_S=30  BENCH_SCALE_URGENT_EVERY=20 (1 case in 20
  * is urgent and breaches)  BENCH_SCALE_STEP_MAX_MINUTES=40 (a step stops opening after this long
  * and is measured at what it reached)  BENCH_SCALE_CHUNK=2000 (opens between waits for the worker to
  * catch up)  BENCH_SCALE_SETTLE_TIMEOUT_S=900. WORKER_* settings are passed to the worker.
@@ -60,7 +62,10 @@ const PARAMS = {
   settleTimeoutS: intEnv('BENCH_SCALE_SETTLE_TIMEOUT_S', 900),
 };
 
-const RESULTS_FILE = join(__dirname, '..', 'results', 'scale.json');
+/** The API's default page size of GET /v1/cases, which the breached list is asked with. */
+const BREACHED_PAGE = 20;
+
+const RESULTS_FILE = process.env.BENCH_SCALE_RESULTS ?? join(__dirname, '..', 'results', 'scale.json');
 
 function log(line: string): void {
   process.stderr.write(`[scale ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -133,6 +138,43 @@ async function verifyRunning(stack: ScaleStack, caseIds: string[]) {
     if (started > ended) withPendingTimer += 1;
   }
   return { sampled: sample.length, running, withPendingTimer, workerIdentities: [...workerIdentities] };
+}
+
+const BREACHED_INDEX = 'cases_breached_opened_at';
+
+/**
+ * The read model's breached-list query alone (store/read-model.ts listCases, as the API calls it),
+ * timed with the partial index of migration 0020 and without it: the second series runs in a
+ * transaction that drops the index and is rolled back, so both see the same rows. The drop holds
+ * the `cases` table for a second or two; nothing else is measured meanwhile.
+ */
+async function breachedQueryWithAndWithoutIndex(stack: ScaleStack, runs: number) {
+  const query = () => listCases(stack.db, { breached: true, limit: BREACHED_PAGE });
+  const timeQueries = async (db: Db) => {
+    const samples: number[] = [];
+    for (let i = 0; i < runs + 5; i++) {
+      const t0 = performance.now();
+      await listCases(db, { breached: true, limit: BREACHED_PAGE });
+      if (i >= 5) samples.push(performance.now() - t0);
+    }
+    return latencyStats(samples);
+  };
+  const present = await sql<{ found: number }>`select 1 as found from pg_indexes where indexname = ${BREACHED_INDEX}`.execute(stack.db);
+  await query();
+  const withIndex = present.rows.length ? await timeQueries(stack.db) : undefined;
+  let withoutIndex: ReturnType<typeof latencyStats> | undefined;
+  const rollback = new Error('rollback');
+  await stack.db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`drop index if exists ${sql.id(BREACHED_INDEX)}`.execute(trx);
+      withoutIndex = await timeQueries(trx);
+      throw rollback;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error;
+    });
+  return { pageSize: BREACHED_PAGE, ...(withIndex ? { withPartialIndex: withIndex } : {}), withoutPartialIndex: withoutIndex };
 }
 
 interface StepContext {
@@ -240,6 +282,8 @@ async function runStep(context: StepContext, target: number) {
     items: unknown[];
   };
 
+  const breachedQuery = await breachedQueryWithAndWithoutIndex(stack, PARAMS.breachedListRequests);
+
   // Temporal visibility: count, and the first page of the list, of SlaBreached = true.
   const query = 'SlaBreached = true';
   let visibleBreached = Number.NaN;
@@ -305,6 +349,8 @@ async function runStep(context: StepContext, target: number) {
       urgentOpened: context.urgentOpened,
       itemsOnPage: firstPage.items.length,
       latency: latencyStats(breachedList.samples),
+      // The SQL alone, same rows, with and without migration 0020's partial index.
+      query: breachedQuery,
     },
     visibility: {
       query,
@@ -362,7 +408,7 @@ function readPrevious(): Partial<Record<TopologyName, TopologyResult>> {
 }
 
 function writeResults(results: Partial<Record<TopologyName, TopologyResult>>): void {
-  mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   const document = {
     benchmark: 'case-orchestrator scale',
     at: new Date().toISOString(),
