@@ -544,7 +544,11 @@ async function main(): Promise<void> {
   log(`results in ${RESULTS_FILE}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// Exits once done: the Temporal runtime's native threads would otherwise keep the process alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
