@@ -12,10 +12,15 @@ export async function scrapeMetrics(url: string): Promise<MetricSums> {
   const sums: MetricSums = {};
   for (const line of (await response.text()).split('\n')) {
     if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
     if (!match) continue;
-    const value = Number(match[2]);
-    if (Number.isFinite(value)) sums[match[1] as string] = (sums[match[1] as string] ?? 0) + value;
+    const value = Number(match[3]);
+    if (!Number.isFinite(value)) continue;
+    const name = match[1] as string;
+    sums[name] = (sums[name] ?? 0) + value;
+    // Request metrics also per operation (`name|RespondWorkflowTaskCompleted`): the server's share of a task's time.
+    const operation = /operation="([^"]+)"/.exec(match[2] ?? '')?.[1];
+    if (operation) sums[`${name}|${operation}`] = (sums[`${name}|${operation}`] ?? 0) + value;
   }
   return sums;
 }

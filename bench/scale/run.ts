@@ -113,6 +113,9 @@ function workerMetrics(sums: MetricSums) {
     workflowTasks: metric(sums, 'temporal_workflow_task_execution_latency_count') ?? 0,
     workflowScheduleToStartS: metric(sums, 'temporal_workflow_task_schedule_to_start_latency_sum') ?? 0,
     workflowScheduleToStartCount: metric(sums, 'temporal_workflow_task_schedule_to_start_latency_count') ?? 0,
+    workflowTaskExecutionS: metric(sums, 'temporal_workflow_task_execution_latency_sum') ?? 0,
+    respondWorkflowTaskS: metric(sums, 'temporal_request_latency_sum|RespondWorkflowTaskCompleted') ?? 0,
+    respondWorkflowTaskCount: metric(sums, 'temporal_request_latency_count|RespondWorkflowTaskCompleted') ?? 0,
   };
 }
 
@@ -322,6 +325,17 @@ async function runStep(context: StepContext, target: number) {
       // The throughput that counts: cases opened and past their first workflow tasks per second.
       settledCasesPerS: round(opening.samples.length / ((opensWallMs + settleMs) / 1000), 1),
       workflowTasksThisStep: cacheAfterOpens.workflowTasks - cacheBefore.workflowTasks,
+      // Where a workflow task's time goes: running it in the worker, and the server accepting its result.
+      workflowTaskExecutionMeanMs: round(
+        ((cacheAfterOpens.workflowTaskExecutionS - cacheBefore.workflowTaskExecutionS) * 1000) /
+          Math.max(1, cacheAfterOpens.workflowTasks - cacheBefore.workflowTasks),
+        1,
+      ),
+      respondWorkflowTaskCompletedMeanMs: round(
+        ((cacheAfterOpens.respondWorkflowTaskS - cacheBefore.respondWorkflowTaskS) * 1000) /
+          Math.max(1, cacheAfterOpens.respondWorkflowTaskCount - cacheBefore.respondWorkflowTaskCount),
+        1,
+      ),
       workflowTaskScheduleToStartMeanMs: round(
         ((cacheAfterOpens.workflowScheduleToStartS - cacheBefore.workflowScheduleToStartS) * 1000) /
           Math.max(1, cacheAfterOpens.workflowScheduleToStartCount - cacheBefore.workflowScheduleToStartCount),
