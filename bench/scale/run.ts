@@ -484,11 +484,12 @@ async function runTopology(topology: TopologyName, results: Partial<Record<Topol
           break;
         }
         if (stack.worker.exited()) {
-          result.stoppedBecause = `the worker ${stack.worker.exited() ?? ''}`;
+          result.stoppedBecause = `the worker ${stack.worker.exited() ?? ''}: ${stack.worker.tail().slice(-1_000)}`;
           break;
         }
       } catch (error) {
-        result.stoppedBecause = `step ${target} failed: ${(error as Error).message}`;
+        const workerExit = stack.worker.exited();
+        result.stoppedBecause = `step ${target} failed: ${(error as Error).message}${workerExit ? ` (the worker ${workerExit}: ${stack.worker.tail().slice(-1_000)})` : ''}`;
         log(result.stoppedBecause);
         break;
       }

@@ -162,7 +162,8 @@ export async function startScaleStack(topology: TopologyName, log: Log): Promise
     const worker = startChild('case worker', process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {
       cwd: ROOT,
       env: { ...process.env, ...env, ...workerEnv, WORKFLOW_BUNDLE_PATH: bundlePath, TEMPORAL_METRICS_ADDRESS: metricsAddress },
-      logFile: join(tmpdir(), `case-scale-worker-${topology}-${suffix}.log`),
+      // In the work folder, removed with it: a run that fails prints the worker's last lines instead.
+      logFile: join(workDir, 'worker.log'),
       stopGraceMs: 30_000,
     });
     stops.push(['case worker', () => worker.stop()]);
