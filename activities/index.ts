@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { AppConfig } from '../config';
 import { recordClaim, type RecordClaimInput } from './claims/claim-store';
 import type { NotificationRecord } from '../domain/case-view';
@@ -7,12 +8,18 @@ import type { CarrierAnswer, CarrierClaimStatus, CarrierGateway, CarrierRequestC
 import { carrierRouterFromEndpoints } from './carriers/carrier-router';
 import { inappChannel, smsChannel, wecomChannel, type NotificationChannelAdapter } from './notifications/channels';
 import { sendNotification, type SendNotificationInput } from './notifications/notify';
+import { sendNoticeChannels, type SendNoticeChannelsInput } from './notifications/send-notice-channels';
 import { paymentsClient, type PayCustomerInput, type PaymentsClient, type PayoutResult } from './payments/payments-client';
 import { findOpenCaseForWaybill, type OpenCaseFound, type OpenCaseLookup } from '../store/case-lookup';
 import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } from './incidents/incident-cases';
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../store/case-store';
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
+import { createOmsActivities } from './oms/oms-activities';
+import { omsClient, type OmsClient } from './oms/oms-client';
+import { createTrackedCaseActivities } from './tracking/tracking-activities';
+import type { TrackedCaseDefaults } from './tracking/tracked-cases';
+import { createWatchlistActivities } from './tracking/watchlist-activities';
 import {
   wmsClient,
   type CreateReshipmentInput,
@@ -39,6 +46,10 @@ export interface ActivityDependencies {
   channels: Record<NotificationChannel, NotificationChannelAdapter>;
   wms: WmsClient;
   payments: PaymentsClient;
+  /** The platform's order system: orders, customers and stores by waybill. */
+  oms: OmsClient;
+  /** What a case opened from tracking is opened with (policy, staff routing, the key sealing its start request). */
+  trackedCaseDefaults: TrackedCaseDefaults;
 }
 
 /** The read model, audit trail and claims table (PostgreSQL). */
@@ -71,6 +82,10 @@ function createNotificationActivities(deps: Pick<ActivityDependencies, 'db' | 'c
     /** Sends one customer or staff notification, at most once per idempotency key. */
     async sendNotification(input: SendNotificationInput): Promise<NotificationRecord> {
       return sendNotification(deps.db, deps.channels, input);
+    },
+    /** One notice on each of its channels, each at most once per its own idempotency key. */
+    async sendNoticeChannels(input: SendNoticeChannelsInput): Promise<NotificationRecord[]> {
+      return sendNoticeChannels((notice) => sendNotification(deps.db, deps.channels, notice), input, Context.current().info.attempt);
     },
   };
 }
@@ -150,6 +165,9 @@ export type NotificationActivities = ReturnType<typeof createNotificationActivit
 export type CarrierActivities = ReturnType<typeof createCarrierActivities>;
 export type WarehouseActivities = ReturnType<typeof createWarehouseActivities>;
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+export type TrackedCaseActivities = ReturnType<typeof createTrackedCaseActivities>;
+export type WatchlistActivities = ReturnType<typeof createWatchlistActivities>;
+export type { OmsActivities } from './oms/oms-activities';
 
 /** Every activity the worker registers: one factory per area. */
 export function createActivities(deps: ActivityDependencies) {
@@ -159,6 +177,9 @@ export function createActivities(deps: ActivityDependencies) {
     ...createCarrierActivities(deps),
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
+    ...createOmsActivities(deps),
+    ...createTrackedCaseActivities(deps),
+    ...createWatchlistActivities(deps),
   };
 }
 
@@ -174,5 +195,12 @@ export function activityDependenciesFromConfig(config: AppConfig, db: Db): Activ
     },
     wms: wmsClient(config.endpoints.wms),
     payments: paymentsClient(config.endpoints.payments),
+    oms: omsClient(config.endpoints.oms),
+    trackedCaseDefaults: {
+      policy: config.slaPolicy,
+      opsWecomKey: config.opsWecomKey,
+      payloadEncryptionKey: config.payloadEncryptionKey,
+      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
+    },
   };
 }

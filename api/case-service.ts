@@ -9,7 +9,9 @@ import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
-import { TERMINAL_STATUSES } from '../domain/types';
+import { TERMINAL_STATUSES, type ExceptionType } from '../domain/types';
+import { autoOpenReason } from '../domain/auto-open';
+import { exceptionSeenSignal, OPEN_TRACKED_CASE_WORKFLOW, openerWorkflowId, type OpenTrackedCaseInput } from '../workflows/tracking/contract';
 import { withClocksAt, withCustomerFrom } from './case-view-read';
 import { CASE_WORKFLOW_TYPE, submitFeedbackUpdate, caseActionUpdate, trackingEventSignal, type OpenCaseInput } from '../workflows/case/contract';
 import {
@@ -27,7 +29,7 @@ import {
 import { actorOf, type Principal } from './auth';
 import { newCaseId } from './case-ids';
 import { HttpProblem } from './problem';
-import { handHeldEvents, type TrackingDelivery } from './webhooks/inbound-delivery';
+import { handHeldEvents, heldSince, type TrackingDelivery } from './webhooks/inbound-delivery';
 
 export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
@@ -48,6 +50,15 @@ export interface CaseServiceDeps {
   config: AppConfig;
   /** Where internal errors go; clients only ever see a generic detail. */
   log?: (message: string, error?: unknown) => void;
+}
+
+/** How a case opened by tracking or the watchlist shows it on the case (GET /v1/cases/{caseId}). */
+export interface OpenedWithoutAgent {
+  /** The OMS did not know the waybill: an agent completes the order and customer. */
+  needsCompletion: boolean;
+  /** `tracking` (a carrier push) or `watchlist` (a rule); null when an agent opened it. */
+  openedFrom: string | null;
+  openReason: string | null;
 }
 
 export interface OpenCaseResult {
@@ -73,6 +84,57 @@ function caseLinks(caseId: string) {
   };
 }
 
+/** The case workflow's input for an opened case (also what the benchmark starts bare). */
+export function caseStartInput(caseId: string, body: OpenCaseBody, principal: Principal, config: AppConfig): OpenCaseInput {
+  return {
+    caseId,
+    type: body.type,
+    orderId: body.orderId,
+    waybillNo: body.waybillNo,
+    carrier: body.carrier,
+    customer: body.customer,
+    description: body.description,
+    priority: body.priority,
+    ...(body.region ? { region: body.region } : {}),
+    ...(body.declaredValue !== undefined ? { declaredValue: body.declaredValue } : {}),
+    ...(body.insured !== undefined ? { insured: body.insured } : {}),
+    ...(body.freight !== undefined ? { freight: body.freight } : {}),
+    ...(body.supplierId ? { supplierId: body.supplierId } : {}),
+    ...(body.items ? { items: body.items } : {}),
+    ...(body.orderValue !== undefined ? { orderValue: body.orderValue } : {}),
+    ...(body.newAddress ? { newAddress: body.newAddress } : {}),
+    ...(body.returnRemedy ? { returnRemedy: body.returnRemedy } : {}),
+    openedBy: actorOf(principal),
+    policy: config.slaPolicy,
+    ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
+    staff: {
+      opsWecomKey: config.opsWecomKey,
+      tierQueues: {
+        1: principal.role === 'agent' ? principal.id : 'tier1-agents',
+        2: 'tier2-supervisors',
+        3: 'tier3-experts',
+      },
+    },
+  };
+}
+
+/** The start options of a case's workflow: its id, search attributes and the UI's summary. */
+export function caseStartOptions(input: OpenCaseInput, taskQueue: string) {
+  return {
+    workflowId: input.caseId,
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
+    // A case id is used once. A start (a retried open, an interrupted open finished later)
+    // must never begin a second life for a case that already ran and finished, whatever
+    // way it finished: REJECT_DUPLICATE refuses, and we take "already started" as done.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    staticSummary: `${input.type} · ${input.carrier} ${input.waybillNo} · order ${input.orderId}`,
+    staticDetails: `Priority **${input.priority}**. ${input.description.slice(0, 300)}`,
+  };
+}
+
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
@@ -87,61 +149,22 @@ export class CaseService {
   async openCase(body: OpenCaseBody, principal: Principal, idempotencyKey?: string): Promise<OpenCaseResult> {
     const scope = `${principal.id}:POST /v1/cases`;
     const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
-    if (idempotencyKey) {
-      const replay = await this.replayIdempotent(scope, idempotencyKey, requestHash);
-      if (replay) return replay;
-    }
-
     const caseId = newCaseId();
-    const input = this.startRequest(caseId, body, principal);
+    const input = caseStartInput(caseId, body, principal, this.deps.config);
     const created: OpenCaseResult = {
       status: 201,
       body: { caseId, status: 'OPEN', links: caseLinks(caseId) },
     };
+    let heldEvents: boolean;
     try {
-      await this.db.transaction().execute(async (trx) => {
-        const now = new Date().toISOString();
-        await trx
-          .insertInto('cases')
-          .values({
-            // The row the case lists by until its workflow writes the first snapshot.
-            ...caseColumns({
-              caseId,
-              type: body.type,
-              status: 'OPEN',
-              priority: body.priority,
-              tier: 1,
-              assignee: input.staff.tierQueues[1],
-              orderId: body.orderId,
-              waybillNo: body.waybillNo,
-              carrier: body.carrier,
-              region: body.region,
-              customer: body.customer,
-              supplierId: body.supplierId,
-              slaBreached: false,
-              openedAt: now,
-              updatedAt: now,
-              version: 0,
-            }),
-            snapshot: JSON.stringify({}),
-            // Kept to finish an interrupted start; the customer's personal fields sealed.
-            start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
-          })
-          .execute();
-        if (idempotencyKey) {
-          await trx
-            .insertInto('idempotency_keys')
-            .values({
-              scope,
-              key: idempotencyKey,
-              request_hash: requestHash,
-              status_code: created.status,
-              response: JSON.stringify(created.body),
-            })
-            .execute();
-        }
-      });
+      ({ heldEvents } = await this.insertOpenedCase(body, input, idempotencyKey ? { scope, key: idempotencyKey, requestHash, created } : undefined));
     } catch (error) {
+      // A key seen before answers as it did then (or 422 for another body), whichever unique
+      // index the insert ran into first: the retry of an open collides with its own case too.
+      if (idempotencyKey && (isUniqueViolation(error, 'idempotency_keys_pk') || isUniqueViolation(error, 'cases_one_open_per_waybill_type'))) {
+        const replay = await this.replayIdempotent(scope, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
       if (isUniqueViolation(error, 'cases_one_open_per_waybill_type')) {
         const existing = await this.db
           .selectFrom('cases')
@@ -154,11 +177,6 @@ export class CaseService {
           caseId: existing?.case_id,
           links: existing ? caseLinks(existing.case_id) : undefined,
         });
-      }
-      if (idempotencyKey && isUniqueViolation(error, 'idempotency_keys_pk')) {
-        // A concurrent request with the same key won the race; answer as it did.
-        const replay = await this.replayIdempotent(scope, idempotencyKey, requestHash);
-        if (replay) return replay;
       }
       throw error;
     }
@@ -187,8 +205,82 @@ export class CaseService {
       // stay, and a retry with the same key, a tracking event or the sweeper finishes the start.
       throw new HttpProblem(503, 'Temporal unavailable', 'The case could not be started; retry shortly');
     }
-    await this.handOverHeldEvents(caseId, body.waybillNo);
+    // Events held for the waybill go to the new case. One held a moment after the insert looked
+    // is found by the redelivery sweeper, which hands held events to open cases lacking them.
+    if (heldEvents) await this.handOverHeldEvents(caseId, body.waybillNo);
     return created;
+  }
+
+  /**
+   * The case's read-model row and its Idempotency-Key in one statement (data-modifying CTEs are
+   * atomic without a transaction's extra round trips: opening a case is the API's hot path), which
+   * also says whether tracking events are held for the waybill.
+   */
+  private async insertOpenedCase(
+    body: OpenCaseBody,
+    input: OpenCaseInput,
+    idempotency: { scope: string; key: string; requestHash: string; created: OpenCaseResult } | undefined,
+  ): Promise<{ heldEvents: boolean }> {
+    const now = new Date().toISOString();
+    const caseRow = {
+      // The row the case lists by until its workflow writes the first snapshot.
+      ...caseColumns({
+        caseId: input.caseId,
+        type: body.type,
+        status: 'OPEN',
+        priority: body.priority,
+        tier: 1,
+        assignee: input.staff.tierQueues[1],
+        orderId: body.orderId,
+        waybillNo: body.waybillNo,
+        carrier: body.carrier,
+        region: body.region,
+        customer: body.customer,
+        supplierId: body.supplierId,
+        slaBreached: false,
+        openedAt: now,
+        updatedAt: now,
+        version: 0,
+      }),
+      snapshot: JSON.stringify({}),
+      // Kept to finish an interrupted start; the customer's personal fields sealed.
+      start_request: JSON.stringify(sealStartRequest(input, this.deps.config.payloadEncryptionKey)),
+    };
+    const keyRow = idempotency && {
+      scope: idempotency.scope,
+      key: idempotency.key,
+      request_hash: idempotency.requestHash,
+      status_code: idempotency.created.status,
+      response: JSON.stringify(idempotency.created.body),
+    };
+    const opened = this.db
+      .with('opened', (qc) => qc.insertInto('cases').values(caseRow).returning('case_id'))
+      // PostgreSQL runs a data-modifying CTE whether or not the query reads it; without a key the
+      // second one is a SELECT of no rows.
+      .with('keyed', (qc) =>
+        keyRow
+          ? qc.insertInto('idempotency_keys').values(keyRow).returning('key')
+          : qc
+              .selectFrom('idempotency_keys')
+              .select('key')
+              .where(sql<boolean>`false`),
+      );
+    const row = await opened
+      .selectFrom('opened')
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('inbound_events')
+              .select('event_id')
+              .where('waybill_no', '=', body.waybillNo)
+              .where('delivery_state', '=', 'held')
+              .where(sql<boolean>`received_at > ${heldSince()}`),
+          )
+          .as('held_events'),
+      )
+      .executeTakeFirstOrThrow();
+    return { heldEvents: Boolean(row.held_events) };
   }
 
   /**
@@ -262,55 +354,9 @@ export class CaseService {
     await this.startWorkflow(this.startInput(row.start_request));
   }
 
-  private startRequest(caseId: string, body: OpenCaseBody, principal: Principal): OpenCaseInput {
-    const { config } = this.deps;
-    return {
-      caseId,
-      type: body.type,
-      orderId: body.orderId,
-      waybillNo: body.waybillNo,
-      carrier: body.carrier,
-      customer: body.customer,
-      description: body.description,
-      priority: body.priority,
-      ...(body.region ? { region: body.region } : {}),
-      ...(body.declaredValue !== undefined ? { declaredValue: body.declaredValue } : {}),
-      ...(body.insured !== undefined ? { insured: body.insured } : {}),
-      ...(body.freight !== undefined ? { freight: body.freight } : {}),
-      ...(body.supplierId ? { supplierId: body.supplierId } : {}),
-      ...(body.items ? { items: body.items } : {}),
-      ...(body.orderValue !== undefined ? { orderValue: body.orderValue } : {}),
-      ...(body.newAddress ? { newAddress: body.newAddress } : {}),
-      ...(body.returnRemedy ? { returnRemedy: body.returnRemedy } : {}),
-      openedBy: actorOf(principal),
-      policy: config.slaPolicy,
-      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
-      staff: {
-        opsWecomKey: config.opsWecomKey,
-        tierQueues: {
-          1: principal.role === 'agent' ? principal.id : 'tier1-agents',
-          2: 'tier2-supervisors',
-          3: 'tier3-experts',
-        },
-      },
-    };
-  }
-
   private async startWorkflow(input: OpenCaseInput): Promise<void> {
     try {
-      await this.deps.temporal.workflow.start(CASE_WORKFLOW_TYPE, {
-        workflowId: input.caseId,
-        taskQueue: this.deps.config.temporal.taskQueue,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
-        // A case id is used once. A start (a retried open, an interrupted open finished later)
-        // must never begin a second life for a case that already ran and finished, whatever
-        // way it finished: REJECT_DUPLICATE refuses, and we take "already started" as done.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        staticSummary: `${input.type} · ${input.carrier} ${input.waybillNo} · order ${input.orderId}`,
-        staticDetails: `Priority **${input.priority}**. ${input.description.slice(0, 300)}`,
-      });
+      await this.deps.temporal.workflow.start(CASE_WORKFLOW_TYPE, caseStartOptions(input, this.deps.config.temporal.taskQueue));
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       throw error;
@@ -329,8 +375,13 @@ export class CaseService {
    * that jammed six cases in 1,000 with nondeterminism errors (bench/chaos/findings/). Reading
    * PostgreSQL also keeps agents' polling off the workers.
    */
-  async getCase(caseId: string): Promise<CaseView> {
-    const read = () => this.db.selectFrom('cases').select(['status', 'snapshot', 'version', 'start_request']).where('case_id', '=', caseId).executeTakeFirst();
+  async getCase(caseId: string): Promise<CaseView & OpenedWithoutAgent> {
+    const read = () =>
+      this.db
+        .selectFrom('cases')
+        .select(['status', 'snapshot', 'version', 'start_request', 'needs_completion', 'opened_from', 'open_reason'])
+        .where('case_id', '=', caseId)
+        .executeTakeFirst();
     let row = await read();
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     // A case opened a moment ago: its workflow saves it within its first steps; wait for that.
@@ -340,9 +391,11 @@ export class CaseService {
     }
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     if (row.version === 0) throw new HttpProblem(503, 'Case starting', 'The case workflow has not saved the case yet; retry shortly');
+    // Read-model facts the workflow does not keep: how a case opened without an agent.
+    const opened: OpenedWithoutAgent = { needsCompletion: row.needs_completion, openedFrom: row.opened_from, openReason: row.open_reason };
     const view = row.snapshot as CaseView;
-    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return view;
-    return withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now());
+    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return { ...view, ...opened };
+    return { ...withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now()), ...opened };
   }
 
   async submitFeedback(caseId: string, body: FeedbackBody, principal: Principal): Promise<CaseView> {
@@ -464,6 +517,33 @@ export class CaseService {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'case-finished';
       throw error;
     }
+  }
+
+  /**
+   * An exception for a waybill with no open case: signal-with-start of the waybill's case opener
+   * (workflows/tracking/open-tracked-case.ts). Its id is the waybill and the type, so concurrent
+   * pushes reach one run (USE_EXISTING) and one case opens; once that run has finished, a later
+   * exception may start another (the opener itself finds a case still open and does nothing).
+   */
+  async openCaseForException(event: TrackingEvent, type: ExceptionType): Promise<void> {
+    const input: OpenTrackedCaseInput = {
+      waybillNo: event.waybillNo,
+      type,
+      carrier: event.carrier,
+      reason: autoOpenReason(event),
+      source: 'tracking',
+      event,
+    };
+    await this.deps.temporal.workflow.signalWithStart(OPEN_TRACKED_CASE_WORKFLOW, {
+      workflowId: openerWorkflowId(event.waybillNo, type),
+      taskQueue: this.deps.config.temporal.taskQueue,
+      args: [input],
+      signal: exceptionSeenSignal,
+      signalArgs: [{ provider: event.provider, eventId: event.eventId }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `open ${type} case · ${event.carrier} ${event.waybillNo}`,
+    });
   }
 
   async openCaseIdsForWaybill(waybillNo: string): Promise<string[]> {

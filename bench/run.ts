@@ -21,6 +21,12 @@ import { startSimulators } from '../simulators';
 import { testPolicy } from '../fixtures/fast-policy';
 import { freePort } from '../fixtures/free-port';
 import { openCaseBody } from '../fixtures/case-bodies';
+import { openLoop, percentile, pool, round, stats, summarise, timed, type LatencyStats } from './measure';
+import { lifecycleShape, type LifecycleShape } from './lifecycle-shape';
+import { caseStartInput, caseStartOptions } from '../api/case-service';
+import { CASE_WORKFLOW_TYPE } from '../workflows/case/contract';
+import { openCaseBody as openCaseSchema } from '../api/schemas';
+import type { Principal } from '../api/auth';
 import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
 import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
@@ -28,21 +34,26 @@ import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-con
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
- * `npm run bench`: the orchestrator's first benchmarks, on a stack of its own (a Temporal dev
- * server in memory, a fresh PostgreSQL database dropped at the end, the simulators, one
- * in-process case worker and the API), with the test SLA policy so lifecycles take seconds.
+ * `npm run bench`: the orchestrator's benchmarks, each beside bare Temporal on the same server in
+ * the same run, on a stack of its own (a Temporal dev server in memory, a fresh PostgreSQL
+ * database dropped at the end, the simulators, one in-process case worker and the API), with the
+ * test SLA policy so lifecycles take seconds.
  *
  * 1. Open-case latency through the API (`POST /v1/cases` → 201), sequential and concurrent,
- *    against the baseline of a bare `client.workflow.start` of a no-op workflow on the same server.
- *    No worker polls while these are timed, so both sides measure getting a start accepted (ours:
- *    HTTP, auth, validation, idempotency key, read-model row, start with search attributes), not
- *    the workflows' own work; the lifecycle phase shows opens under a live worker.
- * 2. Lifecycle throughput: DELAYED cases driven to CLOSED concurrently (signed generic `Delivered`
- *    push through the simulators, then feedback), with each closed case's history size.
- * 3. Memory of this process (API + worker + simulators) before, after start-up and after the load.
+ *    against a bare `client.workflow.start` of a no-op workflow (the baseline) and, between the
+ *    two, the case workflow started straight from a client with the API's input and search
+ *    attributes. No worker polls these starts (they go to a queue never polled), so every side
+ *    measures getting a start accepted, not running the workflow.
+ * 2. Open-case latency under a steady open-loop load of half the bare maximum rate.
+ * 3. Lifecycle throughput: DELAYED cases driven to CLOSED concurrently (signed generic `Delivered`
+ *    push through the simulators, then feedback), with each closed case's history size; then as
+ *    many bare workflows shaped like the median case's history (./baseline-workflow.ts).
+ * 4. Memory of this process (API + worker + simulators) before, after start-up and after the load.
  *
- * Writes bench/results/latest.json and prints a table. Sizes can be changed by environment:
- * BENCH_SEQUENTIAL, BENCH_CONCURRENT, BENCH_CONCURRENCY, BENCH_LIFECYCLE, BENCH_WARMUP.
+ * Writes bench/results/latest.json (with `ratios`: ours ÷ bare Temporal) and prints a table.
+ * Sizes can be changed by environment: BENCH_SEQUENTIAL, BENCH_CONCURRENT, BENCH_CONCURRENCY,
+ * BENCH_LIFECYCLE, BENCH_WARMUP, BENCH_OPEN_LOOP_SECONDS; BENCH_DUMP_HISTORY=<path prefix> also
+ * writes each closed case's history as JSON, to see where its events go.
  */
 
 const PARAMS = {
@@ -51,10 +62,14 @@ const PARAMS = {
   concurrentOpens: intEnv('BENCH_CONCURRENT', 400),
   concurrency: intEnv('BENCH_CONCURRENCY', 32),
   lifecycleCases: intEnv('BENCH_LIFECYCLE', 50),
+  openLoopSeconds: intEnv('BENCH_OPEN_LOOP_SECONDS', 5),
   statusPollMs: 50,
 };
 const BASELINE_TASK_QUEUE = 'bench-baseline';
 const CASE_TASK_QUEUE = 'cases-bench';
+const UNPOLLED_TASK_QUEUE = 'cases-bench-never-polled';
+/** Who the bare case starts are opened by (the API's opens carry the agent token's principal). */
+const BENCH_PRINCIPAL: Principal = { id: 'bench-agent', role: 'agent' };
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -81,70 +96,6 @@ function memory(): MemorySample {
   const usage = process.memoryUsage();
   const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
   return { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), heapTotalMiB: mib(usage.heapTotal), externalMiB: mib(usage.external) };
-}
-
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-/** Nearest-rank percentile. */
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
-}
-
-interface LatencyStats {
-  count: number;
-  wallMs: number;
-  throughputPerS: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-function stats(samples: number[], wallMs: number): LatencyStats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const sum = sorted.reduce((total, value) => total + value, 0);
-  return {
-    count: sorted.length,
-    wallMs: round(wallMs, 0),
-    throughputPerS: round((sorted.length / wallMs) * 1000, 1),
-    meanMs: round(sum / sorted.length),
-    p50Ms: round(percentile(sorted, 50)),
-    p95Ms: round(percentile(sorted, 95)),
-    p99Ms: round(percentile(sorted, 99)),
-    maxMs: round(sorted[sorted.length - 1] ?? Number.NaN),
-  };
-}
-
-/** Runs `count` operations with at most `concurrency` in flight; returns each one's latency. */
-async function timed(count: number, concurrency: number, operation: (index: number) => Promise<void>): Promise<{ samples: number[]; wallMs: number }> {
-  const samples: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const lane = async () => {
-    for (;;) {
-      const index = next++;
-      if (index >= count) return;
-      const t0 = performance.now();
-      await operation(index);
-      samples.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-  return { samples, wallMs: performance.now() - started };
-}
-
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 function log(line: string): void {
@@ -215,6 +166,7 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: BASELINE_TASK_QUEUE,
       workflowBundle: { code: baselineBundle.code },
+      activities: { benchNoopActivity: async () => undefined },
       // The same codec as the case worker: the baseline measures Temporal with encryption, as the product runs.
       dataConverter: caseDataConverter(config),
     });
@@ -232,17 +184,23 @@ async function main(): Promise<void> {
     const clientConnection = await Connection.connect({ address: devServer.address });
     stops.push(['client connection', () => clientConnection.close()]);
     const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-    stops.push(['api', () => new Promise<void>((done) => server.close(() => done()))]);
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const serveApi = async (name: string, appConfig: AppConfig): Promise<string> => {
+      const server: Server = createServer(createApp({ config: appConfig, db, temporal: client, log: () => undefined }));
+      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
+      stops.push([name, () => new Promise<void>((done) => server.close(() => done()))]);
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    const apiUrl = await serveApi('api', config);
+    // The open-latency phases start cases on a queue no worker ever polls: terminated cases'
+    // workflow tasks would otherwise wait in the lifecycle's queue and slow the worker's start.
+    const openPhaseApiUrl = await serveApi('open-phase api', { ...config, temporal: { ...config.temporal, taskQueue: UNPOLLED_TASK_QUEUE } });
     const memoryAfterStartup = memory();
     log(`stack up in ${round((performance.now() - benchStarted) / 1000, 1)} s; API ${apiUrl}`);
 
     // --- the operations measured ---
     const openedForLatency: string[] = [];
-    const apiOpen = async (body: Record<string, unknown> = openCaseBody()): Promise<string> => {
-      const response = await fetch(`${apiUrl}/v1/cases`, {
+    const apiOpen = async (body: Record<string, unknown> = openCaseBody(), url = apiUrl): Promise<string> => {
+      const response = await fetch(`${url}/v1/cases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKENS.agent}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
         body: JSON.stringify(body),
@@ -252,7 +210,14 @@ async function main(): Promise<void> {
       return answer.caseId;
     };
     const openForLatency = async () => {
-      openedForLatency.push(await apiOpen());
+      openedForLatency.push(await apiOpen(openCaseBody(), openPhaseApiUrl));
+    };
+    // The case workflow started straight from a client with the API's own input and search
+    // attributes: what Temporal alone costs for a case's start, between the bare start and the API.
+    const caseStart = async () => {
+      const input = caseStartInput(`CASE-BENCH-${randomUUID()}`, openCaseSchema.parse(openCaseBody()), BENCH_PRINCIPAL, config);
+      await client.workflow.start(CASE_WORKFLOW_TYPE, caseStartOptions(input, UNPOLLED_TASK_QUEUE));
+      openedForLatency.push(input.caseId);
     };
     let baselineCounter = 0;
     const baselineStart = async () => {
@@ -281,7 +246,16 @@ async function main(): Promise<void> {
 
     log(`concurrent: ${PARAMS.concurrentOpens} each, ${PARAMS.concurrency} in flight`);
     const baselineConcurrent = await timed(PARAMS.concurrentOpens, PARAMS.concurrency, baselineStart);
+    const caseStartConcurrent = await timed(PARAMS.concurrentOpens, PARAMS.concurrency, caseStart);
     const apiConcurrent = await timed(PARAMS.concurrentOpens, PARAMS.concurrency, openForLatency);
+    await terminateOpened();
+
+    // Latency under a steady load both sides can carry: half the bare maximum rate, open loop.
+    const openLoopRate = round(stats(baselineConcurrent).throughputPerS / 2, 1);
+    const openLoopCount = Math.max(100, Math.round(openLoopRate * PARAMS.openLoopSeconds));
+    log(`open loop: ${openLoopCount} each at ${openLoopRate}/s (half the bare maximum)`);
+    const baselineOpenLoop = await openLoop(openLoopRate, openLoopCount, baselineStart);
+    const apiOpenLoop = await openLoop(openLoopRate, openLoopCount, openForLatency);
     await terminateOpened();
     const startedBaselines = baselineCounter;
 
@@ -392,7 +366,7 @@ async function main(): Promise<void> {
 
     // --- history size of each closed case (after timing) ---
     log('history sizes');
-    const histories: Array<{ events: number; serverBytes: number; cliJsonBytes: number }> = [];
+    const histories: Array<{ events: number; serverBytes: number; cliJsonBytes: number; shape: LifecycleShape }> = [];
     await pool(closedIds, 4, async (caseId) => {
       const handle = client.workflow.getHandle(caseId);
       const [description, history, cliJson] = await Promise.all([
@@ -411,7 +385,9 @@ async function main(): Promise<void> {
         events: history.events?.length ?? description.historyLength,
         serverBytes: description.historySize ?? Number.NaN,
         cliJsonBytes: Buffer.byteLength(cliJson),
+        shape: lifecycleShape(history),
       });
+      if (process.env.BENCH_DUMP_HISTORY) writeFileSync(`${process.env.BENCH_DUMP_HISTORY}-${caseId}.json`, JSON.stringify(history));
     });
     const auditRows = await db
       .selectFrom('case_events')
@@ -420,16 +396,25 @@ async function main(): Promise<void> {
       .groupBy('case_id')
       .execute();
 
-    const summarise = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      return {
-        min: sorted[0] ?? Number.NaN,
-        p50: percentile(sorted, 50),
-        max: sorted[sorted.length - 1] ?? Number.NaN,
-        mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 0),
-      };
-    };
-    const lifecycleStats = stats(lifecycle.samples, lifecycle.wallMs);
+    // --- the lifecycle's baseline: the median case's history, replayed as bare Temporal work ---
+    const byEvents = [...histories].sort((a, b) => a.events - b.events);
+    const shape = (byEvents[Math.ceil(byEvents.length / 2) - 1] ?? byEvents[0])?.shape;
+    if (!shape) throw new Error('no closed case to take the lifecycle shape from');
+    log(`lifecycle baseline: ${PARAMS.lifecycleCases} bare workflows shaped like a case (${JSON.stringify(shape)})`);
+    let mirrorCounter = 0;
+    const mirror = await timed(PARAMS.lifecycleCases, PARAMS.lifecycleCases, async () => {
+      const handle = await client.workflow.start('benchLifecycleMirror', {
+        taskQueue: BASELINE_TASK_QUEUE,
+        workflowId: `bench-mirror-${++mirrorCounter}`,
+        args: [shape],
+      });
+      for (let i = 0; i < shape.signals; i++) await handle.signal('mirrorEvent');
+      for (let i = 0; i < shape.updates; i++) await handle.executeUpdate('mirrorAction');
+      await handle.result();
+    });
+    const mirrorStats = stats(mirror);
+
+    const lifecycleStats = stats(lifecycle);
     const stage = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
       return { p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)) };
@@ -461,8 +446,9 @@ async function main(): Promise<void> {
           'API, case worker, baseline worker, simulators and the load generator share one Node process; the Temporal dev server and PostgreSQL are separate processes on the same machine',
       },
       openCase: {
-        sequential: { api: stats(apiSequential.samples, apiSequential.wallMs), baseline: stats(baselineSequential.samples, baselineSequential.wallMs) },
-        concurrent: { api: stats(apiConcurrent.samples, apiConcurrent.wallMs), baseline: stats(baselineConcurrent.samples, baselineConcurrent.wallMs) },
+        sequential: { api: stats(apiSequential), baseline: stats(baselineSequential) },
+        concurrent: { api: stats(apiConcurrent), caseStart: stats(caseStartConcurrent), baseline: stats(baselineConcurrent) },
+        openLoop: { ratePerS: openLoopRate, api: stats(apiOpenLoop), baseline: stats(baselineOpenLoop) },
       },
       lifecycle: {
         cases: PARAMS.lifecycleCases,
@@ -481,6 +467,20 @@ async function main(): Promise<void> {
           cliJsonBytes: summarise(histories.map((h) => h.cliJsonBytes)),
         },
         auditEventsPerCase: summarise(auditRows.map((row) => Number(row.events))),
+        baseline: {
+          workflow:
+            "benchLifecycleMirror (bench/baseline-workflow.ts): the median case history's activities, fired timers (same durations), cancelled timers, signals and updates, with no-op bodies",
+          shape,
+          wallMs: mirrorStats.wallMs,
+          casesPerS: mirrorStats.throughputPerS,
+          perCase: { p50Ms: mirrorStats.p50Ms, p95Ms: mirrorStats.p95Ms, maxMs: mirrorStats.maxMs },
+        },
+      },
+      /** Ours ÷ bare Temporal, each pair measured in this run (issue 11's goals in the README). */
+      ratios: {
+        openCaseThroughput: round(stats(apiConcurrent).throughputPerS / stats(baselineConcurrent).throughputPerS),
+        openCaseP99: round(stats(baselineOpenLoop).p99Ms / stats(apiOpenLoop).p99Ms),
+        lifecycleThroughput: round(lifecycleStats.throughputPerS / mirrorStats.throughputPerS),
       },
       memory: {
         maxCachedWorkflows: worker.options.maxCachedWorkflows,
@@ -510,14 +510,16 @@ async function main(): Promise<void> {
 
 function printTable(r: {
   machine: { cpuCount: number; node: string };
-  openCase: Record<'sequential' | 'concurrent', Record<'api' | 'baseline', LatencyStats>>;
+  openCase: Record<'sequential' | 'concurrent' | 'openLoop', Record<'api' | 'baseline', LatencyStats>> & { openLoop: { ratePerS: number } };
   lifecycle: {
     cases: number;
     wallMs: number;
     casesPerS: number;
     perCase: { p50Ms: number; p95Ms: number };
     historyPerCase: { events: { p50: number }; serverHistoryBytes: { p50: number }; cliJsonBytes: { p50: number } };
+    baseline: { casesPerS: number; wallMs: number };
   };
+  ratios: Record<string, number>;
   memory: {
     maxCachedWorkflows: number;
     atStart: MemorySample;
@@ -529,7 +531,7 @@ function printTable(r: {
   benchWallS: number;
 }): void {
   const rows: string[][] = [['open case', 'api p50', 'api p95', 'api p99', 'api /s', 'base p50', 'base p95', 'base p99', 'base /s']];
-  for (const mode of ['sequential', 'concurrent'] as const) {
+  for (const mode of ['sequential', 'concurrent', 'openLoop'] as const) {
     const { api, baseline } = r.openCase[mode];
     rows.push([`${mode} (${api.count})`, ...[api, baseline].flatMap((s) => [`${s.p50Ms} ms`, `${s.p95Ms} ms`, `${s.p99Ms} ms`, `${s.throughputPerS}`])]);
   }
@@ -541,7 +543,12 @@ function printTable(r: {
     [
       `machine: ${r.machine.cpuCount} cpu, node ${r.machine.node}`,
       out,
+      `open loop at ${r.openCase.openLoop.ratePerS}/s (half the bare maximum)`,
       `lifecycle: ${l.cases} DELAYED cases to CLOSED in ${l.wallMs} ms = ${l.casesPerS} cases/s; per case p50 ${l.perCase.p50Ms} ms, p95 ${l.perCase.p95Ms} ms`,
+      `lifecycle baseline (bare workflows of the same shape): ${l.baseline.casesPerS} /s in ${l.baseline.wallMs} ms`,
+      `ratios (ours ÷ bare Temporal): ${Object.entries(r.ratios)
+        .map(([name, value]) => `${name} ${value}`)
+        .join(', ')}`,
       `history per case (p50): ${l.historyPerCase.events.p50} events, ${l.historyPerCase.serverHistoryBytes.p50} B (server), ${l.historyPerCase.cliJsonBytes.p50} B (temporal workflow show --output json)`,
       `memory (MiB, after GC; start → stack up → after load): rss ${m.atStart.rssMiB} → ${m.afterStartup.rssMiB} → ${m.afterLoad.rssMiB} (peak ${m.peakRssMiB}); heapUsed ${m.atStart.heapUsedMiB} → ${m.afterStartup.heapUsedMiB} → ${m.afterLoad.heapUsedMiB}`,
       `worker cache: maxCachedWorkflows ${m.maxCachedWorkflows}, at most ${m.duringLifecycle.maxCachedWorkflows} cached during the lifecycle`,

@@ -7,6 +7,8 @@ import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
 import { loadPlatformSettings, type PlatformSettings } from './platform';
 import { loadWorkerSettings, type WorkerSettings } from './worker-settings';
+import { loadWatchlistPolicy } from './watchlist-policy';
+import type { WatchlistPolicy } from '../domain/watchlist';
 
 export { ConfigError } from './errors';
 
@@ -61,13 +63,15 @@ export interface AppConfig {
   slaPolicyFile: string;
   slaTimeScale: number;
   slaPolicy: SlaPolicy;
+  /** The policy file's `watchlist` section, resolved and scaled (config/watchlist-policy.ts). */
+  watchlist: WatchlistPolicy;
   payloadEncryptionKey: string;
   /** PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID: the Temporal payload codec's keys (config/payload-keys.ts). */
   payloadCodec: PayloadKeyRing;
   /** The remote codec endpoint (`/codec`) the Temporal UI decodes through (api/codec-server.ts). */
   codecServer: CodecServerConfig;
   /** Base URLs of the external systems (the simulators in the dev stack). */
-  endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string };
+  endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string; oms: string };
   simulatorsPort: number;
   /** WeCom group-bot key of the operations group that hears about escalations. */
   opsWecomKey: string;
@@ -211,6 +215,7 @@ const envSchema = z.object({
   INAPP_API_URL: url('INAPP_API_URL').optional(),
   WMS_API_URL: url('WMS_API_URL').optional(),
   PAYMENTS_API_URL: url('PAYMENTS_API_URL').optional(),
+  OMS_API_URL: url('OMS_API_URL').optional(),
   OPS_WECOM_KEY: z.string().min(1).default('ops-escalations'),
   CASE_HISTORY_LIMIT: z.coerce
     .number({ error: 'CASE_HISTORY_LIMIT must be a number of history events' })
@@ -378,6 +383,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaPolicyFile,
     slaTimeScale: e.SLA_TIME_SCALE,
     slaPolicy: loadSlaPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
+    watchlist: loadWatchlistPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
     payloadEncryptionKey: devOnly('PAYLOAD_ENCRYPTION_KEY', e.PAYLOAD_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, (v) => v === DEV_PAYLOAD_KEY),
     payloadCodec,
     codecServer: {
@@ -391,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inapp: e.INAPP_API_URL ?? `${simulators}/inapp`,
       wms: e.WMS_API_URL ?? `${simulators}/wms`,
       payments: e.PAYMENTS_API_URL ?? `${simulators}/payments`,
+      oms: e.OMS_API_URL ?? `${simulators}/oms`,
     },
     simulatorsPort: e.SIMULATORS_PORT,
     opsWecomKey: e.OPS_WECOM_KEY,

@@ -5,6 +5,7 @@ import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
 import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
+import { watchlistSection } from './watchlist-policy';
 
 /**
  * The policy file: JSON with human durations ("30m", "2h"). Loading validates it, resolves every
@@ -199,6 +200,8 @@ const policyFile = z.strictObject({
   }),
   businessHours: businessHours.optional(),
   reports: reportsSection.optional(),
+  // Read by config/watchlist-policy.ts (the watchlist, not the case workflow, uses it).
+  watchlist: watchlistSection.optional(),
 });
 
 function ms(text: string, scale: number): number {

@@ -7,7 +7,9 @@ import * as inboundDelivery from './0005_inbound_delivery';
 import * as notificationLease from './0007_notification_lease';
 import * as piiErasureReason from './0008_pii_erasure_reason';
 import * as notificationDeliveryUnknown from './0009_notification_delivery_unknown';
-import * as breachedCasesIndex from './0020_breached_cases_index';
+import * as trackingIn from './0010_tracking_in';
+import * as writeGeneration from './0030_write_generation';
+import * as breachedCasesIndex from './0040_breached_cases_index';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -22,7 +24,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_notification_lease': notificationLease,
   '0008_pii_erasure_reason': piiErasureReason,
   '0009_notification_delivery_unknown': notificationDeliveryUnknown,
-  '0020_breached_cases_index': breachedCasesIndex,
+  '0010_tracking_in': trackingIn,
+  '0030_write_generation': writeGeneration,
+  // After 0030, already merged: kysely refuses a migration that sorts before one a database has run.
+  '0040_breached_cases_index': breachedCasesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

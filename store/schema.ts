@@ -28,12 +28,21 @@ interface CasesTable {
   closed_at: Timestamp | null;
   /** The workflow's view version that wrote this row; older snapshots are ignored. */
   version: number;
+  /** The workflow task that wrote the snapshot, for local-activity writes (migration 0030). */
+  write_generation: ColumnType<string | null, number | null | undefined, number | null>;
+  /** The last audit seq the workflow's history confirms; later ones may still be replaced (0030). */
+  confirmed_through_seq: ColumnType<number | null, number | null | undefined, number | null>;
   snapshot: JSONColumnType<CaseView | Record<string, never>>;
   /** Seq and hash of the newest audit event: the chain's anchor against truncation. */
   last_event_seq: Generated<number>;
   last_event_hash: string | null;
   /** The workflow start request, kept so an interrupted open can be completed on retry. */
   start_request: JSONColumnType<Record<string, unknown>>;
+  /** Opened from tracking for a waybill the OMS does not know: an agent completes order and customer. */
+  needs_completion: ColumnType<boolean, boolean | undefined, boolean>;
+  /** `tracking` or `watchlist` when no agent opened it; null for agents' cases. */
+  opened_from: ColumnType<string | null, string | null | undefined, string | null>;
+  open_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface CaseEventsTable {
@@ -46,6 +55,8 @@ interface CaseEventsTable {
   /** Hash chain: sha256 over the previous hash and this event, so edits are detectable. */
   prev_hash: string;
   hash: string;
+  /** The workflow task that wrote it, for local-activity writes (migration 0030); null otherwise. */
+  write_generation: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
 interface IdempotencyKeysTable {
@@ -105,7 +116,31 @@ interface NotificationOutboxTable {
   maybe_delivered: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** The stored tracking of one waybill (migrations/0010_tracking_in.ts). */
+interface ShipmentsTable {
+  waybill_no: string;
+  carrier: string;
+  lane: string | null;
+  order_id: string | null;
+  shipped_at: Timestamp | null;
+  promised_at: Timestamp | null;
+  first_scan_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  last_status: string | null;
+  last_sub_status: string | null;
+  out_for_delivery_at: Timestamp | null;
+  pickup_ready_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  event_count: ColumnType<number, number | undefined, number>;
+  last_received_at: Timestamp | null;
+  watch_rule: string | null;
+  watch_flagged_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
+  shipments: ShipmentsTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { CarrierActivities, NotificationActivities, PaymentActivities, StoreActivities, WarehouseActivities } from '../activities';
 
 /**
@@ -53,11 +53,16 @@ export const RETRY_PROFILES = {
 
 // Each proxy is typed by its area's factory (activities/index.ts): a carrier proxy cannot call the store.
 export const store = proxyActivities<StoreActivities>(RETRY_PROFILES.store);
-// The case's writes stay regular activities, not local ones: a local activity runs inside a
-// workflow task that may still fail (a signal arriving as the case closes), and the replay that
-// follows can number the trail's events differently from the write already done — the store,
-// which skips events by sequence number, would then keep the wrong ones. An activity runs only
-// once its scheduling is in the history, so what it writes is what the history says.
+/**
+ * The case's writes in runs begun on the lean history: local activities, run by the worker that
+ * runs the case inside the workflow task, recorded as one marker instead of an activity's three
+ * events and the workflow task its completion wakes. A workflow task may still fail after its
+ * local write (a signal arriving as the case closes) and its replay number the newest events
+ * differently: each write says which task it comes from and what the history confirms, and the
+ * store replaces the failed task's tentative events (store/case-store.ts, migration 0030). Past
+ * `localRetryThreshold` a retry waits on a durable timer, so a PostgreSQL outage holds no task.
+ */
+export const storeLocal = proxyLocalActivities<StoreActivities>({ ...RETRY_PROFILES.store, localRetryThreshold: '10 seconds' });
 export const storeScan = proxyActivities<StoreActivities>(RETRY_PROFILES.storeScan);
 export const carriers = proxyActivities<CarrierActivities>(RETRY_PROFILES.carrier);
 export const warehouse = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouse);

@@ -224,12 +224,14 @@ async function supervisorFindsBreachedCaseInTheUi(): Promise<void> {
     await listed.waitFor({ timeout: 60_000 });
     await listed.click();
     // The input, decoded by the UI through /codec (the history holds it encrypted), and activity
-    // rows that say what they do.
+    // rows that say what they do (a customer notice on all its channels).
     await page.getByText('"13900139000"').first().waitFor({ timeout: 60_000 });
     await page
-      .getByText(/persistCase • save case \w+: events/)
+      .getByText(/sendNoticeChannels • notify case\.\w+ via /)
       .first()
       .waitFor({ timeout: 30_000 });
+    // The case's writes are local activities: the timeline shows them as persistCase markers.
+    await page.getByText('persistCase', { exact: true }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: process.env.TEMPORAL_UI_SCREENSHOT ?? join(tmpdir(), 'temporal-ui-breached.png') });
     // The summary the API started the case with, decoded too.
     await page.getByText('User Metadata').first().click();

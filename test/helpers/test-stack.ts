@@ -79,7 +79,9 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-  const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
+  const server: Server = createServer(
+    createApp({ config, db, temporal: client, log: process.env.TEST_API_LOG ? (message, error) => console.error(message, error) : () => undefined }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

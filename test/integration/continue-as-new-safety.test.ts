@@ -1,6 +1,7 @@
 import { verifyChain } from '../../store/audit-hash';
 import { caseHistory } from '../../store/read-model';
 import { caseActionUpdate, trackingEventSignal } from '../../workflows/case/contract';
+import { executeCaseUpdate } from '../../api/case-updates';
 import type { CaseWorkflowInput } from '../../workflows/case/carry-over';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
@@ -36,13 +37,15 @@ async function runs(caseId: string): Promise<string[]> {
   return found;
 }
 
-/** Sends one action straight to the workflow; answers 200, 409 (refused as InvalidState), or the error. */
+/**
+ * Sends one action straight to the workflow, as the API does (executeCaseUpdate: sent again under
+ * the same update id while a failed workflow task turns it away); answers 200, 409 (refused as
+ * InvalidState), or the error.
+ */
 function act(caseId: string, action: Record<string, unknown>, ms = 30_000): Promise<Answer> {
   return within(
     ms,
-    stack.client.workflow
-      .getHandle(caseId)
-      .executeUpdate(caseActionUpdate, { args: [{ action: action as never, actor: supervisor }] })
+    executeCaseUpdate(stack.client.workflow.getHandle(caseId), caseActionUpdate, { args: [{ action: action as never, actor: supervisor }] })
       .then((answer) => ({ status: 200, body: answer }) as Answer)
       .catch(
         (error: Error & { cause?: { type?: string; message?: string } }) =>

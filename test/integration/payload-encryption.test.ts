@@ -37,10 +37,17 @@ interface FoundPayload {
 
 /**
  * Payloads the codec never sees, by design: search attributes (the server indexes them; none
- * holds customer data, workflows/search-attributes.ts) and the SDK core's own patch markers
- * (`patched()`; they hold a patch id). The raw scan above proves neither carries the customer.
+ * holds customer data, workflows/search-attributes.ts) and the SDK core's own marker bookkeeping:
+ * patch markers (`patched()`; they hold a patch id) and a local activity's `data` (its seq,
+ * attempt, id, type and times; its result is encrypted). The raw scan above proves none carries
+ * the customer.
  */
-const notEncoded = (path: string) => path.includes('searchAttributes') || path.startsWith('markerRecordedEventAttributes.details.patch-data');
+const CORE_MARKER_DATA: Record<string, string[]> = {
+  'patch-data': ['deprecated', 'id'],
+  data: ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'],
+};
+const coreMarkerData = (path: string) => /^markerRecordedEventAttributes\.details\.([^.]+)\.payloads$/.exec(path)?.[1];
+const notEncoded = (path: string) => path.includes('searchAttributes') || Object.keys(CORE_MARKER_DATA).includes(coreMarkerData(path) ?? '');
 const caseInputOf = (found: FoundPayload[]) => found.find((p) => p.path === 'workflowExecutionStartedEventAttributes.input.payloads');
 
 /** Every payload-shaped object (`{metadata: {encoding}, data}`) in the CLI's JSON, with where it sits. */
@@ -137,7 +144,7 @@ describe('a case on the dev key', () => {
     const found = payloadsIn(JSON.parse(history).events);
     const encrypted = found.filter((p) => !notEncoded(p.path));
     for (const marker of found.filter((p) => notEncoded(p.path) && !p.path.includes('searchAttributes'))) {
-      expect(Object.keys(JSON.parse(decodeText(marker.payload))).sort()).toEqual(['deprecated', 'id']);
+      expect(Object.keys(JSON.parse(decodeText(marker.payload))).sort()).toEqual(CORE_MARKER_DATA[coreMarkerData(marker.path) ?? '']);
     }
     expect(encrypted.length).toBeGreaterThan(20);
     for (const { path, payload } of encrypted) {
@@ -151,7 +158,8 @@ describe('a case on the dev key', () => {
         'workflowExecutionSignaledEventAttributes.input.payloads', // tracking events
         'workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.input.args.payloads', // actions, feedback
         'workflowExecutionUpdateCompletedEventAttributes.outcome.success.payloads', // the view an update answers
-        'activityTaskScheduledEventAttributes.input.payloads', // persistCase, notifications
+        'activityTaskScheduledEventAttributes.input.payloads', // notifications, carrier calls
+        'markerRecordedEventAttributes.details.result.payloads', // the case's writes (local activities): what the store answered
         'activityTaskCompletedEventAttributes.result.payloads',
         'userMetadata.summary', // timer and activity summaries (the Temporal UI's labels)
         'workflowExecutionCompletedEventAttributes.result.payloads',

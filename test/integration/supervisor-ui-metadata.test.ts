@@ -20,15 +20,23 @@ afterAll(async () => {
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
+/** Each activity of the history (local ones too, recorded as markers) with its UI summary. */
 async function activitySummaries(history: History): Promise<Array<{ type: string; summary: string | undefined }>> {
   const rows: Array<{ type: string; summary: string | undefined }> = [];
   for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (!scheduled) continue;
+    const type = event.activityTaskScheduledEventAttributes?.activityType?.name ?? localActivityType(event);
+    if (!type) continue;
     const payload = event.userMetadata?.summary;
-    rows.push({ type: scheduled.activityType?.name ?? '', summary: payload ? await decodePayloadValue<string>(stack.config, payload) : undefined });
+    rows.push({ type, summary: payload ? await decodePayloadValue<string>(stack.config, payload) : undefined });
   }
   return rows;
+}
+
+/** A local activity's marker names its type in the SDK core's own (unencrypted) `data`. */
+function localActivityType(event: NonNullable<History['events']>[number]): string | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type : undefined;
 }
 
 test('a LOST case: labelled activities, and a claim child found by the waybill with its own summary', async () => {
@@ -45,7 +53,7 @@ test('a LOST case: labelled activities, and a claim child found by the waybill w
 
   // Every write, notice and urge of the case says what it is.
   const rows = await activitySummaries(await stack.client.workflow.getHandle(caseId).fetchHistory());
-  const labelled = rows.filter((row) => ['persistCase', 'sendNotification', 'urgeCarrier'].includes(row.type));
+  const labelled = rows.filter((row) => ['persistCase', 'sendNotification', 'sendNoticeChannels', 'urgeCarrier'].includes(row.type));
   expect(labelled.length).toBeGreaterThan(3);
   for (const row of labelled) expect(row.summary).toMatch(/^(save case|notify|urge) /);
   expect(labelled.find((row) => row.type === 'persistCase')?.summary).toMatch(/^save case \w+: (events \d+–\d+ \([a-z._]+\)|the snapshot)$/);

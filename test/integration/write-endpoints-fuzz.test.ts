@@ -49,13 +49,20 @@ async function rowCounts(): Promise<Record<string, number>> {
   return Object.fromEntries(result.rows.map((row) => [row.name, row.n]));
 }
 
-/** Waits until no table changes for a moment (an accepted body's workflow finishing its writes). */
+/**
+ * Waits until no table changes for a moment and the worker has nothing in flight at every look
+ * (an accepted body's workflow finishing its writes, which run inside its workflow tasks).
+ */
 async function settled(): Promise<void> {
+  const idle = () => {
+    const status = stack.worker?.getStatus();
+    return !status || (status.numInFlightWorkflowActivations === 0 && status.numInFlightActivities === 0);
+  };
   let last = JSON.stringify(await rowCounts());
   for (let quietFor = 0; quietFor < 600;) {
     await new Promise((resolve) => setTimeout(resolve, 150));
     const now = JSON.stringify(await rowCounts());
-    quietFor = now === last ? quietFor + 150 : 0;
+    quietFor = now === last && idle() ? quietFor + 150 : 0;
     last = now;
   }
 }

@@ -1,20 +1,34 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseDataConverter } from '../../codec/data-converter';
-import { BASELINE_PATCH } from '../../workflows/case/state/waits';
+import { BASELINE_PATCH, LEAN_HISTORY_PATCH } from '../../workflows/case/state/waits';
+import { recordHistory } from '../helpers/histories';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
- * Cases write their read model at defined points (opening, handler ends, before each wait, the
- * wind-down) since BASELINE_PATCH; before it, the workflow code wrote by hand
- * after most steps. A deploy meets cases begun on the old code: they must replay, go on and
- * close on the new code, keeping their old writes; cases begun on the new code write less.
+ * The case workflow's history has been cut down in generations, each behind a patch asked when a
+ * run begins: since BASELINE_PATCH cases write their read model at defined points (opening,
+ * handler ends, before each wait, the wind-down) instead of by hand after most steps; since
+ * LEAN_HISTORY_PATCH the writes are local activities, a notice goes out on all its channels in
+ * one activity and the first write goes beside the first steps. A deploy meets cases begun on every older generation: they must
+ * replay, go on and close on the new code in their own shape; cases begun on the new code end
+ * the same with a shorter history.
  */
 
-/** The last commit whose case workflow wrote by hand everywhere (before the patch). */
-const OLD_CODE = '0cf287a';
+interface Generation {
+  name: string;
+  /** The last commit of the generation's workflow code. */
+  commit: string;
+  /** The patch marker its runs carry (none before the baseline). */
+  marker?: string;
+}
+
+const GENERATIONS: Generation[] = [
+  { name: 'hand-placed writes (before the baseline)', commit: '0cf287a' },
+  { name: 'the baseline (one activity per notice channel)', commit: 'a028d69', marker: BASELINE_PATCH },
+];
 
 let stack: TestStack;
 let connection: NativeConnection;
@@ -75,8 +89,19 @@ async function deliverAndClose(caseId: string, waybillNo: string): Promise<void>
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
+/** The case's writes: persistCase activities, and local activities (recorded as markers). */
 function writesIn(history: History): number {
-  return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase').length;
+  return (history.events ?? []).filter(
+    (event) =>
+      event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase' ||
+      (event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && markerMentions(event, 'persistCase')),
+  ).length;
+}
+
+function markerMentions(event: NonNullable<History['events']>[number], text: string): boolean {
+  return Object.values(event.markerRecordedEventAttributes?.details ?? {}).some((payloads) =>
+    (payloads.payloads ?? []).some((payload) => payload.data && Buffer.from(payload.data).toString('utf8').includes(text)),
+  );
 }
 
 function hasPatch(history: History, patchId: string): boolean {
@@ -87,14 +112,37 @@ function hasPatch(history: History, patchId: string): boolean {
   );
 }
 
-test('a case begun on the old code goes on and closes on the new code, keeping its hand-placed writes', async () => {
-  const oldBundle = await bundleWorkflowsAt(OLD_CODE);
+function activitiesIn(history: History, name: string): number {
+  return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === name).length;
+}
+
+const kinds = (timeline: Array<{ kind: string }>) => timeline.map((entry) => entry.kind).sort();
+
+/** The same lifecycle begun on today's code, once for every generation compared with it. */
+let today: Promise<{ caseId: string; history: History; view: Record<string, unknown> & { timeline: Array<{ kind: string }> } }> | undefined;
+function lifecycleOnTodaysCode() {
+  today ??= runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, async () => {
+    const opened = await openAndWaitForCarrier();
+    await deliverAndClose(opened.caseId, opened.waybillNo);
+    const history = await stack.client.workflow.getHandle(opened.caseId).fetchHistory();
+    recordHistory(stack.config.temporal.address, opened.caseId, 'delayed-lean-history');
+    return { caseId: opened.caseId, history, view: await view(opened.caseId) };
+  });
+  return today;
+}
+
+test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code, in its own shape', async ({ commit, marker }) => {
+  const oldBundle = await bundleWorkflowsAt(commit);
   const { caseId, waybillNo } = await runWorker(oldBundle, openAndWaitForCarrier);
 
   // Deploy: the old worker is gone; today's code replays the case and carries it to the end.
   await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, () => deliverAndClose(caseId, waybillNo));
   const oldHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
-  expect(hasPatch(oldHistory, BASELINE_PATCH)).toBe(false);
+  expect(hasPatch(oldHistory, BASELINE_PATCH)).toBe(marker === BASELINE_PATCH);
+  expect(hasPatch(oldHistory, LEAN_HISTORY_PATCH)).toBe(false);
+  // Its notices kept their old shape to the end: one activity per channel.
+  expect(activitiesIn(oldHistory, 'sendNoticeChannels')).toBe(0);
+  expect(activitiesIn(oldHistory, 'sendNotification')).toBeGreaterThan(0);
   await Worker.runReplayHistory(
     { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
     oldHistory,
@@ -105,20 +153,18 @@ test('a case begun on the old code goes on and closes on the new code, keeping i
   const closed = await view(caseId);
   expect(closed).toMatchObject({ status: 'CLOSED', feedback: { score: 5 } });
 
-  // The same lifecycle begun on today's code: same end, fewer writes, same read model.
-  const fresh = await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, async () => {
-    const opened = await openAndWaitForCarrier();
-    await deliverAndClose(opened.caseId, opened.waybillNo);
-    return opened;
-  });
-  const newHistory = await stack.client.workflow.getHandle(fresh.caseId).fetchHistory();
-  expect(hasPatch(newHistory, BASELINE_PATCH)).toBe(true);
-  expect(writesIn(newHistory)).toBeLessThan(writesIn(oldHistory));
-  // And a shorter history (issue 11: the same lifecycle in fewer events).
-  expect(newHistory.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
-  const freshView = await view(fresh.caseId);
-  expect(freshView).toMatchObject({ status: 'CLOSED', feedback: { score: 5 }, resolution: { outcome: 'delivered' } });
-  // The same events (their order between the two scans and the playbook's reaction may differ).
-  const kinds = (timeline: Array<{ kind: string }>) => timeline.map((entry) => entry.kind).sort();
-  expect(kinds(freshView.timeline)).toEqual(kinds(closed.timeline));
+  // The same lifecycle begun on today's code: same end, same read model, a shorter history.
+  const fresh = await lifecycleOnTodaysCode();
+  expect(hasPatch(fresh.history, LEAN_HISTORY_PATCH)).toBe(true);
+  expect(hasPatch(fresh.history, BASELINE_PATCH)).toBe(false);
+  expect(activitiesIn(fresh.history, 'sendNotification')).toBe(0);
+  expect(activitiesIn(fresh.history, 'sendNoticeChannels')).toBeGreaterThan(0);
+  // Its writes are local activities: a marker each, no activity task and no workflow task of their own.
+  expect(activitiesIn(fresh.history, 'persistCase')).toBe(0);
+  expect(writesIn(fresh.history)).toBeGreaterThan(0);
+  expect(fresh.history.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
+  expect(fresh.view).toMatchObject({ status: 'CLOSED', feedback: { score: 5 }, resolution: { outcome: 'delivered' } });
+  // The same events (their order between the two scans and the playbook's reaction may differ),
+  // each notice recorded channel by channel.
+  expect(kinds(fresh.view.timeline)).toEqual(kinds(closed.timeline));
 });

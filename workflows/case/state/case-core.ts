@@ -12,7 +12,7 @@ import { CaseWriter } from './case-writer';
 import { CARRIER_REQUEST_COUNTER_PATCH, carryOver, takeOver } from './carried-state';
 import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync } from './projections';
 import { CaseClocks } from './sla-clocks';
-import { BASELINE_PATCH, waitUntil, type WaitOptions } from './waits';
+import { BASELINE_PATCH, LEAN_HISTORY_PATCH, waitUntil, type WaitOptions } from './waits';
 
 /**
  * The machinery under a case: its data (a plain object, ./case-data.ts), the audit trail every
@@ -27,19 +27,30 @@ export class CaseCore {
   private readonly background = new BackgroundSteps(() => this.persist());
   protected readonly attributes = new SearchAttributeSync();
 
-  /** Whether this run began on the baseline (BASELINE_PATCH): asked once, at its start. */
+  /** Whether this run began on the baseline (BASELINE_PATCH) or after it: asked once, at its start. */
   private readonly onBaseline: boolean;
+  /** Whether this run began on the lean history (LEAN_HISTORY_PATCH, which includes the baseline). */
+  readonly leanHistory: boolean;
 
   constructor(
     readonly input: OpenCaseInput,
     carried?: CaseCarryOver,
   ) {
-    // A run keeps the code generation it began on.
-    this.onBaseline = patched(BASELINE_PATCH);
+    // A run keeps the code generation it began on. The newest is asked first, so a new run
+    // records one marker; a run begun on an older generation replays without the newer marker.
+    this.leanHistory = patched(LEAN_HISTORY_PATCH);
+    this.onBaseline = this.leanHistory || patched(BASELINE_PATCH);
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
-    const target = { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record };
+    const target = {
+      caseId: input.caseId,
+      trail: this.trail,
+      written: this.d,
+      snapshot: () => this.view(),
+      record: this.record,
+      writesInTask: this.leanHistory,
+    };
     this.writer = new CaseWriter(target, taken?.persistedVersion);
     this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributesChanged());
   }

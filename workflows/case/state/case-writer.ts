@@ -1,9 +1,13 @@
-import { log, setCurrentDetails } from '@temporalio/workflow';
+import { log, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
-import { RETRY_PROFILES, store } from '../../activity-proxies';
+import { RETRY_PROFILES, store, storeLocal } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
 import type { AuditTrail, Recorder } from './audit-trail';
 import type { CaseData } from './case-data';
+import type { WorkflowTaskWrite } from '../../../store/case-store';
+
+/** Histories are cut far below this many events (continue-as-new), so generations never overlap. */
+const GENERATIONS_PER_RUN = 1_000_000;
 
 /** What the writer needs of the case. */
 export interface WrittenCase {
@@ -11,6 +15,8 @@ export interface WrittenCase {
   readonly trail: AuditTrail;
   /** The case's data; the writer keeps `writeRejected` on it (the view shows the refusal). */
   readonly written: CaseData;
+  /** Runs begun on the lean history write through a local activity (see activity-proxies). */
+  readonly writesInTask: boolean;
   snapshot(): CaseView;
   record: Recorder;
 }
@@ -18,7 +24,9 @@ export interface WrittenCase {
 /**
  * Ships the case's unsaved audit events and its snapshot to PostgreSQL (the read model). Writes
  * are chained so two handlers never write out of order; the activity skips events already
- * stored, so retries are harmless.
+ * stored, so retries are harmless. Runs begun on the lean history write through a local activity
+ * that names its workflow task, so the store can replace what a task that then failed wrote (see
+ * `currentTask` and store/case-store.ts).
  *
  * A write never jams the case: whatever happens to one write (the store refuses it, or the
  * caller's scope was cancelled), the next starts afresh, and events not stored stay unsaved for
@@ -29,6 +37,8 @@ export interface WrittenCase {
  */
 export class CaseWriter {
   private flushing: Promise<void> = Promise.resolve();
+  /** The workflow task of the latest local write, and the last seq stored before that task. */
+  private task?: WorkflowTaskWrite;
 
   /** -1 until the first write (or when a carried run brought events the store refused). */
   constructor(
@@ -55,7 +65,12 @@ export class CaseWriter {
     try {
       // The summary is what the Temporal UI shows on the activity's row: which events it saves.
       const saved = events.length ? `events ${events[0]!.seq}–${events[events.length - 1]!.seq} (${events[events.length - 1]!.kind})` : 'the snapshot';
-      await store.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary: `save case ${snapshot.status}: ${saved}` }, [{ snapshot, events }]);
+      const summary = `save case ${snapshot.status}: ${saved}`;
+      if (this.target.writesInTask) {
+        await storeLocal.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary }, [{ snapshot, events, task: this.currentTask() }]);
+      } else {
+        await store.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary }, [{ snapshot, events }]);
+      }
     } catch (error) {
       const reason = storeRejection(error);
       if (reason === undefined) throw error; // cancelled: the events stay unsaved for the next write
@@ -72,6 +87,20 @@ export class CaseWriter {
       this.target.record('store.write_resumed', 'the store takes the case again', { rejectedSince: since });
       this.persist().catch(() => undefined);
     }
+  }
+
+  /**
+   * This workflow task, and what the history confirms was stored: everything saved by the writes
+   * of earlier tasks (a task runs only once the one before it completed), none of this task's own.
+   * The generation grows across runs: continue-as-new starts the history length again.
+   */
+  private currentTask(): WorkflowTaskWrite {
+    const generation = this.target.written.runs * GENERATIONS_PER_RUN + workflowInfo().historyLength;
+    if (this.task?.generation !== generation) {
+      const firstUnsaved = this.target.trail.unsaved()[0]?.seq ?? this.target.trail.lastSeq() + 1;
+      this.task = { generation, confirmedThroughSeq: firstUnsaved - 1 };
+    }
+    return this.task;
   }
 
   private rejected(reason: string, events: AuditEvent[]): void {

@@ -25,6 +25,14 @@ const PERSIST_BEFORE_WAIT_PATCH = 'persist-before-wait';
  */
 export const BASELINE_PATCH = 'case-baseline-2026-11';
 
+/**
+ * The generation after the baseline (and including it): a shorter history for the same case
+ * (issue 11). A notice goes out on all its channels in one activity, and the case's first write
+ * goes out beside its first steps instead of before them. Runs begun on the baseline or before
+ * keep their own shape.
+ */
+export const LEAN_HISTORY_PATCH = 'case-lean-history-2026-11';
+
 /** Thrown at a playbook's wait when an agent resolved or cancelled the case meanwhile. */
 export class CaseInterrupted extends Error {
   override name = 'CaseInterrupted';

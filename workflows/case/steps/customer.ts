@@ -4,7 +4,7 @@ import { nearestDueAt } from '../../../domain/sla-clock';
 import type { NotificationChannel } from '../../../domain/types';
 import { clocksOf } from '../state/case-data';
 import type { CaseState } from '../state/case-state';
-import { sendOne } from './send-notice';
+import { sendOnChannels } from './send-notice';
 
 /**
  * Talking to the customer: notices on every channel they use, the first acknowledgement.
@@ -28,21 +28,15 @@ function customerParams(state: CaseState): Record<string, string> {
 export async function notifyCustomer(state: CaseState, step: string, template: TemplateId, extra: Record<string, string> = {}): Promise<void> {
   const { input } = state;
   const channels = customerChannels(state, input.customer.channels, input.customer.storeId);
-  await Promise.all(
-    channels.map((channel) =>
-      sendOne(
-        state,
-        `${input.caseId}:${step}:${channel}`,
-        channel,
-        template,
-        {
-          userId: input.customer.id,
-          phone: input.customer.phone,
-          ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
-        },
-        { ...customerParams(state), ...extra },
-      ),
-    ),
+  const recipient = {
+    userId: input.customer.id,
+    phone: input.customer.phone,
+    ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
+  };
+  const params = { ...customerParams(state), ...extra };
+  await sendOnChannels(
+    state,
+    channels.map((channel) => ({ key: `${input.caseId}:${step}:${channel}`, channel, template, recipient, params })),
   );
   await state.legacyWrite();
 }
