@@ -6,6 +6,7 @@ import { ConfigError } from './errors';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
 import { loadPlatformSettings, type PlatformSettings } from './platform';
+import { loadWorkerSettings, type WorkerSettings } from './worker-settings';
 import { loadWatchlistPolicy } from './watchlist-policy';
 import type { WatchlistPolicy } from '../domain/watchlist';
 
@@ -86,6 +87,8 @@ export interface AppConfig {
   carrierCredentials: CarrierCredentials;
   /** Logging, rate limits and metrics (config/platform.ts). */
   platform: PlatformSettings;
+  /** The case worker's cache, concurrency and pollers (config/worker-settings.ts). */
+  worker: WorkerSettings;
 }
 
 interface CodecServerConfig {
@@ -401,6 +404,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.CASE_HISTORY_LIMIT !== undefined ? { caseHistoryLimit: e.CASE_HISTORY_LIMIT } : {}),
     carrierCredentials,
     platform: loadPlatformSettings(given),
+    worker: loadWorkerSettings(given),
   };
 }
 

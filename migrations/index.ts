@@ -9,6 +9,7 @@ import * as piiErasureReason from './0008_pii_erasure_reason';
 import * as notificationDeliveryUnknown from './0009_notification_delivery_unknown';
 import * as trackingIn from './0010_tracking_in';
 import * as writeGeneration from './0030_write_generation';
+import * as breachedCasesIndex from './0040_breached_cases_index';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -25,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_notification_delivery_unknown': notificationDeliveryUnknown,
   '0010_tracking_in': trackingIn,
   '0030_write_generation': writeGeneration,
+  // After 0030, already merged: kysely refuses a migration that sorts before one a database has run.
+  '0040_breached_cases_index': breachedCasesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

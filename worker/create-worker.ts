@@ -23,6 +23,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   const dependencies = { ...activityDependenciesFromConfig(options.config, options.db), ...options.dependencies };
+  const worker = options.config.worker;
   return Worker.create({
     connection: options.connection,
     namespace: options.config.temporal.namespace,
@@ -31,12 +32,17 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: createActivities(dependencies),
     // Encrypts every payload the worker writes and decrypts what clients wrote (codec/).
     dataConverter: caseDataConverter(options.config),
-    // Long-running cases mostly sleep; keep their histories cached but bounded.
-    maxCachedWorkflows: 1_000,
+    // Cache, concurrency and pollers from WORKER_* (config/worker-settings.ts, where each default's
+    // reason is): long-running cases mostly sleep, so the cache is bounded by memory, not by cases.
+    maxCachedWorkflows: worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: worker.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: worker.maxConcurrentActivityTaskExecutions,
+    maxConcurrentWorkflowTaskPolls: worker.maxConcurrentWorkflowTaskPolls,
+    maxConcurrentActivityTaskPolls: worker.maxConcurrentActivityTaskPolls,
     // A worker that dies (SIGKILL, OOM, a lost host) leaves the next task of every case it had
     // cached on its own sticky queue until this time-out; the default 10 s is most of the chaos
     // run's 15 s recovery goal. A live worker takes its sticky tasks in milliseconds.
-    stickyQueueScheduleToStartTimeout: '3 seconds',
+    stickyQueueScheduleToStartTimeout: worker.stickyQueueScheduleToStartTimeoutMs,
     ...options.tuning,
   });
 }
