@@ -5,6 +5,7 @@ import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
 import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
+import { noticesSection, resolveNotices } from './notice-policy';
 
 /**
  * The policy file: JSON with human durations ("30m", "2h"). Loading validates it, resolves every
@@ -199,6 +200,8 @@ const policyFile = z.strictObject({
   }),
   businessHours: businessHours.optional(),
   reports: reportsSection.optional(),
+  // Proactive shipment notices (config/notice-policy.ts): SMS quiet hours, WeCom pace.
+  notices: noticesSection,
 });
 
 function ms(text: string, scale: number): number {
@@ -283,6 +286,7 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
     },
     ...(businessHours ? { businessHours } : {}),
     ...(file.reports ? { reports: withoutUndefined(file.reports) } : {}),
+    notices: resolveNotices(file.notices, scale),
   };
 }
 
