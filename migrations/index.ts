@@ -7,6 +7,7 @@ import * as inboundDelivery from './0005_inbound_delivery';
 import * as notificationLease from './0007_notification_lease';
 import * as piiErasureReason from './0008_pii_erasure_reason';
 import * as notificationDeliveryUnknown from './0009_notification_delivery_unknown';
+import * as shipmentNotices from './0011_shipment_notices';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_notification_lease': notificationLease,
   '0008_pii_erasure_reason': piiErasureReason,
   '0009_notification_delivery_unknown': notificationDeliveryUnknown,
+  '0011_shipment_notices': shipmentNotices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

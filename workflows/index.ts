@@ -3,3 +3,5 @@ export { caseWorkflow } from './case/case-workflow';
 export { supplierFollowUpWorkflow } from './supplier/supplier-follow-up';
 export { claimSettlementWorkflow } from './claims/claim-settlement';
 export { incidentWorkflow } from './incidents/incident-workflow';
+export { shipmentNoticesWorkflow } from './notices/shipment-notices';
+export { wecomOutboxWorkflow } from './notices/wecom-outbox';
