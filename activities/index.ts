@@ -13,6 +13,8 @@ import { findIncidentCases, type FindIncidentCasesInput, type IncidentCase } fro
 import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../store/case-store';
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
+import { createOmsActivities } from './oms/oms-activities';
+import { omsClient, type OmsClient } from './oms/oms-client';
 import {
   wmsClient,
   type CreateReshipmentInput,
@@ -39,6 +41,8 @@ export interface ActivityDependencies {
   channels: Record<NotificationChannel, NotificationChannelAdapter>;
   wms: WmsClient;
   payments: PaymentsClient;
+  /** The platform's order system: orders, customers and stores by waybill. */
+  oms: OmsClient;
 }
 
 /** The read model, audit trail and claims table (PostgreSQL). */
@@ -159,6 +163,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createCarrierActivities(deps),
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
+    ...createOmsActivities(deps),
   };
 }
 
@@ -174,5 +179,6 @@ export function activityDependenciesFromConfig(config: AppConfig, db: Db): Activ
     },
     wms: wmsClient(config.endpoints.wms),
     payments: paymentsClient(config.endpoints.payments),
+    oms: omsClient(config.endpoints.oms),
   };
 }

@@ -66,7 +66,7 @@ export interface AppConfig {
   /** The remote codec endpoint (`/codec`) the Temporal UI decodes through (api/codec-server.ts). */
   codecServer: CodecServerConfig;
   /** Base URLs of the external systems (the simulators in the dev stack). */
-  endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string };
+  endpoints: { carrier: string; sms: string; wecom: string; inapp: string; wms: string; payments: string; oms: string };
   simulatorsPort: number;
   /** WeCom group-bot key of the operations group that hears about escalations. */
   opsWecomKey: string;
@@ -208,6 +208,7 @@ const envSchema = z.object({
   INAPP_API_URL: url('INAPP_API_URL').optional(),
   WMS_API_URL: url('WMS_API_URL').optional(),
   PAYMENTS_API_URL: url('PAYMENTS_API_URL').optional(),
+  OMS_API_URL: url('OMS_API_URL').optional(),
   OPS_WECOM_KEY: z.string().min(1).default('ops-escalations'),
   CASE_HISTORY_LIMIT: z.coerce
     .number({ error: 'CASE_HISTORY_LIMIT must be a number of history events' })
@@ -388,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       inapp: e.INAPP_API_URL ?? `${simulators}/inapp`,
       wms: e.WMS_API_URL ?? `${simulators}/wms`,
       payments: e.PAYMENTS_API_URL ?? `${simulators}/payments`,
+      oms: e.OMS_API_URL ?? `${simulators}/oms`,
     },
     simulatorsPort: e.SIMULATORS_PORT,
     opsWecomKey: e.OPS_WECOM_KEY,

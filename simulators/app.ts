@@ -4,6 +4,7 @@ import { errorHandler, notFound } from './core/http-errors';
 import { controlRoutes } from './control';
 import { carrierModule } from './systems/carrier';
 import { inAppModule } from './systems/inapp';
+import { omsModule } from './systems/oms';
 import type { SimulatorModule } from './systems/module';
 import { paymentsModule } from './systems/payments';
 import { smsModule } from './systems/sms';
@@ -14,7 +15,15 @@ import { TrackingStore } from './tracking/store';
 /** The one express app hosting every simulated system under its own prefix, plus /__control. */
 export function createSimulatorApp(ctx: SimulationContext): Express {
   const tracking = new TrackingStore(ctx.now);
-  const modules: SimulatorModule[] = [carrierModule(ctx, tracking), smsModule(ctx), weComModule(ctx), inAppModule(ctx), wmsModule(ctx), paymentsModule(ctx)];
+  const modules: SimulatorModule[] = [
+    carrierModule(ctx, tracking),
+    smsModule(ctx),
+    weComModule(ctx),
+    inAppModule(ctx),
+    wmsModule(ctx),
+    paymentsModule(ctx),
+    omsModule(ctx),
+  ];
 
   const app = express();
   app.disable('x-powered-by');

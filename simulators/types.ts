@@ -3,9 +3,9 @@
  * shapes, so they change only by agreement.
  */
 
-export type SimulatedSystem = 'carrier' | 'sms' | 'wecom' | 'inapp' | 'wms' | 'payments';
+export type SimulatedSystem = 'carrier' | 'sms' | 'wecom' | 'inapp' | 'wms' | 'payments' | 'oms';
 
-export const SIMULATED_SYSTEMS: readonly SimulatedSystem[] = ['carrier', 'sms', 'wecom', 'inapp', 'wms', 'payments'];
+export const SIMULATED_SYSTEMS: readonly SimulatedSystem[] = ['carrier', 'sms', 'wecom', 'inapp', 'wms', 'payments', 'oms'];
 
 export interface LedgerEntry {
   seq: number;

@@ -1,0 +1,38 @@
+/**
+ * An order as the platform's order system (OMS) tells it, looked up by waybill: who the customer
+ * is, which store (and its WeCom group) it belongs to, what was shipped and by which supplier.
+ * Cases opened from tracking alone take their order, customer and items from here.
+ */
+
+export interface OmsCustomer {
+  customerId: string;
+  name: string;
+  phone: string;
+}
+
+export interface OmsStore {
+  storeId: string;
+  name: string;
+  /** The store's WeCom group-bot key. */
+  wecomKey: string;
+}
+
+export interface OmsItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  /** Fen. */
+  unitPrice: number;
+}
+
+export interface OmsOrder {
+  orderId: string;
+  waybillNo: string;
+  /** The carrier as the OMS names it (e.g. SF, JD); not necessarily one of ours. */
+  carrier: string;
+  customer: OmsCustomer;
+  store: OmsStore;
+  items: OmsItem[];
+  /** The drop-ship supplier, null when the platform's own warehouse shipped it. */
+  supplierId: string | null;
+}
