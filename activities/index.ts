@@ -14,6 +14,7 @@ import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../s
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
 import { createOmsActivities } from './oms/oms-activities';
+import { createShipmentNoticeActivities } from './notifications/shipment-notices';
 import { omsClient, type OmsClient } from './oms/oms-client';
 import {
   wmsClient,
@@ -164,6 +165,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
     ...createOmsActivities(deps),
+    // Proactive shipment notices (主動觸達): contacts, open-case check, outcome record, WeCom outbox hand-over.
+    ...createShipmentNoticeActivities(deps),
   };
 }
 

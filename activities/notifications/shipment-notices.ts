@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { FINISHED_STATUSES } from '../../domain/types';
 import type { Db } from '../../store/database';
+import type { OmsClient } from '../oms/oms-client';
 import {
   WECOM_OUTBOX_WORKFLOW_TYPE,
   wecomEnqueueSignal,
@@ -18,17 +19,10 @@ import {
  * record of each outcome, and handing WeCom messages to the store bot's outbox workflow.
  */
 
-/** The part of an order (the OMS's `GET /oms/v1/orders?waybillNo=`) a notice needs. */
-export interface OrderForNotices {
-  orderId: string;
-  customer: { customerId: string; name: string; phone?: string | null };
-  store?: { storeId: string; wecomKey?: string | null } | null;
-}
-
-export interface ShipmentNoticeDependencies {
+interface ShipmentNoticeDependencies {
   db: Db;
-  /** The order that shipped a waybill, or null when the order system does not know it. */
-  lookUpOrder(waybillNo: string): Promise<OrderForNotices | null>;
+  /** The order system (activities/oms/): the order that shipped a waybill, null when it knows none. */
+  oms: OmsClient;
 }
 
 export interface RecordShipmentNoticeInput {
@@ -48,15 +42,15 @@ export function createShipmentNoticeActivities(deps: ShipmentNoticeDependencies)
   return {
     /** The waybill's customer and store channels from the order system; null when it has no order for it. */
     async lookUpShipmentContacts(input: { waybillNo: string }): Promise<ShipmentContacts | null> {
-      const order = await deps.lookUpOrder(input.waybillNo);
+      const order = await deps.oms.lookUpOrderByWaybill(input.waybillNo);
       if (!order) return null;
-      const wecomKey = order.store?.wecomKey ?? undefined;
+      const wecomKey = order.store.wecomKey || undefined;
       return {
         orderId: order.orderId,
         customerName: order.customer.name,
         userId: order.customer.customerId,
         ...(order.customer.phone ? { phone: order.customer.phone } : {}),
-        ...(order.store?.storeId ? { storeId: order.store.storeId } : {}),
+        ...(order.store.storeId ? { storeId: order.store.storeId } : {}),
         ...(wecomKey ? { wecomKey, wecomBotId: botIdOf(wecomKey) } : {}),
       };
     },

@@ -24,6 +24,8 @@ export type TrackingDelivery = 'delivered' | 'case-finished';
 export interface TrackingTargets {
   openCaseIdsForWaybill(waybillNo: string): Promise<string[]>;
   deliverTrackingEvent(caseId: string, event: TrackingEvent): Promise<TrackingDelivery>;
+  /** Customers told: hands the event to its waybill's shipment-notices workflow (api/webhooks/shipment-notices.ts). */
+  signalShipmentNotices?(event: TrackingEvent): Promise<void>;
 }
 
 /** Held events older than this are not handed to new cases: they describe another shipment leg. */
