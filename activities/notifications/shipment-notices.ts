@@ -34,7 +34,7 @@ export interface RecordShipmentNoticeInput {
 }
 
 /** A short, stable name for a WeCom bot that does not reveal its key (a credential). */
-function botIdOf(wecomKey: string): string {
+export function wecomBotIdOf(wecomKey: string): string {
   return createHash('sha256').update(`wecom-bot:${wecomKey}`).digest('hex').slice(0, 16);
 }
 
@@ -51,7 +51,7 @@ export function createShipmentNoticeActivities(deps: ShipmentNoticeDependencies)
         userId: order.customer.customerId,
         ...(order.customer.phone ? { phone: order.customer.phone } : {}),
         ...(order.store.storeId ? { storeId: order.store.storeId } : {}),
-        ...(wecomKey ? { wecomKey, wecomBotId: botIdOf(wecomKey) } : {}),
+        ...(wecomKey ? { wecomKey, wecomBotId: wecomBotIdOf(wecomKey) } : {}),
       };
     },
 
@@ -71,13 +71,17 @@ export function createShipmentNoticeActivities(deps: ShipmentNoticeDependencies)
       return row?.case_id ?? null;
     },
 
-    /** Records what became of a milestone on a channel (upsert: the latest outcome wins). */
+    /**
+     * Records what became of a milestone on a channel (upsert: the latest outcome wins, except that
+     * `sent` is final: a fresh run re-telling a milestone, answered from the outbox, never turns it
+     * back into held or queued).
+     */
     async recordShipmentNotice(input: RecordShipmentNoticeInput): Promise<void> {
       const values = { outcome: input.outcome, detail: input.detail?.slice(0, 500) ?? null, updated_at: new Date() };
       await deps.db
         .insertInto('shipment_notices')
         .values({ waybill_no: input.waybillNo, milestone: input.milestone, channel: input.channel, ...values })
-        .onConflict((oc) => oc.columns(['waybill_no', 'milestone', 'channel']).doUpdateSet(values))
+        .onConflict((oc) => oc.columns(['waybill_no', 'milestone', 'channel']).doUpdateSet(values).where('shipment_notices.outcome', '<>', 'sent'))
         .execute();
     },
 

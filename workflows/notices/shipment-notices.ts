@@ -1,5 +1,15 @@
 import { ActivityFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { deferredToOpenCase, exceptionTextOf, isExceptionMilestone, isNews, milestoneOf, progressRank, templateOf, type Milestone, type MilestoneEvent } from '../../domain/milestones';
+import {
+  deferredToOpenCase,
+  exceptionTextOf,
+  isExceptionMilestone,
+  isNews,
+  milestoneOf,
+  progressRank,
+  templateOf,
+  type Milestone,
+  type MilestoneEvent,
+} from '../../domain/milestones';
 import { CARRIER_NAMES_ZH } from '../../domain/notification-templates';
 import { quietHoursEnd } from '../../domain/notice-policy';
 import type { NotificationChannel } from '../../domain/types';
