@@ -11,7 +11,7 @@ import type { TemplateId } from './notification-templates';
  * milestone, keyed by its sub-status, told once per waybill.
  */
 
-export const PROGRESS_MILESTONES = ['shipped', 'in_destination_city', 'out_for_delivery', 'awaiting_pickup', 'signed'] as const;
+const PROGRESS_MILESTONES = ['shipped', 'in_destination_city', 'out_for_delivery', 'awaiting_pickup', 'signed'] as const;
 type ProgressMilestone = (typeof PROGRESS_MILESTONES)[number];
 export type Milestone = ProgressMilestone | `exception:${ExceptionSubStatus | 'expired'}`;
 
@@ -106,7 +106,7 @@ export function deferredToOpenCase(milestone: Milestone): boolean {
 }
 
 /** zh-CN wording of an exception step, for the customer's message. */
-export const EXCEPTION_TEXT_ZH: Record<ExceptionSubStatus | 'expired', string> = {
+const EXCEPTION_TEXT_ZH: Record<ExceptionSubStatus | 'expired', string> = {
   lost: '包裹疑似遗失，正在核实',
   damaged: '包裹在运输中破损',
   refused: '包裹被拒收',

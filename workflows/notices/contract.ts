@@ -52,7 +52,7 @@ export interface ShipmentNoticesInput {
 /** What happened to one milestone on one channel ('all' when it was settled for every channel). */
 export type NoticeOutcome = 'sent' | 'held' | 'queued' | 'failed' | 'no_customer' | 'case_speaks' | 'superseded';
 
-export interface NoticeLogEntry {
+interface NoticeLogEntry {
   milestone: Milestone;
   channel: NotificationChannel | 'all';
   outcome: NoticeOutcome;
