@@ -165,8 +165,16 @@ export async function shipmentNoticesWorkflow(input: ShipmentNoticesInput): Prom
       await continueAsNew<typeof shipmentNoticesWorkflow>({ ...input, carryOver: state });
     }
     const endAt = state.signedAt !== undefined ? state.signedAt + policy.lingerAfterSignedMs : state.lastEventAt + policy.idleCloseMs;
-    const wakeAt = Math.min(endAt, ...state.pending.map((notice) => notice.dueAt));
+    state.pending.sort((a, b) => a.dueAt - b.dueAt);
+    const next = state.pending[0];
+    const wakeAt = Math.min(endAt, next?.dueAt ?? endAt);
     if (state.pending.length === 0 && Date.now() >= endAt) return;
-    await condition(() => inbox.length > 0, Math.max(1, wakeAt - Date.now()));
+    // The timer's name says what it waits for, in the Temporal UI.
+    const summary = !next
+      ? 'next tracking event'
+      : next.channel === 'sms'
+        ? `SMS ${next.milestone} held for quiet hours`
+        : `${next.milestone} waits for a case to open`;
+    await condition(() => inbox.length > 0, Math.max(1, wakeAt - Date.now()), { summary });
   }
 }

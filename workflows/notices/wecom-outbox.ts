@@ -80,7 +80,9 @@ export async function wecomOutboxWorkflow(input: WecomOutboxInput): Promise<void
       const recent = inWindow();
       if (recent.length >= perWindow) {
         // The window is full: wait until its oldest send leaves it.
-        await sleep(Math.max(1, (recent[0] as number) + windowMs + marginMs - Date.now()));
+        await sleep(Math.max(1, (recent[0] as number) + windowMs + marginMs - Date.now()), {
+          summary: `WeCom window full: ${recent.length} sent in the last ${windowMs} ms`,
+        });
         continue;
       }
       await sendOne(state.queue[0] as WecomOutboxMessage);
@@ -89,6 +91,6 @@ export async function wecomOutboxWorkflow(input: WecomOutboxInput): Promise<void
         await continueAsNew<typeof wecomOutboxWorkflow>({ ...input, carryOver: state });
       }
     }
-    if (!(await condition(() => state.queue.length > 0, IDLE_END_MS))) return;
+    if (!(await condition(() => state.queue.length > 0, IDLE_END_MS, { summary: 'waiting for messages' }))) return;
   }
 }
