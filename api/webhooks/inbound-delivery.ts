@@ -24,7 +24,10 @@ export type TrackingDelivery = 'delivered' | 'case-finished';
 export interface TrackingTargets {
   openCaseIdsForWaybill(waybillNo: string): Promise<string[]>;
   deliverTrackingEvent(caseId: string, event: TrackingEvent): Promise<TrackingDelivery>;
-  /** Customers told: hands the event to its waybill's shipment-notices workflow (api/webhooks/shipment-notices.ts). */
+  /**
+   * Customers told: hands the event to its waybill's shipment-notices workflow when it marks a
+   * milestone (api/webhooks/shipment-notices.ts); absent in test doubles that only deliver.
+   */
   signalShipmentNotices?(event: TrackingEvent): Promise<void>;
 }
 
@@ -169,6 +172,9 @@ export async function sweepTrackingEvents(db: Db, targets: TrackingTargets, { gr
     .execute();
   for (const row of pendingEvents) {
     try {
+      // Customers told: a pending event may never have reached its shipment-notices workflow
+      // (the sender gave up after a 503); the workflow ignores an event id it has seen.
+      await targets.signalShipmentNotices?.(row.payload as unknown as TrackingEvent);
       await deliverRecordedEvent(db, targets, row.payload as unknown as TrackingEvent);
       result.events += 1;
     } catch {

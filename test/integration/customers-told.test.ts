@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { wecomBotIdOf } from '../../activities/notifications/shipment-notices';
+import { CaseService } from '../../api/case-service';
+import { sweepTrackingEvents } from '../../api/webhooks/inbound-delivery';
 import type { Milestone } from '../../domain/milestones';
 import type { NoticePolicy } from '../../domain/notice-policy';
 import type { NotificationChannel } from '../../domain/types';
@@ -322,4 +324,39 @@ test('an exception step is told when no case handles the waybill, and left to th
   for (const channel of CHANNELS) expect(providerCalls(channel, milestoneNoticeKey(withCase, 'exception:weather', channel))).toHaveLength(0);
   for (const waybillNo of [alone, withCase]) await stack.client.workflow.getHandle(shipmentNoticesWorkflowId(waybillNo)).terminate('test over');
   await stack.client.workflow.getHandle(opened.body.caseId as string).terminate('test over');
+});
+
+test('an event the sender gave up on is signalled by the redelivery sweeper, and told', async () => {
+  const waybillNo = uniqueWaybill('SF');
+  await seedOrder(waybillNo);
+  // Recorded, never delivered: the API answered 503 and the carrier never retried.
+  const event = {
+    eventId: `ev-${randomUUID()}`,
+    provider: 'generic',
+    waybillNo,
+    carrier: 'SF',
+    status: 'OutForDelivery',
+    occurredAt: new Date().toISOString(),
+  };
+  await stack.db
+    .insertInto('inbound_events')
+    .values({
+      provider: 'generic',
+      event_id: event.eventId,
+      waybill_no: waybillNo,
+      status: event.status,
+      payload: JSON.stringify(event),
+      case_id: null,
+      delivery_state: 'pending',
+    })
+    .execute();
+  const swept = await sweepTrackingEvents(stack.db, new CaseService({ db: stack.db, temporal: stack.client, config: stack.config }), { graceMs: 0 });
+  expect(swept.failures).toBe(0);
+  const rows = await eventually(
+    () => notices(waybillNo),
+    (found) => found.filter((row) => row.outcome === 'sent').length === 3,
+    { what: 'the swept milestone told on three channels' },
+  );
+  expect(rows.every((row) => row.milestone === 'out_for_delivery')).toBe(true);
+  await stack.client.workflow.getHandle(shipmentNoticesWorkflowId(waybillNo)).terminate('test over');
 });
