@@ -9,6 +9,7 @@ import { testPolicy } from '../../fixtures/fast-policy';
 import {
   SHIPMENT_NOTICES_WORKFLOW_TYPE,
   WECOM_OUTBOX_WORKFLOW_TYPE,
+  milestoneEventSignal,
   milestoneNoticeKey,
   shipmentNoticesQuery,
   shipmentNoticesWorkflowId,
@@ -302,7 +303,17 @@ test('an exception step is told when no case handles the waybill, and left to th
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ waybillNo: withCase }) });
   expect(opened.status).toBe(201);
 
-  await push(alone, { status: 'Exception', subStatus: 'weather', description: '暴雨天气，派送延误' });
+  // Signalled straight to the notices workflow: through the webhook, an exception may open a case
+  // by itself (auto-open, branch tracking-in), and then that case speaks for it.
+  await stack.client.workflow.signalWithStart(SHIPMENT_NOTICES_WORKFLOW_TYPE, {
+    workflowId: shipmentNoticesWorkflowId(alone),
+    taskQueue: stack.config.temporal.taskQueue,
+    args: [{ waybillNo: alone, policy: NOTICES } satisfies ShipmentNoticesInput],
+    signal: milestoneEventSignal,
+    signalArgs: [
+      { eventId: `ev-${randomUUID()}`, provider: 'generic', carrier: 'SF', status: 'Exception', subStatus: 'weather', occurredAt: new Date().toISOString() },
+    ],
+  });
   await push(withCase, { status: 'Exception', subStatus: 'weather', description: '暴雨天气，派送延误' });
 
   const told = await eventually(
