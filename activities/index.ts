@@ -16,6 +16,9 @@ import { createSupplierActivities } from './suppliers/supplier-activities';
 import { createOmsActivities } from './oms/oms-activities';
 import { createShipmentNoticeActivities } from './notifications/shipment-notices';
 import { omsClient, type OmsClient } from './oms/oms-client';
+import { createTrackedCaseActivities } from './tracking/tracking-activities';
+import type { TrackedCaseDefaults } from './tracking/tracked-cases';
+import { createWatchlistActivities } from './tracking/watchlist-activities';
 import {
   wmsClient,
   type CreateReshipmentInput,
@@ -44,6 +47,8 @@ export interface ActivityDependencies {
   payments: PaymentsClient;
   /** The platform's order system: orders, customers and stores by waybill. */
   oms: OmsClient;
+  /** What a case opened from tracking is opened with (policy, staff routing, the key sealing its start request). */
+  trackedCaseDefaults: TrackedCaseDefaults;
 }
 
 /** The read model, audit trail and claims table (PostgreSQL). */
@@ -155,6 +160,9 @@ export type NotificationActivities = ReturnType<typeof createNotificationActivit
 export type CarrierActivities = ReturnType<typeof createCarrierActivities>;
 export type WarehouseActivities = ReturnType<typeof createWarehouseActivities>;
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
+export type TrackedCaseActivities = ReturnType<typeof createTrackedCaseActivities>;
+export type WatchlistActivities = ReturnType<typeof createWatchlistActivities>;
+export type { OmsActivities } from './oms/oms-activities';
 
 /** Every activity the worker registers: one factory per area. */
 export function createActivities(deps: ActivityDependencies) {
@@ -167,6 +175,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createOmsActivities(deps),
     // Proactive shipment notices (主動觸達): contacts, open-case check, outcome record, WeCom outbox hand-over.
     ...createShipmentNoticeActivities(deps),
+    ...createTrackedCaseActivities(deps),
+    ...createWatchlistActivities(deps),
   };
 }
 
@@ -183,5 +193,11 @@ export function activityDependenciesFromConfig(config: AppConfig, db: Db): Activ
     wms: wmsClient(config.endpoints.wms),
     payments: paymentsClient(config.endpoints.payments),
     oms: omsClient(config.endpoints.oms),
+    trackedCaseDefaults: {
+      policy: config.slaPolicy,
+      opsWecomKey: config.opsWecomKey,
+      payloadEncryptionKey: config.payloadEncryptionKey,
+      ...(config.caseHistoryLimit !== undefined ? { historyLimit: config.caseHistoryLimit } : {}),
+    },
   };
 }

@@ -9,7 +9,9 @@ import type { AppConfig } from '../config';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
 import type { TrackingEvent } from '../domain/tracking';
-import { TERMINAL_STATUSES } from '../domain/types';
+import { TERMINAL_STATUSES, type ExceptionType } from '../domain/types';
+import { autoOpenReason } from '../domain/auto-open';
+import { exceptionSeenSignal, OPEN_TRACKED_CASE_WORKFLOW, openerWorkflowId, type OpenTrackedCaseInput } from '../workflows/tracking/contract';
 import { withClocksAt, withCustomerFrom } from './case-view-read';
 import { CASE_WORKFLOW_TYPE, submitFeedbackUpdate, caseActionUpdate, trackingEventSignal, type OpenCaseInput } from '../workflows/case/contract';
 import {
@@ -49,6 +51,15 @@ export interface CaseServiceDeps {
   config: AppConfig;
   /** Where internal errors go; clients only ever see a generic detail. */
   log?: (message: string, error?: unknown) => void;
+}
+
+/** How a case opened by tracking or the watchlist shows it on the case (GET /v1/cases/{caseId}). */
+export interface OpenedWithoutAgent {
+  /** The OMS did not know the waybill: an agent completes the order and customer. */
+  needsCompletion: boolean;
+  /** `tracking` (a carrier push) or `watchlist` (a rule); null when an agent opened it. */
+  openedFrom: string | null;
+  openReason: string | null;
 }
 
 export interface OpenCaseResult {
@@ -330,8 +341,13 @@ export class CaseService {
    * that jammed six cases in 1,000 with nondeterminism errors (bench/chaos/findings/). Reading
    * PostgreSQL also keeps agents' polling off the workers.
    */
-  async getCase(caseId: string): Promise<CaseView> {
-    const read = () => this.db.selectFrom('cases').select(['status', 'snapshot', 'version', 'start_request']).where('case_id', '=', caseId).executeTakeFirst();
+  async getCase(caseId: string): Promise<CaseView & OpenedWithoutAgent> {
+    const read = () =>
+      this.db
+        .selectFrom('cases')
+        .select(['status', 'snapshot', 'version', 'start_request', 'needs_completion', 'opened_from', 'open_reason'])
+        .where('case_id', '=', caseId)
+        .executeTakeFirst();
     let row = await read();
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     // A case opened a moment ago: its workflow saves it within its first steps; wait for that.
@@ -341,9 +357,11 @@ export class CaseService {
     }
     if (!row) throw new HttpProblem(404, 'Case not found', `No case ${caseId}`);
     if (row.version === 0) throw new HttpProblem(503, 'Case starting', 'The case workflow has not saved the case yet; retry shortly');
+    // Read-model facts the workflow does not keep: how a case opened without an agent.
+    const opened: OpenedWithoutAgent = { needsCompletion: row.needs_completion, openedFrom: row.opened_from, openReason: row.open_reason };
     const view = row.snapshot as CaseView;
-    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return view;
-    return withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now());
+    if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return { ...view, ...opened };
+    return { ...withClocksAt(withCustomerFrom(view, row.start_request, this.deps.config.payloadEncryptionKey), Date.now()), ...opened };
   }
 
   async submitFeedback(caseId: string, body: FeedbackBody, principal: Principal): Promise<CaseView> {
@@ -470,6 +488,33 @@ export class CaseService {
   /** Customers told: the event to its waybill's shipment-notices workflow (signal-with-start). */
   async signalShipmentNotices(event: TrackingEvent): Promise<void> {
     await signalShipmentNotices(this.deps.temporal, this.deps.config, event);
+  }
+
+  /**
+   * An exception for a waybill with no open case: signal-with-start of the waybill's case opener
+   * (workflows/tracking/open-tracked-case.ts). Its id is the waybill and the type, so concurrent
+   * pushes reach one run (USE_EXISTING) and one case opens; once that run has finished, a later
+   * exception may start another (the opener itself finds a case still open and does nothing).
+   */
+  async openCaseForException(event: TrackingEvent, type: ExceptionType): Promise<void> {
+    const input: OpenTrackedCaseInput = {
+      waybillNo: event.waybillNo,
+      type,
+      carrier: event.carrier,
+      reason: autoOpenReason(event),
+      source: 'tracking',
+      event,
+    };
+    await this.deps.temporal.workflow.signalWithStart(OPEN_TRACKED_CASE_WORKFLOW, {
+      workflowId: openerWorkflowId(event.waybillNo, type),
+      taskQueue: this.deps.config.temporal.taskQueue,
+      args: [input],
+      signal: exceptionSeenSignal,
+      signalArgs: [{ provider: event.provider, eventId: event.eventId }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      staticSummary: `open ${type} case · ${event.carrier} ${event.waybillNo}`,
+    });
   }
 
   async openCaseIdsForWaybill(waybillNo: string): Promise<string[]> {

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { createLogger } from './logging';
 import { CaseService } from './case-service';
 import { startRedeliverySweeper } from './webhooks/redelivery-sweeper';
+import { ensureWatchlistSchedule } from './watchlist-schedule';
 
 /**
  * Runs the API on its own, as a container does (docker-compose.yml's `api` service):
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, () => ready());
   });
   const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
+  // The watchlist's schedule (README → Tracking in); the policy file's watchlist section in force.
+  await ensureWatchlistSchedule(temporal, config);
   logger.info({ temporal: config.temporal.address, namespace: config.temporal.namespace }, `API listening on http://${config.host}:${config.port}/v1`);
 
   const stop = async () => {

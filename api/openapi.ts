@@ -19,6 +19,7 @@ import {
   reportResponse,
   supplierReplyResponse,
   trackingPushResponse,
+  kuaidi100PushAnswer,
 } from './response-schemas';
 import { erasureBody } from './routes/customers';
 import { incidentBody } from './routes/incidents';
@@ -213,6 +214,45 @@ const DOCS: Record<EndpointKey, Doc> = {
     request: {
       headers: z.object({ 'x-signature': z.string().regex(/^sha256=[0-9a-f]{64}$/) }),
       body: body(genericTrackingPush),
+    },
+    responses: { 200: { description: 'Delivered to every open case of the waybill, or held for one opened later', content: json(trackingPushResponse) } },
+    problems: [400, 413, 503],
+  },
+  'POST /v1/webhooks/tracking/kuaidi100': {
+    tags: ['webhooks'],
+    summary: 'A Kuaidi100 subscription push (快遞100 訂閱推送)',
+    description:
+      'Form body: `param` (the push JSON: `lastResult.nu`, `com`, `state`, `data[]`) and `sign` = upper-case hex MD5 of `param` + the salt WEBHOOK_SECRET_KUAIDI100. Every state and resultv2 sub-state is mapped (README → Tracking in); an unknown one becomes Exception/unknown with the raw code kept. The event id is derived from waybill, state, the newest scan’s ftime and its text, so a resent push is recognised. Every answer, refusals included, is in Kuaidi100’s shape.',
+    request: {
+      body: {
+        required: true,
+        content: { 'application/x-www-form-urlencoded': { schema: z.object({ param: z.string(), sign: z.string().regex(/^[0-9A-F]{32}$/) }) } },
+      },
+    },
+    responses: {
+      200: { description: 'Accepted (delivered, held, or a resent push already handled)', content: json(kuaidi100PushAnswer) },
+      400: {
+        description: '`result: false`: no `param`, or a push that is not one (the message says what is wrong). Nothing recorded.',
+        content: json(kuaidi100PushAnswer),
+      },
+      401: { description: '`result: false`: the sign does not match. Nothing recorded.', content: json(kuaidi100PushAnswer) },
+      503: { description: '`result: false`: recorded but not yet delivered; Kuaidi100 pushes again', content: json(kuaidi100PushAnswer) },
+    },
+    problems: [413],
+  },
+  'POST /v1/webhooks/tracking/aftership': {
+    tags: ['webhooks'],
+    summary: 'An AfterShip tracking webhook',
+    description:
+      'JSON (`event_id`, `msg.tracking_number`, `msg.slug`, `msg.tag`, `msg.subtag`, `msg.checkpoints[]`), header `aftership-hmac-sha256` = base64 HMAC-SHA256 of the raw body with WEBHOOK_SECRET_AFTERSHIP. Every tag and subtag is mapped (README → Tracking in); a repeated `event_id` answers `duplicate`, nothing done twice.',
+    request: {
+      headers: z.object({ 'aftership-hmac-sha256': z.string() }),
+      body: body(
+        z.looseObject({
+          event_id: z.string(),
+          msg: z.looseObject({ tracking_number: z.string(), slug: z.string(), tag: z.string(), subtag: z.string().optional() }),
+        }),
+      ),
     },
     responses: { 200: { description: 'Delivered to every open case of the waybill, or held for one opened later', content: json(trackingPushResponse) } },
     problems: [400, 413, 503],

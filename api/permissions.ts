@@ -62,6 +62,8 @@ export const ENDPOINTS = [
   { method: 'GET', path: '/v1/reports/{name}', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/audit/export', access: roles(READERS_OF_REPORTS) },
   { method: 'POST', path: '/v1/webhooks/tracking/generic', access: { kind: 'signature' } },
+  { method: 'POST', path: '/v1/webhooks/tracking/kuaidi100', access: { kind: 'signature' } },
+  { method: 'POST', path: '/v1/webhooks/tracking/aftership', access: { kind: 'signature' } },
   { method: 'POST', path: '/v1/webhooks/supplier/{supplierId}', access: { kind: 'signature' } },
   // Decoding shows payloads in clear (phones, names): supervisors and experts only (api/codec-server.ts).
   { method: 'POST', path: '/codec/encode', access: roles(CODEC_USERS) },

@@ -47,6 +47,12 @@ export const openCaseResponse = z
 
 export const caseViewResponse = z
   .looseObject({
+    needsCompletion: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Opened from tracking for a waybill the OMS does not know: an agent completes order and customer' }),
+    openedFrom: z.string().nullable().optional().meta({ description: '`tracking` or `watchlist` when no agent opened the case' }),
+    openReason: z.string().nullable().optional(),
     caseId: z.string(),
     type: z.enum(EXCEPTION_TYPES),
     status: z.enum(CASE_STATUSES),
@@ -107,6 +113,8 @@ export const caseListResponse = z
         openedAt: instant,
         updatedAt: instant,
         closedAt: instant.nullable(),
+        needsCompletion: z.boolean().meta({ description: 'Opened from tracking for a waybill the OMS does not know: an agent completes order and customer' }),
+        openedFrom: z.enum(['tracking', 'watchlist']).nullable().meta({ description: 'Who opened it without an agent, if anyone' }),
       }),
     ),
     nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
@@ -156,6 +164,12 @@ export const erasureResponse = z.looseObject({ erasedCases: z.array(z.string()),
 export const trackingPushResponse = z
   .looseObject({ received: z.literal(true), duplicate: z.boolean(), deliveredTo: z.array(z.string()), held: z.boolean() })
   .meta({ id: 'TrackingPushAnswer' });
+
+/** Kuaidi100 reads only its own answer shape, refusals included. */
+export const kuaidi100PushAnswer = z.object({ result: z.boolean(), returnCode: z.string(), message: z.string() }).meta({
+  id: 'Kuaidi100PushAnswer',
+  description: '`{"result":true,"returnCode":"200","message":"成功"}` when accepted; `result: false` makes Kuaidi100 push again',
+});
 
 export const supplierReplyResponse = z
   .looseObject({ received: z.literal(true), duplicate: z.boolean(), caseId: z.string(), replyId: z.string() })

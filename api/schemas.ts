@@ -185,6 +185,11 @@ export const listCasesQuery = z.strictObject({
     .transform((value) => value === 'true')
     .optional(),
   assignee: z.string().max(64).optional(),
+  /** true: only cases opened from tracking that an agent must complete (OMS did not know the waybill). */
+  incomplete: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   q: z.string().trim().min(1).max(64).optional(),
   cursor: z
     .string()

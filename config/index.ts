@@ -6,6 +6,8 @@ import { ConfigError } from './errors';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
 import { loadPlatformSettings, type PlatformSettings } from './platform';
+import { loadWatchlistPolicy } from './watchlist-policy';
+import type { WatchlistPolicy } from '../domain/watchlist';
 
 export { ConfigError } from './errors';
 
@@ -60,6 +62,8 @@ export interface AppConfig {
   slaPolicyFile: string;
   slaTimeScale: number;
   slaPolicy: SlaPolicy;
+  /** The policy file's `watchlist` section, resolved and scaled (config/watchlist-policy.ts). */
+  watchlist: WatchlistPolicy;
   payloadEncryptionKey: string;
   /** PAYLOAD_CODEC_KEYS / PAYLOAD_CODEC_KEY_ID: the Temporal payload codec's keys (config/payload-keys.ts). */
   payloadCodec: PayloadKeyRing;
@@ -376,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     slaPolicyFile,
     slaTimeScale: e.SLA_TIME_SCALE,
     slaPolicy: loadSlaPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
+    watchlist: loadWatchlistPolicy(slaPolicyFile, e.SLA_TIME_SCALE),
     payloadEncryptionKey: devOnly('PAYLOAD_ENCRYPTION_KEY', e.PAYLOAD_ENCRYPTION_KEY, DEV_PAYLOAD_KEY, (v) => v === DEV_PAYLOAD_KEY),
     payloadCodec,
     codecServer: {

@@ -6,6 +6,7 @@ import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-polic
 import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
 import { noticesSection, resolveNotices } from './notice-policy';
+import { watchlistSection } from './watchlist-policy';
 
 /**
  * The policy file: JSON with human durations ("30m", "2h"). Loading validates it, resolves every
@@ -202,6 +203,8 @@ const policyFile = z.strictObject({
   reports: reportsSection.optional(),
   // Proactive shipment notices (config/notice-policy.ts): SMS quiet hours, WeCom pace.
   notices: noticesSection,
+  // Read by config/watchlist-policy.ts (the watchlist, not the case workflow, uses it).
+  watchlist: watchlistSection.optional(),
 });
 
 function ms(text: string, scale: number): number {

@@ -184,6 +184,7 @@ function appEnv(settings: AppSettings): Record<string, string> {
     INAPP_API_URL: `${sim}/inapp`,
     WMS_API_URL: `${sim}/wms`,
     PAYMENTS_API_URL: `${sim}/payments`,
+    OMS_API_URL: `${sim}/oms`,
   };
 }
 

@@ -119,6 +119,8 @@ const EXCEPTION_TEXT_ZH: Record<ExceptionSubStatus | 'expired', string> = {
   customs: '包裹正在清关',
   not_signed_in_time: '包裹超时未签收',
   delivery_failed: '派送未成功',
+  not_picked_up: '在快递柜或驿站超时未取',
+  unknown: '运输出现异常',
   other: '运输出现异常',
   expired: '物流信息长时间未更新',
 };

@@ -35,4 +35,10 @@ export interface OmsOrder {
   items: OmsItem[];
   /** The drop-ship supplier, null when the platform's own warehouse shipped it. */
   supplierId: string | null;
+  /** When the parcel left (ISO), if the OMS says. */
+  shippedAt?: string;
+  /** The delivery time promised to the customer (ISO), if any. */
+  promisedDeliveryAt?: string;
+  /** The route class the watchlist's rules are set per (e.g. `SH-BJ`, `same-city`). */
+  lane?: string;
 }

@@ -31,7 +31,11 @@ export const EXCEPTION_SUB_STATUSES = [
   'customs',
   'not_signed_in_time',
   'delivery_failed',
+  /** Waiting in a locker or station (快遞櫃/驛站) past the pick-up time. */
+  'not_picked_up',
   'other',
+  /** A carrier code no table knows: kept raw on the event, for a person to read. */
+  'unknown',
 ] as const;
 export type ExceptionSubStatus = (typeof EXCEPTION_SUB_STATUSES)[number];
 

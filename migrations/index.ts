@@ -7,6 +7,7 @@ import * as inboundDelivery from './0005_inbound_delivery';
 import * as notificationLease from './0007_notification_lease';
 import * as piiErasureReason from './0008_pii_erasure_reason';
 import * as notificationDeliveryUnknown from './0009_notification_delivery_unknown';
+import * as trackingIn from './0010_tracking_in';
 import * as shipmentNotices from './0011_shipment_notices';
 
 /**
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_notification_lease': notificationLease,
   '0008_pii_erasure_reason': piiErasureReason,
   '0009_notification_delivery_unknown': notificationDeliveryUnknown,
+  '0010_tracking_in': trackingIn,
   '0011_shipment_notices': shipmentNotices,
 };
 

@@ -10,6 +10,8 @@ export interface CaseListFilter {
   tier?: number;
   breached?: boolean;
   assignee?: string;
+  /** Only cases opened from tracking that an agent must complete (true), or only the others (false). */
+  incomplete?: boolean;
   q?: string;
   cursor?: string;
   limit: number;
@@ -31,6 +33,10 @@ export interface CaseSummary {
   openedAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Opened from tracking for a waybill the OMS does not know: order and customer to complete. */
+  needsCompletion: boolean;
+  /** `tracking` or `watchlist` when no agent opened it. */
+  openedFrom: string | null;
 }
 
 interface Cursor {
@@ -65,6 +71,7 @@ export async function listCases(db: Db, filter: CaseListFilter): Promise<{ items
   if (filter.tier !== undefined) query = query.where('tier', '=', filter.tier);
   if (filter.breached !== undefined) query = query.where('sla_breached', '=', filter.breached);
   if (filter.assignee) query = query.where('assignee', '=', filter.assignee);
+  if (filter.incomplete !== undefined) query = query.where('needs_completion', '=', filter.incomplete);
   if (filter.q) {
     const q = filter.q;
     query = query.where((eb) => eb.or([eb('case_id', '=', q), eb('order_id', '=', q), eb('waybill_no', '=', q), eb('customer_id', '=', q)]));
@@ -101,6 +108,8 @@ export async function listCases(db: Db, filter: CaseListFilter): Promise<{ items
       openedAt: iso(row.opened_at) as string,
       updatedAt: iso(row.updated_at) as string,
       closedAt: iso(row.closed_at),
+      needsCompletion: row.needs_completion,
+      openedFrom: row.opened_from,
     })),
     nextCursor: rows.length > filter.limit && last ? encodeCursor({ openedAt: new Date(last.opened_at).toISOString(), caseId: last.case_id }) : null,
   };

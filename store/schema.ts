@@ -34,6 +34,11 @@ interface CasesTable {
   last_event_hash: string | null;
   /** The workflow start request, kept so an interrupted open can be completed on retry. */
   start_request: JSONColumnType<Record<string, unknown>>;
+  /** Opened from tracking for a waybill the OMS does not know: an agent completes order and customer. */
+  needs_completion: ColumnType<boolean, boolean | undefined, boolean>;
+  /** `tracking` or `watchlist` when no agent opened it; null for agents' cases. */
+  opened_from: ColumnType<string | null, string | null | undefined, string | null>;
+  open_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface CaseEventsTable {
@@ -115,7 +120,31 @@ interface ShipmentNoticesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The stored tracking of one waybill (migrations/0010_tracking_in.ts). */
+interface ShipmentsTable {
+  waybill_no: string;
+  carrier: string;
+  lane: string | null;
+  order_id: string | null;
+  shipped_at: Timestamp | null;
+  promised_at: Timestamp | null;
+  first_scan_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  last_status: string | null;
+  last_sub_status: string | null;
+  out_for_delivery_at: Timestamp | null;
+  pickup_ready_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  event_count: ColumnType<number, number | undefined, number>;
+  last_received_at: Timestamp | null;
+  watch_rule: string | null;
+  watch_flagged_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
+  shipments: ShipmentsTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -1,3 +1,4 @@
+import { KUAIDI100_STATES } from '../../domain/kuaidi100-states';
 import type { ExceptionSubStatus, TrackingEvent, TrackingStatus } from '../../domain/tracking';
 import type { Carrier, DeliveryAddress } from '../../domain/types';
 import { requestJson } from '../http/json-client';
@@ -63,54 +64,21 @@ interface Kuaidi100LabelAnswer {
 
 type Canonical = { status: TrackingStatus; subStatus?: ExceptionSubStatus };
 
-/**
- * Kuaidi100 `state` (resultv2 codes included) to the canonical status. Main states: 0 在途, 1 揽收,
- * 2 疑难, 3 签收, 4 退签, 5 派件, 6 退回, 7 转投, 8 清关, 14 拒签; sub-states refine them.
- */
-const KUAIDI100_STATES: Record<string, Canonical> = {
-  '0': { status: 'InTransit' },
-  '1001': { status: 'InTransit' }, // 到达派件城市
-  '1002': { status: 'InTransit' }, // 干线
-  '1003': { status: 'InTransit' }, // 转递
-  '1': { status: 'InfoReceived' },
-  '101': { status: 'InfoReceived' }, // 已下单
-  '102': { status: 'InfoReceived' }, // 待揽收
-  '103': { status: 'InfoReceived' }, // 已揽收
-  '2': { status: 'Exception', subStatus: 'other' },
-  '201': { status: 'Exception', subStatus: 'not_signed_in_time' }, // 超时未签收
-  '202': { status: 'Exception', subStatus: 'no_update' }, // 超时未更新
-  '203': { status: 'Exception', subStatus: 'refused' }, // 拒收
-  '204': { status: 'AttemptFail', subStatus: 'delivery_failed' }, // 派件异常
-  '205': { status: 'Exception', subStatus: 'not_signed_in_time' }, // 柜或驿站超时未取
-  '206': { status: 'AttemptFail', subStatus: 'delivery_failed' }, // 无法联系
-  '207': { status: 'Exception', subStatus: 'incorrect_address' }, // 超区
-  '208': { status: 'Exception', subStatus: 'processing_delay' }, // 滞留
-  '209': { status: 'Exception', subStatus: 'damaged' }, // 破损
-  '210': { status: 'Exception', subStatus: 'other' }, // 寄件人申请撤回
-  '211': { status: 'Exception', subStatus: 'other' }, // 驿站问题件
-  '3': { status: 'Delivered' },
-  '301': { status: 'Delivered' }, // 本人签收
-  '302': { status: 'Delivered' }, // 派件异常后签收
-  '303': { status: 'Delivered' }, // 代签
-  '304': { status: 'Delivered' }, // 投柜或站签收
-  '4': { status: 'Exception', subStatus: 'returned_to_sender' }, // 退签
-  '401': { status: 'Exception', subStatus: 'returned_to_sender' }, // 已销单
-  '5': { status: 'OutForDelivery' },
-  '501': { status: 'AvailableForPickup' }, // 投柜或驿站
-  '502': { status: 'AvailableForPickup' },
-  '6': { status: 'Exception', subStatus: 'returning_to_sender' }, // 退回
-  '7': { status: 'InTransit' }, // 转投
-  '8': { status: 'InTransit' }, // 清关
-  '10': { status: 'InTransit' }, // 待清关
-  '11': { status: 'InTransit' }, // 清关中
-  '12': { status: 'InTransit' }, // 已清关
-  '13': { status: 'Exception', subStatus: 'customs' }, // 清关异常
-  '14': { status: 'Exception', subStatus: 'refused' }, // 拒签
-};
+/** The table of domain/kuaidi100-states.ts without the names; undefined for an unknown code. */
+function knownState(state: string): Canonical | undefined {
+  const known = Object.hasOwn(KUAIDI100_STATES, state) ? KUAIDI100_STATES[state] : undefined;
+  if (known === undefined) return undefined;
+  const { status, subStatus } = known;
+  return { status, ...(subStatus !== undefined ? { subStatus } : {}) };
+}
 
-/** Unknown sub-states fall back to their main state (the first digit), then to in transit. */
+/**
+ * A trace answer's state. Unlike a push (domain: unknown → Exception/unknown), a trace scan's
+ * unknown sub-state falls back to its main state (the first digit), then to in transit: the query
+ * is a look at the trace, not a report of trouble.
+ */
 export function kuaidi100Status(state: string): Canonical {
-  return KUAIDI100_STATES[state] ?? (state.length === 3 ? KUAIDI100_STATES[state.charAt(0)] : undefined) ?? { status: 'InTransit' };
+  return knownState(state) ?? (state.length === 3 ? knownState(state.charAt(0)) : undefined) ?? { status: 'InTransit' };
 }
 
 function kuaidi100DataToEvents(data: Kuaidi100Trace[], carrier: Carrier, waybillNo: string): TrackingEvent[] {

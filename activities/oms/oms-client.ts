@@ -11,6 +11,8 @@ import { requestJson } from '../http/json-client';
 
 export interface OmsClient {
   lookUpOrderByWaybill(waybillNo: string): Promise<OmsOrder | null>;
+  /** One page of orders shipped since `shippedSince` (keyset by order id): how the watchlist learns of parcels before their first scan. */
+  listShippedOrders(input: { shippedSince: string; cursor?: string; limit: number }): Promise<{ orders: OmsOrder[]; nextCursor: string | null }>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -21,7 +23,7 @@ function malformed(waybillNo: string, what: string): ApplicationFailure {
 }
 
 /** Reads the OMS answer into an order, refusing anything that is not one. */
-export function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
+function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
   const order = isObject(body) ? body.order : undefined;
   if (!isObject(order)) throw malformed(waybillNo, 'no order object');
   const c = order.customer;
@@ -46,6 +48,9 @@ export function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
     store,
     items,
     supplierId: text(order.supplierId) ?? null,
+    ...(text(order.shippedAt) !== undefined ? { shippedAt: text(order.shippedAt) } : {}),
+    ...(text(order.promisedDeliveryAt) !== undefined ? { promisedDeliveryAt: text(order.promisedDeliveryAt) } : {}),
+    ...(text(order.lane) !== undefined ? { lane: text(order.lane) } : {}),
   };
 }
 
@@ -66,6 +71,17 @@ export function omsClient(baseUrl: string): OmsClient {
         }
         throw error;
       }
+    },
+
+    async listShippedOrders({ shippedSince, cursor, limit }) {
+      const query = new URLSearchParams({ shippedSince, limit: String(limit), ...(cursor ? { cursor } : {}) });
+      const { body } = await requestJson<{ orders?: unknown[]; nextCursor?: string | null }>({
+        method: 'GET',
+        url: `${baseUrl}/v1/orders?${query.toString()}`,
+        timeoutMs: 10_000,
+      });
+      const orders = (Array.isArray(body.orders) ? body.orders : []).map((order) => readOmsOrder('(list)', { order }));
+      return { orders, nextCursor: typeof body.nextCursor === 'string' ? body.nextCursor : null };
     },
   };
 }

@@ -69,6 +69,7 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
       ...(query.tier !== undefined ? { tier: query.tier } : {}),
       ...(query.breached !== undefined ? { breached: query.breached } : {}),
       ...(query.assignee ? { assignee: query.assignee } : {}),
+      ...(query.incomplete !== undefined ? { incomplete: query.incomplete } : {}),
       ...(query.q ? { q: query.q } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
     });

@@ -7,12 +7,13 @@ import { HttpProblem } from '../problem';
 import { toCsv } from '../reports/csv';
 import { carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/queries';
 import { parseReportRange, type ReportRange } from '../reports/range';
+import { trackingReport } from '../reports/tracking-report';
 
 /** `GET /v1/reports/{name}?from=&to=`: supervisors, experts and auditors; JSON, or CSV on `Accept: text/csv`. */
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'] as const;
+export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'tracking'] as const;
 type ReportName = (typeof REPORT_NAMES)[number];
 
 function reportSettings(config: AppConfig): ReportSettings {
@@ -28,6 +29,7 @@ export function reportsRouter(config: AppConfig, db: Db): Router {
     suppliers: (range) => suppliersReport(db, range),
     satisfaction: (range) => satisfactionReport(db, range, settings),
     health: (range) => healthReport(db, range, settings),
+    tracking: (range) => trackingReport(db, range, config.watchlist.freshnessWindowMs),
   };
 
   router.get('/:name', allow('GET /v1/reports/{name}'), async (req: Request, res: Response) => {

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../../store/database';
 import type { InboundDeliveryState } from '../../store/schema';
 import type { TrackingEvent } from '../../domain/tracking';
-import { TERMINAL_STATUSES } from '../../domain/types';
+import { autoOpenType } from '../../domain/auto-open';
+import { TERMINAL_STATUSES, type ExceptionType } from '../../domain/types';
 
 /** What became of a tracking event sent to one case. */
 export type TrackingDelivery = 'delivered' | 'case-finished';
@@ -29,6 +30,12 @@ export interface TrackingTargets {
    * milestone (api/webhooks/shipment-notices.ts); absent in test doubles that only deliver.
    */
   signalShipmentNotices?(event: TrackingEvent): Promise<void>;
+  /**
+   * Asks for a case of `type` to be opened for the event's waybill (signal-with-start of the
+   * waybill's case opener, workflows/tracking/): idempotent, and a no-op once a case is open.
+   * Absent where nothing should open cases (tests of delivery alone).
+   */
+  openCaseForException?(event: TrackingEvent, type: ExceptionType): Promise<void>;
 }
 
 /** Held events older than this are not handed to new cases: they describe another shipment leg. */
@@ -39,6 +46,8 @@ export interface DeliveryOutcome {
   deliveredTo: string[];
   /** No open case had the waybill: the event is kept for a case opened later. */
   held: boolean;
+  /** An exception with no open case: a case of this type is being opened, the event held for it. */
+  opening?: ExceptionType;
 }
 
 const heldSince = () => new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_000);
@@ -121,7 +130,30 @@ export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, eve
     .where('event_id', '=', eventId)
     .where('delivery_state', '=', 'pending')
     .execute();
-  return { deliveredTo, held };
+  // Held first, then the opener asked: the opener hands every held event to the case it opens,
+  // so two exceptions pushed at once both reach the one case. Should asking fail, the sender's
+  // retry finds the event held and asks again (ensureCaseForHeldException).
+  const opening = held ? autoOpenType(event) : undefined;
+  if (opening !== undefined && targets.openCaseForException) await targets.openCaseForException(event, opening);
+  return { deliveredTo, held, ...(opening !== undefined ? { opening } : {}) };
+}
+
+/**
+ * A held exception event seen again (a resend): asks for its case again unless it was already
+ * handed to one — a resend of an exception whose case opened and closed since opens nothing.
+ */
+export async function ensureCaseForHeldException(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<void> {
+  const type = autoOpenType(event);
+  if (type === undefined || !targets.openCaseForException) return;
+  const handed = await db
+    .selectFrom('inbound_deliveries')
+    .select('case_id')
+    .where('provider', '=', event.provider)
+    .where('event_id', '=', event.eventId)
+    .executeTakeFirst();
+  if (handed) return;
+  if ((await targets.openCaseIdsForWaybill(event.waybillNo)).length > 0) return;
+  await targets.openCaseForException(event, type);
 }
 
 /**

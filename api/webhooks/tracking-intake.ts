@@ -1,6 +1,7 @@
 import type { Db } from '../../store/database';
 import type { TrackingEvent } from '../../domain/tracking';
-import { deliverRecordedEvent, type TrackingTargets } from './inbound-delivery';
+import { recordShipmentEvent } from '../../store/shipments';
+import { deliverRecordedEvent, ensureCaseForHeldException, type TrackingTargets } from './inbound-delivery';
 import { noticeShipmentMilestone } from './shipment-notices';
 
 /**
@@ -19,23 +20,30 @@ export interface IntakeResult {
   deliveredTo: string[];
   /** No open case for the waybill: kept for a case opened later. */
   held: boolean;
+  /** The exception asked for a case of this type to be opened (README → Tracking in). */
+  opening?: string;
 }
 
 export async function intakeTrackingEvent(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<IntakeResult> {
-  const inserted = await db
-    .insertInto('inbound_events')
-    .values({
-      provider: event.provider,
-      event_id: event.eventId,
-      waybill_no: event.waybillNo,
-      status: event.status,
-      payload: JSON.stringify(event),
-      case_id: null,
-      delivery_state: 'pending',
-    })
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
+  // The event and the waybill's stored tracking (store/shipments.ts) change together, once per event id.
+  const inserted = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('inbound_events')
+      .values({
+        provider: event.provider,
+        event_id: event.eventId,
+        waybill_no: event.waybillNo,
+        status: event.status,
+        payload: JSON.stringify(event),
+        case_id: null,
+        delivery_state: 'pending',
+      })
+      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+      .returning('event_id')
+      .executeTakeFirst();
+    if (row) await recordShipmentEvent(trx, event);
+    return row;
+  });
   let recorded = event;
   if (!inserted) {
     const existing = await db
@@ -44,7 +52,13 @@ export async function intakeTrackingEvent(db: Db, targets: TrackingTargets, even
       .where('provider', '=', event.provider)
       .where('event_id', '=', event.eventId)
       .executeTakeFirstOrThrow();
-    if (existing.delivery_state !== 'pending') return { duplicate: true, deliveredTo: [], held: existing.delivery_state === 'held' };
+    if (existing.delivery_state === 'held') {
+      // A resent exception whose case may never have been asked for (the first attempt failed
+      // after holding it): ask again. The opener finds a case already open and does nothing.
+      await ensureCaseForHeldException(db, targets, existing.payload as unknown as TrackingEvent);
+      return { duplicate: true, deliveredTo: [], held: true };
+    }
+    if (existing.delivery_state !== 'pending') return { duplicate: true, deliveredTo: [], held: false };
     // An earlier attempt recorded it but did not finish delivering: finish it now, with the
     // event as first recorded (a sender's retry should be identical, but the record is the truth).
     recorded = existing.payload as unknown as TrackingEvent;

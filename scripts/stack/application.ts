@@ -5,6 +5,7 @@ import { createDb } from '../../store/database';
 import { createApp } from '../../api/app';
 import { CaseService } from '../../api/case-service';
 import { startRedeliverySweeper } from '../../api/webhooks/redelivery-sweeper';
+import { ensureWatchlistSchedule } from '../../api/watchlist-schedule';
 import { caseDataConverter } from '../../codec/data-converter';
 import type { AppConfig } from '../../config';
 import { migrateToLatest } from '../../migrations';
@@ -97,5 +98,6 @@ export async function startApplication({ config, databaseUrl, databaseSource, st
   stack.started('api', () => new Promise<void>((done) => server.close(() => done())));
   const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
   stack.started('redelivery sweeper', () => sweeper.stop());
+  log(`Watchlist schedule ${await ensureWatchlistSchedule(temporal, config)} (every ${config.watchlist.intervalMs} ms)`);
   log(`API: http://${config.host}:${config.port}/v1 (profile ${config.profile}, SLA time scale ${config.slaTimeScale})`);
 }

@@ -61,6 +61,18 @@ const KUAIDI100_NAMES: Record<string, string> = {
   '14': '拒签',
 };
 
+/** Canonical exception sub-statuses Kuaidi100 reports with a 2xx problem sub-state (resultv2). */
+const KUAIDI100_PROBLEM_STATES: Record<string, string> = {
+  not_signed_in_time: '201',
+  no_update: '202',
+  delivery_failed: '204',
+  not_picked_up: '205',
+  incorrect_address: '207',
+  processing_delay: '208',
+  damaged: '209',
+  customs: '13',
+};
+
 export function kuaidi100State(event: TrackingEvent): string {
   if (event.rawCode !== undefined && KUAIDI100_CODES.has(event.rawCode)) return event.rawCode;
   const sub = event.subStatus ?? '';
@@ -73,12 +85,13 @@ export function kuaidi100State(event: TrackingEvent): string {
     case 'Delivered':
       return '3';
     case 'AttemptFail':
+      return '204';
     case 'Exception':
     case 'Expired':
       if (/refus/i.test(sub)) return '14';
       if (/returned|return_signed/i.test(sub)) return '4';
       if (/return/i.test(sub)) return '6';
-      return '2';
+      return KUAIDI100_PROBLEM_STATES[sub] ?? '2';
     default:
       return '0';
   }
@@ -122,10 +135,29 @@ export function aftershipSlug(carrier: string): string {
   return AFTERSHIP_SLUG[key] ?? key;
 }
 
-/** AfterShip subtags look like InTransit_003; anything else becomes the tag's generic _001 subtag. */
+/** The AfterShip Exception_0xx subtag of each canonical exception sub-status. */
+const AFTERSHIP_EXCEPTION_SUBTAGS: Record<string, string> = {
+  incorrect_address: 'Exception_007',
+  refused: 'Exception_003',
+  customs: 'Exception_004',
+  weather: 'Exception_005',
+  not_picked_up: 'Exception_008',
+  returning_to_sender: 'Exception_010',
+  returned_to_sender: 'Exception_011',
+  damaged: 'Exception_012',
+  lost: 'Exception_013',
+  processing_delay: 'Exception_014',
+};
+
+/**
+ * AfterShip subtags look like InTransit_003: a subStatus that already is one is sent as it is; a
+ * canonical exception sub-status becomes its Exception_0xx subtag; anything else is the tag's _001.
+ */
 export function aftershipSubtag(event: TrackingEvent): string {
   const sub = event.subStatus;
-  return sub !== undefined && /^[A-Za-z]+_\d{3}$/.test(sub) ? sub : `${event.status}_001`;
+  if (sub !== undefined && /^[A-Za-z]+_\d{3}$/.test(sub)) return sub;
+  if (event.status === 'Exception' && sub !== undefined) return AFTERSHIP_EXCEPTION_SUBTAGS[sub] ?? 'Exception_001';
+  return `${event.status}_001`;
 }
 
 // SF route opCodes are numeric; these are the commonly seen ones (50 收件, 30 分拣, 44 派送中, 80 签收,

@@ -258,8 +258,11 @@ test('an SMS milestone at 23:00 business time is held until the quiet hours end;
 
   const held = await eventually(
     () => notices(waybillNo),
-    (rows) => rows.some((row) => row.channel === 'sms' && row.outcome === 'held') && rows.some((row) => row.channel === 'inapp' && row.outcome === 'sent'),
-    { what: 'SMS held, in-app sent' },
+    (rows) =>
+      rows.some((row) => row.channel === 'sms' && row.outcome === 'held') &&
+      rows.some((row) => row.channel === 'inapp' && row.outcome === 'sent') &&
+      rows.some((row) => row.channel === 'wecom'),
+    { what: 'SMS held, in-app sent, WeCom queued' },
   );
   expect(held.find((row) => row.channel === 'wecom')?.outcome).toMatch(/queued|sent/);
   const smsKey = milestoneNoticeKey(waybillNo, 'out_for_delivery', 'sms');

@@ -253,7 +253,8 @@ test('a failed delivery is answered 503, not 2xx, and stays pending', async () =
 describe('events held for a waybill without an open case', () => {
   test('are handed to a case opened later for that waybill', async () => {
     const waybillNo = uniqueWaybill();
-    const event = trackingEvent(waybillNo, 'Exception');
+    // Not an exception: an exception would open its own case (README → Tracking in).
+    const event = trackingEvent(waybillNo, 'OutForDelivery');
     const answer = await push(event);
     expect(answer).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [], held: true } });
     expect(await eventState(event)).toBe('held');
@@ -264,7 +265,7 @@ describe('events held for a waybill without an open case', () => {
       { what: 'the held event at the new case' },
     );
     const view = await stack.api('agent', `/v1/cases/${caseId}`);
-    expect(view.body.tracking.lastStatus).toBe('Exception');
+    expect(view.body.tracking.lastStatus).toBe('OutForDelivery');
   });
 
   test('are handed over by the sweeper when the open was interrupted before the hand-over', async () => {

@@ -85,7 +85,7 @@ describe('tracking push', () => {
       const last = receiver.received[receiver.received.length - 1];
       states.push(JSON.parse(new URLSearchParams(last?.rawBody).get('param') ?? '{}').lastResult.state);
     }
-    expect(states).toEqual(['0', '1', '2', '3', '5', '6', '202']);
+    expect(states).toEqual(['0', '1', '209', '3', '5', '6', '202']);
   });
 
   it('aftership: tracking_update webhook, aftership-hmac-sha256 = base64(HMAC-SHA256(raw body))', async () => {

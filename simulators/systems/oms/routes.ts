@@ -7,15 +7,32 @@ import type { OmsState } from './state';
 
 /**
  * The order system's read API under /oms/v1. `GET /orders?waybillNo=X` answers
- * `{order: {...}}` or 404 `{error: "order_not_found"}`; a missing waybillNo is a 400.
+ * `{order: {...}}` or 404 `{error: "order_not_found"}`. `GET /orders?shippedSince=ISO&cursor=&limit=`
+ * lists shipped orders `{orders: [...], nextCursor}` (keyset by orderId). Anything else is a 400.
  */
 export function omsRoutes(ctx: SimulationContext, state: OmsState): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {
     const waybillNo = nonEmptyString(single(req.query.waybillNo));
+    const shippedSince = nonEmptyString(single(req.query.shippedSince));
+    if (waybillNo === undefined && shippedSince !== undefined) {
+      const limit = Number(single(req.query.limit) ?? '100');
+      if (Number.isNaN(Date.parse(shippedSince)) || !Number.isInteger(limit) || limit < 1 || limit > 500) {
+        return send(res, { status: 400, body: { error: 'invalid_query', message: 'shippedSince must be an ISO date-time and limit 1–500' } });
+      }
+      const cursor = single(req.query.cursor) ?? '';
+      return simulate(ctx, req, res, {
+        system: 'oms',
+        operation: 'orders-shipped',
+        perform: () => {
+          const orders = state.shippedSince(shippedSince, cursor, limit);
+          return ok({ orders, nextCursor: orders.length === limit ? (orders.at(-1)?.orderId ?? null) : null });
+        },
+      });
+    }
     if (waybillNo === undefined) {
-      return send(res, { status: 400, body: { error: 'invalid_query', message: 'waybillNo is required' } });
+      return send(res, { status: 400, body: { error: 'invalid_query', message: 'waybillNo (or shippedSince) is required' } });
     }
     await simulate(ctx, req, res, {
       system: 'oms',

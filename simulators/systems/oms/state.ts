@@ -19,7 +19,7 @@ export interface OmsStore {
   wecomKey: string;
 }
 
-export interface OmsItem {
+interface OmsItem {
   sku: string;
   name: string;
   quantity: number;
@@ -36,6 +36,12 @@ export interface OmsOrder {
   items: OmsItem[];
   /** The drop-ship supplier; null when the platform's own warehouse shipped it. */
   supplierId: string | null;
+  /** When the parcel left (ISO); absent until shipped. */
+  shippedAt?: string;
+  /** The delivery time promised to the customer (ISO). */
+  promisedDeliveryAt?: string;
+  /** The route class the watchlist's rules are set per, e.g. `SH-BJ` or `same-city`. */
+  lane?: string;
 }
 
 export class OmsState {
@@ -49,6 +55,15 @@ export class OmsState {
     let found: OmsOrder | undefined;
     for (const order of this.orders.values()) if (order.waybillNo === waybillNo) found = order;
     return found;
+  }
+
+  /** Orders shipped at or after `since`, by orderId after `cursor`. */
+  shippedSince(since: string, cursor: string, limit: number): OmsOrder[] {
+    const from = Date.parse(since);
+    return [...this.orders.values()]
+      .filter((o) => o.shippedAt !== undefined && Date.parse(o.shippedAt) >= from && o.orderId > cursor)
+      .sort((a, b) => (a.orderId < b.orderId ? -1 : 1))
+      .slice(0, limit);
   }
 
   clear(): void {
@@ -112,8 +127,32 @@ export function parseOrder(value: unknown, orderId: string, state: OmsState): Om
   if (items === undefined) problems.push('items must be [{sku, name, quantity, unitPrice (fen)}] with at least one line');
   const supplierId = value.supplierId === undefined || value.supplierId === null ? null : nonEmptyString(value.supplierId);
   if (supplierId === undefined) problems.push('supplierId must be a non-empty string or null');
+  const when = (name: 'shippedAt' | 'promisedDeliveryAt'): string | undefined => {
+    const v = value[name];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) {
+      problems.push(`${name} must be an ISO date-time`);
+      return undefined;
+    }
+    return new Date(v).toISOString();
+  };
+  const shippedAt = when('shippedAt');
+  const promisedDeliveryAt = when('promisedDeliveryAt');
+  const lane = value.lane === undefined || value.lane === null ? undefined : nonEmptyString(value.lane);
+  if (value.lane !== undefined && value.lane !== null && lane === undefined) problems.push('lane must be a non-empty string');
   if (problems.length > 0 || waybillNo === undefined || carrier === undefined || customer === undefined || store === undefined || items === undefined) {
     return problems;
   }
-  return { orderId, waybillNo, carrier, customer, store, items, supplierId: supplierId ?? null };
+  return {
+    orderId,
+    waybillNo,
+    carrier,
+    customer,
+    store,
+    items,
+    supplierId: supplierId ?? null,
+    ...(shippedAt !== undefined ? { shippedAt } : {}),
+    ...(promisedDeliveryAt !== undefined ? { promisedDeliveryAt } : {}),
+    ...(lane !== undefined ? { lane } : {}),
+  };
 }

@@ -1,0 +1,82 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ActivityFailure, getExternalWorkflowHandle, log, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import type { OmsOrder } from '../../domain/oms-order';
+import { CASE_WORKFLOW_TYPE, trackingEventSignal } from '../case/contract';
+import {
+  AssignedToKey,
+  CarrierKey,
+  CaseStatusKey,
+  EscalationTierKey,
+  ExceptionTypeKey,
+  OrderIdKey,
+  PriorityKey,
+  SlaBreachedKey,
+  WaybillNoKey,
+} from '../search-attributes';
+import { exceptionSeenSignal, type OpenTrackedCaseInput, type OpenTrackedCaseResult } from './contract';
+import { oms, trackedCaseStore } from './proxies';
+
+/**
+ * Opens the case an exception (or a watchlist rule) asks for, once per waybill and type: its
+ * workflow id is the waybill and type (contract.ts), so concurrent pushes signal-with-start this
+ * one run. It looks the order up in the OMS (an unknown waybill still opens, marked for an agent
+ * to complete), writes the read-model row (which refuses a second open case for the waybill),
+ * starts the case workflow as an abandoned child under the row's case id, and hands it every
+ * event held for the waybill.
+ */
+export async function openTrackedCaseWorkflow(input: OpenTrackedCaseInput): Promise<OpenTrackedCaseResult> {
+  // The events are held durably in PostgreSQL; the signal only brings more pushes to this run.
+  setHandler(exceptionSeenSignal, () => undefined);
+  const info = workflowInfo();
+
+  let order: OmsOrder | null;
+  try {
+    order = await oms.lookUpOrderByWaybill(input.waybillNo);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    // The OMS stayed down through every retry: open anyway, for an agent to complete.
+    log.warn('OMS lookup failed; opening the case as incomplete', { waybillNo: input.waybillNo });
+    order = null;
+  }
+
+  const prepared = await trackedCaseStore.prepareTrackedCase({
+    ...input,
+    openingId: `${info.workflowId}/${info.firstExecutionRunId}`,
+    openedAt: info.startTime.toISOString(),
+    order,
+  });
+  if (prepared.outcome === 'exists') return { caseId: prepared.caseId, opened: false, needsCompletion: false, heldEventsHanded: 0 };
+
+  const { caseId, start } = prepared;
+  try {
+    await startChild(CASE_WORKFLOW_TYPE, {
+      workflowId: caseId,
+      args: [start],
+      // The case outlives its opener by days; the opener is done once the case runs.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: CaseStatusKey, value: 'OPEN' },
+        { key: ExceptionTypeKey, value: start.type },
+        { key: CarrierKey, value: start.carrier },
+        { key: PriorityKey, value: start.priority },
+        { key: AssignedToKey, value: start.staff.tierQueues[1] },
+        { key: OrderIdKey, value: start.orderId },
+        { key: WaybillNoKey, value: start.waybillNo },
+        { key: EscalationTierKey, value: 1 },
+        { key: SlaBreachedKey, value: false },
+      ],
+      staticSummary: `${start.type} · ${start.carrier} ${start.waybillNo} · opened by ${input.source}`,
+      staticDetails: input.reason.slice(0, 300),
+    });
+  } catch (error) {
+    // A retried run, or the API's delivery path started it from the stored request first.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+
+  const held = await trackedCaseStore.takeHeldEvents({ caseId, waybillNo: input.waybillNo });
+  const handle = getExternalWorkflowHandle(caseId);
+  for (const event of held) await handle.signal(trackingEventSignal, event);
+  if (held.length > 0) await trackedCaseStore.markHeldEventsDelivered({ caseId, events: held.map(({ provider, eventId }) => ({ provider, eventId })) });
+  return { caseId, opened: true, needsCompletion: prepared.needsCompletion, heldEventsHanded: held.length };
+}
