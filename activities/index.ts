@@ -16,6 +16,7 @@ import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../s
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
 import { createOmsActivities } from './oms/oms-activities';
+import { createShipmentNoticeActivities } from './notifications/shipment-notices';
 import { omsClient, type OmsClient } from './oms/oms-client';
 import { createTrackedCaseActivities } from './tracking/tracking-activities';
 import type { TrackedCaseDefaults } from './tracking/tracked-cases';
@@ -178,6 +179,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
     ...createOmsActivities(deps),
+    // Proactive shipment notices (主動觸達): contacts, open-case check, outcome record, WeCom outbox hand-over.
+    ...createShipmentNoticeActivities(deps),
     ...createTrackedCaseActivities(deps),
     ...createWatchlistActivities(deps),
   };

@@ -30,6 +30,7 @@ import { actorOf, type Principal } from './auth';
 import { newCaseId } from './case-ids';
 import { HttpProblem } from './problem';
 import { handHeldEvents, heldSince, type TrackingDelivery } from './webhooks/inbound-delivery';
+import { signalShipmentNotices } from './webhooks/shipment-notices';
 
 export type { TrackingDelivery };
 import type { FeedbackBody, OpenCaseBody } from './schemas';
@@ -517,6 +518,11 @@ export class CaseService {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'case-finished';
       throw error;
     }
+  }
+
+  /** Customers told: the event to its waybill's shipment-notices workflow (signal-with-start). */
+  async signalShipmentNotices(event: TrackingEvent): Promise<void> {
+    await signalShipmentNotices(this.deps.temporal, this.deps.config, event);
   }
 
   /**

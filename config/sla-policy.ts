@@ -5,6 +5,7 @@ import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
 import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
+import { noticesSection, resolveNotices } from './notice-policy';
 import { watchlistSection } from './watchlist-policy';
 
 /**
@@ -200,6 +201,8 @@ const policyFile = z.strictObject({
   }),
   businessHours: businessHours.optional(),
   reports: reportsSection.optional(),
+  // Proactive shipment notices (config/notice-policy.ts): SMS quiet hours, WeCom pace.
+  notices: noticesSection,
   // Read by config/watchlist-policy.ts (the watchlist, not the case workflow, uses it).
   watchlist: watchlistSection.optional(),
 });
@@ -286,6 +289,7 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
     },
     ...(businessHours ? { businessHours } : {}),
     ...(file.reports ? { reports: withoutUndefined(file.reports) } : {}),
+    notices: resolveNotices(file.notices, scale),
   };
 }
 

@@ -35,6 +35,13 @@ export const TEMPLATE_IDS = [
   'supplier.request',
   'supplier.reminder',
   'supplier.escalated',
+  // Shipment milestones (主動觸達), told by the shipment-notices workflow (domain/milestones.ts).
+  'milestone.shipped',
+  'milestone.in_destination_city',
+  'milestone.out_for_delivery',
+  'milestone.awaiting_pickup',
+  'milestone.signed',
+  'milestone.exception',
 ] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
@@ -190,6 +197,36 @@ const TEMPLATES: Record<TemplateId, Template> = {
     smsCode: 'SMS_SUPPLIER_ESCALATED',
     title: '供应商未回复升级',
     body: '**供应商未回复升级** 案件{caseId}\n> 贵司已被提醒{count}次，仍未回复订单{orderId}（运单{waybillNo}）的跟进请求：{request}\n> 请督促在{dueText}回复。',
+  },
+  'milestone.shipped': {
+    smsCode: 'SMS_MILESTONE_SHIPPED',
+    title: '包裹已揽收',
+    body: '{customerName}您好，您的订单{orderId}已由{carrierName}揽收发出，运单号{waybillNo}。',
+  },
+  'milestone.in_destination_city': {
+    smsCode: 'SMS_MILESTONE_DEST_CITY',
+    title: '包裹已到达派件城市',
+    body: '您的运单{waybillNo}（订单{orderId}）已到达派件城市{location}，即将安排派送。',
+  },
+  'milestone.out_for_delivery': {
+    smsCode: 'SMS_MILESTONE_OUT_FOR_DELIVERY',
+    title: '包裹派送中',
+    body: '{customerName}您好，您的运单{waybillNo}正在派送中，{carrierName}快递员将尽快送达，请保持电话畅通。',
+  },
+  'milestone.awaiting_pickup': {
+    smsCode: 'SMS_MILESTONE_AWAITING_PICKUP',
+    title: '包裹待取件',
+    body: '您的运单{waybillNo}已放入快递柜或驿站{location}，请尽快取件。',
+  },
+  'milestone.signed': {
+    smsCode: 'SMS_MILESTONE_SIGNED',
+    title: '包裹已签收',
+    body: '您的运单{waybillNo}（订单{orderId}）已签收，感谢您选择枫车。如有问题请联系客服。',
+  },
+  'milestone.exception': {
+    smsCode: 'SMS_MILESTONE_EXCEPTION',
+    title: '物流异常提醒',
+    body: '{customerName}您好，您的运单{waybillNo}{exceptionText}。我们已在跟进，有进展会第一时间通知您。',
   },
 };
 

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from './business-calendar';
+import type { NoticePolicy } from './notice-policy';
 import type { ExceptionType, Priority } from './types';
 
 /**
@@ -86,6 +87,11 @@ export interface SlaPolicy {
   };
   /** Overrides of the KPI reports' settings (config/report-policy.ts); the API reads them, no workflow does. */
   reports?: ReportSettingsOverrides;
+  /**
+   * Proactive shipment notices (the `notices` section): SMS quiet hours, the WeCom per-bot pace.
+   * Absent (hand-built policies, older files): `noticePolicyOf()` gives the defaults.
+   */
+  notices?: NoticePolicy;
 }
 
 /** Any subset of the report settings a policy file may set (`reports` section). */

@@ -10,6 +10,7 @@ import * as notificationDeliveryUnknown from './0009_notification_delivery_unkno
 import * as trackingIn from './0010_tracking_in';
 import * as writeGeneration from './0030_write_generation';
 import * as breachedCasesIndex from './0040_breached_cases_index';
+import * as shipmentNotices from './0050_shipment_notices';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -25,9 +26,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_pii_erasure_reason': piiErasureReason,
   '0009_notification_delivery_unknown': notificationDeliveryUnknown,
   '0010_tracking_in': trackingIn,
+  // Numbered in the order they landed: kysely refuses a migration that sorts before one a
+  // database has already run.
   '0030_write_generation': writeGeneration,
-  // After 0030, already merged: kysely refuses a migration that sorts before one a database has run.
   '0040_breached_cases_index': breachedCasesIndex,
+  '0050_shipment_notices': shipmentNotices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -116,6 +116,16 @@ interface NotificationOutboxTable {
   maybe_delivered: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
+/** Outcome of each proactive milestone notice per waybill and channel (migration 0011). */
+interface ShipmentNoticesTable {
+  waybill_no: string;
+  milestone: string;
+  channel: string;
+  outcome: string;
+  detail: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** The stored tracking of one waybill (migrations/0010_tracking_in.ts). */
 interface ShipmentsTable {
   waybill_no: string;
@@ -147,6 +157,7 @@ export interface Database {
   inbound_events: InboundEventsTable;
   inbound_deliveries: InboundDeliveriesTable;
   notification_outbox: NotificationOutboxTable;
+  shipment_notices: ShipmentNoticesTable;
 }
 
 /** One supplier follow-up per case (供應商跟進), for the per-supplier scorecard. */

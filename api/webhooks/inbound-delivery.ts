@@ -26,6 +26,11 @@ export interface TrackingTargets {
   openCaseIdsForWaybill(waybillNo: string): Promise<string[]>;
   deliverTrackingEvent(caseId: string, event: TrackingEvent): Promise<TrackingDelivery>;
   /**
+   * Customers told: hands the event to its waybill's shipment-notices workflow when it marks a
+   * milestone (api/webhooks/shipment-notices.ts); absent in test doubles that only deliver.
+   */
+  signalShipmentNotices?(event: TrackingEvent): Promise<void>;
+  /**
    * Asks for a case of `type` to be opened for the event's waybill (signal-with-start of the
    * waybill's case opener, workflows/tracking/): idempotent, and a no-op once a case is open.
    * Absent where nothing should open cases (tests of delivery alone).
@@ -200,6 +205,9 @@ export async function sweepTrackingEvents(db: Db, targets: TrackingTargets, { gr
     .execute();
   for (const row of pendingEvents) {
     try {
+      // Customers told: a pending event may never have reached its shipment-notices workflow
+      // (the sender gave up after a 503); the workflow ignores an event id it has seen.
+      await targets.signalShipmentNotices?.(row.payload as unknown as TrackingEvent);
       await deliverRecordedEvent(db, targets, row.payload as unknown as TrackingEvent);
       result.events += 1;
     } catch {

@@ -2,6 +2,7 @@ import type { Db } from '../../store/database';
 import type { TrackingEvent } from '../../domain/tracking';
 import { recordShipmentEvent } from '../../store/shipments';
 import { deliverRecordedEvent, ensureCaseForHeldException, type TrackingTargets } from './inbound-delivery';
+import { noticeShipmentMilestone } from './shipment-notices';
 
 /**
  * Where every tracking push lands after its signature is checked, whatever the provider. The
@@ -62,6 +63,9 @@ export async function intakeTrackingEvent(db: Db, targets: TrackingTargets, even
     // event as first recorded (a sender's retry should be identical, but the record is the truth).
     recorded = existing.payload as unknown as TrackingEvent;
   }
+  // ── Customers told (issue 9 part 4): the accepted event goes to its waybill's shipment-notices
+  // workflow first; a failure leaves the event pending, so the sender's retry signals it again.
+  await noticeShipmentMilestone(targets, recorded);
   const outcome = await deliverRecordedEvent(db, targets, recorded);
   return { duplicate: false, ...outcome };
 }

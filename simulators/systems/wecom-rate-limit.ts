@@ -4,10 +4,13 @@ const WINDOW_MS = 60_000;
 
 export class RollingRateLimit {
   private readonly sentAt = new Map<string, number[]>();
+  /** Messages refused for the limit (45009) since the last clear, for tests to assert none were. */
+  refused = 0;
 
   constructor(
-    private readonly limit: number,
+    private limit: number,
     private readonly now: () => Date,
+    private windowMs: number = WINDOW_MS,
   ) {}
 
   /** True if one more message for this key fits in the window now. */
@@ -21,12 +24,25 @@ export class RollingRateLimit {
     this.sentAt.set(key, recent);
   }
 
+  /** Tests shorten the window (the limit stays WeCom's) so a queue's pacing shows in seconds. */
+  configure(settings: { limit?: number; windowMs?: number }): void {
+    this.limit = settings.limit ?? this.limit;
+    this.windowMs = settings.windowMs ?? this.windowMs;
+  }
+
+  settings(): { perWindow: number; windowMs: number; refused: number } {
+    return { perWindow: this.limit, windowMs: this.windowMs, refused: this.refused };
+  }
+
   clear(): void {
     this.sentAt.clear();
+    this.refused = 0;
+    this.limit = WECOM_MESSAGES_PER_MINUTE;
+    this.windowMs = WINDOW_MS;
   }
 
   private recent(key: string): number[] {
-    const cutoff = this.now().getTime() - WINDOW_MS;
+    const cutoff = this.now().getTime() - this.windowMs;
     return (this.sentAt.get(key) ?? []).filter((t) => t > cutoff);
   }
 }

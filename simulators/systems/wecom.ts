@@ -10,7 +10,8 @@ import { RollingRateLimit, WECOM_MESSAGES_PER_MINUTE } from './wecom-rate-limit'
  * WeCom (企业微信) group robot: POST /wecom/cgi-bin/webhook/send?key=KEY with
  * {msgtype: 'text', text: {content}} or {msgtype: 'markdown', markdown: {content}} → {errcode: 0, errmsg: 'ok'}.
  * Errors are errcode values with HTTP 200: 93000 bad key, 40008 bad msgtype, 44004 empty content,
- * 40058 content over 4096 bytes, 45009 over 20 messages per rolling minute per key.
+ * 40058 content over 4096 bytes, 45009 over 20 messages per rolling minute per key (the window
+ * and limit can be changed for tests under /__control/wecom/rate-limit, which also counts 45009s).
  * WeCom has no idempotency field; an optional Idempotency-Key header is honoured for our tests.
  */
 
@@ -52,7 +53,10 @@ export function weComModule(ctx: SimulationContext): SimulatorModule {
         if (Buffer.byteLength(content, 'utf8') > MAX_CONTENT_BYTES) {
           return ok({ errcode: 40058, errmsg: `content exceed max length ${MAX_CONTENT_BYTES} bytes` });
         }
-        if (!rateLimit.allows(webhookKey)) return transient(200, { errcode: 45009, errmsg: 'api freq out of limit' });
+        if (!rateLimit.allows(webhookKey)) {
+          rateLimit.refused += 1;
+          return transient(200, { errcode: 45009, errmsg: 'api freq out of limit' });
+        }
         rateLimit.count(webhookKey);
         delivered.push({ key: webhookKey, msgtype, content, sentAt: ctx.now().toISOString() });
         return ok({ errcode: 0, errmsg: 'ok' });
@@ -64,6 +68,24 @@ export function weComModule(ctx: SimulationContext): SimulatorModule {
   control.get('/messages', (req, res) => {
     const key = single(req.query.key);
     res.json({ messages: delivered.filter((m) => key === undefined || m.key === key) });
+  });
+
+  // GET: {perWindow, windowMs, refused}; PUT {perWindow?, windowMs?}: a shorter window for tests.
+  control.get('/rate-limit', (_req, res) => {
+    res.json(rateLimit.settings());
+  });
+  control.put('/rate-limit', (req, res) => {
+    const body = asRecord(req.body);
+    const valid = (value: unknown, min: number) => value === undefined || (typeof value === 'number' && Number.isInteger(value) && value >= min);
+    if (!valid(body.perWindow, 1) || !valid(body.windowMs, 100)) {
+      res.status(400).json({ error: 'invalid_body', message: 'expected {perWindow?: integer ≥ 1, windowMs?: integer ≥ 100}' });
+      return;
+    }
+    rateLimit.configure({
+      ...(typeof body.perWindow === 'number' ? { limit: body.perWindow } : {}),
+      ...(typeof body.windowMs === 'number' ? { windowMs: body.windowMs } : {}),
+    });
+    res.json(rateLimit.settings());
   });
 
   return {

@@ -1,4 +1,4 @@
-import { getJson, postJson, useSimulators } from './helpers';
+import { getJson, postJson, sendJson, useSimulators } from './helpers';
 
 const sims = useSimulators();
 const robot = (key: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -42,5 +42,23 @@ describe('WeCom group robot', () => {
         .ledger.entries({ system: 'wecom', idempotencyKey: 'n-1', includeReplays: true })
         .map((e) => e.replay),
     ).toEqual([false, true]);
+  });
+
+  it('takes a shorter window for tests under /__control/wecom/rate-limit and counts the 45009s it answered', async () => {
+    expect((await getJson(`${sims().url}/__control/wecom/rate-limit`)).body).toEqual({ perWindow: 20, windowMs: 60_000, refused: 0 });
+    expect((await sendJson('PUT', `${sims().url}/__control/wecom/rate-limit`, { perWindow: 2, windowMs: 300 })).body).toMatchObject({
+      perWindow: 2,
+      windowMs: 300,
+    });
+    expect((await robot('K7', text('1'))).body.errcode).toBe(0);
+    expect((await robot('K7', text('2'))).body.errcode).toBe(0);
+    expect((await robot('K7', text('3'))).body.errcode).toBe(45009);
+    expect((await getJson(`${sims().url}/__control/wecom/rate-limit`)).body.refused).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await robot('K7', text('3 again'))).body.errcode).toBe(0);
+    expect((await sendJson('PUT', `${sims().url}/__control/wecom/rate-limit`, { windowMs: 5 })).status).toBe(400);
+    // A reset gives WeCom's own limit back.
+    await postJson(`${sims().url}/__control/reset`, {});
+    expect((await getJson(`${sims().url}/__control/wecom/rate-limit`)).body).toEqual({ perWindow: 20, windowMs: 60_000, refused: 0 });
   });
 });

@@ -30,6 +30,8 @@ const VALUES: Record<string, string> = {
   address: '广东省广州市白云区石井街道',
   returnWaybillNo: 'SF5550001111',
   count: '2',
+  location: '上海市',
+  exceptionText: '受天气影响，运输延误',
 };
 
 /**
@@ -120,8 +122,13 @@ describe('customer templates', () => {
   });
 
   // case.carrier_urged is the exception: it identifies the parcel by waybill and carrier instead.
-  test.each(CUSTOMER_TEMPLATES.filter((id) => id !== 'case.carrier_urged'))('%s names the case id', (id) => {
+  // Shipment milestones belong to no case: they name the waybill (below).
+  test.each(CUSTOMER_TEMPLATES.filter((id) => id !== 'case.carrier_urged' && !id.startsWith('milestone.')))('%s names the case id', (id) => {
     expect(renderTemplate(id, VALUES).body).toContain(CASE_ID);
+  });
+
+  test.each(CUSTOMER_TEMPLATES.filter((id) => id.startsWith('milestone.')))('%s names the waybill', (id) => {
+    expect(renderTemplate(id, VALUES).body).toContain('SF1234567890');
   });
 
   test('the urge notice names the waybill and the carrier', () => {
