@@ -1,4 +1,14 @@
-import { CancellationScope, condition, defineSignal, defineUpdate, isCancellation, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineSignal,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { LifecycleShape } from './lifecycle-shape';
 
 /**
@@ -14,12 +24,14 @@ export async function benchNoopWorkflow(): Promise<string> {
 export const mirrorEventSignal = defineSignal('mirrorEvent');
 export const mirrorActionUpdate = defineUpdate<string>('mirrorAction');
 
-const { benchNoopActivity } = proxyActivities<{ benchNoopActivity(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
+type NoopActivities = { benchNoopActivity(): Promise<void> };
+const { benchNoopActivity } = proxyActivities<NoopActivities>({ startToCloseTimeout: '1 minute' });
+const local = proxyLocalActivities<NoopActivities>({ startToCloseTimeout: '1 minute' });
 
 /**
- * A case's lifecycle with its work taken out: as many activities, timers (those that fired, for
- * as long; those that were cancelled, cancelled), signals and updates as a DELAYED case's history
- * had, with no-op bodies. What the case takes beyond it is the product's own cost.
+ * A case's lifecycle with its work taken out: as many activities (local ones too), timers (those
+ * that fired, for as long; those that were cancelled, cancelled), signals and updates as a DELAYED
+ * case's history had, with no-op bodies. What the case takes beyond it is the product's own cost.
  */
 export async function benchLifecycleMirror(shape: LifecycleShape): Promise<string> {
   let signals = 0;
@@ -40,12 +52,20 @@ export async function benchLifecycleMirror(shape: LifecycleShape): Promise<strin
     return { scope, running };
   });
   const firstHalf = Math.ceil(shape.activities / 2);
-  for (let i = 0; i < firstHalf; i++) await benchNoopActivity();
+  const localFirstHalf = Math.ceil(shape.localActivities / 2);
+  // Each activity with a local one beside it, as the case writes beside its steps.
+  for (let i = 0; i < Math.max(firstHalf, localFirstHalf); i++) {
+    await Promise.all([i < firstHalf ? benchNoopActivity() : undefined, i < localFirstHalf ? local.benchNoopActivity() : undefined]);
+  }
   for (const ms of shape.firedTimerMs) await sleep(ms);
   await condition(() => signals >= shape.signals && updates >= shape.updates);
-  for (let i = firstHalf; i < shape.activities; i++) {
-    await benchNoopActivity();
-    clocks[i - firstHalf]?.scope.cancel();
+  const rest = Math.max(shape.activities - firstHalf, shape.localActivities - localFirstHalf);
+  for (let i = 0; i < rest; i++) {
+    await Promise.all([
+      firstHalf + i < shape.activities ? benchNoopActivity() : undefined,
+      localFirstHalf + i < shape.localActivities ? local.benchNoopActivity() : undefined,
+    ]);
+    clocks[i]?.scope.cancel();
   }
   for (const clock of clocks) clock.scope.cancel();
   await Promise.all(clocks.map((clock) => clock.running));

@@ -3,13 +3,15 @@ import { temporal } from '@temporalio/proto';
 /** What a case's history did, counted: the recipe of the lifecycle's bare-Temporal baseline. */
 export interface LifecycleShape {
   activities: number;
+  /** Local activities (the case's writes), each a marker in the history. */
+  localActivities: number;
   /** Each timer that fired, by its duration. */
   firedTimerMs: number[];
   /** Timers started and cancelled (or still pending when the case closed). */
   cancelledTimers: number;
   signals: number;
   updates: number;
-  /** Not mirrored, shown for the record: the case's own bookkeeping. */
+  /** Not mirrored, shown for the record: the case's own bookkeeping (other markers: patches). */
   searchAttributeUpserts: number;
   markers: number;
   workflowTasks: number;
@@ -27,6 +29,7 @@ export function lifecycleShape(history: temporal.api.history.v1.IHistory): Lifec
   const fired: number[] = [];
   const shape: LifecycleShape = {
     activities: 0,
+    localActivities: 0,
     firedTimerMs: fired,
     cancelledTimers: 0,
     signals: 0,
@@ -61,7 +64,8 @@ export function lifecycleShape(history: temporal.api.history.v1.IHistory): Lifec
         shape.searchAttributeUpserts += 1;
         break;
       case EventType.EVENT_TYPE_MARKER_RECORDED:
-        shape.markers += 1;
+        if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') shape.localActivities += 1;
+        else shape.markers += 1;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
         shape.workflowTasks += 1;

@@ -469,7 +469,7 @@ async function main(): Promise<void> {
         auditEventsPerCase: summarise(auditRows.map((row) => Number(row.events))),
         baseline: {
           workflow:
-            "benchLifecycleMirror (bench/baseline-workflow.ts): the median case history's activities, fired timers (same durations), cancelled timers, signals and updates, with no-op bodies",
+            "benchLifecycleMirror (bench/baseline-workflow.ts): the median case history's activities and local activities, fired timers (same durations), cancelled timers, signals and updates, with no-op bodies",
           shape,
           wallMs: mirrorStats.wallMs,
           casesPerS: mirrorStats.throughputPerS,
