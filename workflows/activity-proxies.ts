@@ -54,13 +54,11 @@ export const RETRY_PROFILES = {
 // Each proxy is typed by its area's factory (activities/index.ts): a carrier proxy cannot call the store.
 export const store = proxyActivities<StoreActivities>(RETRY_PROFILES.store);
 /**
- * The case's writes in runs begun on the lean history: local activities, run by the worker that
- * runs the case inside the workflow task, recorded as one marker instead of an activity's three
- * events and the workflow task its completion wakes. A workflow task may still fail after its
- * local write (a signal arriving as the case closes) and its replay number the newest events
- * differently: each write says which task it comes from and what the history confirms, and the
- * store replaces the failed task's tentative events (store/case-store.ts, migration 0030). Past
- * `localRetryThreshold` a retry waits on a durable timer, so a PostgreSQL outage holds no task.
+ * The case's writes as local activities: only the part of a run begun on the lean history that
+ * replays from before WRITES_AS_ACTIVITIES_PATCH (workflows/case/state/case-writer.ts says why
+ * writes went back to activities). Such a write names its workflow task, so the store can replace
+ * what a task that then failed wrote (store/case-store.ts, migration 0030). Remove together with
+ * the lean-history generation.
  */
 export const storeLocal = proxyLocalActivities<StoreActivities>({ ...RETRY_PROFILES.store, localRetryThreshold: '10 seconds' });
 export const storeScan = proxyActivities<StoreActivities>(RETRY_PROFILES.storeScan);

@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseDataConverter } from '../../codec/data-converter';
 import { BASELINE_PATCH, LEAN_HISTORY_PATCH } from '../../workflows/case/state/waits';
+import { WRITES_AS_ACTIVITIES_PATCH } from '../../workflows/case/state/case-writer';
 import { recordHistory } from '../helpers/histories';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
 import { testPolicy } from '../../fixtures/fast-policy';
@@ -11,10 +12,12 @@ import { eventually, openCaseBody, startTestStack, type TestStack } from '../hel
  * The case workflow's history has been cut down in generations, each behind a patch asked when a
  * run begins: since BASELINE_PATCH cases write their read model at defined points (opening,
  * handler ends, before each wait, the wind-down) instead of by hand after most steps; since
- * LEAN_HISTORY_PATCH the writes are local activities, a notice goes out on all its channels in
- * one activity and the first write goes beside the first steps. A deploy meets cases begun on every older generation: they must
- * replay, go on and close on the new code in their own shape; cases begun on the new code end
- * the same with a shorter history.
+ * LEAN_HISTORY_PATCH a notice goes out on all its channels in one activity and the first write
+ * goes beside the first steps; lean runs wrote through local activities until
+ * WRITES_AS_ACTIVITIES_PATCH, which moves every run's writes back to activities at its next write
+ * (a local write's result reaches the workflow in another order on replay than live). A deploy
+ * meets cases begun on every older generation: they must replay, go on and close on the new code
+ * in their own shape; cases begun on the new code end the same.
  */
 
 interface Generation {
@@ -28,6 +31,7 @@ interface Generation {
 const GENERATIONS: Generation[] = [
   { name: 'hand-placed writes (before the baseline)', commit: '0cf287a' },
   { name: 'the baseline (one activity per notice channel)', commit: 'a028d69', marker: BASELINE_PATCH },
+  { name: 'the lean history (local-activity writes)', commit: 'c6b91f6', marker: LEAN_HISTORY_PATCH },
 ];
 
 let stack: TestStack;
@@ -89,16 +93,25 @@ async function deliverAndClose(caseId: string, waybillNo: string): Promise<void>
 
 type History = Awaited<ReturnType<ReturnType<TestStack['client']['workflow']['getHandle']>['fetchHistory']>>;
 
-/** The case's writes: persistCase activities, and local activities (recorded as markers). */
-function writesIn(history: History): number {
-  return (history.events ?? []).filter(
-    (event) =>
-      event.activityTaskScheduledEventAttributes?.activityType?.name === 'persistCase' ||
-      (event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && markerMentions(event, 'persistCase')),
-  ).length;
+type HistoryEvent = NonNullable<History['events']>[number];
+
+const isLocalWrite = (event: HistoryEvent) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity' && markerMentions(event, 'persistCase');
+
+/** The case's writes through local activities (recorded as markers). */
+function localWritesIn(history: History): number {
+  return (history.events ?? []).filter(isLocalWrite).length;
 }
 
-function markerMentions(event: NonNullable<History['events']>[number], text: string): boolean {
+function lastLocalWriteAt(history: History): number {
+  return Math.max(...(history.events ?? []).filter(isLocalWrite).map((event) => Number(event.eventId)));
+}
+
+function firstActivityAt(history: History, name: string): number {
+  const first = (history.events ?? []).find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === name);
+  return first ? Number(first.eventId) : Number.POSITIVE_INFINITY;
+}
+
+function markerMentions(event: HistoryEvent, text: string): boolean {
   return Object.values(event.markerRecordedEventAttributes?.details ?? {}).some((payloads) =>
     (payloads.payloads ?? []).some((payload) => payload.data && Buffer.from(payload.data).toString('utf8').includes(text)),
   );
@@ -125,7 +138,7 @@ function lifecycleOnTodaysCode() {
     const opened = await openAndWaitForCarrier();
     await deliverAndClose(opened.caseId, opened.waybillNo);
     const history = await stack.client.workflow.getHandle(opened.caseId).fetchHistory();
-    recordHistory(stack.config.temporal.address, opened.caseId, 'delayed-lean-history');
+    recordHistory(stack.config.temporal.address, opened.caseId, 'delayed-activity-writes');
     return { caseId: opened.caseId, history, view: await view(opened.caseId) };
   });
   return today;
@@ -138,11 +151,22 @@ test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code
   // Deploy: the old worker is gone; today's code replays the case and carries it to the end.
   await runWorker(process.env.TEST_WORKFLOW_BUNDLE as string, () => deliverAndClose(caseId, waybillNo));
   const oldHistory = await stack.client.workflow.getHandle(caseId).fetchHistory();
+  const lean = marker === LEAN_HISTORY_PATCH;
   expect(hasPatch(oldHistory, BASELINE_PATCH)).toBe(marker === BASELINE_PATCH);
-  expect(hasPatch(oldHistory, LEAN_HISTORY_PATCH)).toBe(false);
-  // Its notices kept their old shape to the end: one activity per channel.
-  expect(activitiesIn(oldHistory, 'sendNoticeChannels')).toBe(0);
-  expect(activitiesIn(oldHistory, 'sendNotification')).toBeGreaterThan(0);
+  expect(hasPatch(oldHistory, LEAN_HISTORY_PATCH)).toBe(lean);
+  // Its notices kept their old shape to the end.
+  expect(activitiesIn(oldHistory, lean ? 'sendNotification' : 'sendNoticeChannels')).toBe(0);
+  expect(activitiesIn(oldHistory, lean ? 'sendNoticeChannels' : 'sendNotification')).toBeGreaterThan(0);
+  if (lean) {
+    // Local writes before the deploy, activities from the first write after it.
+    expect(localWritesIn(oldHistory)).toBeGreaterThan(0);
+    expect(hasPatch(oldHistory, WRITES_AS_ACTIVITIES_PATCH)).toBe(true);
+    expect(activitiesIn(oldHistory, 'persistCase')).toBeGreaterThan(0);
+    expect(lastLocalWriteAt(oldHistory)).toBeLessThan(firstActivityAt(oldHistory, 'persistCase'));
+  } else {
+    // Runs that never wrote locally are left alone.
+    expect(hasPatch(oldHistory, WRITES_AS_ACTIVITIES_PATCH)).toBe(false);
+  }
   await Worker.runReplayHistory(
     { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
     oldHistory,
@@ -153,16 +177,17 @@ test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code
   const closed = await view(caseId);
   expect(closed).toMatchObject({ status: 'CLOSED', feedback: { score: 5 } });
 
-  // The same lifecycle begun on today's code: same end, same read model, a shorter history.
+  // The same lifecycle begun on today's code: same end, same read model.
   const fresh = await lifecycleOnTodaysCode();
   expect(hasPatch(fresh.history, LEAN_HISTORY_PATCH)).toBe(true);
   expect(hasPatch(fresh.history, BASELINE_PATCH)).toBe(false);
   expect(activitiesIn(fresh.history, 'sendNotification')).toBe(0);
   expect(activitiesIn(fresh.history, 'sendNoticeChannels')).toBeGreaterThan(0);
-  // Its writes are local activities: a marker each, no activity task and no workflow task of their own.
-  expect(activitiesIn(fresh.history, 'persistCase')).toBe(0);
-  expect(writesIn(fresh.history)).toBeGreaterThan(0);
-  expect(fresh.history.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
+  // Its writes are activities from the first one on: no local activity in its history.
+  expect(hasPatch(fresh.history, WRITES_AS_ACTIVITIES_PATCH)).toBe(true);
+  expect(localWritesIn(fresh.history)).toBe(0);
+  expect(activitiesIn(fresh.history, 'persistCase')).toBeGreaterThan(0);
+  if (!marker) expect(fresh.history.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
   expect(fresh.view).toMatchObject({ status: 'CLOSED', feedback: { score: 5 }, resolution: { outcome: 'delivered' } });
   // The same events (their order between the two scans and the playbook's reaction may differ),
   // each notice recorded channel by channel.

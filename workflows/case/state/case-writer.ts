@@ -1,4 +1,4 @@
-import { log, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { log, patched, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
 import { RETRY_PROFILES, store, storeLocal } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
@@ -9,13 +9,31 @@ import type { WorkflowTaskWrite } from '../../../store/case-store';
 /** Histories are cut far below this many events (continue-as-new), so generations never overlap. */
 const GENERATIONS_PER_RUN = 1_000_000;
 
+/**
+ * The case's writes are activities, in every run from its next write on (asked at each write of a
+ * run that still writes locally, until it is recorded, so it reaches running cases).
+ *
+ * A local activity's result reaches the workflow at a point of the workflow task that its history
+ * does not record: live, it arrives in an activation of its own once PostgreSQL answers, after the
+ * task's other jobs; on replay it comes with them. The case is several coroutines at once (the
+ * playbook, the SLA watchdog, background notices, signal and update handlers, the writer's own
+ * chain), so whatever resumed after a local write (the next write, the next step, an update's
+ * answer) was numbered in a different order on replay: "[TMPRL1100] Activity id of scheduled
+ * event '31' does not match activity id of activity command '32'", "Update machine does not handle
+ * this event: UpsertWorkflowSearchAttributes". And a workflow task that waits on a local write
+ * cannot end while the write is slow: with the worker killed every 10 s, such tasks timed out
+ * attempt after attempt until the server backed off for minutes. An activity's completion is an
+ * event of its own, in the order the history gives it.
+ */
+export const WRITES_AS_ACTIVITIES_PATCH = 'case-writes-as-activities';
+
 /** What the writer needs of the case. */
 export interface WrittenCase {
   readonly caseId: string;
   readonly trail: AuditTrail;
   /** The case's data; the writer keeps `writeRejected` on it (the view shows the refusal). */
   readonly written: CaseData;
-  /** Runs begun on the lean history write through a local activity (see activity-proxies). */
+  /** Runs begun on the lean history wrote through a local activity until WRITES_AS_ACTIVITIES_PATCH. */
   readonly writesInTask: boolean;
   snapshot(): CaseView;
   record: Recorder;
@@ -24,9 +42,9 @@ export interface WrittenCase {
 /**
  * Ships the case's unsaved audit events and its snapshot to PostgreSQL (the read model). Writes
  * are chained so two handlers never write out of order; the activity skips events already
- * stored, so retries are harmless. Runs begun on the lean history write through a local activity
- * that names its workflow task, so the store can replace what a task that then failed wrote (see
- * `currentTask` and store/case-store.ts).
+ * stored, so retries are harmless. Each write is an activity; the part of a lean-history run
+ * replayed from before WRITES_AS_ACTIVITIES_PATCH writes through a local activity that names its
+ * workflow task (see `currentTask` and store/case-store.ts).
  *
  * A write never jams the case: whatever happens to one write (the store refuses it, or the
  * caller's scope was cancelled), the next starts afresh, and events not stored stay unsaved for
@@ -39,12 +57,16 @@ export class CaseWriter {
   private flushing: Promise<void> = Promise.resolve();
   /** The workflow task of the latest local write, and the last seq stored before that task. */
   private task?: WorkflowTaskWrite;
+  /** Runs begun on the lean history write locally until WRITES_AS_ACTIVITIES_PATCH is recorded. */
+  private writesLocally: boolean;
 
   /** -1 until the first write (or when a carried run brought events the store refused). */
   constructor(
     private readonly target: WrittenCase,
     private persistedVersion = -1,
-  ) {}
+  ) {
+    this.writesLocally = target.writesInTask;
+  }
 
   persist(): Promise<void> {
     const write = this.flushing.then(() => this.flush());
@@ -66,7 +88,7 @@ export class CaseWriter {
       // The summary is what the Temporal UI shows on the activity's row: which events it saves.
       const saved = events.length ? `events ${events[0]!.seq}–${events[events.length - 1]!.seq} (${events[events.length - 1]!.kind})` : 'the snapshot';
       const summary = `save case ${snapshot.status}: ${saved}`;
-      if (this.target.writesInTask) {
+      if (this.stillWritesLocally()) {
         await storeLocal.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary }, [{ snapshot, events, task: this.currentTask() }]);
       } else {
         await store.persistCase.executeWithOptions({ ...RETRY_PROFILES.store, summary }, [{ snapshot, events }]);
@@ -87,6 +109,12 @@ export class CaseWriter {
       this.target.record('store.write_resumed', 'the store takes the case again', { rejectedSince: since });
       this.persist().catch(() => undefined);
     }
+  }
+
+  /** Asked at the write itself, so a running case switches at its next write after a deploy. */
+  private stillWritesLocally(): boolean {
+    if (this.writesLocally && patched(WRITES_AS_ACTIVITIES_PATCH)) this.writesLocally = false;
+    return this.writesLocally;
   }
 
   /**
