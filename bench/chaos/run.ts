@@ -410,23 +410,37 @@ async function main(): Promise<void> {
       ),
     };
     // Why a case did not end as it should: a workflow task failing for good (a nondeterminism
-    // error on replay after a worker restart jams a case forever) is named, and its history kept.
-    for (const offender of checks.wrongEndStates!.offenders) {
-      if (!offender.caseId) continue;
+    // error on replay after a worker restart jams a case forever) or timing out attempt after
+    // attempt (the server then waits minutes between attempts) is named, and the history kept.
+    const offenders = new Map<string, { detail: string }[]>();
+    for (const offender of [...checks.wrongEndStates!.offenders, ...checks.readModelMismatches!.offenders]) {
+      if (offender.caseId) offenders.set(offender.caseId, [...(offenders.get(offender.caseId) ?? []), offender]);
+    }
+    for (const [caseId, entries] of offenders) {
+      let why: string;
       try {
-        const history = await client.workflow.getHandle(offender.caseId).fetchHistory();
+        const handle = client.workflow.getHandle(caseId);
+        const history = await handle.fetchHistory();
+        const file = join(runDir, `history-${caseId}.json`);
+        writeFileSync(file, historyToJSON(history));
         const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
+        const timedOut = (history.events ?? []).filter((event) => event.workflowTaskTimedOutEventAttributes).length;
         // Failure messages are encrypted in the history (codec/failure-converter.ts): decode to read one.
         const lastFailure = failed.at(-1)?.workflowTaskFailedEventAttributes?.failure;
         const last = (await decodeOptionalFailureToOptionalError(loadDataConverter(dataConverter), lastFailure))?.message;
-        if (last) {
-          const file = join(runDir, `history-${offender.caseId}.json`);
-          writeFileSync(file, historyToJSON(history));
-          offender.detail += `; workflow task failing (${failed.length}×): ${last.slice(0, 200)} — history in ${file}`;
-        }
+        const pending = (await handle.describe()).raw.pendingWorkflowTask;
+        why = [
+          failed.length ? `workflow task failed ${failed.length}×${last ? `: ${last.slice(0, 200)}` : ''}` : undefined,
+          timedOut ? `workflow task timed out ${timedOut}×` : undefined,
+          pending ? `a workflow task pending at attempt ${pending.attempt ?? 1}` : 'no workflow task pending',
+          `history in ${file}`,
+        ]
+          .filter(Boolean)
+          .join('; ');
       } catch (error) {
-        offender.detail += `; history unreadable: ${(error as Error).message.slice(0, 100)}`;
+        why = `history unreadable: ${(error as Error).message.slice(0, 100)}`;
       }
+      for (const entry of entries) entry.detail += ` — ${why}`;
     }
     await connection.close();
     await monitor.end();
@@ -572,6 +586,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
+/** The folders whose code the run's processes execute. */
+const RUN_CODE = ['workflows', 'activities', 'store', 'domain', 'api', 'worker', 'config', 'codec', 'simulators', 'migrations', 'scripts', 'package-lock.json'];
+
 function versions(cliPath: string, databaseUrl: string) {
   const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
   let temporalCli = 'unknown';
@@ -594,14 +611,22 @@ function versions(cliPath: string, databaseUrl: string) {
     // keep unknown
   }
   let commit = 'unknown';
+  // A result describes a commit only if the code that ran was that commit's: uncommitted changes
+  // to what the worker and API run are named, so such a run is never taken for the commit's.
+  let uncommittedCode: string[] = [];
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd: ROOT }).trim();
+    uncommittedCode = execFileSync('git', ['status', '--porcelain', '--', ...RUN_CODE], { encoding: 'utf8', cwd: ROOT })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
   } catch {
     // keep unknown
   }
   return {
     app: packageJson.version,
     commit,
+    uncommittedCode,
     node: process.version,
     temporalSdk: packageJson.dependencies['@temporalio/client'],
     temporalCli,
