@@ -159,8 +159,7 @@ describe('a case on the dev key', () => {
         'workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest.input.args.payloads', // actions, feedback
         'workflowExecutionUpdateCompletedEventAttributes.outcome.success.payloads', // the view an update answers
         'activityTaskScheduledEventAttributes.input.payloads', // notifications, carrier calls
-        'markerRecordedEventAttributes.details.result.payloads', // the case's writes (local activities): what the store answered
-        'activityTaskCompletedEventAttributes.result.payloads',
+        'activityTaskCompletedEventAttributes.result.payloads', // the case's writes: what the store answered
         'userMetadata.summary', // timer and activity summaries (the Temporal UI's labels)
         'workflowExecutionCompletedEventAttributes.result.payloads',
       ]),
