@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, () => ready());
   });
   const sweeper = startRedeliverySweeper({ db, temporal, cases: new CaseService({ db, temporal, config }) }, config.redeliveryIntervalMs);
-  // The watchlist's schedule (README → Tracking in); the policy file's watchlist section in force.
+  // The watchlist's schedule (docs/integrations.md); the policy file's watchlist section in force.
   await ensureWatchlistSchedule(temporal, config);
   logger.info({ temporal: config.temporal.address, namespace: config.temporal.namespace }, `API listening on http://${config.host}:${config.port}/v1`);
 

@@ -222,7 +222,7 @@ const DOCS: Record<EndpointKey, Doc> = {
     tags: ['webhooks'],
     summary: 'A Kuaidi100 subscription push (快遞100 訂閱推送)',
     description:
-      'Form body: `param` (the push JSON: `lastResult.nu`, `com`, `state`, `data[]`) and `sign` = upper-case hex MD5 of `param` + the salt WEBHOOK_SECRET_KUAIDI100. Every state and resultv2 sub-state is mapped (README → Tracking in); an unknown one becomes Exception/unknown with the raw code kept. The event id is derived from waybill, state, the newest scan’s ftime and its text, so a resent push is recognised. Every answer, refusals included, is in Kuaidi100’s shape.',
+      'Form body: `param` (the push JSON: `lastResult.nu`, `com`, `state`, `data[]`) and `sign` = upper-case hex MD5 of `param` + the salt WEBHOOK_SECRET_KUAIDI100. Every state and resultv2 sub-state is mapped (docs/integrations.md); an unknown one becomes Exception/unknown with the raw code kept. The event id is derived from waybill, state, the newest scan’s ftime and its text, so a resent push is recognised. Every answer, refusals included, is in Kuaidi100’s shape.',
     request: {
       body: {
         required: true,
@@ -244,7 +244,7 @@ const DOCS: Record<EndpointKey, Doc> = {
     tags: ['webhooks'],
     summary: 'An AfterShip tracking webhook',
     description:
-      'JSON (`event_id`, `msg.tracking_number`, `msg.slug`, `msg.tag`, `msg.subtag`, `msg.checkpoints[]`), header `aftership-hmac-sha256` = base64 HMAC-SHA256 of the raw body with WEBHOOK_SECRET_AFTERSHIP. Every tag and subtag is mapped (README → Tracking in); a repeated `event_id` answers `duplicate`, nothing done twice.',
+      'JSON (`event_id`, `msg.tracking_number`, `msg.slug`, `msg.tag`, `msg.subtag`, `msg.checkpoints[]`), header `aftership-hmac-sha256` = base64 HMAC-SHA256 of the raw body with WEBHOOK_SECRET_AFTERSHIP. Every tag and subtag is mapped (docs/integrations.md); a repeated `event_id` answers `duplicate`, nothing done twice.',
     request: {
       headers: z.object({ 'aftership-hmac-sha256': z.string() }),
       body: body(
@@ -298,7 +298,7 @@ function buildDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: `A token from API_TOKENS; its role (${ROLES.join(', ')}) decides what it may do (README → Permissions).`,
+    description: `A token from API_TOKENS; its role (${ROLES.join(', ')}) decides what it may do (docs/agents.md → Permissions).`,
   });
   for (const endpoint of ENDPOINTS) {
     const key = `${endpoint.method} ${endpoint.path}` as EndpointKey;
@@ -318,7 +318,7 @@ function buildDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
     info: {
       title: 'Case orchestrator for logistics exceptions',
       version: '1.0.0',
-      description: 'HTTP API v1 (../shared/api.md). Errors are application/problem+json (RFC 9457).',
+      description: 'HTTP API v1. Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
     tags: ['cases', 'incidents', 'reports', 'audit', 'customers', 'webhooks', 'codec', 'operations'].map((name) => ({ name })),

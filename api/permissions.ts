@@ -12,7 +12,7 @@ import { requireRole } from './auth';
  * - case actions in domain/case-actions.ts, because the workflow's update validator enforces them
  *   (a refused action never reaches history); ACTION_ROLES reads them from there.
  *
- * The README's table is rendered from both (`permissionTableMarkdown`), and a test checks the README
+ * The agents' guide's table (docs/agents.md) is rendered from both (`permissionTableMarkdown`), and a test checks that page
  * still says what the code does; another tries every cell against the running API.
  */
 
@@ -122,7 +122,7 @@ function accessCell(access: Access, role: Role): string {
   return access.roles.includes(role) ? '✓' : '—';
 }
 
-/** The matrix as the README prints it (between the `permission-matrix` markers). */
+/** The matrix as docs/agents.md prints it (between the `permission-matrix` markers). */
 export function permissionTableMarkdown(): string {
   const header = `| endpoint | ${ROLES.join(' | ')} |`;
   const rule = `|---|${ROLES.map(() => '---').join('|')}|`;

@@ -177,7 +177,7 @@ export const supplierReplyResponse = z
 
 export const reportResponse = z
   .looseObject({ report: z.string(), from: z.string().meta({ format: 'date' }), to: z.string().meta({ format: 'date' }), timeZone: z.string() })
-  .meta({ id: 'Report', description: 'A report over the range; its sections depend on the report (README → Reports)' });
+  .meta({ id: 'Report', description: 'A report over the range; its sections depend on the report (docs/supervisors.md → Reports)' });
 
 export const healthResponse = z.looseObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 export const readinessResponse = z

@@ -20,7 +20,7 @@ export interface IntakeResult {
   deliveredTo: string[];
   /** No open case for the waybill: kept for a case opened later. */
   held: boolean;
-  /** The exception asked for a case of this type to be opened (README → Tracking in). */
+  /** The exception asked for a case of this type to be opened (docs/integrations.md). */
   opening?: string;
 }
 

@@ -5,7 +5,7 @@ import { quietPolicy } from '../helpers/quiet-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
- * The permission matrix (api/permissions.ts, printed in the README), tried cell by cell against the
+ * The permission matrix (api/permissions.ts, printed in docs/agents.md), tried cell by cell against the
  * running API: every endpoint × role and every case action × role. A cell the matrix allows must
  * not answer 403 (nor 401: the token is good); a cell it refuses must answer 403 — and change nothing.
  */

@@ -253,7 +253,7 @@ test('a failed delivery is answered 503, not 2xx, and stays pending', async () =
 describe('events held for a waybill without an open case', () => {
   test('are handed to a case opened later for that waybill', async () => {
     const waybillNo = uniqueWaybill();
-    // Not an exception: an exception would open its own case (README → Tracking in).
+    // Not an exception: an exception would open its own case (docs/integrations.md).
     const event = trackingEvent(waybillNo, 'OutForDelivery');
     const answer = await push(event);
     expect(answer).toMatchObject({ status: 200, body: { duplicate: false, deliveredTo: [], held: true } });
