@@ -98,8 +98,7 @@ const PLAN = {
 const ALLOW_CRASHES = process.env.CHAOS_ALLOW_CRASHES === '1';
 // The smaller runs write beside the full run's figures, so they never overwrite the README's.
 const OUT =
-  process.env.CHAOS_OUT ??
-  join(ROOT, ONE_OF_EACH ? 'bench/results/chaos-small.json' : CI_RUN ? 'bench/results/chaos-ci.json' : 'bench/results/chaos.json');
+  process.env.CHAOS_OUT ?? join(ROOT, ONE_OF_EACH ? 'bench/results/chaos-small.json' : CI_RUN ? 'bench/results/chaos-ci.json' : 'bench/results/chaos.json');
 /** How the run was asked for, as the result records it (a size of one's own is part of it). */
 const COMMAND = `${process.env.CHAOS_CASES ? `CHAOS_CASES=${CASES} ` : ''}npm run chaos${SMALL ? ' -- --small' : CI_RUN ? ' -- --ci' : ''}`;
 const started = Date.now();
