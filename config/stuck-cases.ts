@@ -29,7 +29,9 @@ const count = (name: string) => z.coerce.number({ error: `${name} must be a numb
 
 const stuckEnv = z.object({
   STUCK_WORKFLOW_TASK_ATTEMPTS: count('STUCK_WORKFLOW_TASK_ATTEMPTS').min(2, 'STUCK_WORKFLOW_TASK_ATTEMPTS must be at least 2').default(3),
-  STUCK_OVERDUE_GRACE_MS: count('STUCK_OVERDUE_GRACE_MS').min(0, 'STUCK_OVERDUE_GRACE_MS must be 0 or more').default(15 * 60_000),
+  STUCK_OVERDUE_GRACE_MS: count('STUCK_OVERDUE_GRACE_MS')
+    .min(0, 'STUCK_OVERDUE_GRACE_MS must be 0 or more')
+    .default(15 * 60_000),
   STUCK_CASES_CACHE_MS: count('STUCK_CASES_CACHE_MS').min(0).max(600_000, 'STUCK_CASES_CACHE_MS must be at most 600000').default(30_000),
   STUCK_DESCRIBE_CONCURRENCY: count('STUCK_DESCRIBE_CONCURRENCY').min(1).max(64, 'STUCK_DESCRIBE_CONCURRENCY must be at most 64').default(8),
 });

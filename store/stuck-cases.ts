@@ -54,7 +54,13 @@ export async function overdueCases(db: Db, query: OverdueQuery): Promise<Overdue
     .orderBy('deadline')
     .limit(query.limit)
     .execute();
-  return rows.map((row) => ({ caseId: row.case_id, type: row.type, status: row.status, deadline: new Date(row.deadline), updatedAt: new Date(row.updated_at) }));
+  return rows.map((row) => ({
+    caseId: row.case_id,
+    type: row.type,
+    status: row.status,
+    deadline: new Date(row.deadline),
+    updatedAt: new Date(row.updated_at),
+  }));
 }
 
 export interface CaseSummaryRow {

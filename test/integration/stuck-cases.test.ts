@@ -159,11 +159,11 @@ function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 }
 
 test('a case whose workflow task fails on every attempt is reported with its attempts and the failure message', async () => {
-  const report = await eventually(
-    stuckReport,
-    (r) => r.cases.some((entry) => entry.caseId === failing && entry.attempts >= 3),
-    { what: `${failing} failing at attempt ≥ 3`, timeoutMs: 90_000, intervalMs: 1_000 },
-  );
+  const report = await eventually(stuckReport, (r) => r.cases.some((entry) => entry.caseId === failing && entry.attempts >= 3), {
+    what: `${failing} failing at attempt ≥ 3`,
+    timeoutMs: 90_000,
+    intervalMs: 1_000,
+  });
   expect(stuckCasesResponse.safeParse(report).success).toBe(true);
   const entry = report.cases.find((candidate) => candidate.caseId === failing);
   expect(entry).toMatchObject({ reason: 'workflow-task-failing', type: 'LOST', status: 'IN_PROGRESS', workflowType: 'caseWorkflow' });
@@ -181,22 +181,24 @@ test('open cases past their own deadline are reported as overdue; moved, closed,
   expect(byCase.get(overdue)).toMatchObject({ reason: 'overdue', type: 'DAMAGED', status: 'WAITING_CARRIER', attempts: 0 });
   expect(byCase.get(overdue)?.lastFailure).toMatch(/^deadline .* passed with no write since /);
   expect(byCase.get(overdueSurvey)).toMatchObject({ reason: 'overdue', status: 'AWAITING_FEEDBACK' });
-  for (const notStuck of [breachedAndMoved, closedLate, dueLater, healthy]) expect({ caseId: notStuck, listed: byCase.has(notStuck) }).toEqual({ caseId: notStuck, listed: false });
+  for (const notStuck of [breachedAndMoved, closedLate, dueLater, healthy])
+    expect({ caseId: notStuck, listed: byCase.has(notStuck) }).toEqual({ caseId: notStuck, listed: false });
   expect(report.counts.overdue).toBe(report.cases.filter((entry) => entry.reason === 'overdue').length);
 });
 
 test('only supervisors and experts read the report: it quotes failure messages in clear', async () => {
   expect((await stack.api('expert', '/v1/reports/stuck-cases')).status).toBe(200);
-  for (const role of ['agent', 'auditor', 'system'] as const) expect({ role, status: (await stack.api(role, '/v1/reports/stuck-cases')).status }).toEqual({ role, status: 403 });
+  for (const role of ['agent', 'auditor', 'system'] as const)
+    expect({ role, status: (await stack.api(role, '/v1/reports/stuck-cases')).status }).toEqual({ role, status: 403 });
   expect((await stack.api(null, '/v1/reports/stuck-cases')).status).toBe(401);
 });
 
 test('`npm run ops -- cases stuck` lists each stuck case with its last failure; --json gives the report', async () => {
-  await eventually(
-    stuckReport,
-    (r) => r.cases.some((entry) => entry.caseId === failing && entry.attempts >= 3),
-    { what: `${failing} failing`, timeoutMs: 90_000, intervalMs: 1_000 },
-  );
+  await eventually(stuckReport, (r) => r.cases.some((entry) => entry.caseId === failing && entry.attempts >= 3), {
+    what: `${failing} failing`,
+    timeoutMs: 90_000,
+    intervalMs: 1_000,
+  });
   const table = await ops('cases', 'stuck');
   expect(table).toMatchObject({ code: 0 });
   const line = (id: string) => table.stdout.split('\n').find((text) => text.includes(id)) ?? '';
