@@ -20,7 +20,7 @@ import { findWorkflowTaskProblems, type WorkflowTaskProblem } from './workflow-t
 export const STUCK_REASONS = ['workflow-task-failing', 'overdue'] as const;
 export type StuckReason = (typeof STUCK_REASONS)[number];
 
-export interface StuckCase {
+interface StuckCase {
   /** The case, or null for a workflow that belongs to no case (the watchlist, an outbox). */
   caseId: string | null;
   /** The Temporal workflow that is failing (the case's own, or a child such as a claim). */

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_CONVERTERS, caseDataConverter } from '../../codec/data-converter';
 import { stuckCasesResponse } from '../../api/response-schemas';
 import { eventually, openCaseBody, startTestStack, TOKENS, uniqueWaybill, type TestStack } from '../helpers/test-stack';
@@ -47,13 +47,18 @@ beforeAll(async () => {
   const taskQueue = `stuck-probe-${run}`;
   brokenConnection = await NativeConnection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS as string });
   const silent = () => undefined;
+  // Bundled with the product's failure converter, so the failure is encrypted in the history as a real case's is.
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    ...WORKFLOW_BUNDLE_CONVERTERS,
+    logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent },
+  });
   brokenWorker = await Worker.create({
     connection: brokenConnection,
     namespace: stack.config.temporal.namespace,
     taskQueue,
-    workflowsPath,
-    bundlerOptions: { logger: { trace: silent, debug: silent, info: silent, warn: silent, error: silent, log: silent } },
-    dataConverter: { ...caseDataConverter(stack.config), ...WORKFLOW_BUNDLE_CONVERTERS },
+    workflowBundle: { code: bundle.code },
+    dataConverter: caseDataConverter(stack.config),
   });
   brokenWorkerDone = brokenWorker.run();
 
@@ -168,6 +173,9 @@ test('a case whose workflow task fails on every attempt is reported with its att
   const entry = report.cases.find((candidate) => candidate.caseId === failing);
   expect(entry).toMatchObject({ reason: 'workflow-task-failing', type: 'LOST', status: 'IN_PROGRESS', workflowType: 'caseWorkflow' });
   // Decoded: the history holds the message encrypted (codec/failure-converter.ts).
+  const history = await stack.client.workflow.getHandle(failing).fetchHistory();
+  const recorded = history.events?.find((event) => event.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure;
+  expect(recorded?.message).not.toContain(FAILURE);
   expect(entry?.lastFailure).toContain(FAILURE);
   expect(entry?.lastFailure).toMatch(/^workflow task failed/);
   expect(Date.parse(entry?.since ?? '')).toBeLessThanOrEqual(Date.now());
