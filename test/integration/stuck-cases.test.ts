@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_CONVERTERS, caseDataConverter } from '../../codec/data-converter';
 import { stuckCasesResponse } from '../../api/response-schemas';
@@ -26,9 +27,11 @@ let stack: TestStack;
 let brokenWorker: Worker;
 let brokenWorkerDone: Promise<void>;
 let brokenConnection: NativeConnection;
+let silentPoller: { stop: () => Promise<void> } | undefined;
 const run = randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase();
 const caseId = (tag: string) => `CASE-20261207-${run}${tag}`;
 const failing = caseId('F1');
+const timingOut = caseId('T1');
 const overdue = caseId('O1');
 const overdueSurvey = caseId('O2');
 const breachedAndMoved = caseId('B1');
@@ -78,7 +81,7 @@ beforeAll(async () => {
   // Its clock breached 30 s ago and the breach was written 10 s ago: the case moved.
   await insertCase(breachedAndMoved, { type: 'DELAYED', status: 'IN_PROGRESS', updatedAt: at(-10_000), slaDueAt: at(-30_000), breached: true });
   await insertCase(closedLate, { type: 'DELAYED', status: 'CLOSED', updatedAt: at(-60_000), slaDueAt: at(-30_000) });
-  await insertCase(dueLater, { type: 'DELAYED', status: 'WAITING_CARRIER', updatedAt: at(-60_000), slaDueAt: at(60_000) });
+  await insertCase(dueLater, { type: 'DELAYED', status: 'WAITING_CARRIER', updatedAt: at(-60_000), slaDueAt: at(3_600_000) });
 
   await stack.client.workflow.start('caseWorkflow', { taskQueue, workflowId: failing, args: [], workflowTaskTimeout: '2s' });
 
@@ -93,10 +96,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.client.workflow
-    .getHandle(failing)
-    .terminate('stuck-cases test over')
-    .catch(() => undefined);
+  for (const id of [failing, timingOut])
+    await stack?.client.workflow
+      .getHandle(id)
+      .terminate('stuck-cases test over')
+      .catch(() => undefined);
+  await silentPoller?.stop();
   brokenWorker?.shutdown();
   await brokenWorkerDone;
   await brokenConnection?.close();
@@ -181,6 +186,58 @@ test('a case whose workflow task fails on every attempt is reported with its att
   expect(Date.parse(entry?.since ?? '')).toBeLessThanOrEqual(Date.now());
   // Counted once, as failing, though its row is not overdue either way.
   expect(report.cases.filter((candidate) => candidate.caseId === failing)).toHaveLength(1);
+});
+
+/**
+ * A worker that takes every workflow task of its queue and never answers: each attempt times
+ * out, the shape of a task that hangs (a local activity waiting on a lock that never frees).
+ */
+async function startSilentPoller(taskQueue: string): Promise<{ stop: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: process.env.TEST_TEMPORAL_ADDRESS as string });
+  let stopped = false;
+  const polling = (async () => {
+    while (!stopped) {
+      // A long poll needs a deadline; a short one lets stop() wait for the last poll before closing.
+      await connection
+        .withDeadline(Date.now() + 3_000, () =>
+          connection.workflowService.pollWorkflowTaskQueue({
+            namespace: stack.config.temporal.namespace,
+            taskQueue: { name: taskQueue },
+            identity: 'stuck-cases-test-silent-worker',
+          }),
+        )
+        .catch(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await polling;
+      await connection.close();
+    },
+  };
+}
+
+test('a case whose workflow task times out on every attempt is reported with the time-out as its failure', async () => {
+  const taskQueue = `stuck-silent-${run}`;
+  silentPoller = await startSilentPoller(taskQueue);
+  await insertCase(timingOut, {
+    type: 'INTERCEPT',
+    status: 'IN_PROGRESS',
+    updatedAt: new Date().toISOString(),
+    slaDueAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
+  await stack.client.workflow.start('caseWorkflow', { taskQueue, workflowId: timingOut, args: [], workflowTaskTimeout: '1s' });
+  const report = await eventually(stuckReport, (r) => r.cases.some((entry) => entry.caseId === timingOut && entry.attempts >= 3), {
+    what: `${timingOut} timing out at attempt ≥ 3`,
+    timeoutMs: 90_000,
+    intervalMs: 1_000,
+  });
+  expect(report.cases.find((entry) => entry.caseId === timingOut)).toMatchObject({
+    reason: 'workflow-task-failing',
+    type: 'INTERCEPT',
+    lastFailure: expect.stringMatching(/^workflow task timed out \(START_TO_CLOSE\)/),
+  });
 });
 
 test('open cases past their own deadline are reported as overdue; moved, closed, not-yet-due and healthy cases are not', async () => {
