@@ -57,7 +57,8 @@ export interface StuckCasesDependencies {
 
 /** Overdue rows read at most; the report is a work list, not an export. */
 const OVERDUE_LIMIT = 1_000;
-const CASE_ID = /^CASE-\d{8}-[0-9A-Z]{8}$/;
+/** A case's workflow id, or a child's (`CASE-…/claim-1`): the case id leads. */
+const CASE_ID = /^(CASE-\d{8}-[0-9A-Z]{8})(?:\/|$)/;
 
 export class StuckCases {
   private cached: { at: number; report: Promise<StuckCasesReport> } | undefined;
@@ -132,7 +133,5 @@ export class StuckCases {
 
 /** The case a failing workflow holds up: its own id, or its parent's (a claim settlement's case). */
 function caseIdOf(problem: WorkflowTaskProblem): string | null {
-  if (CASE_ID.test(problem.workflowId)) return problem.workflowId;
-  if (problem.parentWorkflowId && CASE_ID.test(problem.parentWorkflowId)) return problem.parentWorkflowId;
-  return null;
+  return CASE_ID.exec(problem.workflowId)?.[1] ?? (problem.parentWorkflowId ? (CASE_ID.exec(problem.parentWorkflowId)?.[1] ?? null) : null);
 }
