@@ -168,13 +168,29 @@ export function createMetrics(options: MetricsOptions): ApiMetrics {
 }
 
 /**
+ * A scrape waits this long for the stuck-cases sweep (Prometheus gives up on a scrape after 10 s
+ * by default). While Temporal is down the client retries for longer than that; the scrape then
+ * answers with the last counts and `cases_stuck_sweep_ok 0`, and the sweep's result, when it
+ * comes, serves the next scrape.
+ */
+const STUCK_SWEEP_SCRAPE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * `cases_stuck{reason}` and `cases_stuck_sweep_ok`. A scrape collects every metric at once, so
  * both gauges await the same read: the sweep flag then always describes the counts beside it.
  */
 function registerStuckCaseGauges(registry: Registry, read: () => Promise<Record<string, number>>, logger: Logger): void {
   let inFlight: Promise<Record<string, number> | undefined> | undefined;
   const sweep = () =>
-    (inFlight ??= read()
+    (inFlight ??= withTimeout(read(), STUCK_SWEEP_SCRAPE_TIMEOUT_MS, 'the stuck-cases sweep took too long for a scrape')
       .catch((error: unknown) => {
         logger.warn({ err: error }, 'stuck cases: the sweep failed; keeping the last counts');
         return undefined;

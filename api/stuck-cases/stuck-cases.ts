@@ -61,7 +61,7 @@ const OVERDUE_LIMIT = 1_000;
 const CASE_ID = /^(CASE-\d{8}-[0-9A-Z]{8})(?:\/|$)/;
 
 export class StuckCases {
-  private cached: { at: number; report: Promise<StuckCasesReport> } | undefined;
+  private cached: CachedSweep | undefined;
 
   constructor(private readonly deps: StuckCasesDependencies) {}
 
@@ -115,20 +115,33 @@ export class StuckCases {
 
   /**
    * The counts for the gauge, from a sweep at most `cacheMs` old: every scrape of every
-   * Prometheus would otherwise describe every running workflow. Concurrent scrapes share a sweep.
+   * Prometheus would otherwise describe every running workflow. Concurrent scrapes share a sweep,
+   * and a sweep still running (Temporal slow or down) is awaited, never doubled.
    */
   async counts(): Promise<Record<StuckReason, number>> {
     const at = Date.now();
-    if (!this.cached || at - this.cached.at >= this.deps.settings.cacheMs) {
-      const report = this.report();
-      this.cached = { at, report };
-      // A failed sweep is not kept: the next scrape tries again.
-      report.catch(() => {
-        if (this.cached?.report === report) this.cached = undefined;
-      });
+    const stale = !this.cached || (this.cached.settled && at - this.cached.at >= this.deps.settings.cacheMs);
+    if (stale) {
+      const entry: CachedSweep = { at, settled: false, report: this.report() };
+      this.cached = entry;
+      entry.report.then(
+        () => {
+          entry.settled = true;
+        },
+        () => {
+          // A failed sweep is not kept: the next scrape tries again.
+          if (this.cached === entry) this.cached = undefined;
+        },
+      );
     }
-    return (await this.cached.report).counts;
+    return (await (this.cached as CachedSweep).report).counts;
   }
+}
+
+interface CachedSweep {
+  at: number;
+  settled: boolean;
+  report: Promise<StuckCasesReport>;
 }
 
 /** The case a failing workflow holds up: its own id, or its parent's (a claim settlement's case). */
