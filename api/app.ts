@@ -19,6 +19,8 @@ import { docsRouter } from './routes/docs';
 import { healthRouter } from './routes/health';
 import { incidentsRouter } from './routes/incidents';
 import { reportsRouter } from './routes/reports';
+import { stuckCasesRouter } from './routes/stuck-cases';
+import { StuckCases } from './stuck-cases/stuck-cases';
 import { webhooksRouter } from './routes/webhooks';
 
 export interface AppDependencies {
@@ -45,9 +47,16 @@ export function createApp(deps: AppDependencies): Express {
   const logger = deps.logger ?? (deps.log ? silentLogger() : createLogger({ level: platform.logLevel, component: 'api' }));
   const log = deps.log ?? ((message: string, error?: unknown) => logger.error({ err: error }, message));
   const cases = new CaseService({ ...deps, log });
+  const stuckCases = new StuckCases({
+    db: deps.db,
+    temporal: deps.temporal,
+    settings: deps.config.stuckCases,
+    feedbackWindowMs: deps.config.slaPolicy.feedback.windowMs,
+  });
   const metrics = createMetrics({
     db: deps.db,
     logger,
+    stuckCases: () => stuckCases.counts(),
     cacheMs: platform.metricsCacheMs,
     ...(platform.temporalMetricsAddress ? { temporalMetricsAddress: platform.temporalMetricsAddress } : {}),
   });
@@ -80,7 +89,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));
-  app.use('/v1/reports', reportsRouter(deps.config, deps.db));
+  // Before the named reports, so `stuck-cases` is not taken for a report name.
+  app.use('/v1/reports', stuckCasesRouter(stuckCases), reportsRouter(deps.config, deps.db));
   app.use('/v1/customers', customersRouter(deps.db));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));

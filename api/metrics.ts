@@ -22,6 +22,10 @@ import { routeTemplate } from './logging';
  *   the same totals whatever the topology; aggregate them with `max` (not `sum`) across API
  *   replicas. The read is one grouped query over the trail (a scan of
  *   case_events by kind), cached METRICS_CACHE_MS.
+ * - Stuck cases: `cases_stuck{reason}` (`workflow-task-failing`, `overdue`), from the stuck-cases
+ *   sweep (api/stuck-cases/) at scrape time, one sweep reused for STUCK_CASES_CACHE_MS;
+ *   `cases_stuck_sweep_ok` says whether the last sweep worked. deploy/prometheus/alerts.yml
+ *   alerts on both (docs/stuck-cases.md).
  * - The Temporal SDK's own worker metrics, appended from the runtime's Prometheus endpoint when
  *   TEMPORAL_METRICS_ADDRESS is set (worker/runtime.ts); `temporal_sdk_metrics_up` says whether
  *   that read worked.
@@ -32,6 +36,8 @@ export interface MetricsOptions {
   logger: Logger;
   /** Reuse the read-model counts this long between scrapes (ms). */
   cacheMs: number;
+  /** The stuck-cases counts by reason (api/stuck-cases/stuck-cases.ts); absent, no `cases_stuck` gauge. */
+  stuckCases?: () => Promise<Record<string, number>>;
   /** host:port of the Temporal runtime's Prometheus endpoint, appended to every scrape. */
   temporalMetricsAddress?: string;
 }
@@ -128,6 +134,8 @@ export function createMetrics(options: MetricsOptions): ApiMetrics {
   });
   counts.onResult = (ok) => readOk.set(ok ? 1 : 0);
 
+  if (options.stuckCases) registerStuckCaseGauges(registry, options.stuckCases, options.logger);
+
   const sdkUp = options.temporalMetricsAddress
     ? new Gauge({ name: 'temporal_sdk_metrics_up', help: '1 when the Temporal SDK metrics endpoint answered this scrape', registers: [registry] })
     : undefined;
@@ -157,6 +165,57 @@ export function createMetrics(options: MetricsOptions): ApiMetrics {
   });
 
   return { registry, httpMetrics, webhookMetrics, router };
+}
+
+/**
+ * A scrape waits this long for the stuck-cases sweep (Prometheus gives up on a scrape after 10 s
+ * by default). While Temporal is down the client retries for longer than that; the scrape then
+ * answers with the last counts and `cases_stuck_sweep_ok 0`, and the sweep's result, when it
+ * comes, serves the next scrape.
+ */
+const STUCK_SWEEP_SCRAPE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `cases_stuck{reason}` and `cases_stuck_sweep_ok`. A scrape collects every metric at once, so
+ * both gauges await the same read: the sweep flag then always describes the counts beside it.
+ */
+function registerStuckCaseGauges(registry: Registry, read: () => Promise<Record<string, number>>, logger: Logger): void {
+  let inFlight: Promise<Record<string, number> | undefined> | undefined;
+  const sweep = () =>
+    (inFlight ??= withTimeout(read(), STUCK_SWEEP_SCRAPE_TIMEOUT_MS, 'the stuck-cases sweep took too long for a scrape')
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'stuck cases: the sweep failed; keeping the last counts');
+        return undefined;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      }));
+  new Gauge({
+    name: 'cases_stuck_sweep_ok',
+    help: '1 when the last stuck-cases sweep (Temporal and the read model) worked, else 0 (cases_stuck keeps its last values)',
+    registers: [registry],
+    async collect() {
+      this.set((await sweep()) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'cases_stuck',
+    help: 'Open cases stuck now, by reason: workflow-task-failing (a workflow task failed or timed out again and again) or overdue (past its own deadline with no write)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await sweep();
+      if (counts) for (const [reason, count] of Object.entries(counts)) this.set({ reason }, count);
+    },
+  });
 }
 
 /** The outcome of a webhook answer: the route's own word (res.locals) or the status class. */

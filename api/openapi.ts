@@ -17,6 +17,7 @@ import {
   problemResponse,
   readinessResponse,
   reportResponse,
+  stuckCasesResponse,
   supplierReplyResponse,
   trackingPushResponse,
   kuaidi100PushAnswer,
@@ -198,6 +199,14 @@ const DOCS: Record<EndpointKey, Doc> = {
     request: { params: z.object({ name: z.enum(REPORT_NAMES) }), query: reportRangeQuery },
     responses: { 200: { description: 'The report', content: { ...json(reportResponse), 'text/csv': { schema: z.string() } } } },
     problems: [400, 404],
+  },
+  'GET /v1/reports/stuck-cases': {
+    tags: ['reports'],
+    summary: 'Stuck cases now: workflow tasks failing again and again, and cases overdue past their own deadline',
+    description:
+      'Swept afresh on every call: every running workflow is described (its pending workflow task attempt) and the read model is searched for open cases whose deadline passed without a write. Thresholds: STUCK_WORKFLOW_TASK_ATTEMPTS, STUCK_OVERDUE_GRACE_MS (docs/stuck-cases.md).',
+    responses: { 200: { description: 'The report', content: json(stuckCasesResponse) } },
+    problems: [503],
   },
   'GET /v1/audit/export': {
     tags: ['audit'],

@@ -40,6 +40,8 @@ const STAFF_AND_SYSTEM: readonly Role[] = ['agent', 'supervisor', 'expert', 'sys
 const READERS_OF_REPORTS: readonly Role[] = ['supervisor', 'expert', 'auditor'];
 const INCIDENT_DECLARERS: readonly Role[] = ['supervisor', 'expert'];
 const CODEC_USERS: readonly Role[] = ['supervisor', 'expert'];
+/** The stuck-cases report quotes workflow failure messages in clear, as the codec would: the same roles. */
+const STUCK_CASE_READERS: readonly Role[] = CODEC_USERS;
 const roles = (list: readonly Role[]): Access => ({ kind: 'roles', roles: list });
 
 export const ENDPOINTS = [
@@ -59,6 +61,7 @@ export const ENDPOINTS = [
   { method: 'GET', path: '/v1/incidents', access: roles(ALL_ROLES) },
   { method: 'GET', path: '/v1/incidents/{incidentId}', access: roles(ALL_ROLES) },
   { method: 'POST', path: '/v1/incidents/{incidentId}/end', access: roles(INCIDENT_DECLARERS) },
+  { method: 'GET', path: '/v1/reports/stuck-cases', access: roles(STUCK_CASE_READERS) },
   { method: 'GET', path: '/v1/reports/{name}', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/audit/export', access: roles(READERS_OF_REPORTS) },
   { method: 'POST', path: '/v1/webhooks/tracking/generic', access: { kind: 'signature' } },

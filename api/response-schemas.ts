@@ -3,6 +3,7 @@ import { CASE_ACTION_NAMES } from '../domain/case-actions';
 import { CLOCK_NAMES } from '../domain/sla-policy';
 import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, PRIORITIES, ROLES } from '../domain/types';
 import { incidentBody } from './routes/incidents';
+import { STUCK_REASONS } from './stuck-cases/stuck-cases';
 
 /**
  * Response shapes of the HTTP contract, for the OpenAPI document (api/openapi.ts) and for the
@@ -192,3 +193,27 @@ export const codecResponse = z
     payloads: z.array(z.looseObject({ metadata: z.record(z.string(), z.string()), data: z.string() })),
   })
   .meta({ id: 'CodecPayloads', description: 'Payloads as protobuf JSON: metadata values and data in base64' });
+
+const stuckCase = z
+  .object({
+    caseId: z.string().nullable().meta({ example: 'CASE-20261207-V02PT4M2', description: 'null for a workflow that belongs to no case' }),
+    workflowId: z.string().nullable().meta({ description: 'The failing workflow: the case’s own, or a child such as a claim settlement' }),
+    workflowType: z.string().nullable().meta({ example: 'caseWorkflow' }),
+    type: z.string().nullable().meta({ example: 'LOST', description: 'From the read model; null when it holds no row' }),
+    status: z.string().nullable().meta({ example: 'IN_PROGRESS' }),
+    reason: z.enum(STUCK_REASONS),
+    since: z.string().meta({ format: 'date-time', description: 'When the failing task was first scheduled, or the deadline that passed' }),
+    attempts: z.number().int().min(0).meta({ description: 'Workflow task attempts so far; 0 when only overdue' }),
+    lastFailure: z.string().meta({ example: 'workflow task failed (WORKFLOW_WORKER_UNHANDLED_FAILURE): [TMPRL1100] Nondeterminism error: …' }),
+  })
+  .meta({ id: 'StuckCase' });
+
+export const stuckCasesResponse = z
+  .object({
+    report: z.literal('stuck-cases'),
+    generatedAt: z.string().meta({ format: 'date-time' }),
+    thresholds: z.object({ workflowTaskAttempts: z.number().int(), overdueGraceMs: z.number().int() }),
+    counts: z.object({ 'workflow-task-failing': z.number().int(), overdue: z.number().int() }),
+    cases: z.array(stuckCase),
+  })
+  .meta({ id: 'StuckCasesReport', description: 'Cases whose workflow task keeps failing, then cases overdue past their own deadline (docs/stuck-cases.md)' });

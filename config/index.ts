@@ -6,6 +6,7 @@ import { ConfigError } from './errors';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy } from './sla-policy';
 import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type PayloadKeyRing } from './payload-keys';
 import { loadPlatformSettings, type PlatformSettings } from './platform';
+import { loadStuckCaseSettings, type StuckCaseSettings } from './stuck-cases';
 import { loadWorkerSettings, type WorkerSettings } from './worker-settings';
 import { loadWatchlistPolicy } from './watchlist-policy';
 import type { WatchlistPolicy } from '../domain/watchlist';
@@ -87,6 +88,8 @@ export interface AppConfig {
   carrierCredentials: CarrierCredentials;
   /** Logging, rate limits and metrics (config/platform.ts). */
   platform: PlatformSettings;
+  /** When a case counts as stuck (config/stuck-cases.ts, docs/stuck-cases.md). */
+  stuckCases: StuckCaseSettings;
   /** The case worker's cache, concurrency and pollers (config/worker-settings.ts). */
   worker: WorkerSettings;
 }
@@ -404,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(e.CASE_HISTORY_LIMIT !== undefined ? { caseHistoryLimit: e.CASE_HISTORY_LIMIT } : {}),
     carrierCredentials,
     platform: loadPlatformSettings(given),
+    stuckCases: loadStuckCaseSettings(given),
     worker: loadWorkerSettings(given),
   };
 }

@@ -5,6 +5,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ApiClient, ApiError, query } from './client';
 import { table, type Row } from './format';
 import { renderReport } from './reports';
+import { renderStuckCases } from './stuck-cases';
 
 /**
  * The operator CLI: `npm run ops -- <command>`. It talks to the HTTP API with a token (OPS_API_URL,
@@ -121,6 +122,16 @@ export function buildProgram(): Command {
       print(table((view.timeline ?? []).slice(-15), ['seq', 'at', 'kind', 'summary'], '\nTimeline (latest)'));
       if (view.claim) print(table([view.claim], ['claimId', 'status', 'kind', 'amountFen'], '\nClaim'));
       print(`\nallowed actions: ${(view.allowedActions ?? []).join(', ') || '(none)'}`);
+    });
+
+  cases
+    .command('stuck')
+    .description('cases stuck now: a workflow task failing again and again, or past their own deadline — each with its last failure')
+    .action(async () => {
+      const { api, options } = clientOf(program);
+      const report = await api.json<Row & { cases: Row[]; counts: Row; thresholds: Row }>('/v1/reports/stuck-cases');
+      if (options.json) return print(JSON.stringify(report, null, 2));
+      print(renderStuckCases(report));
     });
 
   cases
