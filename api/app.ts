@@ -10,6 +10,7 @@ import { AesGcmPayloadCodec } from '../codec/payload-codec';
 import { CaseService } from './case-service';
 import { createLogger, requestLogger, silentLogger, type Logger } from './logging';
 import { createMetrics } from './metrics';
+import { verifyJsonDepth } from './json-depth';
 import { HttpProblem, problemErrorHandler } from './problem';
 import { perClientLimit, perPrincipalLimit, perWebhookProviderLimit } from './rate-limit';
 import { auditRouter } from './routes/audit';
@@ -75,8 +76,9 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(docsRouter());
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  // Authentication before the body is read: an anonymous caller never gets a byte parsed.
   app.use('/v1', authenticate(deps.config.apiTokens), perPrincipalLimit(platform.rateLimit));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));

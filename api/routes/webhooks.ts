@@ -4,6 +4,7 @@ import type { Db } from '../../store/database';
 import { supplierWebhookSecret, type AppConfig } from '../../config';
 import type { TrackingEvent } from '../../domain/tracking';
 import type { CaseService } from '../case-service';
+import { parseBoundedJson } from '../json-depth';
 import { HttpProblem, parseOrThrow } from '../problem';
 import { genericTrackingPush, supplierReplyBody } from '../schemas';
 import { parseAftershipPush, parseKuaidi100Param, type ParsedPush } from '../webhooks/provider-pushes';
@@ -114,9 +115,5 @@ function rawBody(req: Request): Buffer {
 
 /** The signed body, parsed: malformed JSON is a 400 (the signature was checked before). */
 function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON');
-  }
+  return parseBoundedJson(raw.toString('utf8'));
 }

@@ -1,0 +1,101 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app';
+import type { AppConfig } from '../../config';
+import { captureLog, type CapturedLog } from '../helpers/log-capture';
+import { startTestStack, TOKENS, type TestStack } from '../helpers/test-stack';
+
+/**
+ * One hostile request never takes the API down (issue 18, item 1): bodies nested thousands deep,
+ * sent with and without a token, to `/v1`, the codec endpoints and the webhooks, are answered with
+ * a 4xx, the access log (bodies of refused requests logged) keeps writing, and the app still
+ * answers `/readyz` afterwards.
+ */
+
+const UI_SECRET = 'hostile-input-test-codec-ui-secret-0123456789';
+
+let stack: TestStack;
+let server: Server;
+let apiUrl: string;
+let appLog: CapturedLog;
+const uncaught: unknown[] = [];
+const onUncaught = (error: unknown) => uncaught.push(error);
+
+beforeAll(async () => {
+  process.on('uncaughtException', onUncaught);
+  stack = await startTestStack({ inProcessWorker: false });
+  appLog = captureLog('info');
+  const config: AppConfig = {
+    ...stack.config,
+    platform: { ...stack.config.platform, logRequestBodies: 'all' },
+    codecServer: { ...stack.config.codecServer, uiSecret: UI_SECRET },
+  };
+  server = createServer(createApp({ config, db: stack.db, temporal: stack.client, logger: appLog.logger }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await stack?.stop();
+});
+
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const nestedObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+async function post(path: string, body: string, role?: keyof typeof TOKENS, contentType = 'application/json') {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...(role ? { authorization: `Bearer ${TOKENS[role]}` } : {}) },
+    body,
+    signal: AbortSignal.timeout(20_000),
+  });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+async function expectStillReady() {
+  // Give a throwing 'finish' handler (the access log) the chance to fire before probing.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(uncaught).toEqual([]);
+  const ready = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
+  expect(ready.status).toBe(200);
+}
+
+const ROUTES = ['/v1/cases', '/v1/incidents', '/codec/decode', `/codec/ui/${UI_SECRET}/decode`];
+
+describe.each([5_000, 100_000])('a body of %i nested arrays', (depth) => {
+  test.each(ROUTES)('without a token to %s is refused and the app stays up', async (path) => {
+    const answer = await post(path, nested(depth));
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    await expectStillReady();
+  });
+
+  test.each(ROUTES)('with a token to %s is refused as too deep and the app stays up', async (path) => {
+    const answer = await post(path, nested(depth), 'supervisor');
+    expect(answer.status).toBe(400);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer.text)).toMatchObject({ status: 400, title: 'JSON nested too deeply' });
+    await expectStillReady();
+  });
+});
+
+test('a deeply nested object in a signed-looking webhook push is refused and the app stays up', async () => {
+  for (const path of ['/v1/webhooks/tracking/generic', '/v1/webhooks/tracking/kuaidi100', '/v1/webhooks/tracking/aftership', '/v1/webhooks/supplier/SUP-1']) {
+    const answer = await post(path, nestedObject(5_000));
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+  }
+  await expectStillReady();
+});
+
+test('a shallow body is still parsed: depth 20 reaches the schema and is refused as invalid, not as too deep', async () => {
+  const answer = await post('/v1/cases', nested(20), 'agent');
+  expect(answer.status).toBe(400);
+  expect(JSON.parse(answer.text)).toMatchObject({ title: 'Invalid request' });
+});
+
+test('the access log kept writing lines for the refused requests', () => {
+  const lines = appLog.lines();
+  expect(lines.some((line) => line.route !== undefined && (line.res as { statusCode?: number } | undefined)?.statusCode === 401)).toBe(true);
+});
