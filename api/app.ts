@@ -83,7 +83,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));
   app.use('/v1/reports', reportsRouter(deps.config, deps.db));
-  app.use('/v1/customers', customersRouter(deps.db));
+  app.use('/v1/customers', customersRouter(deps.db, platform.idempotencyKeyTtlMs));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
   return app;
