@@ -22,9 +22,15 @@ const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])/g;
 /** A landline with its area code (010-12345678, 0755 1234 5678). */
 const LANDLINE_IN_TEXT = /(?<![0-9])0[1-9][0-9]{1,2}[- ][0-9]{7,8}(?![0-9])/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** The codec's UI path carries its secret (api/codec-server.ts): whoever reads it can decode every payload. */
+const CODEC_UI_SECRET_IN_PATH = /(\/codec\/ui\/)[^/?#\s"]+/gi;
 
 function redactText(text: string): string {
-  return text.replace(BEARER_IN_TEXT, `$1 ${REDACTED}`).replace(MOBILE_IN_TEXT, '[phone]').replace(LANDLINE_IN_TEXT, '[phone]');
+  return text
+    .replace(CODEC_UI_SECRET_IN_PATH, `$1${REDACTED}`)
+    .replace(BEARER_IN_TEXT, `$1 ${REDACTED}`)
+    .replace(MOBILE_IN_TEXT, '[phone]')
+    .replace(LANDLINE_IN_TEXT, '[phone]');
 }
 
 const MAX_DEPTH = 12;
@@ -52,7 +58,7 @@ export function redactValue(value: unknown, key = '', parentKey = '', depth = 0)
 }
 
 /** Cheap test before parsing a line: anything that could need redacting. */
-const SUSPECT = /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}/i;
+const SUSPECT = /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}|\/codec\/ui\//i;
 
 /** One serialised JSON log line in, the same line redacted out (newline kept). */
 export function redactLogLine(line: string): string {

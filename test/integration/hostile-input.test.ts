@@ -99,3 +99,13 @@ test('the access log kept writing lines for the refused requests', () => {
   const lines = appLog.lines();
   expect(lines.some((line) => line.route !== undefined && (line.res as { statusCode?: number } | undefined)?.statusCode === 401)).toBe(true);
 });
+
+test('the codec UI secret in the path never reaches the access log (issue 18, item 3)', async () => {
+  await post(`/codec/ui/${UI_SECRET}/decode`, JSON.stringify({ payloads: [] }));
+  await post(`/codec/ui/${UI_SECRET.toUpperCase()}/encode`, '{}');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const text = appLog.text();
+  expect(text).toContain('/codec/ui/');
+  expect(text).not.toContain(UI_SECRET);
+  expect(text).not.toContain(UI_SECRET.toUpperCase());
+});
