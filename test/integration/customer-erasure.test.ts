@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -138,21 +139,11 @@ test('idempotency records expire: an expired key is forgotten when used again, a
   const longAgo = new Date(Date.now() - ttlMs - 60_000);
   const reusedKey = `old-${randomUUID()}`;
   const strayScope = `case:CASE-19700101-EXPIRED0:${supervisor}:actions`;
-  await stack.db
-    .insertInto('idempotency_keys')
-    .values([
-      // Same key, another body: were it alive, the request below would be a 422.
-      {
-        scope: `case:${caseId}:${supervisor}:actions`,
-        key: reusedKey,
-        request_hash: 'another body',
-        status_code: 200,
-        response: JSON.stringify({ old: true }),
-        created_at: longAgo,
-      },
-      { scope: strayScope, key: 'stray', request_hash: 'x', status_code: 200, response: JSON.stringify({ old: true }), created_at: longAgo },
-    ])
-    .execute();
+  // Same key, another body: were it alive, the request below would be a 422.
+  await sql`
+    INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response, created_at) VALUES
+      (${`case:${caseId}:${supervisor}:actions`}, ${reusedKey}, 'another body', 200, '{"old": true}', ${longAgo.toISOString()}::timestamptz),
+      (${strayScope}, 'stray', 'x', 200, '{"old": true}', ${longAgo.toISOString()}::timestamptz)`.execute(stack.db);
   const noted = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, {
     body: { action: 'note', text: '过期的键' },
     headers: { 'idempotency-key': reusedKey },
@@ -164,7 +155,7 @@ test('idempotency records expire: an expired key is forgotten when used again, a
   const expiredLeft = await stack.db
     .selectFrom('idempotency_keys')
     .select('key')
-    .where('created_at', '<', new Date(Date.now() - ttlMs))
+    .where(sql<boolean>`created_at < now() - make_interval(secs => ${ttlMs / 1000})`)
     .execute();
   expect(expiredLeft).toHaveLength(0);
   await stack.client.workflow.getHandle(caseId).terminate('test over');
