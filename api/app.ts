@@ -12,7 +12,7 @@ import { createLogger, requestLogger, silentLogger, type Logger } from './loggin
 import { createMetrics } from './metrics';
 import { verifyJsonDepth } from './json-depth';
 import { HttpProblem, problemErrorHandler } from './problem';
-import { perClientLimit, perPrincipalLimit, perWebhookProviderLimit } from './rate-limit';
+import { perClientLimit, perClientUnauthenticatedWebhookLimit, perPrincipalLimit } from './rate-limit';
 import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { customersRouter } from './routes/customers';
@@ -60,9 +60,14 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(healthRouter(deps.db, deps.temporal, log));
   app.use(metrics.router);
-  // Webhooks read the raw body for their signatures, so they come before the JSON parser; they
-  // are limited per provider rather than per address.
-  app.use('/v1/webhooks', metrics.webhookMetrics, perWebhookProviderLimit(platform.rateLimit), webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
+  // Webhooks read the raw body for their signatures, so they come before the JSON parser. Unsigned
+  // traffic is limited per address in front; signed pushes per provider, once verified (in the router).
+  app.use(
+    '/v1/webhooks',
+    metrics.webhookMetrics,
+    perClientUnauthenticatedWebhookLimit(platform.rateLimit),
+    webhooksRouter(deps.config, deps.db, cases, deps.temporal, log),
+  );
   app.use(['/v1', '/docs', '/codec'], perClientLimit(platform.rateLimit));
   // The Temporal UI's remote codec: its own CORS, auth and body limit, so before the JSON parser.
   app.use(
