@@ -109,3 +109,12 @@ test('the codec UI secret in the path never reaches the access log (issue 18, it
   expect(text).not.toContain(UI_SECRET);
   expect(text).not.toContain(UI_SECRET.toUpperCase());
 });
+
+test('/codec checks the token before it reads the body (issue 18, item 8)', async () => {
+  // Not JSON at all: were it parsed first, the answer would be 400 Malformed JSON.
+  const anonymous = await post('/codec/decode', '{"payloads": [', undefined);
+  expect(anonymous.status).toBe(401);
+  const wrongSecret = await post('/codec/ui/not-the-secret-0123456789abcdef0123/decode', '{"payloads": [', undefined);
+  expect(wrongSecret.status).toBe(401);
+  expect((await post('/codec/decode', '{"payloads": [', 'supervisor')).status).toBe(400);
+});
