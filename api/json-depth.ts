@@ -35,12 +35,12 @@ export function jsonTextDepth(text: string, limit = Number.POSITIVE_INFINITY): n
   return deepest;
 }
 
-export function tooDeepProblem(): HttpProblem {
+function tooDeepProblem(): HttpProblem {
   return new HttpProblem(400, 'JSON nested too deeply', `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
 }
 
 /** Throws the 400 problem when `text` nests deeper than MAX_JSON_DEPTH. */
-export function assertJsonDepth(text: string): void {
+function assertJsonDepth(text: string): void {
   if (jsonTextDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeepProblem();
 }
 

@@ -43,7 +43,7 @@ export interface PlatformSettings {
   idempotencyKeyTtlMs: number;
 }
 
-export const DEFAULT_IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Defaults generous enough that the test suite, `npm run bench` and the chaos and incident

@@ -28,7 +28,7 @@ export async function purgeExpiredKeys(db: Queries, ttlMs: number, scope: string
 }
 
 /** Deletes up to `limit` expired records (skipping ones another transaction holds); answers how many. */
-export async function purgeExpiredBatch(db: Queries, ttlMs: number, limit: number): Promise<number> {
+async function purgeExpiredBatch(db: Queries, ttlMs: number, limit: number): Promise<number> {
   const result = await sql`
     DELETE FROM idempotency_keys WHERE ctid IN (
       SELECT ctid FROM idempotency_keys WHERE ${expired(ttlMs)} LIMIT ${limit} FOR UPDATE SKIP LOCKED
