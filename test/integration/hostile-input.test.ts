@@ -118,3 +118,19 @@ test('/codec checks the token before it reads the body (issue 18, item 8)', asyn
   expect(wrongSecret.status).toBe(401);
   expect((await post('/codec/decode', '{"payloads": [', 'supervisor')).status).toBe(400);
 });
+
+describe('a 10 MB body', () => {
+  const big = `{"text":"${'x'.repeat(10 * 1024 * 1024)}"}`;
+  test.each([
+    ['/v1/cases', undefined, 401],
+    ['/v1/cases', 'agent', 413],
+    ['/codec/decode', undefined, 401],
+    ['/codec/decode', 'supervisor', 413],
+    ['/v1/webhooks/tracking/generic', undefined, 413],
+  ] as const)('to %s (token: %s) is refused with %i and the app stays up', async (path, role, status) => {
+    const answer = await post(path, big, role).catch(() => ({ status: 0, type: '', text: '' }));
+    // The server may close the connection once it has refused; either way it does not read 10 MB.
+    if (answer.status !== 0) expect(answer.status).toBe(status);
+    await expectStillReady();
+  });
+});
