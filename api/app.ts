@@ -10,8 +10,9 @@ import { AesGcmPayloadCodec } from '../codec/payload-codec';
 import { CaseService } from './case-service';
 import { createLogger, requestLogger, silentLogger, type Logger } from './logging';
 import { createMetrics } from './metrics';
+import { verifyJsonDepth } from './json-depth';
 import { HttpProblem, problemErrorHandler } from './problem';
-import { perClientLimit, perPrincipalLimit, perWebhookProviderLimit } from './rate-limit';
+import { perClientLimit, perClientUnauthenticatedWebhookLimit, perPrincipalLimit } from './rate-limit';
 import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { customersRouter } from './routes/customers';
@@ -68,9 +69,14 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(healthRouter(deps.db, deps.temporal, log));
   app.use(metrics.router);
-  // Webhooks read the raw body for their signatures, so they come before the JSON parser; they
-  // are limited per provider rather than per address.
-  app.use('/v1/webhooks', metrics.webhookMetrics, perWebhookProviderLimit(platform.rateLimit), webhooksRouter(deps.config, deps.db, cases, deps.temporal, log));
+  // Webhooks read the raw body for their signatures, so they come before the JSON parser. Unsigned
+  // traffic is limited per address in front; signed pushes per provider, once verified (in the router).
+  app.use(
+    '/v1/webhooks',
+    metrics.webhookMetrics,
+    perClientUnauthenticatedWebhookLimit(platform.rateLimit),
+    webhooksRouter(deps.config, deps.db, cases, deps.temporal, log),
+  );
   app.use(['/v1', '/docs', '/codec'], perClientLimit(platform.rateLimit));
   // The Temporal UI's remote codec: its own CORS, auth and body limit, so before the JSON parser.
   app.use(
@@ -84,14 +90,15 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(docsRouter());
-  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  // Authentication before the body is read: an anonymous caller never gets a byte parsed.
   app.use('/v1', authenticate(deps.config.apiTokens), perPrincipalLimit(platform.rateLimit));
+  app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));
   // Before the named reports, so `stuck-cases` is not taken for a report name.
   app.use('/v1/reports', stuckCasesRouter(stuckCases), reportsRouter(deps.config, deps.db));
-  app.use('/v1/customers', customersRouter(deps.db));
+  app.use('/v1/customers', customersRouter(deps.db, platform.idempotencyKeyTtlMs));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
   return app;

@@ -1,3 +1,4 @@
+import { ERASED_STATUS, purgeExpiredKeys } from '../store/idempotency';
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
@@ -157,6 +158,7 @@ export class CaseService {
       body: { caseId, status: 'OPEN', links: caseLinks(caseId) },
     };
     let heldEvents: boolean;
+    if (idempotencyKey) await purgeExpiredKeys(this.db, this.deps.config.platform.idempotencyKeyTtlMs, scope, idempotencyKey);
     try {
       ({ heldEvents } = await this.insertOpenedCase(body, input, idempotencyKey ? { scope, key: idempotencyKey, requestHash, created } : undefined));
     } catch (error) {
@@ -442,6 +444,7 @@ export class CaseService {
     const scope = `case:${caseId}:${principal.id}:actions`;
     const requestHash = createHash('sha256').update(canonicalJson(action)).digest('hex');
     if (idempotencyKey) {
+      await purgeExpiredKeys(this.db, this.deps.config.platform.idempotencyKeyTtlMs, scope, idempotencyKey);
       const stored = await this.claimActionKey(scope, idempotencyKey, requestHash);
       if (stored) return stored;
     }
@@ -487,6 +490,9 @@ export class CaseService {
     const stored = await this.db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
     if (stored.request_hash !== requestHash) {
       throw new HttpProblem(422, 'Idempotency key reused', 'This Idempotency-Key was used with a different request body');
+    }
+    if (stored.status_code === ERASED_STATUS) {
+      throw new HttpProblem(410, 'Answer erased', "This Idempotency-Key's action was carried out; its answer was erased with the customer's personal data");
     }
     return stored.status_code === 200 ? (openPersonalFields(stored.response, this.deps.config.payloadEncryptionKey) as unknown as CaseView) : undefined;
   }

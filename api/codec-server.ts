@@ -5,6 +5,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { ApiToken } from '../config';
 import { PayloadDecryptionError } from '../codec/payload-codec';
 import { authenticate } from './auth';
+import { verifyJsonDepth } from './json-depth';
 import { allow } from './permissions';
 import { HttpProblem, parseOrThrow } from './problem';
 
@@ -92,8 +93,9 @@ function sameSecret(a: string, b: string): boolean {
 export function codecRouter(options: CodecServerOptions): Router {
   const router = Router();
   router.use(cors(options.allowedOrigins));
-  // Its own parser, mounted before the app's 256 kB one: a history's payloads exceed that.
-  router.use(express.json({ limit: BODY_LIMIT }));
+  // Its own parser, mounted before the app's 256 kB one: a history's payloads exceed that. It runs
+  // after the caller is authenticated (token or UI secret), and refuses bodies nested too deeply.
+  const parse = express.json({ limit: BODY_LIMIT, verify: verifyJsonDepth });
 
   const convert =
     (direction: 'encode' | 'decode'): RequestHandler =>
@@ -118,8 +120,8 @@ export function codecRouter(options: CodecServerOptions): Router {
     };
 
   // Who may (supervisors and experts, above) is the permission matrix's word (api/permissions.ts).
-  router.post('/encode', authenticate(options.tokens), allow('POST /codec/encode'), convert('encode'));
-  router.post('/decode', authenticate(options.tokens), allow('POST /codec/decode'), convert('decode'));
+  router.post('/encode', authenticate(options.tokens), allow('POST /codec/encode'), parse, convert('encode'));
+  router.post('/decode', authenticate(options.tokens), allow('POST /codec/decode'), parse, convert('decode'));
 
   const { uiSecret } = options;
   if (uiSecret) {
@@ -129,8 +131,8 @@ export function codecRouter(options: CodecServerOptions): Router {
       req.principal = { ...UI_CODEC_PRINCIPAL };
       next();
     };
-    router.post('/ui/:secret/encode', bySecret, convert('encode'));
-    router.post('/ui/:secret/decode', bySecret, convert('decode'));
+    router.post('/ui/:secret/encode', bySecret, parse, convert('encode'));
+    router.post('/ui/:secret/decode', bySecret, parse, convert('decode'));
   }
   return router;
 }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '../store/audit-hash';
 import type { Db } from '../store/database';
 import { eraseCustomerDataWithin } from '../store/erasure';
+import { purgeExpiredKeys } from '../store/idempotency';
 import { HttpProblem } from './problem';
 import { createHash } from 'node:crypto';
 
@@ -17,14 +18,15 @@ export interface ErasureAnswer {
  */
 export async function eraseCustomerData(
   db: Db,
-  request: { customerId: string; reason: string; requestedBy: string; key: string | undefined },
+  request: { customerId: string; reason: string; requestedBy: string; key: string | undefined; keyTtlMs: number },
 ): Promise<ErasureAnswer> {
-  const { customerId, reason, requestedBy, key } = request;
+  const { customerId, reason, requestedBy, key, keyTtlMs } = request;
   return db.transaction().execute(async (trx) => {
     if (key) {
       // Per principal, like the case actions' keys. The customer id is only in the hash.
       const scope = `customers:erasure:${requestedBy}`;
       const requestHash = createHash('sha256').update(canonicalJson({ customerId, reason })).digest('hex');
+      await purgeExpiredKeys(trx, keyTtlMs, scope, key);
       // A concurrent request with the same key waits here until the first commits, then replays.
       const inserted = await trx
         .insertInto('idempotency_keys')

@@ -17,14 +17,26 @@ const PERSON_NAME_KEY = /^(customer_?name|contact_?name|recipient_?name|receiver
 /** Objects describing a person or an address: their `name` is a person's name. */
 const PERSON_CONTAINER = /^(customer|new_?address|address|recipient|receiver|consignee|sender|contact|delivery_?address)$/i;
 
+/** Inside an address (or a person): the street address, which with a city points at one door. */
+const STREET_KEY = /^(detail|street|street_?address|address_?line_?\d?|line_?\d)$/i;
+/** A customer id in a path (`/v1/customers/<id>/erasure`): who asked to be forgotten. */
+const CUSTOMER_IN_PATH = /(\/customers\/)[^/?#\s"]+/gi;
+
 /** A mainland mobile number inside free text (not part of a longer number such as a waybill). */
 const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])/g;
 /** A landline with its area code (010-12345678, 0755 1234 5678). */
 const LANDLINE_IN_TEXT = /(?<![0-9])0[1-9][0-9]{1,2}[- ][0-9]{7,8}(?![0-9])/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** The codec's UI path carries its secret (api/codec-server.ts): whoever reads it can decode every payload. */
+const CODEC_UI_SECRET_IN_PATH = /(\/codec\/ui\/)[^/?#\s"]+/gi;
 
 function redactText(text: string): string {
-  return text.replace(BEARER_IN_TEXT, `$1 ${REDACTED}`).replace(MOBILE_IN_TEXT, '[phone]').replace(LANDLINE_IN_TEXT, '[phone]');
+  return text
+    .replace(CODEC_UI_SECRET_IN_PATH, `$1${REDACTED}`)
+    .replace(CUSTOMER_IN_PATH, `$1${REDACTED}`)
+    .replace(BEARER_IN_TEXT, `$1 ${REDACTED}`)
+    .replace(MOBILE_IN_TEXT, '[phone]')
+    .replace(LANDLINE_IN_TEXT, '[phone]');
 }
 
 const MAX_DEPTH = 12;
@@ -35,6 +47,8 @@ export function redactValue(value: unknown, key = '', parentKey = '', depth = 0)
     if (SECRET_KEY.test(key) || PERSON_NAME_KEY.test(key)) return REDACTED;
     if (PHONE_KEY.test(key)) return REDACTED;
     if (key === 'name' && PERSON_CONTAINER.test(parentKey)) return REDACTED;
+    // A street address: the part of an address that points at one door.
+    if (STREET_KEY.test(key) && PERSON_CONTAINER.test(parentKey)) return REDACTED;
     return redactText(value);
   }
   if (value === null || typeof value !== 'object') {
@@ -52,7 +66,8 @@ export function redactValue(value: unknown, key = '', parentKey = '', depth = 0)
 }
 
 /** Cheap test before parsing a line: anything that could need redacting. */
-const SUSPECT = /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}/i;
+const SUSPECT =
+  /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}|\/codec\/ui\/|\/customers\/|detail|street|line/i;
 
 /** One serialised JSON log line in, the same line redacted out (newline kept). */
 export function redactLogLine(line: string): string {

@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogLevelName, LogRequestBodies } from '../config/platform';
+import { valueDeeperThan } from './json-depth';
 import { redactLogLine } from './log-redaction';
 
 /**
@@ -62,14 +63,28 @@ export function routeTemplate(req: Request): string {
   return template || '/';
 }
 
-function bodyToLog(req: Request): unknown {
-  const body: unknown = req.body;
-  if (body === undefined) return undefined;
-  // Webhooks keep their raw body (signatures); its size says enough.
-  if (Buffer.isBuffer(body)) return { bytes: body.length };
-  const text = JSON.stringify(body);
-  // A huge body is cut rather than logged whole; what is logged is redacted like everything else.
-  return text && text.length > 8_192 ? { truncated: true, bytes: text.length } : body;
+/** Deeper than this, a body is described rather than logged (redaction stops at 12 levels anyway). */
+const MAX_LOGGED_DEPTH = 12;
+const MAX_LOGGED_BYTES = 8_192;
+
+/**
+ * What the access log shows of a request's body. Never throws: it runs in pino-http's `finish`
+ * handler, where an exception is uncaught and ends the process. The depth is measured iteratively
+ * before anything recursive (JSON.stringify) sees the body.
+ */
+export function bodyToLog(req: Request): unknown {
+  try {
+    const body: unknown = req.body;
+    if (body === undefined) return undefined;
+    // Webhooks keep their raw body (signatures); its size says enough.
+    if (Buffer.isBuffer(body)) return { bytes: body.length };
+    if (valueDeeperThan(body, MAX_LOGGED_DEPTH)) return { truncated: true, reason: 'nested too deeply' };
+    const text = JSON.stringify(body);
+    // A huge body is cut rather than logged whole; what is logged is redacted like everything else.
+    return text && text.length > MAX_LOGGED_BYTES ? { truncated: true, bytes: text.length } : body;
+  } catch {
+    return { truncated: true, reason: 'not loggable' };
+  }
 }
 
 /**
@@ -102,13 +117,18 @@ export function requestLogger(logger: Logger, bodies: LogRequestBodies): Request
     },
   }) as unknown as RequestHandler;
 
+  /** Never throws (see bodyToLog): a line with less in it beats a process that ends. */
   function finished(req: Request, status: number): Record<string, unknown> {
-    const logBody = bodies === 'all' || (bodies === 'rejected' && status >= 400);
-    const body = logBody ? bodyToLog(req) : undefined;
-    return {
-      route: routeTemplate(req),
-      ...(req.principal ? { principal: req.principal.id } : {}),
-      ...(body !== undefined ? { body } : {}),
-    };
+    try {
+      const logBody = bodies === 'all' || (bodies === 'rejected' && status >= 400);
+      const body = logBody ? bodyToLog(req) : undefined;
+      return {
+        route: routeTemplate(req),
+        ...(req.principal ? { principal: req.principal.id } : {}),
+        ...(body !== undefined ? { body } : {}),
+      };
+    } catch {
+      return { route: 'unknown' };
+    }
   }
 }

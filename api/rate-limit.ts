@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { RateLimitSettings } from '../config/platform';
 import { HttpProblem, sendProblem } from './problem';
@@ -15,8 +15,16 @@ import { HttpProblem, sendProblem } from './problem';
 
 const noop: RequestHandler = (_req, _res, next) => next();
 
-function limiter(name: string, windowMs: number, limit: number, key: (req: Request) => string): RequestHandler {
+interface LimiterOptions {
+  /** Counts only requests this says failed (the rest are taken back when they finish). */
+  countOnly?: (res: Response) => boolean;
+  /** How a refusal is answered, for callers that read their own shape (Kuaidi100); a problem otherwise. */
+  answer?: (res: Response, detail: string, retryAfterSeconds: number | undefined) => void;
+}
+
+function limiter(name: string, windowMs: number, limit: number, key: (req: Request) => string, options: LimiterOptions = {}): RequestHandler {
   if (limit <= 0) return noop;
+  const { countOnly, answer } = options;
   return rateLimit({
     windowMs,
     limit,
@@ -24,19 +32,18 @@ function limiter(name: string, windowMs: number, limit: number, key: (req: Reque
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `${name}:${key(req)}`,
+    ...(countOnly ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => !countOnly(res) } : {}),
     handler(_req, res) {
       const retryAfter = res.getHeader('retry-after');
+      const retryAfterSeconds = retryAfter !== undefined ? Number(retryAfter) : undefined;
+      const detail = `More than ${limit} requests in ${Math.round(windowMs / 1000)} s (${name}); retry after the Retry-After seconds`;
+      if (answer) return answer(res, detail, retryAfterSeconds);
       sendProblem(
         res,
-        new HttpProblem(
-          429,
-          'Too many requests',
-          `More than ${limit} requests in ${Math.round(windowMs / 1000)} s (${name}); retry after the Retry-After seconds`,
-          {
-            limit: name,
-            ...(retryAfter !== undefined ? { retryAfterSeconds: Number(retryAfter) } : {}),
-          },
-        ),
+        new HttpProblem(429, 'Too many requests', detail, {
+          limit: name,
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+        }),
       );
     },
   }) as unknown as RequestHandler;
@@ -55,10 +62,24 @@ export function perPrincipalLimit(settings: RateLimitSettings): RequestHandler {
   return limiter('per-principal', settings.windowMs, settings.perPrincipal, (req) => req.principal?.id ?? `anonymous:${clientAddress(req)}`);
 }
 
-/** Mounted on /v1/webhooks: pushes of one provider (`tracking:generic`, `supplier:SUP-1`). */
-export function perWebhookProviderLimit(settings: RateLimitSettings): RequestHandler {
-  return limiter('per-webhook-provider', settings.windowMs, settings.perWebhookProvider, (req) => {
-    const [, kind, provider] = req.path.split('/');
-    return `${kind ?? ''}:${(provider ?? '').slice(0, 64)}`;
+/**
+ * In front of /v1/webhooks: requests from one address that fail authentication (401, a bad
+ * signature). Signed pushes are taken back when they finish, so a carrier's many good pushes never
+ * count; an address sending unsigned garbage — whatever provider or supplier id it names — is
+ * refused once it has sent `perClient` of them in a window.
+ */
+export function perClientUnauthenticatedWebhookLimit(settings: RateLimitSettings): RequestHandler {
+  return limiter('per-client-unauthenticated-webhook', settings.windowMs, settings.perClient, clientAddress, {
+    countOnly: (res) => res.statusCode === 401,
   });
+}
+
+/**
+ * After a webhook's signature passed: pushes of one provider, keyed by its canonical name
+ * (`tracking:generic`, `supplier:SUP-1`), never by the path as typed (routing ignores case) or by
+ * anything an unsigned request chose. Only authenticated pushes reach it, so nobody can spend a
+ * provider's allowance but the provider.
+ */
+export function perWebhookProviderLimit(settings: RateLimitSettings, provider: (req: Request) => string, answer?: LimiterOptions['answer']): RequestHandler {
+  return limiter('per-webhook-provider', settings.windowMs, settings.perWebhookProvider, (req) => provider(req).slice(0, 80), answer ? { answer } : {});
 }

@@ -138,6 +138,8 @@ const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
 /** Dev per-supplier webhook secrets (`supplierId:secret`, comma-separated, as SUPPLIER_WEBHOOK_SECRETS). */
 const DEV_SUPPLIER_WEBHOOK_SECRETS = 'SUP-DEV-1:dev-supplier-1-webhook-secret,SUP-DEV-2:dev-supplier-2-webhook-secret';
 export const DEV_PAYLOAD_KEY = 'dev-payload-key-0123456789abcdef0123456789abcdef';
+/** docker-compose.yml's codec UI secret (temporal-ui's codec endpoint and the API's CODEC_UI_SECRET). */
+const DEV_CODEC_UI_SECRET = 'compose-dev-codec-ui-secret-change-me';
 /** Dev carrier credentials: the simulators' defaults (SIM_SF_CHECKWORD, SIM_KUAIDI100_KEY, ...). */
 export const DEV_CARRIER_CREDENTIALS = {
   SF_PARTNER_ID: 'sf-dev-partner',
@@ -305,6 +307,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return value ?? devDefault;
   };
 
+  // Optional in every profile, but never the value docker-compose.yml publishes outside dev.
+  if (profile === 'production' && e.CODEC_UI_SECRET === DEV_CODEC_UI_SECRET) {
+    throw new ConfigError('CODEC_UI_SECRET holds a documented dev value (docker-compose.yml), refused in the production profile');
+  }
   const apiTokens = parseApiTokens(
     devOnly('API_TOKENS', e.API_TOKENS, DEV_API_TOKENS, (text) => parseApiTokens(DEV_API_TOKENS).some((dev) => text.includes(dev.token))),
   );

@@ -36,7 +36,14 @@ export interface PlatformSettings {
   temporalMetricsAddress?: string;
   /** How long the case counters read from the read model are reused between scrapes (ms). */
   metricsCacheMs: number;
+  /**
+   * IDEMPOTENCY_KEY_TTL_MS: how long an Idempotency-Key's record (and the answer it replays) lives;
+   * 24 h by default. Afterwards the key is forgotten and its record purged (store/idempotency.ts).
+   */
+  idempotencyKeyTtlMs: number;
 }
+
+const DEFAULT_IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Defaults generous enough that the test suite, `npm run bench` and the chaos and incident
@@ -68,6 +75,10 @@ const platformEnv = z.object({
     .regex(/^[\w.-]+:\d{1,5}$/, 'TEMPORAL_METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9464')
     .optional(),
   METRICS_CACHE_MS: count('METRICS_CACHE_MS').max(600_000, 'METRICS_CACHE_MS must be at most 600000').default(5_000),
+  IDEMPOTENCY_KEY_TTL_MS: count('IDEMPOTENCY_KEY_TTL_MS')
+    .min(1_000, 'IDEMPOTENCY_KEY_TTL_MS must be at least 1000')
+    .max(30 * 24 * 60 * 60 * 1000, 'IDEMPOTENCY_KEY_TTL_MS must be at most 30 days')
+    .default(DEFAULT_IDEMPOTENCY_KEY_TTL_MS),
 });
 
 /** `env` holds only the variables that are set (empty values already dropped by loadConfig). */
@@ -86,5 +97,6 @@ export function loadPlatformSettings(env: Record<string, string | undefined>): P
     },
     ...(e.TEMPORAL_METRICS_ADDRESS ? { temporalMetricsAddress: e.TEMPORAL_METRICS_ADDRESS } : {}),
     metricsCacheMs: e.METRICS_CACHE_MS,
+    idempotencyKeyTtlMs: e.IDEMPOTENCY_KEY_TTL_MS,
   };
 }

@@ -84,5 +84,7 @@ const AFTERSHIP_CARRIERS: Readonly<Record<string, Carrier>> = {
 };
 
 export function carrierOfAftershipSlug(slug: string): Carrier {
-  return AFTERSHIP_CARRIERS[slug.toLowerCase()] ?? 'OTHER';
+  // Own keys only: a slug such as `__proto__` or `constructor` must not read Object.prototype.
+  const key = slug.toLowerCase();
+  return Object.hasOwn(AFTERSHIP_CARRIERS, key) ? (AFTERSHIP_CARRIERS[key] ?? 'OTHER') : 'OTHER';
 }

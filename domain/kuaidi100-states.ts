@@ -75,5 +75,7 @@ const KUAIDI100_CARRIERS: Readonly<Record<string, Carrier>> = {
 };
 
 export function carrierOfKuaidi100Com(com: string): Carrier {
-  return KUAIDI100_CARRIERS[com.toLowerCase()] ?? 'OTHER';
+  // Own keys only: a `com` such as `__proto__` or `constructor` must not read Object.prototype.
+  const key = com.toLowerCase();
+  return Object.hasOwn(KUAIDI100_CARRIERS, key) ? (KUAIDI100_CARRIERS[key] ?? 'OTHER') : 'OTHER';
 }

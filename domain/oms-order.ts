@@ -41,4 +41,12 @@ export interface OmsOrder {
   promisedDeliveryAt?: string;
   /** The route class the watchlist's rules are set per (e.g. `SH-BJ`, `same-city`). */
   lane?: string;
+  /**
+   * The parcel's destination as an area code (行政區劃代碼, e.g. `440305`) or region name: the
+   * region of a case opened from tracking, which incidents and regional health match on.
+   */
+  region?: string;
 }
+
+/** A region as cases hold it (api/schemas.ts accepts the same from agents). */
+export const REGION_CODE = /^\d{6}$|^[A-Za-z-]{2,32}$/;

@@ -128,6 +128,12 @@ export interface ClaimsPolicy {
    * DEFAULT_PAYOUT_DECISION_WINDOW_MS.
    */
   payoutDecisionWindowMs?: number;
+  /**
+   * Four eyes (policy file `claims.secondPersonAbove`): a claim above this amount (fen) is never
+   * approved automatically, even within the agent's limit; a second person (a supervisor) approves
+   * it. Absent: automatic approval up to the agent's limit, as before the rule existed.
+   */
+  secondPersonAboveFen?: number;
 }
 
 /** Goodwill is paid as proposed, so it is capped per case: how many, and how much in total. */

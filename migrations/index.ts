@@ -11,6 +11,7 @@ import * as trackingIn from './0010_tracking_in';
 import * as writeGeneration from './0030_write_generation';
 import * as breachedCasesIndex from './0040_breached_cases_index';
 import * as shipmentNotices from './0050_shipment_notices';
+import * as idempotencyExpiry from './0060_idempotency_expiry';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0030_write_generation': writeGeneration,
   '0040_breached_cases_index': breachedCasesIndex,
   '0050_shipment_notices': shipmentNotices,
+  '0060_idempotency_expiry': idempotencyExpiry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { CaseView } from '../domain/case-view';
 import { TERMINAL_STATUSES } from '../domain/types';
 import type { Db } from './database';
+import { eraseKeyedAnswersOfCases } from './idempotency';
 import { erasePersonalFields } from './pii';
 import type { Database } from './schema';
 
@@ -54,6 +55,9 @@ export async function eraseCustomerDataWithin(trx: Transaction<Database>, custom
       .execute();
     result.erasedCaseIds.push(row.case_id);
   }
+  // Answers stored for replays of keyed actions hold the case view (sealed, not erased): erased
+  // for every case of the customer, open ones too (whatever is keyed later is erased at close).
+  await eraseKeyedAnswersOfCases(trx, [...result.erasedCaseIds, ...result.stillOpenCaseIds]);
   await trx
     .insertInto('pii_erasures')
     .values({
@@ -88,6 +92,7 @@ export async function eraseIfRequested(trx: Transaction<Database>, snapshot: Cas
       .where('case_id', '=', snapshot.caseId)
       .execute();
   }
+  await eraseKeyedAnswersOfCases(trx, [snapshot.caseId]);
   for (const request of requests) {
     if (!request.pending_case_ids.includes(snapshot.caseId)) continue;
     await trx

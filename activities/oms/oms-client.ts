@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { OmsCustomer, OmsItem, OmsOrder, OmsStore } from '../../domain/oms-order';
+import { REGION_CODE, type OmsCustomer, type OmsItem, type OmsOrder, type OmsStore } from '../../domain/oms-order';
 import { requestJson } from '../http/json-client';
 
 /**
@@ -20,6 +20,11 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 function malformed(waybillNo: string, what: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`OMS order for waybill ${waybillNo} is malformed: ${what}`, 'OmsMalformedOrder');
+}
+
+function regionOf(value: unknown): string | undefined {
+  const region = text(value);
+  return region !== undefined && REGION_CODE.test(region) ? region : undefined;
 }
 
 /** Reads the OMS answer into an order, refusing anything that is not one. */
@@ -51,6 +56,8 @@ function readOmsOrder(waybillNo: string, body: unknown): OmsOrder {
     ...(text(order.shippedAt) !== undefined ? { shippedAt: text(order.shippedAt) } : {}),
     ...(text(order.promisedDeliveryAt) !== undefined ? { promisedDeliveryAt: text(order.promisedDeliveryAt) } : {}),
     ...(text(order.lane) !== undefined ? { lane: text(order.lane) } : {}),
+    // A destination that is not an area code or region name is left out rather than stored.
+    ...(regionOf(order.region) !== undefined ? { region: regionOf(order.region) } : {}),
   };
 }
 

@@ -11,8 +11,9 @@ function flatten(row: Record<string, unknown>, prefix = '', into: Record<string,
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = Array.isArray(value) ? JSON.stringify(value) : String(value);
-  // Quote what needs it; a leading = + - @ is neutralised so a spreadsheet does not run it.
-  const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
+  // Quote what needs it; a leading = + - @ (or a tab or carriage return, which spreadsheets skip
+  // before reading a formula) is neutralised so a spreadsheet does not run it.
+  const safe = /^[=+\-@\t\r]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -316,13 +316,15 @@ export async function healthReport(db: Db, range: ReportRange, settings: ReportS
     parcelsQuery(range, true).execute(db),
   ]);
   const weights = settings.healthWeights;
+  // Parcels seen per carrier and day, looked up once per row rather than searched for.
+  const shipmentsByCarrierDay = new Map(parcels.rows.map((p) => [`${String(p.carrier)}\u0000${String(p.day)}`, p.shipments]));
   const rows = groups.rows
     .map((row) => {
       const dimension = num(row.by_region) ? 'region' : 'carrier';
       const key = String(dimension === 'region' ? row.region : row.carrier);
       const day = String(row.day);
       const cases = num(row.cases);
-      const shipments = dimension === 'carrier' ? num(parcels.rows.find((p) => p.carrier === key && p.day === day)?.shipments) : undefined;
+      const shipments = dimension === 'carrier' ? num(shipmentsByCarrierDay.get(`${key}\u0000${day}`)) : undefined;
       // Each component: the measured value and its score in [0, 1] (1 = good); null without data.
       const components: Record<Component, { value: number | null; score: number | null; weight: number }> = {
         exceptionRate: componentOf(
@@ -341,18 +343,7 @@ export async function healthReport(db: Db, range: ReportRange, settings: ReportS
       return { dimension, key, date: day, cases, ...(shipments !== undefined ? { shipmentsSeen: shipments } : {}), score, components };
     })
     .sort((a, b) => a.dimension.localeCompare(b.dimension) || a.key.localeCompare(b.key) || a.date.localeCompare(b.date));
-  const keys = [...new Set(rows.map((row) => `${row.dimension}\u0000${row.key}`))];
-  const trend = keys.map((joined) => {
-    const [dimension, key] = joined.split('\u0000') as [string, string];
-    const days = range.days.map((date) => ({
-      date,
-      score: rows.find((row) => row.dimension === dimension && row.key === key && row.date === date)?.score ?? null,
-    }));
-    const known = days.filter((d) => d.score !== null) as Array<{ date: string; score: number }>;
-    const first = known[0]?.score ?? null;
-    const last = known[known.length - 1]?.score ?? null;
-    return { dimension, key, first, last, change: first !== null && last !== null ? Math.round((last - first) * 10) / 10 : 0, days };
-  });
+  const trend = healthTrend(rows, range.days);
   const csvRows = rows.map(({ components, ...rest }) => ({
     ...rest,
     ...Object.fromEntries(
@@ -363,6 +354,37 @@ export async function healthReport(db: Db, range: ReportRange, settings: ReportS
     ),
   }));
   return { ...header('health', range), weights, rows, trend, csvRows };
+}
+
+/** What the trend reads of a health row. */
+export interface HealthScoreRow {
+  dimension: string;
+  key: string;
+  date: string;
+  score: number | null;
+}
+
+/**
+ * Each (dimension, key)'s score per day of the range, with its first and last known score: one
+ * pass grouping the rows by key (a Map, keys in the rows' order), then one pass over the days per
+ * key — O(rows + keys × days), where searching the rows for every (key, day) was their product.
+ */
+export function healthTrend(rows: readonly HealthScoreRow[], days: readonly string[]) {
+  const byKey = new Map<string, { dimension: string; key: string; scores: Map<string, number | null> }>();
+  for (const row of rows) {
+    const joined = `${row.dimension}\u0000${row.key}`;
+    let entry = byKey.get(joined);
+    if (!entry) byKey.set(joined, (entry = { dimension: row.dimension, key: row.key, scores: new Map() }));
+    // The first row of a (key, day) counts, as a search from the start would find it.
+    if (!entry.scores.has(row.date)) entry.scores.set(row.date, row.score);
+  }
+  return [...byKey.values()].map(({ dimension, key, scores }) => {
+    const series = days.map((date) => ({ date, score: scores.get(date) ?? null }));
+    const known = series.filter((d) => d.score !== null) as Array<{ date: string; score: number }>;
+    const first = known[0]?.score ?? null;
+    const last = known[known.length - 1]?.score ?? null;
+    return { dimension, key, first, last, change: first !== null && last !== null ? Math.round((last - first) * 10) / 10 : 0, days: series };
+  });
 }
 
 function componentOf(value: number | null, toScore: (value: number) => number, weight: number) {

@@ -23,7 +23,7 @@ const CUSTOMER_ID = /^[^\u0000-\u001f\u007f/]{1,64}$/;
 
 export const erasureBody = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
-export function customersRouter(db: Db): Router {
+export function customersRouter(db: Db, keyTtlMs: number): Router {
   const router = Router();
 
   router.post('/:customerId/erasure', allow('POST /v1/customers/{customerId}/erasure'), async (req, res) => {
@@ -35,7 +35,7 @@ export function customersRouter(db: Db): Router {
     const key = idempotencyKeyOf(req);
     const { reason } = parseOrThrow(erasureBody, req.body);
     const principal = principalOf(req);
-    const answer = await eraseCustomerData(db, { customerId, reason, requestedBy: principal.id, key });
+    const answer = await eraseCustomerData(db, { customerId, reason, requestedBy: principal.id, key, keyTtlMs });
     res.status(202).json(answer);
   });
 

@@ -19,6 +19,8 @@ import { HttpProblem, parseOrThrow } from '../problem';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
 const INCIDENT_ID = /^INC-[0-9A-Z]{20}$/;
+const MAX_INCIDENT_AHEAD_DAYS = 30;
+const MAX_INCIDENT_AHEAD_MS = MAX_INCIDENT_AHEAD_DAYS * 24 * 60 * 60 * 1000;
 const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value), 'must be an ISO 8601 date-time');
 
 export const incidentBody = z
@@ -37,7 +39,21 @@ export const incidentBody = z
   .refine((body) => !body.expectedEndAt || Date.parse(body.expectedEndAt) > Date.parse(body.startsAt), {
     path: ['expectedEndAt'],
     message: 'expectedEndAt must be after startsAt',
+  })
+  // An incident moves every matching case's clocks to its end and tells customers so: one typed
+  // far ahead (the year 9999) would hold them all. Longer incidents are declared again.
+  .refine((body) => !body.expectedEndAt || Date.parse(body.expectedEndAt) <= Date.now() + MAX_INCIDENT_AHEAD_MS, {
+    path: ['expectedEndAt'],
+    message: `expectedEndAt must be at most ${MAX_INCIDENT_AHEAD_DAYS} days from now`,
   });
+
+/**
+ * The incident an Idempotency-Key names, scoped to who sent it: two principals using the same key
+ * declare two incidents, and neither can read or replay the other's.
+ */
+export function incidentIdFor(principalId: string, key: string): string {
+  return `INC-${createHash('sha256').update(`incident:${principalId}:${key}`).digest('hex').slice(0, 20).toUpperCase()}`;
+}
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -68,8 +84,9 @@ export function incidentsRouter(config: AppConfig, temporal: Client, overrides: 
       throw new HttpProblem(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 8–128 visible ASCII characters');
     const request = parseOrThrow(incidentBody, req.body) as IncidentRequest;
     const requestHash = hashOf(request);
-    const incidentId = `INC-${(key ? createHash('sha256').update(`incident:${key}`).digest('hex') : randomUUID().replace(/-/g, '')).slice(0, 20).toUpperCase()}`;
-    const input: IncidentWorkflowInput = { incidentId, request, requestHash, declaredBy: principalOf(req).id, policy };
+    const declaredBy = principalOf(req).id;
+    const incidentId = key ? incidentIdFor(declaredBy, key) : `INC-${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+    const input: IncidentWorkflowInput = { incidentId, request, requestHash, declaredBy, policy };
     // The first answer; a retried POST gets it again.
     const answer = {
       incidentId,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { carrierOfAftershipSlug, mapAftershipTag } from '../../domain/aftership-tags';
 import { carrierOfKuaidi100Com, mapKuaidi100State } from '../../domain/kuaidi100-states';
 import type { TrackingEvent } from '../../domain/tracking';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../json-depth';
 
 /**
  * Reads the providers' own push formats into the canonical tracking event. Pure functions over an
@@ -50,6 +51,7 @@ interface Kuaidi100Scan {
 /** `param` of a Kuaidi100 subscription push (the JSON string inside the form). */
 export function parseKuaidi100Param(param: string, receivedAt: Date): ParsedPush {
   let push: unknown;
+  if (jsonTextDepth(param, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return { ok: false, problems: [`param nests more than ${MAX_JSON_DEPTH} levels deep`] };
   try {
     push = JSON.parse(param);
   } catch {

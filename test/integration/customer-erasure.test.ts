@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -87,4 +88,75 @@ test('erasure over HTTP: finished cases at once, open ones when they close; audi
     expect(history.status).toBe(200);
     expect(history.body.integrity).toEqual({ verified: true });
   }
+});
+
+test('erasure also erases the stored answers of keyed actions: replaying a key afterwards shows no name or phone (issue 18, item 2)', async () => {
+  const customerId = `C-ERASE-${randomUUID().slice(0, 8)}`;
+  const finished = await openFor(customerId);
+  const open = await openFor(customerId);
+  const noteKey = `note-${randomUUID()}`;
+  const note = { action: 'note', text: '客户来电' };
+  const noted = await stack.api('supervisor', `/v1/cases/${open}/actions`, { body: note, headers: { 'idempotency-key': noteKey } });
+  expect(noted.status).toBe(200);
+  const cancelKey = `cancel-${randomUUID()}`;
+  const cancelBody = { action: 'cancel', reason: '客户撤诉' };
+  const cancelled = await stack.api('supervisor', `/v1/cases/${finished}/actions`, { body: cancelBody, headers: { 'idempotency-key': cancelKey } });
+  expect(cancelled.status).toBe(200);
+  expect(holdsPersonalData(JSON.stringify(cancelled.body))).toBe(true);
+  await eventually(
+    () => stack.db.selectFrom('cases').select('status').where('case_id', '=', finished).executeTakeFirstOrThrow(),
+    (row) => row.status === 'CANCELLED',
+  );
+  const replayedBefore = await stack.api('supervisor', `/v1/cases/${finished}/actions`, { body: cancelBody, headers: { 'idempotency-key': cancelKey } });
+  expect(holdsPersonalData(JSON.stringify(replayedBefore.body))).toBe(true);
+
+  expect((await stack.api('expert', `/v1/customers/${customerId}/erasure`, { body: { reason: '客户申请删除' } })).status).toBe(202);
+
+  for (const [caseId, key, body] of [
+    [finished, cancelKey, cancelBody],
+    [open, noteKey, note],
+  ] as const) {
+    const replayed = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, { body, headers: { 'idempotency-key': key } });
+    expect(holdsPersonalData(JSON.stringify(replayed.body))).toBe(false);
+    // The action is not carried out again: the key still says it was done.
+    expect(replayed.status).toBe(410);
+  }
+  const rows = await stack.db
+    .selectFrom('idempotency_keys')
+    .select(['scope', 'response'])
+    .where((eb) => eb.or([eb('scope', 'like', `case:${finished}:%`), eb('scope', 'like', `case:${open}:%`)]))
+    .execute();
+  expect(rows.length).toBeGreaterThanOrEqual(2);
+  for (const row of rows) expect(JSON.stringify(row.response)).not.toMatch(/"(name|phone|customer|sealed)/i);
+  const trail = await stack.api('auditor', `/v1/cases/${open}/history`);
+  expect(trail.status).toBe(200);
+});
+
+test('idempotency records expire: an expired key is forgotten when used again, and writing keys purges expired records (issue 18, item 2)', async () => {
+  const caseId = await openFor(`C-TTL-${randomUUID().slice(0, 8)}`);
+  const supervisor = stack.config.apiTokens.find((token) => token.role === 'supervisor')?.principal as string;
+  const ttlMs = stack.config.platform.idempotencyKeyTtlMs;
+  const longAgo = new Date(Date.now() - ttlMs - 60_000);
+  const reusedKey = `old-${randomUUID()}`;
+  const strayScope = `case:CASE-19700101-EXPIRED0:${supervisor}:actions`;
+  // Same key, another body: were it alive, the request below would be a 422.
+  await sql`
+    INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response, created_at) VALUES
+      (${`case:${caseId}:${supervisor}:actions`}, ${reusedKey}, 'another body', 200, '{"old": true}', ${longAgo.toISOString()}::timestamptz),
+      (${strayScope}, 'stray', 'x', 200, '{"old": true}', ${longAgo.toISOString()}::timestamptz)`.execute(stack.db);
+  const noted = await stack.api('supervisor', `/v1/cases/${caseId}/actions`, {
+    body: { action: 'note', text: '过期的键' },
+    headers: { 'idempotency-key': reusedKey },
+  });
+  expect(noted.status).toBe(200);
+  expect(noted.body).not.toHaveProperty('old');
+  const stray = await stack.db.selectFrom('idempotency_keys').select('key').where('scope', '=', strayScope).execute();
+  expect(stray).toHaveLength(0);
+  const expiredLeft = await stack.db
+    .selectFrom('idempotency_keys')
+    .select('key')
+    .where(sql<boolean>`created_at < now() - make_interval(secs => ${ttlMs / 1000})`)
+    .execute();
+  expect(expiredLeft).toHaveLength(0);
+  await stack.client.workflow.getHandle(caseId).terminate('test over');
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+import { eventually, openCaseBody, startTestStack, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
 /**
  * Incidents on real parts: the incident workflow pages through the read model and signals each
@@ -121,4 +121,45 @@ test('a bad incident is refused with the fields named', async () => {
   const paths = bad.body.errors.map((error: { path: string }) => error.path);
   expect(paths).toEqual(expect.arrayContaining(['$.cause', '$.regions', '$.startsAt', '$.message']));
   expect((await stack.api('agent', '/v1/incidents/INC-00000000000000000000')).status).toBe(404);
+});
+
+test('a case that opened itself from a tracking exception takes its region from the order, and an incident reaches it (issue 18, item 9)', async () => {
+  const waybillNo = uniqueWaybill('SF');
+  const autoRegion = `7${String(Math.floor(Math.random() * 900) + 100)}`;
+  const orderId = `ORD-${waybillNo}`;
+  const seeded = await fetch(`${stack.simulators.url}/__control/oms/orders/${orderId}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      waybillNo,
+      carrier: 'SF',
+      customer: { customerId: `CUST-${orderId}`, name: '王師傅汽修', phone: '13800138000' },
+      store: { storeId: 'STORE-SH-01', name: '楓車汽修 徐匯店', wecomKey: 'wecom-store-sh-01' },
+      items: [{ sku: 'BRAKE-PAD-01', name: '前剎車片', quantity: 2, unitPrice: 12_800 }],
+      supplierId: null,
+      region: `${autoRegion}05`,
+    }),
+  });
+  expect(seeded.status).toBe(200);
+  expect((await stack.pushTracking({ eventId: `${waybillNo}-damaged`, waybillNo, status: 'Exception', subStatus: 'damaged' })).status).toBe(200);
+  const [row] = await eventually(
+    () => stack.db.selectFrom('cases').select(['case_id', 'region', 'version', 'opened_from']).where('waybill_no', '=', waybillNo).execute(),
+    (rows) => rows.length === 1 && (rows[0]?.version ?? 0) > 0,
+    { what: `the case opened for ${waybillNo}` },
+  );
+  expect(row).toMatchObject({ region: `${autoRegion}05`, opened_from: 'tracking' });
+  const caseId = String(row?.case_id);
+  expect((await view(caseId)).region).toBe(`${autoRegion}05`);
+
+  const declared = await stack.api('supervisor', '/v1/incidents', {
+    body: { cause: 'regional_control', regions: [autoRegion], startsAt: new Date().toISOString(), message: '区域管控，派送延迟' },
+  });
+  expect(declared.status).toBe(202);
+  const incidentId = String(declared.body.incidentId);
+  await eventually(
+    () => view(caseId),
+    (state: Json) => state.incidents?.[0]?.incidentId === incidentId,
+    { what: 'the auto-opened case reached by the incident', timeoutMs: 60_000 },
+  );
+  expect((await stack.api('expert', `/v1/incidents/${incidentId}/end`, { method: 'POST' })).status).toBe(202);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,7 +13,6 @@ import {
 } from '../../config';
 import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy, resolveSlaPolicy } from '../../config/sla-policy';
 import { clockTargetMs } from '../../domain/sla-policy';
-import { readFileSync } from 'node:fs';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a policy document as JSON, edited in place by each case
 type JsonDocument = Record<string, any>;
@@ -392,6 +391,18 @@ describe('production profile', () => {
     const error = configError(() => loadConfig({ ...REAL, [name]: value }));
     expect(error.message).toContain(name);
     expect(error.message).toContain('documented dev value');
+  });
+
+  test('refuses the codec UI secret published in docker-compose.yml, accepts one of its own (issue 18, item 4)', () => {
+    const published = /CODEC_UI_SECRET: (\S+)/.exec(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'))?.[1];
+    expect(published).toBe('compose-dev-codec-ui-secret-change-me');
+    const error = configError(() => loadConfig({ ...REAL, CODEC_UI_SECRET: published as string }));
+    expect(error.message).toContain('CODEC_UI_SECRET');
+    expect(error.message).toContain('documented dev value');
+    expect(loadConfig({ ...REAL, CODEC_UI_SECRET: 'a-real-codec-ui-secret-0123456789abcdef' }).codecServer.uiSecret).toBe(
+      'a-real-codec-ui-secret-0123456789abcdef',
+    );
+    expect(loadConfig({ APP_PROFILE: 'dev', CODEC_UI_SECRET: published as string }).codecServer.uiSecret).toBe(published);
   });
 
   test.each(['production', undefined])('APP_PROFILE=dev wins over NODE_ENV=%s and keeps the dev defaults', (nodeEnv) => {

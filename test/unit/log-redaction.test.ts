@@ -76,3 +76,16 @@ describe('log redaction', () => {
     expect(redactLogLine('plain 13800138000 line\n')).toBe('plain [phone] line\n');
   });
 });
+
+describe('the codec UI secret (issue 18, item 3)', () => {
+  it('is redacted from any path, whatever field holds it', () => {
+    const line = JSON.stringify({
+      req: { url: '/codec/ui/s3cr3t-path-segment-0123456789abcdef/decode?x=1' },
+      msg: 'POST /codec/ui/another_secret_value_0123456789/encode failed',
+    });
+    const out = redactLogLine(`${line}\n`);
+    expect(out).not.toContain('s3cr3t-path-segment-0123456789abcdef');
+    expect(out).not.toContain('another_secret_value_0123456789');
+    expect(out).toContain('/codec/ui/[Redacted]/decode');
+  });
+});

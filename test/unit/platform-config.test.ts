@@ -7,7 +7,13 @@ const dev = (env: Record<string, string> = {}) => loadConfig({ APP_PROFILE: 'dev
 
 describe('platform settings', () => {
   it('defaults: info logs, refused bodies logged, generous limits, no SDK metrics export', () => {
-    expect(dev().platform).toEqual({ logLevel: 'info', logRequestBodies: 'rejected', rateLimit: DEFAULT_RATE_LIMITS, metricsCacheMs: 5_000 });
+    expect(dev().platform).toEqual({
+      logLevel: 'info',
+      logRequestBodies: 'rejected',
+      rateLimit: DEFAULT_RATE_LIMITS,
+      metricsCacheMs: 5_000,
+      idempotencyKeyTtlMs: 86_400_000,
+    });
     // A backstop, not a quota: the bench opens ~140 cases/s from one token and one address.
     expect(DEFAULT_RATE_LIMITS.perPrincipal / (DEFAULT_RATE_LIMITS.windowMs / 1000)).toBeGreaterThanOrEqual(500);
   });
@@ -22,6 +28,7 @@ describe('platform settings', () => {
       RATE_LIMIT_PER_WEBHOOK_PROVIDER: '50',
       TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9464',
       METRICS_CACHE_MS: '0',
+      IDEMPOTENCY_KEY_TTL_MS: '3600000',
     });
     expect(platform).toEqual({
       logLevel: 'debug',
@@ -29,6 +36,7 @@ describe('platform settings', () => {
       rateLimit: { windowMs: 10_000, perClient: 0, perPrincipal: 100, perWebhookProvider: 50 },
       temporalMetricsAddress: '127.0.0.1:9464',
       metricsCacheMs: 0,
+      idempotencyKeyTtlMs: 3_600_000,
     });
   });
 
@@ -38,6 +46,7 @@ describe('platform settings', () => {
     ['RATE_LIMIT_PER_PRINCIPAL', '-1'],
     ['RATE_LIMIT_PER_CLIENT', 'many'],
     ['RATE_LIMIT_WINDOW_MS', '10'],
+    ['IDEMPOTENCY_KEY_TTL_MS', '10'],
     ['TEMPORAL_METRICS_ADDRESS', 'http://127.0.0.1:9464/metrics'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => dev({ [name]: value })).toThrow(ConfigError);

@@ -1,4 +1,4 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { type ClaimView, approversFor } from '../../domain/claim';
 import { approvalTier, formatYuan, mayApprove } from '../../domain/compensation';
 import { assess, atLeastSupervisor } from './assessment';
@@ -7,6 +7,9 @@ import { type ClaimDecision, type ClaimProgress, type ClaimSettlementInput, clai
 import { verifyLoss } from './loss-verification';
 import { payOut } from './payout';
 import { recover } from './recovery';
+
+/** Claims above the policy's `secondPersonAbove` wait for a second person (issue 18, item 7). */
+const FOUR_EYES_PATCH = 'claims-four-eyes';
 
 /**
  * One claim, from proposal to money in the customer's account and back from the carrier:
@@ -81,6 +84,12 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   let tier = assessment.needsReview
     ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits))
     : approvalTier(amountFen, policy.claims.approvalLimits);
+  // Four eyes: above the policy's threshold nobody pays alone. Only runs whose policy sets the
+  // threshold ask patched(), so histories from before the rule replay as they ran.
+  const secondPersonAbove = policy.claims.secondPersonAboveFen;
+  if (tier === 'auto' && secondPersonAbove !== undefined && amountFen > secondPersonAbove && patched(FOUR_EYES_PATCH)) {
+    tier = atLeastSupervisor(tier);
+  }
   if (tier === 'auto') {
     view.status = 'APPROVED';
     view.approvalTier = tier;

@@ -10,6 +10,7 @@ import {
   ExceptionTypeKey,
   OrderIdKey,
   PriorityKey,
+  RegionKey,
   SlaBreachedKey,
   WaybillNoKey,
 } from '../search-attributes';
@@ -65,6 +66,8 @@ export async function openTrackedCaseWorkflow(input: OpenTrackedCaseInput): Prom
         { key: WaybillNoKey, value: start.waybillNo },
         { key: EscalationTierKey, value: 1 },
         { key: SlaBreachedKey, value: false },
+        // From the activity's answer: a replayed run sees the region its history recorded (none before it existed).
+        ...(start.region ? [{ key: RegionKey, value: start.region }] : []),
       ],
       staticSummary: `${start.type} · ${start.carrier} ${start.waybillNo} · opened by ${input.source}`,
       staticDetails: input.reason.slice(0, 300),

@@ -42,6 +42,8 @@ export interface OmsOrder {
   promisedDeliveryAt?: string;
   /** The route class the watchlist's rules are set per, e.g. `SH-BJ` or `same-city`. */
   lane?: string;
+  /** The delivery address's area code (行政區劃代碼, e.g. `440305`): where the parcel goes. */
+  region?: string;
 }
 
 export class OmsState {
@@ -140,6 +142,8 @@ export function parseOrder(value: unknown, orderId: string, state: OmsState): Om
   const promisedDeliveryAt = when('promisedDeliveryAt');
   const lane = value.lane === undefined || value.lane === null ? undefined : nonEmptyString(value.lane);
   if (value.lane !== undefined && value.lane !== null && lane === undefined) problems.push('lane must be a non-empty string');
+  const region = value.region === undefined || value.region === null ? undefined : nonEmptyString(value.region);
+  if (value.region !== undefined && value.region !== null && region === undefined) problems.push('region must be a non-empty string');
   if (problems.length > 0 || waybillNo === undefined || carrier === undefined || customer === undefined || store === undefined || items === undefined) {
     return problems;
   }
@@ -154,5 +158,6 @@ export function parseOrder(value: unknown, orderId: string, state: OmsState): Om
     ...(shippedAt !== undefined ? { shippedAt } : {}),
     ...(promisedDeliveryAt !== undefined ? { promisedDeliveryAt } : {}),
     ...(lane !== undefined ? { lane } : {}),
+    ...(region !== undefined ? { region } : {}),
   };
 }
