@@ -42,10 +42,10 @@ import { freePort, ManagedProcess, openLog, OwnPostgres, ROOT, TemporalServer } 
  *
  *   npm run chaos                 1,000 cases (the README figure), worker SIGKILLed every 10 s,
  *                                 Temporal restarted twice, PostgreSQL restarted once
- *   npm run chaos -- --ci         200 cases under the full fault schedule: CI's fault run, the
- *                                 smallest that caught the workflow-task reorderings of local
- *                                 activities (README → Fault injection → In CI)
- *   npm run chaos -- --small      50 cases, one fault of each kind (a quick look, ≤ 5 min)
+ *   npm run chaos -- --ci         200 cases under the full fault schedule: the smallest run that
+ *                                 caught the workflow-task reorderings of local activities
+ *                                 (docs/reliability.md → In CI)
+ *   npm run chaos -- --small      50 cases, one fault of each kind: CI's run (≤ 5 min)
  *   CHAOS_CASES=300 npm run chaos a size of your own (the full fault schedule)
  *
  * All through the run the simulators answer 20 % of calls badly (503s, dropped answers after the
