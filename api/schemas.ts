@@ -8,7 +8,7 @@ import { CLOCK_NAMES } from '../domain/sla-policy';
 import { EXCEPTION_SUB_STATUSES, TRACKING_STATUSES } from '../domain/tracking';
 import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES, RETURN_REMEDIES } from '../domain/types';
 
-/** Request shapes of the HTTP contract (../shared/api.md), validated at the edge. */
+/** Request shapes of the HTTP contract (the served OpenAPI document, docs/agents.md), validated at the edge. */
 
 const { maxQty, maxItems, maxFen } = ACTION_LIMITS;
 const fen = z

@@ -23,7 +23,7 @@ export function temporalUiLink(config: Pick<AppConfig, 'temporal' | 'temporalUiU
 }
 
 /**
- * The one configuration of the product, read from the environment (names in ../shared/api.md are
+ * The one configuration of the product, read from the environment (names in docs/configuration.md are
  * contract). Every process (API, worker, dev stack) calls loadConfig() once at start; a bad value
  * stops start-up with a message that names the variable.
  */

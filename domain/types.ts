@@ -1,5 +1,5 @@
 /**
- * The product's vocabulary. Names here are the HTTP contract's names (../shared/api.md): extend,
+ * The product's vocabulary. Names here are the HTTP contract's names (the served OpenAPI document): extend,
  * never rename.
  */
 

@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 
 /**
  * The search attributes supervisors filter on in the Temporal UI (names are contract,
- * ../shared/api.md). The dev server registers them at start (scripts/temporal-cli.ts).
+ * docs/supervisors.md). The dev server registers them at start (scripts/temporal-cli.ts).
  */
 export const CaseStatusKey = defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD);
 export const ExceptionTypeKey = defineSearchAttributeKey('ExceptionType', SearchAttributeType.KEYWORD);

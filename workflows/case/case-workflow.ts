@@ -34,7 +34,7 @@ import { runSlaWatchdog } from './sla-watchdog';
 
 type Playbook = (state: CaseState) => Promise<void>;
 
-/** One playbook per exception type (../shared/product.md), each reading like its table row. */
+/** One playbook per exception type (docs/playbooks.md), each reading like its table row. */
 const PLAYBOOKS: Record<ExceptionType, Playbook> = {
   DELAYED: delayedPlaybook,
   LOST: lostPlaybook,
