@@ -89,9 +89,7 @@ async function writeCase(db: Db, { snapshot: given, events, task }: PersistCaseI
     const rows = [];
     for (const event of events) {
       if (event.seq <= lastSeq) continue; // already written by an earlier attempt
-      if (event.seq !== lastSeq + 1) {
-        throw new Error(`audit trail gap for ${snapshot.caseId}: have seq ${lastSeq}, got ${event.seq}`);
-      }
+      if (event.seq !== lastSeq + 1) throw new AuditTrailGap(snapshot.caseId, lastSeq, event.seq);
       const hash = hashEvent(snapshot.caseId, prevHash, event);
       rows.push({
         case_id: snapshot.caseId,
@@ -192,4 +190,30 @@ async function confirm(trx: Transaction<Database>, caseId: string, seq: number):
 function supersededByLaterTask(task: WorkflowTaskWrite, snapshotGeneration: string | null, tail: TrailEnd | undefined): boolean {
   if (snapshotGeneration !== null && Number(snapshotGeneration) > task.generation) return true;
   return tail !== undefined && tail.seq > task.confirmedThroughSeq && tail.write_generation !== null && Number(tail.write_generation) > task.generation;
+}
+
+/**
+ * A write whose first new event does not follow the stored trail: an earlier write of the case
+ * never landed (a worker that died holding it while PostgreSQL was away). The events in between
+ * are the workflow's to write again; nothing of this write is stored.
+ */
+export class AuditTrailGap extends Error {
+  override name = 'AuditTrailGap';
+  constructor(
+    readonly caseId: string,
+    readonly storedThroughSeq: number,
+    readonly gotSeq: number,
+  ) {
+    super(`audit trail gap for ${caseId}: have seq ${storedThroughSeq}, got ${gotSeq}`);
+  }
+}
+
+/** The last seq of the case's trail in PostgreSQL (0 for none). */
+export async function storedThroughSeq(db: Db, caseId: string): Promise<number> {
+  const row = await db
+    .selectFrom('case_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
 }

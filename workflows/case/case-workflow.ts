@@ -1,7 +1,7 @@
 import { registerIncidentSignal } from './incident';
 import { allHandlersFinished, condition, continueAsNew, log, setHandler } from '@temporalio/workflow';
 import { WORKFLOW_ACTOR, type ExceptionType } from '../../domain/types';
-import { caseViewQuery, trackingEventSignal, type CaseOutcome } from './contract';
+import { caseViewQuery, storeWriteAcceptedSignal, storeWriteFailedSignal, trackingEventSignal, type CaseOutcome } from './contract';
 import type { CaseWorkflowInput, ResumePoint } from './carry-over';
 import { ContinueAsNewRequested } from './continue-as-new';
 import { resolveOnDelivery } from './delivery-wait';
@@ -25,7 +25,8 @@ import { runSlaWatchdog } from './sla-watchdog';
 /**
  * One logistics exception, from the moment it is opened until the customer's feedback closes it.
  * The workflow is the source of truth while the case is open; the read model and audit trail in
- * PostgreSQL follow it through idempotent activities.
+ * PostgreSQL follow it: each workflow task's changes are written before the task completes
+ * (./state/case-writer.ts).
  *
  *   open → playbook (or an agent's resolve / cancel) → survey → feedback → CLOSED
  *                                        ↑                         │ low score / reopen
@@ -56,6 +57,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   setHandler(trackingEventSignal, async (event) => {
     if (state.applyTrackingEvent(event)) await state.persist();
   });
+  setHandler(storeWriteFailedSignal, (failure) => state.storeWriteFailed(failure));
+  setHandler(storeWriteAcceptedSignal, () => state.storeWriteAccepted());
   registerFeedbackUpdate(state);
   registerCaseActions(state);
   registerClaimProgress(state);
@@ -126,7 +129,7 @@ async function windDown(state: CaseState): Promise<void> {
     if (repeat) supersedePendingPhaseChanges(state);
     await state.settleBackground();
     await condition(allHandlersFinished);
-    await state.persist();
+    await state.persistConfirmed();
     if (!repeat) return;
     if (allHandlersFinished() && !state.hasBackground() && (!state.hasUnsaved() || state.data.writeRejected)) break;
   }

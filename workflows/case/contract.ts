@@ -1,8 +1,9 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { TrackingEvent } from '../../domain/tracking';
+import type { PersistCaseInput } from '../../store/case-store';
 import type {
   Actor,
   Carrier,
@@ -90,3 +91,26 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 export const submitFeedbackUpdate = defineUpdate<CaseView, [FeedbackInput]>('submitFeedback');
 /** Agent and supervisor actions (`POST /v1/cases/{id}/actions`), validated before acceptance. */
 export const caseActionUpdate = defineUpdate<CaseView, [CaseActionInput]>('caseAction');
+
+/**
+ * The case's in-task writes (workflows/case/state/case-writer.ts): the worker writes the case to
+ * PostgreSQL before the workflow task that changed it completes (worker/case-writes.ts).
+ */
+export interface CaseWriteSinks extends Sinks {
+  caseStore: {
+    persist(input: PersistCaseInput): void;
+  };
+}
+
+/** What the worker tells a case whose in-task write the store could not take. */
+export interface StoreWriteFailure {
+  /** The last seq of the case's trail the store holds: later events are to be written again. */
+  storedThroughSeq: number;
+  /** Why the store refused the write for good; absent when it only lacked earlier events. */
+  refusal?: string;
+}
+
+/** Sent by the worker (worker/case-writes.ts), never by people. */
+export const storeWriteFailedSignal = defineSignal<[StoreWriteFailure]>('storeWriteFailed');
+/** The store took a write of a case whose earlier write it had refused. */
+export const storeWriteAcceptedSignal = defineSignal('storeWriteAccepted');

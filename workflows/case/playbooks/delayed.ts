@@ -91,7 +91,7 @@ async function convertToLost(state: CaseState, reason: string): Promise<void> {
     if (open) return refuseConversion(state, open, reason);
   }
   state.convertTo('LOST', reason);
-  await state.persist();
+  await state.persistConfirmed();
   if (checked && state.data.writeRejected) {
     // A LOST case opened between the look-up and the write (the store refuses the second open
     // LOST row): the same rule, a moment later. The trail keeps both steps.

@@ -4,11 +4,11 @@ import type { CaseView } from '../../../domain/case-view';
 import type { SlaPolicy } from '../../../domain/sla-policy';
 import { WORKFLOW_ACTOR, type Actor } from '../../../domain/types';
 import type { CaseCarryOver } from '../carry-over';
-import type { OpenCaseInput } from '../contract';
+import type { OpenCaseInput, StoreWriteFailure } from '../contract';
 import { AuditTrail } from './audit-trail';
 import { BackgroundSteps } from './background-steps';
 import { openingData, type CaseData, type ReadonlyDeep } from './case-data';
-import { CaseWriter } from './case-writer';
+import { CaseWriter, WRITES_IN_TASK_PATCH, type WriteChannel } from './case-writer';
 import { CARRIER_REQUEST_COUNTER_PATCH, carryOver, takeOver } from './carried-state';
 import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync } from './projections';
 import { CaseClocks } from './sla-clocks';
@@ -31,6 +31,8 @@ export class CaseCore {
   private readonly onBaseline: boolean;
   /** Whether this run began on the lean history (LEAN_HISTORY_PATCH, which includes the baseline). */
   readonly leanHistory: boolean;
+  /** Whether this run writes in its workflow tasks (WRITES_IN_TASK_PATCH, which includes the lean history). */
+  readonly writesInTask: boolean;
 
   constructor(
     readonly input: OpenCaseInput,
@@ -38,8 +40,10 @@ export class CaseCore {
   ) {
     // A run keeps the code generation it began on. The newest is asked first, so a new run
     // records one marker; a run begun on an older generation replays without the newer marker.
-    this.leanHistory = patched(LEAN_HISTORY_PATCH);
+    this.writesInTask = patched(WRITES_IN_TASK_PATCH);
+    this.leanHistory = this.writesInTask || patched(LEAN_HISTORY_PATCH);
     this.onBaseline = this.leanHistory || patched(BASELINE_PATCH);
+    const channel: WriteChannel = this.writesInTask ? 'in-task' : this.leanHistory ? 'local-activity' : 'activity';
     const taken = carried ? takeOver(input, carried) : undefined;
     this.d = taken?.data ?? openingData(input, new Date().toISOString());
     this.trail = taken?.trail ?? new AuditTrail();
@@ -49,7 +53,7 @@ export class CaseCore {
       written: this.d,
       snapshot: () => this.view(),
       record: this.record,
-      writesInTask: this.leanHistory,
+      channel,
     };
     this.writer = new CaseWriter(target, taken?.persistedVersion);
     this.clocks = new CaseClocks(this.d, input.policy, this.record, () => this.attributesChanged());
@@ -119,6 +123,24 @@ export class CaseCore {
   persist(): Promise<void> {
     this.showAttributes();
     return this.writer.persist();
+  }
+
+  /**
+   * A write the caller waits for and whose refusal it sees at once (`writeRejected`): the end of a
+   * run, and a change the store may refuse for a rule of its own (a second open LOST case).
+   */
+  persistConfirmed(): Promise<void> {
+    this.showAttributes();
+    return this.writer.persistConfirmed();
+  }
+
+  /** The worker could not write an in-task write (see CaseWriter.storeWriteFailed). */
+  storeWriteFailed(failure: StoreWriteFailure): void {
+    this.writer.storeWriteFailed(failure);
+  }
+
+  storeWriteAccepted(): void {
+    this.writer.storeWriteAccepted();
   }
 
   /**

@@ -1,10 +1,11 @@
-import { log, patched, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, proxySinks, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { AuditEvent, CaseView } from '../../../domain/case-view';
 import { RETRY_PROFILES, store, storeLocal } from '../../activity-proxies';
 import { storeRejection } from '../../store-rejection';
 import type { AuditTrail, Recorder } from './audit-trail';
 import type { CaseData } from './case-data';
 import type { WorkflowTaskWrite } from '../../../store/case-store';
+import type { CaseWriteSinks, StoreWriteFailure } from '../contract';
 
 /** Histories are cut far below this many events (continue-as-new), so generations never overlap. */
 const GENERATIONS_PER_RUN = 1_000_000;
@@ -27,6 +28,22 @@ const GENERATIONS_PER_RUN = 1_000_000;
  */
 export const WRITES_AS_ACTIVITIES_PATCH = 'case-writes-as-activities';
 
+/**
+ * The generation after WRITES_AS_ACTIVITIES_PATCH: a case's changes are written by the worker
+ * before the workflow task that made them completes (the `caseStore` sink, worker/case-writes.ts),
+ * at no cost in history: no activity, no marker, no extra workflow task. The history already
+ * says the task completed only after its write; the writer notices nothing come back, so there is
+ * nothing whose arrival replay could reorder. What the store refuses or cannot chain comes back
+ * as the `storeWriteFailed` signal, an event in the history like any other. A run's end is
+ * written once more by an activity, with every event the run still holds.
+ */
+export const WRITES_IN_TASK_PATCH = 'case-writes-before-task-completes';
+
+const { caseStore } = proxySinks<CaseWriteSinks>();
+
+/** How the case's writes reach PostgreSQL, by the generation the run began on. */
+export type WriteChannel = 'in-task' | 'activity' | 'local-activity';
+
 /** What the writer needs of the case. */
 export interface WrittenCase {
   readonly caseId: string;
@@ -34,7 +51,7 @@ export interface WrittenCase {
   /** The case's data; the writer keeps `writeRejected` on it (the view shows the refusal). */
   readonly written: CaseData;
   /** Runs begun on the lean history wrote through a local activity until WRITES_AS_ACTIVITIES_PATCH. */
-  readonly writesInTask: boolean;
+  readonly channel: WriteChannel;
   snapshot(): CaseView;
   record: Recorder;
 }
@@ -59,19 +76,82 @@ export class CaseWriter {
   private task?: WorkflowTaskWrite;
   /** Runs begun on the lean history write locally until WRITES_AS_ACTIVITIES_PATCH is recorded. */
   private writesLocally: boolean;
+  /** In-task writes: the version at which the store last refused the case (no write until it changes). */
+  private heldAtVersion?: number;
 
   /** -1 until the first write (or when a carried run brought events the store refused). */
   constructor(
     private readonly target: WrittenCase,
     private persistedVersion = -1,
   ) {
-    this.writesLocally = target.writesInTask;
+    this.writesLocally = target.channel === 'local-activity';
+    if (target.channel === 'in-task') void this.writeEachTask();
   }
 
+  /**
+   * A defined point of the older generations: writes now. In-task writes need none (every task's
+   * changes are written as it completes), so this only lets the caller go on.
+   */
   persist(): Promise<void> {
-    const write = this.flushing.then(() => this.flush());
-    this.flushing = write.catch(() => undefined);
-    return write;
+    if (this.target.channel === 'in-task') return Promise.resolve();
+    return this.chained(() => this.flush());
+  }
+
+  /**
+   * A write the caller waits for, whose refusal it learns at once: the end of a run, and a step
+   * that must know whether the store took the change (a conversion to LOST). In-task runs send an
+   * activity with every event the run still holds, so whatever a lost in-task write left out is
+   * stored too.
+   */
+  persistConfirmed(): Promise<void> {
+    if (this.target.channel !== 'in-task') return this.persist();
+    return this.chained(() => this.flush({ everythingKept: true }));
+  }
+
+  private chained(write: () => Promise<void>): Promise<void> {
+    const next = this.flushing.then(write);
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Once per workflow task with changes: the condition is tested after the task's jobs have run,
+   * so the write carries all of them. Nothing here schedules a command, so when it runs does not
+   * matter to replay; the sink is not called while replaying.
+   */
+  private async writeEachTask(): Promise<void> {
+    for (;;) {
+      await condition(() => this.hasUnsaved() && this.target.written.version !== this.heldAtVersion);
+      const { trail } = this.target;
+      const events = trail.unsaved();
+      const snapshot = this.target.snapshot();
+      caseStore.persist({ snapshot, events, task: this.currentTask() });
+      trail.saved(events);
+      this.persistedVersion = snapshot.version;
+    }
+  }
+
+  /**
+   * The store could not take an in-task write (the `storeWriteFailed` signal): it holds the trail
+   * through `storedThroughSeq`, so later events go out again with the next write. A refusal is
+   * recorded like an activity's, and the case is not written again until it changes.
+   */
+  storeWriteFailed(failure: StoreWriteFailure): void {
+    const unrecoverableFrom = this.target.trail.handOverAgain(failure.storedThroughSeq);
+    this.persistedVersion = -1;
+    const reason =
+      failure.refusal ??
+      (unrecoverableFrom !== undefined
+        ? `events from seq ${unrecoverableFrom} are no longer held by the case (store has ${failure.storedThroughSeq})`
+        : undefined);
+    if (reason === undefined) return; // a gap this run could fill: the next write does
+    this.rejected(reason, this.target.trail.unsaved());
+    this.heldAtVersion = this.target.written.version;
+  }
+
+  /** The store took an in-task write of a case whose earlier write it had refused. */
+  storeWriteAccepted(): void {
+    this.accepted();
   }
 
   /** Whether any audit event or change to the case is not yet in PostgreSQL. */
@@ -79,10 +159,10 @@ export class CaseWriter {
     return this.target.trail.hasUnsaved() || this.target.written.version !== this.persistedVersion;
   }
 
-  private async flush(): Promise<void> {
-    if (!this.hasUnsaved()) return;
-    const { trail, written } = this.target;
-    const events = trail.unsaved();
+  private async flush({ everythingKept = false }: { everythingKept?: boolean } = {}): Promise<void> {
+    if (!everythingKept && !this.hasUnsaved()) return;
+    const { trail } = this.target;
+    const events = everythingKept ? trail.keptThisRun() : trail.unsaved();
     const snapshot = this.target.snapshot();
     try {
       // The summary is what the Temporal UI shows on the activity's row: which events it saves.
@@ -99,8 +179,14 @@ export class CaseWriter {
       this.rejected(reason, events);
       return;
     }
-    trail.saved(events);
+    trail.saved(trail.unsaved().filter((event) => events.includes(event)));
     this.persistedVersion = snapshot.version;
+    this.accepted();
+  }
+
+  private accepted(): void {
+    const { written } = this.target;
+    this.heldAtVersion = undefined;
     if (written.writeRejected) {
       const since = written.writeRejected.at;
       log.info('the store accepts the case again', { caseId: this.target.caseId, rejectedSince: since });
