@@ -44,7 +44,7 @@ export function caseWriteSinks(options: CaseWriteOptions): InjectedSinks<CaseWri
   };
 }
 
-export class CaseWrites {
+class CaseWrites {
   /** The newest write of each case with one in flight: the next one goes after it. */
   private readonly lastOfCase = new Map<string, Promise<void>>();
   private readonly waitMs: number;
