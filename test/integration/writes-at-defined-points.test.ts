@@ -2,7 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCaseWorker } from '../../worker/create-worker';
 import { caseDataConverter } from '../../codec/data-converter';
 import { BASELINE_PATCH, LEAN_HISTORY_PATCH } from '../../workflows/case/state/waits';
-import { WRITES_AS_ACTIVITIES_PATCH } from '../../workflows/case/state/case-writer';
+import { WRITES_AS_ACTIVITIES_PATCH, WRITES_IN_TASK_PATCH } from '../../workflows/case/state/case-writer';
 import { recordHistory } from '../helpers/histories';
 import { bundleWorkflowsAt } from '../helpers/old-workflow-code';
 import { testPolicy } from '../../fixtures/fast-policy';
@@ -15,9 +15,11 @@ import { eventually, openCaseBody, startTestStack, type TestStack } from '../hel
  * LEAN_HISTORY_PATCH a notice goes out on all its channels in one activity and the first write
  * goes beside the first steps; lean runs wrote through local activities until
  * WRITES_AS_ACTIVITIES_PATCH, which moves every run's writes back to activities at its next write
- * (a local write's result reaches the workflow in another order on replay than live). A deploy
- * meets cases begun on every older generation: they must replay, go on and close on the new code
- * in their own shape; cases begun on the new code end the same.
+ * (a local write's result reaches the workflow in another order on replay than live); since
+ * WRITES_IN_TASK_PATCH the worker writes each task's changes before it reports the task, and the
+ * history holds one write, the run's last. A deploy meets cases begun on every older generation:
+ * they must replay, go on and close on the new code in their own shape; cases begun on the new
+ * code end the same.
  */
 
 interface Generation {
@@ -26,12 +28,15 @@ interface Generation {
   commit: string;
   /** The patch marker its runs carry (none before the baseline). */
   marker?: string;
+  /** How it wrote while the old worker ran it. */
+  writes: 'activities' | 'local then activities';
 }
 
 const GENERATIONS: Generation[] = [
-  { name: 'hand-placed writes (before the baseline)', commit: '0cf287a' },
-  { name: 'the baseline (one activity per notice channel)', commit: 'a028d69', marker: BASELINE_PATCH },
-  { name: 'the lean history (local-activity writes)', commit: 'c6b91f6', marker: LEAN_HISTORY_PATCH },
+  { name: 'hand-placed writes (before the baseline)', commit: '0cf287a', writes: 'activities' },
+  { name: 'the baseline (one activity per notice channel)', commit: 'a028d69', marker: BASELINE_PATCH, writes: 'activities' },
+  { name: 'the lean history (local-activity writes)', commit: 'c6b91f6', marker: LEAN_HISTORY_PATCH, writes: 'local then activities' },
+  { name: 'writes as activities', commit: 'f66d8b1', marker: LEAN_HISTORY_PATCH, writes: 'activities' },
 ];
 
 let stack: TestStack;
@@ -138,13 +143,13 @@ function lifecycleOnTodaysCode() {
     const opened = await openAndWaitForCarrier();
     await deliverAndClose(opened.caseId, opened.waybillNo);
     const history = await stack.client.workflow.getHandle(opened.caseId).fetchHistory();
-    recordHistory(stack.config.temporal.address, opened.caseId, 'delayed-activity-writes');
+    recordHistory(stack.config.temporal.address, opened.caseId, 'delayed-in-task-writes');
     return { caseId: opened.caseId, history, view: await view(opened.caseId) };
   });
   return today;
 }
 
-test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code, in its own shape', async ({ commit, marker }) => {
+test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code, in its own shape', async ({ commit, marker, writes }) => {
   const oldBundle = await bundleWorkflowsAt(commit);
   const { caseId, waybillNo } = await runWorker(oldBundle, openAndWaitForCarrier);
 
@@ -157,15 +162,18 @@ test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code
   // Its notices kept their old shape to the end.
   expect(activitiesIn(oldHistory, lean ? 'sendNotification' : 'sendNoticeChannels')).toBe(0);
   expect(activitiesIn(oldHistory, lean ? 'sendNoticeChannels' : 'sendNotification')).toBeGreaterThan(0);
-  if (lean) {
+  // Runs begun before in-task writes keep writing through activities to their end.
+  expect(hasPatch(oldHistory, WRITES_IN_TASK_PATCH)).toBe(false);
+  expect(activitiesIn(oldHistory, 'persistCase')).toBeGreaterThan(1);
+  if (writes === 'local then activities') {
     // Local writes before the deploy, activities from the first write after it.
     expect(localWritesIn(oldHistory)).toBeGreaterThan(0);
     expect(hasPatch(oldHistory, WRITES_AS_ACTIVITIES_PATCH)).toBe(true);
-    expect(activitiesIn(oldHistory, 'persistCase')).toBeGreaterThan(0);
     expect(lastLocalWriteAt(oldHistory)).toBeLessThan(firstActivityAt(oldHistory, 'persistCase'));
   } else {
-    // Runs that never wrote locally are left alone.
-    expect(hasPatch(oldHistory, WRITES_AS_ACTIVITIES_PATCH)).toBe(false);
+    expect(localWritesIn(oldHistory)).toBe(0);
+    // Runs that never wrote locally are asked only if they began on the lean history.
+    expect(hasPatch(oldHistory, WRITES_AS_ACTIVITIES_PATCH)).toBe(lean);
   }
   await Worker.runReplayHistory(
     { workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string }, dataConverter: caseDataConverter(stack.config) },
@@ -179,15 +187,17 @@ test.each(GENERATIONS)('a case begun on $name goes on and closes on the new code
 
   // The same lifecycle begun on today's code: same end, same read model.
   const fresh = await lifecycleOnTodaysCode();
-  expect(hasPatch(fresh.history, LEAN_HISTORY_PATCH)).toBe(true);
+  // One marker: the newest generation includes every older one.
+  expect(hasPatch(fresh.history, WRITES_IN_TASK_PATCH)).toBe(true);
+  expect(hasPatch(fresh.history, LEAN_HISTORY_PATCH)).toBe(false);
   expect(hasPatch(fresh.history, BASELINE_PATCH)).toBe(false);
+  expect(hasPatch(fresh.history, WRITES_AS_ACTIVITIES_PATCH)).toBe(false);
   expect(activitiesIn(fresh.history, 'sendNotification')).toBe(0);
   expect(activitiesIn(fresh.history, 'sendNoticeChannels')).toBeGreaterThan(0);
-  // Its writes are activities from the first one on: no local activity in its history.
-  expect(hasPatch(fresh.history, WRITES_AS_ACTIVITIES_PATCH)).toBe(true);
+  // Its writes happen inside its workflow tasks: the history holds one, the wind-down's.
   expect(localWritesIn(fresh.history)).toBe(0);
-  expect(activitiesIn(fresh.history, 'persistCase')).toBeGreaterThan(0);
-  if (!marker) expect(fresh.history.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
+  expect(activitiesIn(fresh.history, 'persistCase')).toBe(1);
+  expect(fresh.history.events?.length).toBeLessThan(oldHistory.events?.length ?? 0);
   expect(fresh.view).toMatchObject({ status: 'CLOSED', feedback: { score: 5 }, resolution: { outcome: 'delivered' } });
   // The same events (their order between the two scans and the playbook's reaction may differ),
   // each notice recorded channel by channel.

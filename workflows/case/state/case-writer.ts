@@ -122,12 +122,12 @@ export class CaseWriter {
   private async writeEachTask(): Promise<void> {
     for (;;) {
       await condition(() => this.hasUnsaved() && this.target.written.version !== this.heldAtVersion);
-      const { trail } = this.target;
+      const { trail, written } = this.target;
       const events = trail.unsaved();
-      const snapshot = this.target.snapshot();
-      caseStore.persist({ snapshot, events, task: this.currentTask() });
+      // A replayed task was written when it ran: no snapshot to build, nothing to hand over.
+      if (!workflowInfo().unsafe.isReplaying) caseStore.persist({ snapshot: this.target.snapshot(), events, task: this.currentTask() });
       trail.saved(events);
-      this.persistedVersion = snapshot.version;
+      this.persistedVersion = written.version;
     }
   }
 
