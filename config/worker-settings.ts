@@ -30,10 +30,12 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   // a case's later tasks from the cache. An evicted case replays its short history on its next
   // task, hours later for an idle one.
   maxCachedWorkflows: 500,
-  // The SDK's default. While cases were opened the slots were full but the worker used a third of a
-  // core on a loaded 2-core machine: tasks waited for CPU, not for slots; more would only add
-  // activations in flight (memory), not throughput.
-  maxConcurrentWorkflowTaskExecutions: 40,
+  // Workflows run on one workflow thread: a task started waits for the CPU behind every other
+  // started task, and a worker that dies loses every started task to its 10 s time-out (after
+  // which Temporal refuses updates and backs off). With 8 instead of the SDK's 40, the chaos run's
+  // workflow tasks took 0.30 s at p50 instead of 0.84 s (p90 0.68 s instead of 3.4 s), and 81
+  // cases had closed by +533 s instead of 51 (docs/benchmarks.md, Worker settings).
+  maxConcurrentWorkflowTaskExecutions: 8,
   // The SDK's default; at most ~50 were in use (notifications retried against WeCom's rate limit).
   maxConcurrentActivityTaskExecutions: 100,
   // The SDK's defaults: with every slot in use Core stops polling, so pollers were never the limit.

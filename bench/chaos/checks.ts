@@ -279,6 +279,8 @@ export interface RecoverySample {
   /** Seconds from the SIGKILL to the first case event written after it; undefined when none came in the window. */
   seconds?: number;
   workerReadySeconds?: number;
+  /** No case event was written between the previous kill's recovery and this kill: nothing to recover. */
+  idleBefore?: boolean;
 }
 
 export function percentile(values: number[], p: number): number | undefined {
@@ -287,11 +289,14 @@ export function percentile(values: number[], p: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** recoverySeconds: p50 and max over the kills; a kill with no recovery in its window counts as a failure. */
+/**
+ * recoverySeconds: p50 and max over the kills; a kill with no recovery in its window counts as a
+ * failure, unless nothing was moving before it either (the run's last cases asleep on timers).
+ */
 export function recovery(samples: RecoverySample[], goalSeconds: number): CheckResult & { p50?: number; max?: number; samples: number } {
   const seconds = samples.flatMap((sample) => (sample.seconds === undefined ? [] : [sample.seconds]));
   const offenders: Offender[] = samples
-    .filter((sample) => sample.seconds === undefined || sample.seconds > goalSeconds)
+    .filter((sample) => (sample.seconds === undefined && !sample.idleBefore) || (sample.seconds ?? 0) > goalSeconds)
     .map((sample) => ({
       detail: `kill at ${sample.killedAt}: ${sample.seconds === undefined ? 'no case moved again' : `${sample.seconds.toFixed(1)} s`} (goal ≤ ${goalSeconds} s)`,
     }));

@@ -222,7 +222,14 @@ async function main(): Promise<void> {
     let loadDone = false;
     let otherFaultRunning = false;
 
+    /** The case events written when the previous kill's recovery was measured. */
+    let eventsAfterLastRecovery: number | undefined;
+
     const killWorkerOnce = async () => {
+      // Nothing moved since the previous recovery (the last cases wait on long timers, or none is
+      // left): there is no movement for this kill to interrupt, so its recovery cannot be judged.
+      const eventsBefore = await eventCount();
+      const idleBefore = eventsBefore !== undefined && eventsBefore === eventsAfterLastRecovery;
       const killedAt = Date.now();
       const at = new Date(killedAt).toISOString();
       const pid = worker.pid;
@@ -233,8 +240,10 @@ async function main(): Promise<void> {
       const seconds = await awaitMovement(killedAt, baseline);
       await restarting.catch((error: Error) => say(`worker restart failed: ${error.message}`));
       const workerReadySeconds = worker.lastReadyAt > killedAt ? (worker.lastReadyAt - killedAt) / 1000 : undefined;
+      eventsAfterLastRecovery = await eventCount();
       recoverySamples.push({
         killedAt: at,
+        ...(idleBefore ? { idleBefore } : {}),
         ...(seconds !== undefined ? { seconds } : {}),
         ...(workerReadySeconds !== undefined ? { workerReadySeconds } : {}),
       });

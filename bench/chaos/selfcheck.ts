@@ -186,6 +186,9 @@ const checks: Array<[string, () => void]> = [
       assert.equal(ok.max, 9);
       assert.equal(recovery([{ killedAt: 'a', seconds: 20 }], 15).pass, false);
       assert.equal(recovery([{ killedAt: 'a' }], 15).value, 1);
+      // A kill while nothing moved (the last cases asleep on timers) has nothing to recover.
+      assert.equal(recovery([{ killedAt: 'a', idleBefore: true }], 15).pass, true);
+      assert.equal(recovery([{ killedAt: 'a', idleBefore: true, seconds: 20 }], 15).pass, false);
     },
   ],
   [
