@@ -23,6 +23,10 @@ test('recorded histories exist for every playbook, the claim and supplier childr
   expect(files).toEqual(
     expect.arrayContaining([
       'delayed-closed-by-feedback.json',
+      // Each generation of the case's writes: local activities, activities, in-task (the newest).
+      'delayed-lean-history.json',
+      'delayed-activity-writes.json',
+      'delayed-in-task-writes.json',
       'delayed-breach-escalated.json',
       'delayed-no-feedback.json',
       // Recorded before the total-delay and background-notice patches: they replay on the old path.
