@@ -279,8 +279,11 @@ export interface RecoverySample {
   /** Seconds from the SIGKILL to the first case event written after it; undefined when none came in the window. */
   seconds?: number;
   workerReadySeconds?: number;
-  /** No case event was written between the previous kill's recovery and this kill: nothing to recover. */
-  idleBefore?: boolean;
+  /**
+   * Why this kill's recovery is not judged: no case moved since the previous kill, or too few
+   * cases were in flight for the next event to measure anything but their timers.
+   */
+  notJudged?: string;
 }
 
 export function percentile(values: number[], p: number): number | undefined {
@@ -290,13 +293,15 @@ export function percentile(values: number[], p: number): number | undefined {
 }
 
 /**
- * recoverySeconds: p50 and max over the kills; a kill with no recovery in its window counts as a
- * failure, unless nothing was moving before it either (the run's last cases asleep on timers).
+ * recoverySeconds: p50 and max over the kills made while cases were in motion; such a kill with no
+ * recovery in its window counts as a failure. Kills that are not judged (`notJudged`) are counted
+ * apart.
  */
-export function recovery(samples: RecoverySample[], goalSeconds: number): CheckResult & { p50?: number; max?: number; samples: number } {
+export function recovery(allSamples: RecoverySample[], goalSeconds: number): CheckResult & { p50?: number; max?: number; samples: number; notJudged: number } {
+  const samples = allSamples.filter((sample) => sample.notJudged === undefined);
   const seconds = samples.flatMap((sample) => (sample.seconds === undefined ? [] : [sample.seconds]));
   const offenders: Offender[] = samples
-    .filter((sample) => (sample.seconds === undefined && !sample.idleBefore) || (sample.seconds ?? 0) > goalSeconds)
+    .filter((sample) => sample.seconds === undefined || sample.seconds > goalSeconds)
     .map((sample) => ({
       detail: `kill at ${sample.killedAt}: ${sample.seconds === undefined ? 'no case moved again' : `${sample.seconds.toFixed(1)} s`} (goal ≤ ${goalSeconds} s)`,
     }));
@@ -308,6 +313,7 @@ export function recovery(samples: RecoverySample[], goalSeconds: number): CheckR
     ...(p50 !== undefined ? { p50 } : {}),
     ...(max !== undefined ? { max } : {}),
     samples: samples.length,
+    notJudged: allSamples.length - samples.length,
   };
 }
 

@@ -56,6 +56,8 @@ import { freePort, ManagedProcess, openLog, OwnPostgres, ROOT, TemporalServer } 
 
 const argv = process.argv.slice(2);
 const SMALL = argv.includes('--small') || process.env.CHAOS_SMALL === '1';
+/** Below this many cases in flight a worker kill's recovery is not judged (see killWorkerOnce). */
+const MIN_CASES_IN_FLIGHT_FOR_RECOVERY = 10;
 const CI_RUN = !SMALL && argv.includes('--ci');
 const CASES = Number(process.env.CHAOS_CASES ?? (SMALL ? 50 : CI_RUN ? 200 : 1000));
 if (!Number.isInteger(CASES) || CASES < 1) throw new Error(`CHAOS_CASES must be a positive integer, got ${process.env.CHAOS_CASES}`);
@@ -224,12 +226,21 @@ async function main(): Promise<void> {
 
     /** The case events written when the previous kill's recovery was measured. */
     let eventsAfterLastRecovery: number | undefined;
+    /** Cases the client is driving now (set once the load's bookkeeping exists). */
+    let casesInFlight = (): number => PLAN.concurrency;
 
     const killWorkerOnce = async () => {
-      // Nothing moved since the previous recovery (the last cases wait on long timers, or none is
-      // left): there is no movement for this kill to interrupt, so its recovery cannot be judged.
+      // A kill's recovery is judged only while cases are in motion. Nothing moved since the
+      // previous recovery, or only the run's last few cases remain (their next event is a timer's,
+      // however fast the worker is back): the time to the next event says nothing about recovery.
       const eventsBefore = await eventCount();
-      const idleBefore = eventsBefore !== undefined && eventsBefore === eventsAfterLastRecovery;
+      const inFlight = casesInFlight();
+      const notJudged =
+        eventsBefore !== undefined && eventsBefore === eventsAfterLastRecovery
+          ? 'no case moved since the previous kill'
+          : inFlight < MIN_CASES_IN_FLIGHT_FOR_RECOVERY
+            ? `${inFlight} cases in flight`
+            : undefined;
       const killedAt = Date.now();
       const at = new Date(killedAt).toISOString();
       const pid = worker.pid;
@@ -243,7 +254,7 @@ async function main(): Promise<void> {
       eventsAfterLastRecovery = await eventCount();
       recoverySamples.push({
         killedAt: at,
-        ...(idleBefore ? { idleBefore } : {}),
+        ...(notJudged ? { notJudged } : {}),
         ...(seconds !== undefined ? { seconds } : {}),
         ...(workerReadySeconds !== undefined ? { workerReadySeconds } : {}),
       });
@@ -326,6 +337,7 @@ async function main(): Promise<void> {
     // The load: CASES clients, CONCURRENCY at a time, their starts spread over the first seconds.
     const runs: CaseRun[] = [];
     let next = 0;
+    casesInFlight = () => next - runs.length;
     const progress = setInterval(() => {
       const closed = runs.filter((run) => run.finalStatus === 'CLOSED').length;
       say(

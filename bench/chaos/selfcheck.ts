@@ -186,9 +186,18 @@ const checks: Array<[string, () => void]> = [
       assert.equal(ok.max, 9);
       assert.equal(recovery([{ killedAt: 'a', seconds: 20 }], 15).pass, false);
       assert.equal(recovery([{ killedAt: 'a' }], 15).value, 1);
-      // A kill while nothing moved (the last cases asleep on timers) has nothing to recover.
-      assert.equal(recovery([{ killedAt: 'a', idleBefore: true }], 15).pass, true);
-      assert.equal(recovery([{ killedAt: 'a', idleBefore: true, seconds: 20 }], 15).pass, false);
+      // A kill while nothing moved, or with the run's last few cases asleep on timers, is not judged.
+      assert.equal(recovery([{ killedAt: 'a', notJudged: 'no case moved since the previous kill' }], 15).pass, true);
+      const tail = recovery(
+        [
+          { killedAt: 'a', seconds: 2 },
+          { killedAt: 'b', notJudged: '2 cases in flight', seconds: 40 },
+        ],
+        15,
+      );
+      assert.equal(tail.pass, true);
+      assert.equal(tail.max, 2);
+      assert.equal(tail.notJudged, 1);
     },
   ],
   [
