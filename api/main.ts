@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { caseDataConverter } from '../codec/data-converter';
 import { ConfigError, loadConfig } from '../config';
@@ -6,6 +5,7 @@ import { migrateToLatest } from '../migrations';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
 import { createDb } from '../store/database';
 import { createApp } from './app';
+import { createApiServer } from './http-server';
 import { createLogger } from './logging';
 import { CaseService } from './case-service';
 import { startRedeliverySweeper } from './webhooks/redelivery-sweeper';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   await ensureTemporalNamespace(connection, { namespace: config.temporal.namespace, log: (line) => logger.info(line) });
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
 
-  const server = createServer(createApp({ config, db, temporal, logger }));
+  const server = createApiServer(createApp({ config, db, temporal, logger }), config.platform.http);
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(config.port, config.host, () => ready());

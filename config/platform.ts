@@ -25,8 +25,19 @@ export interface RateLimitSettings {
   perWebhookProvider: number;
 }
 
+/** How long a client may take to send a request (slow senders: docs/security.md). */
+export interface HttpServerSettings {
+  /** HTTP_REQUEST_TIMEOUT_MS: the whole request, headers and body; then 408 and the connection closes. */
+  requestTimeoutMs: number;
+  /** HTTP_HEADERS_TIMEOUT_MS: the headers alone (at most the request time-out). */
+  headersTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_SERVER: HttpServerSettings = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 };
+
 export interface PlatformSettings {
   logLevel: LogLevelName;
+  http: HttpServerSettings;
   logRequestBodies: LogRequestBodies;
   rateLimit: RateLimitSettings;
   /**
@@ -74,6 +85,14 @@ const platformEnv = z.object({
     .string()
     .regex(/^[\w.-]+:\d{1,5}$/, 'TEMPORAL_METRICS_ADDRESS must be host:port, e.g. 127.0.0.1:9464')
     .optional(),
+  HTTP_REQUEST_TIMEOUT_MS: count('HTTP_REQUEST_TIMEOUT_MS')
+    .min(1_000, 'HTTP_REQUEST_TIMEOUT_MS must be at least 1000')
+    .max(600_000, 'HTTP_REQUEST_TIMEOUT_MS must be at most 600000')
+    .default(DEFAULT_HTTP_SERVER.requestTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: count('HTTP_HEADERS_TIMEOUT_MS')
+    .min(1_000, 'HTTP_HEADERS_TIMEOUT_MS must be at least 1000')
+    .max(600_000, 'HTTP_HEADERS_TIMEOUT_MS must be at most 600000')
+    .default(DEFAULT_HTTP_SERVER.headersTimeoutMs),
   METRICS_CACHE_MS: count('METRICS_CACHE_MS').max(600_000, 'METRICS_CACHE_MS must be at most 600000').default(5_000),
   IDEMPOTENCY_KEY_TTL_MS: count('IDEMPOTENCY_KEY_TTL_MS')
     .min(1_000, 'IDEMPOTENCY_KEY_TTL_MS must be at least 1000')
@@ -88,6 +107,8 @@ export function loadPlatformSettings(env: Record<string, string | undefined>): P
   const e = parsed.data;
   return {
     logLevel: e.LOG_LEVEL ?? 'info',
+    // Node refuses a headers time-out longer than the request's.
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS) },
     logRequestBodies: e.LOG_REQUEST_BODIES,
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,

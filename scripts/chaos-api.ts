@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../store/database';
 import { createApp } from '../api/app';
+import { createApiServer } from '../api/http-server';
 import { ConfigError, loadConfig } from '../config';
 import { caseDataConverter } from '../codec/data-converter';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-  const server = createServer(createApp({ config, db, temporal }));
+  const server = createApiServer(createApp({ config, db, temporal }), config.platform.http);
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(config.port, '127.0.0.1', () => ready());

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
 import { createDb } from '../../store/database';
 import { createApp } from '../../api/app';
+import { createApiServer } from '../../api/http-server';
 import { CaseService } from '../../api/case-service';
 import { startRedeliverySweeper } from '../../api/webhooks/redelivery-sweeper';
 import { ensureWatchlistSchedule } from '../../api/watchlist-schedule';
@@ -89,7 +90,7 @@ export async function startApplication({ config, databaseUrl, databaseSource, st
 
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const app = createApp({ config, db, temporal });
-  const server: Server = createServer(app);
+  const server: Server = createApiServer(app, config.platform.http);
   // Loopback only unless HOST says otherwise: the dev profile's tokens are documented.
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);

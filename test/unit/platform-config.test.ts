@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../config';
-import { DEFAULT_RATE_LIMITS } from '../../config/platform';
+import { DEFAULT_HTTP_SERVER, DEFAULT_RATE_LIMITS } from '../../config/platform';
 
 /** Logging, rate-limit and metrics settings: defaults, overrides, and a clear error on a bad value. */
 
@@ -9,6 +9,7 @@ describe('platform settings', () => {
   it('defaults: info logs, refused bodies logged, generous limits, no SDK metrics export', () => {
     expect(dev().platform).toEqual({
       logLevel: 'info',
+      http: DEFAULT_HTTP_SERVER,
       logRequestBodies: 'rejected',
       rateLimit: DEFAULT_RATE_LIMITS,
       metricsCacheMs: 5_000,
@@ -29,9 +30,13 @@ describe('platform settings', () => {
       TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9464',
       METRICS_CACHE_MS: '0',
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
+      HTTP_REQUEST_TIMEOUT_MS: '5000',
+      HTTP_HEADERS_TIMEOUT_MS: '20000',
     });
     expect(platform).toEqual({
       logLevel: 'debug',
+      // The headers' time-out is capped at the request's.
+      http: { requestTimeoutMs: 5_000, headersTimeoutMs: 5_000 },
       logRequestBodies: 'all',
       rateLimit: { windowMs: 10_000, perClient: 0, perPrincipal: 100, perWebhookProvider: 50 },
       temporalMetricsAddress: '127.0.0.1:9464',
@@ -47,6 +52,8 @@ describe('platform settings', () => {
     ['RATE_LIMIT_PER_CLIENT', 'many'],
     ['RATE_LIMIT_WINDOW_MS', '10'],
     ['IDEMPOTENCY_KEY_TTL_MS', '10'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '0'],
+    ['HTTP_HEADERS_TIMEOUT_MS', 'soon'],
     ['TEMPORAL_METRICS_ADDRESS', 'http://127.0.0.1:9464/metrics'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => dev({ [name]: value })).toThrow(ConfigError);
