@@ -520,6 +520,8 @@ async function main(): Promise<void> {
     const report = {
       generatedAt: new Date().toISOString(),
       command: COMMAND,
+      // Settings the environment changed for this run (the worker's slots, the chaos plan's sizes).
+      environment: Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(WORKER_|CHAOS_|SLA_TIME_SCALE)/.test(name))),
       pass,
       figures,
       workload: {
