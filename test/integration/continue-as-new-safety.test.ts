@@ -106,7 +106,8 @@ test('2: tracking signals and notes racing the continue-as-new point all land in
   // Bursts of scans and notes at once: some arrive while the run persists for the last time.
   let scans = 0;
   let notes = 0;
-  for (let burst = 0; burst < 6; burst++) {
+  // At least six bursts, and on until the history limit has cut the case at least once.
+  for (let burst = 0; burst < 6 || (burst < 30 && (await runs(caseId)).length < 2); burst++) {
     const sends: Promise<unknown>[] = [];
     for (let i = 0; i < 8; i++) {
       scans += 1;

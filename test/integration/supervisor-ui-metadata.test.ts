@@ -4,7 +4,7 @@ import { eventually, openCaseBody, startTestStack, type TestStack } from '../hel
 
 /**
  * What a supervisor sees in the Temporal UI (issue 8, item 7): every activity of a case carries a
- * summary that says what it does (no unlabelled `persistCase` rows), and the claim settlement
+ * summary that says what it does (the case's writes are no rows at all while it runs), and the claim settlement
  * child carries the case's order and parcel search attributes and a summary, so a search by
  * waybill finds the case and its claim together.
  */
@@ -51,12 +51,13 @@ test('a LOST case: labelled activities, and a claim child found by the waybill w
     { what: 'claim paid' },
   );
 
-  // Every write, notice and urge of the case says what it is.
+  // Every notice and urge of the case says what it is; its writes are made inside its workflow
+  // tasks, so no write is a row of its history while it runs (the run's last one is, at its end).
   const rows = await activitySummaries(await stack.client.workflow.getHandle(caseId).fetchHistory());
-  const labelled = rows.filter((row) => ['persistCase', 'sendNotification', 'sendNoticeChannels', 'urgeCarrier'].includes(row.type));
-  expect(labelled.length).toBeGreaterThan(3);
-  for (const row of labelled) expect(row.summary).toMatch(/^(save case|notify|urge) /);
-  expect(labelled.find((row) => row.type === 'persistCase')?.summary).toMatch(/^save case \w+: (events \d+–\d+ \([a-z._]+\)|the snapshot)$/);
+  const labelled = rows.filter((row) => ['sendNotification', 'sendNoticeChannels', 'urgeCarrier'].includes(row.type));
+  expect(labelled.length).toBeGreaterThan(1);
+  for (const row of labelled) expect(row.summary).toMatch(/^(notify|urge) /);
+  expect(rows.filter((row) => row.type === 'persistCase')).toEqual([]);
 
   // The claim settlement child is listed with the case when a supervisor searches by waybill.
   const found = await eventually(

@@ -118,7 +118,8 @@ const WIND_DOWN_PATCH = 'wind-down-until-saved';
 /**
  * Before the history is cut (continue-as-new) or the case ends: every background step and handler
  * finishes and every audit event is stored. A signal or update arriving during the last write adds
- * events, so this repeats until a pass ends with nothing running and nothing unsaved; it returns
+ * events, so this repeats until a pass ends with nothing running and (for runs that write at
+ * defined points) nothing unsaved; it returns
  * synchronously after that check, so nothing can slip in before the run ends. A write the store
  * refused for good ends the loop too (its events are carried to the next run, or logged as lost
  * when the case ends).
@@ -131,7 +132,10 @@ async function windDown(state: CaseState): Promise<void> {
     await condition(allHandlersFinished);
     await state.persistConfirmed();
     if (!repeat) return;
-    if (allHandlersFinished() && !state.hasBackground() && (!state.hasUnsaved() || state.data.writeRejected)) break;
+    // Runs that write in their tasks need not wait for a pass with nothing unsaved: what changes
+    // from here on is written with the task that changes it (and carried to the next run).
+    const saved = state.writesInTask || !state.hasUnsaved() || state.data.writeRejected !== undefined;
+    if (allHandlersFinished() && !state.hasBackground() && saved) break;
   }
   if (state.data.writeRejected && state.hasUnsaved()) {
     log.error('the case ends this run with audit events the store refused', { caseId: state.caseId, reason: state.data.writeRejected.reason });

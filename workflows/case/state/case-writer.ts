@@ -180,7 +180,8 @@ export class CaseWriter {
       return;
     }
     trail.saved(trail.unsaved().filter((event) => events.includes(event)));
-    this.persistedVersion = snapshot.version;
+    // In-task writes may have handed over a newer version while this write was on its way.
+    this.persistedVersion = Math.max(this.persistedVersion, snapshot.version);
     this.accepted();
   }
 
