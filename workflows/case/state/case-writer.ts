@@ -50,18 +50,21 @@ export interface WrittenCase {
   readonly trail: AuditTrail;
   /** The case's data; the writer keeps `writeRejected` on it (the view shows the refusal). */
   readonly written: CaseData;
-  /** Runs begun on the lean history wrote through a local activity until WRITES_AS_ACTIVITIES_PATCH. */
+  /** The generation's write channel: in-task (today), activities, or local activities (lean-history runs). */
   readonly channel: WriteChannel;
   snapshot(): CaseView;
   record: Recorder;
 }
 
 /**
- * Ships the case's unsaved audit events and its snapshot to PostgreSQL (the read model). Writes
- * are chained so two handlers never write out of order; the activity skips events already
- * stored, so retries are harmless. Each write is an activity; the part of a lean-history run
- * replayed from before WRITES_AS_ACTIVITIES_PATCH writes through a local activity that names its
- * workflow task (see `currentTask` and store/case-store.ts).
+ * Ships the case's unsaved audit events and its snapshot to PostgreSQL (the read model). In runs
+ * begun on today's code every workflow task with changes writes them through the `caseStore`
+ * sink (`writeEachTask`), and the run's end through one confirmed activity (`persistConfirmed`).
+ * Runs begun earlier write at defined points through an activity, chained so two handlers never
+ * write out of order; the part of a lean-history run replayed from before
+ * WRITES_AS_ACTIVITIES_PATCH writes through a local activity. In-task and local writes name their
+ * workflow task (see `currentTask` and store/case-store.ts); the store skips events it holds, so
+ * retries are harmless.
  *
  * A write never jams the case: whatever happens to one write (the store refuses it, or the
  * caller's scope was cancelled), the next starts afresh, and events not stored stay unsaved for
