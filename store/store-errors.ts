@@ -41,6 +41,11 @@ function toStoreFailure(error: unknown, what: string): unknown {
   });
 }
 
+/** Whether an error is the `StoreRejected` failure a store write throws when no retry can fix it. */
+export function isStoreRejection(error: unknown): error is ApplicationFailure {
+  return error instanceof ApplicationFailure && error.type === STORE_REJECTED;
+}
+
 /** Runs a store write, turning permanent PostgreSQL errors into `StoreRejected`. */
 export async function rejectingPermanentErrors<T>(what: string, write: () => Promise<T>): Promise<T> {
   try {

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowClient } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { InjectedSinks } from '@temporalio/worker';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Logger } from 'pino';
 import { AuditTrailGap, persistCase, storedThroughSeq, type PersistCaseInput } from '../store/case-store';
 import type { Db } from '../store/database';
+import { isStoreRejection } from '../store/store-errors';
 import { storeWriteAcceptedSignal, storeWriteFailedSignal, type CaseWriteSinks, type StoreWriteFailure } from '../workflows/case/contract';
 
 /**
@@ -96,7 +96,7 @@ class CaseWrites {
   /** A refusal for good or a gap in the trail; undefined for what a retry may fix. */
   private async failureToTell(caseId: string, error: unknown): Promise<StoreWriteFailure | undefined> {
     if (error instanceof AuditTrailGap) return { storedThroughSeq: error.storedThroughSeq };
-    if (error instanceof ApplicationFailure && error.type === 'StoreRejected') {
+    if (isStoreRejection(error)) {
       return { storedThroughSeq: await storedThroughSeq(this.options.db, caseId), refusal: error.message };
     }
     return undefined;
