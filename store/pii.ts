@@ -60,6 +60,7 @@ function sealText(text: string, secret: string): string {
   return `${SEALED}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
 }
 
+/** A sealed text (`enc:v1:…`) opened again; any other text as it is. */
 function openText(text: string, secret: string): string {
   if (!text.startsWith(SEALED)) return text; // written before sealing existed, or erased
   const raw = Buffer.from(text.slice(SEALED.length), 'base64');
@@ -94,7 +95,7 @@ export function openStartRequest<T>(stored: T, secret: string): T {
   return mapPersonalFields(stored, (text) => openText(text, secret));
 }
 
-export { sealStartRequest as sealPersonalFields, openStartRequest as openPersonalFields };
+export { sealStartRequest as sealPersonalFields, openStartRequest as openPersonalFields, openText as openSealedText };
 
 /** A masked phone as the notification records keep it (`139****5678`). */
 const MASKED_PHONE = /^\d{3}\*{4}\d{4}$/;
