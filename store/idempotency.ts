@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Db } from './database';
 import type { Database } from './schema';
 
 /**
@@ -9,8 +10,14 @@ import type { Database } from './schema';
  * sealed) do not pile up forever. An expired record is treated as absent: it is deleted when its
  * key is used again, and every write of a key also deletes a batch of expired records, so the
  * table is purged as it is written to, without a timer of its own.
+ *
+ * A record is claimed `pending` (status 0) before the work it guards, and holds the work's answer
+ * after: a retry with the same key finds the answer (or the claim still pending), a retry with
+ * another body is told apart by the request hash.
  */
 
+/** The status of a record claimed for work whose answer is not known yet. */
+const PENDING_STATUS = 0;
 /** The status and answer a record is left with once the customer's data behind it is erased. */
 export const ERASED_STATUS = 410;
 const ERASED_RESPONSE = JSON.stringify({ erased: true });
@@ -48,8 +55,100 @@ export async function eraseKeyedAnswersOfCases(db: Queries, caseIds: readonly st
     .set({ status_code: ERASED_STATUS, response: ERASED_RESPONSE })
     .where('status_code', '<>', 0)
     .where('status_code', '<>', ERASED_STATUS)
-    // Keyed actions are scoped `case:<caseId>:<principal>:actions` (api/case-service.ts).
+    // Keyed actions are scoped `case:<caseId>:<principal>:actions` (api/action-keys.ts).
     .where(sql<boolean>`starts_with(scope, 'case:') AND split_part(scope, ':', 2) = ANY(${sql.val(caseIds)}::text[])`)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** A key as a request claims it: the scope it is unique in, and the hash of the request's body. */
+export interface KeyClaim {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+/** A record as stored: 0 while its work is pending, then the answer's status and body. */
+export interface StoredKey {
+  requestHash: string;
+  statusCode: number;
+  response: Record<string, unknown>;
+}
+
+/** The same key came with another request body: the record answers only its own request. */
+export class IdempotencyKeyReused extends Error {
+  constructor() {
+    super('This Idempotency-Key was used with a different request body');
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+const storedKey = (row: { request_hash: string; status_code: number; response: Record<string, unknown> }): StoredKey => ({
+  requestHash: row.request_hash,
+  statusCode: row.status_code,
+  response: row.response,
+});
+
+/** The record of a key, if there is one. */
+export async function findKey(db: Queries, scope: string, key: string): Promise<StoredKey | undefined> {
+  const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  return row && storedKey(row);
+}
+
+/**
+ * Records the key as pending unless it has a record; answers that earlier record, or undefined when
+ * this call claimed the key. Inside a transaction, a concurrent claim of the same key waits here
+ * until the first commits.
+ */
+export async function claimKey(db: Queries, { scope, key, requestHash }: KeyClaim): Promise<StoredKey | undefined> {
+  const inserted = await db
+    .insertInto('idempotency_keys')
+    .values({ scope, key, request_hash: requestHash, status_code: PENDING_STATUS, response: JSON.stringify({}) })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (inserted) return undefined;
+  const stored = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  return storedKey(stored);
+}
+
+/** Keeps the answer of a claimed key for its replays. */
+export async function recordKeyAnswer(db: Queries, scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response: JSON.stringify(response) })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Gives a key up while its work is still pending (the work was refused: a corrected retry may use it). */
+export async function releasePendingKey(db: Queries, scope: string, key: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('status_code', '=', PENDING_STATUS).execute();
+}
+
+/**
+ * `work` in one transaction, carried out once per key: the key's expired record is purged, the key
+ * claimed, and `work`'s answer recorded with `statusCode`, all in that transaction. A key claimed
+ * before answers its recorded answer without running `work`; a key that came with another body
+ * throws IdempotencyKeyReused (and the transaction changes nothing). Without a key, `work` simply
+ * runs in a transaction.
+ */
+export async function onceInTransaction<T>(
+  db: Db,
+  claim: (KeyClaim & { ttlMs: number; statusCode: number }) | undefined,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T | Record<string, unknown>> {
+  return db.transaction().execute(async (trx) => {
+    if (!claim) return work(trx);
+    await purgeExpiredKeys(trx, claim.ttlMs, claim.scope, claim.key);
+    const stored = await claimKey(trx, claim);
+    if (stored) {
+      if (stored.requestHash !== claim.requestHash) throw new IdempotencyKeyReused();
+      return stored.response;
+    }
+    const answer = await work(trx);
+    await recordKeyAnswer(trx, claim.scope, claim.key, claim.statusCode, answer);
+    return answer;
+  });
 }
