@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from './database';
 import { verifyTrail, type ChainedEvent, type TrailIntegrity } from './audit-hash';
+import type { CaseView } from '../domain/case-view';
 
 /** Queries the API answers from PostgreSQL, without asking Temporal for every row. */
 
@@ -168,4 +170,45 @@ export async function casesOpenedPage(db: Db, range: { start: Date; end: Date },
     page = page.where((eb) => eb.or([eb('opened_at', '>', openedAt), eb.and([eb('opened_at', '=', openedAt), eb('case_id', '>', caseId)])]));
   }
   return page.orderBy('opened_at').orderBy('case_id').limit(limit).execute();
+}
+
+/** Whether there is a case of this id. */
+export async function caseExists(db: Db, caseId: string): Promise<boolean> {
+  const found = await db
+    .selectFrom('cases')
+    .select(sql<number>`1`.as('one'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  return found !== undefined;
+}
+
+/** What a read of one case needs of its row: the snapshot, its version, the sealed start request, how it opened. */
+export interface CaseRowForView {
+  status: string;
+  snapshot: CaseView | Record<string, never>;
+  /** 0 until the workflow's first save. */
+  version: number;
+  startRequest: Record<string, unknown>;
+  needsCompletion: boolean;
+  openedFrom: string | null;
+  openReason: string | null;
+}
+
+export async function caseRowForView(db: Db, caseId: string): Promise<CaseRowForView | undefined> {
+  const row = await db
+    .selectFrom('cases')
+    .select(['status', 'snapshot', 'version', 'start_request', 'needs_completion', 'opened_from', 'open_reason'])
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  return (
+    row && {
+      status: row.status,
+      snapshot: row.snapshot,
+      version: row.version,
+      startRequest: row.start_request,
+      needsCompletion: row.needs_completion,
+      openedFrom: row.opened_from,
+      openReason: row.open_reason,
+    }
+  );
 }

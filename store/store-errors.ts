@@ -54,3 +54,11 @@ export async function rejectingPermanentErrors<T>(what: string, write: () => Pro
     throw toStoreFailure(error, what);
   }
 }
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Whether PostgreSQL refused a write for this unique index (callers answer it: a duplicate, a conflict). */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as PgError | undefined;
+  return pgError?.code === UNIQUE_VIOLATION && pgError.constraint === constraint;
+}

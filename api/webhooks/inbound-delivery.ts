@@ -1,9 +1,22 @@
-import { sql } from 'kysely';
 import type { Db } from '../../store/database';
+import {
+  deliveredCaseIds,
+  deliveryTargets,
+  hasDelivery,
+  heldEventsForOpenCases,
+  heldEventsForWaybill,
+  leftoverDeliveries,
+  markDelivery,
+  openDelivery,
+  pendingInboundEvents,
+  settleInboundEvent,
+  touchInboundEvent,
+  type InboundEventKey,
+} from '../../store/inbound-events';
 import type { InboundDeliveryState } from '../../store/schema';
 import type { TrackingEvent } from '../../domain/tracking';
 import { autoOpenType } from '../../domain/auto-open';
-import { TERMINAL_STATUSES, type ExceptionType } from '../../domain/types';
+import type { ExceptionType } from '../../domain/types';
 
 /** What became of a tracking event sent to one case. */
 export type TrackingDelivery = 'delivered' | 'case-finished';
@@ -38,9 +51,6 @@ export interface TrackingTargets {
   openCaseForException?(event: TrackingEvent, type: ExceptionType): Promise<void>;
 }
 
-/** Held events older than this are not handed to new cases: they describe another shipment leg. */
-const HELD_EVENT_MAX_AGE_DAYS = 30;
-
 export interface DeliveryOutcome {
   /** Cases that have the event (this attempt or an earlier one). */
   deliveredTo: string[];
@@ -50,46 +60,22 @@ export interface DeliveryOutcome {
   opening?: ExceptionType;
 }
 
-/** Held events received after this are still handed to a newly opened case. */
-export const heldSince = () => new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_000);
-
-const key = (event: TrackingEvent) => ({ provider: event.provider, eventId: event.eventId });
+const key = (event: TrackingEvent): InboundEventKey => ({ provider: event.provider, eventId: event.eventId });
 
 /** Delivers to one case unless that delivery is already done; records the outcome either way. */
 async function deliverToCase(db: Db, targets: TrackingTargets, event: TrackingEvent, caseId: string): Promise<InboundDeliveryState> {
-  const { provider, eventId } = key(event);
-  await db
-    .insertInto('inbound_deliveries')
-    .values({ provider, event_id: eventId, case_id: caseId, state: 'pending' })
-    .onConflict((oc) => oc.columns(['provider', 'event_id', 'case_id']).doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('inbound_deliveries')
-    .select('state')
-    .where('provider', '=', provider)
-    .where('event_id', '=', eventId)
-    .where('case_id', '=', caseId)
-    .executeTakeFirstOrThrow();
-  if (row.state !== 'pending') return row.state;
-  const mark = (state: InboundDeliveryState, lastError: string | null) =>
-    db
-      .updateTable('inbound_deliveries')
-      .set({ state, last_error: lastError, attempts: sql<number>`attempts + 1`, updated_at: new Date() })
-      .where('provider', '=', provider)
-      .where('event_id', '=', eventId)
-      .where('case_id', '=', caseId)
-      .where('state', '=', 'pending')
-      .execute();
+  const state = await openDelivery(db, key(event), caseId);
+  if (state !== 'pending') return state;
   let outcome: TrackingDelivery;
   try {
     outcome = await targets.deliverTrackingEvent(caseId, event);
   } catch (error) {
-    await mark('pending', String((error as Error)?.message ?? error).slice(0, 500)).catch(() => undefined);
+    await markDelivery(db, key(event), caseId, 'pending', String((error as Error)?.message ?? error).slice(0, 500)).catch(() => undefined);
     throw error;
   }
-  const state: InboundDeliveryState = outcome === 'delivered' ? 'delivered' : 'case-finished';
-  await mark(state, null);
-  return state;
+  const delivered: InboundDeliveryState = outcome === 'delivered' ? 'delivered' : 'case-finished';
+  await markDelivery(db, key(event), caseId, delivered, null);
+  return delivered;
 }
 
 /**
@@ -98,9 +84,8 @@ async function deliverToCase(db: Db, targets: TrackingTargets, event: TrackingEv
  * if any delivery failed — after trying all of them, so one failing case delays no other.
  */
 export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<DeliveryOutcome> {
-  const { provider, eventId } = key(event);
-  const earlier = await db.selectFrom('inbound_deliveries').select('case_id').where('provider', '=', provider).where('event_id', '=', eventId).execute();
-  const caseIds = [...new Set([...earlier.map((row) => row.case_id), ...(await targets.openCaseIdsForWaybill(event.waybillNo))])];
+  const earlier = await deliveryTargets(db, key(event));
+  const caseIds = [...new Set([...earlier, ...(await targets.openCaseIdsForWaybill(event.waybillNo))])];
   let failure: unknown;
   for (const caseId of caseIds) {
     try {
@@ -110,27 +95,12 @@ export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, eve
     }
   }
   if (failure !== undefined) {
-    await db.updateTable('inbound_events').set({ updated_at: new Date() }).where('provider', '=', provider).where('event_id', '=', eventId).execute();
+    await touchInboundEvent(db, key(event));
     throw failure;
   }
-  const deliveredTo = (
-    await db
-      .selectFrom('inbound_deliveries')
-      .select('case_id')
-      .where('provider', '=', provider)
-      .where('event_id', '=', eventId)
-      .where('state', '=', 'delivered')
-      .orderBy('created_at')
-      .execute()
-  ).map((row) => row.case_id);
+  const deliveredTo = await deliveredCaseIds(db, key(event));
   const held = caseIds.length === 0;
-  await db
-    .updateTable('inbound_events')
-    .set({ delivery_state: held ? 'held' : 'complete', case_id: deliveredTo[0] ?? null, updated_at: new Date() })
-    .where('provider', '=', provider)
-    .where('event_id', '=', eventId)
-    .where('delivery_state', '=', 'pending')
-    .execute();
+  await settleInboundEvent(db, key(event), held, deliveredTo[0] ?? null);
   // Held first, then the opener asked: the opener hands every held event to the case it opens,
   // so two exceptions pushed at once both reach the one case. Should asking fail, the sender's
   // retry finds the event held and asks again (ensureCaseForHeldException).
@@ -146,13 +116,7 @@ export async function deliverRecordedEvent(db: Db, targets: TrackingTargets, eve
 export async function ensureCaseForHeldException(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<void> {
   const type = autoOpenType(event);
   if (type === undefined || !targets.openCaseForException) return;
-  const handed = await db
-    .selectFrom('inbound_deliveries')
-    .select('case_id')
-    .where('provider', '=', event.provider)
-    .where('event_id', '=', event.eventId)
-    .executeTakeFirst();
-  if (handed) return;
+  if (await hasDelivery(db, key(event))) return;
   if ((await targets.openCaseIdsForWaybill(event.waybillNo)).length > 0) return;
   await targets.openCaseForException(event, type);
 }
@@ -162,17 +126,9 @@ export async function ensureCaseForHeldException(db: Db, targets: TrackingTarget
  * left pending for the sweeper; the caller's open does not fail for them.
  */
 export async function handHeldEvents(db: Db, targets: TrackingTargets, caseId: string, waybillNo: string): Promise<number> {
-  const held = await db
-    .selectFrom('inbound_events')
-    .select(['payload'])
-    .where('waybill_no', '=', waybillNo)
-    .where('delivery_state', '=', 'held')
-    .where(sql<boolean>`received_at > ${heldSince()}`)
-    .orderBy('received_at')
-    .execute();
   let handed = 0;
-  for (const row of held) {
-    if ((await deliverToCase(db, targets, row.payload as unknown as TrackingEvent, caseId)) === 'delivered') handed += 1;
+  for (const event of await heldEventsForWaybill(db, waybillNo)) {
+    if ((await deliverToCase(db, targets, event, caseId)) === 'delivered') handed += 1;
   }
   return handed;
 }
@@ -195,54 +151,23 @@ export async function sweepTrackingEvents(db: Db, targets: TrackingTargets, { gr
   const result: SweepResult = { events: 0, deliveries: 0, failures: 0 };
   const before = new Date(Date.now() - graceMs);
 
-  const pendingEvents = await db
-    .selectFrom('inbound_events')
-    .select('payload')
-    .where('delivery_state', '=', 'pending')
-    .where('updated_at', '<=', before)
-    .orderBy('updated_at')
-    .limit(batch)
-    .execute();
-  for (const row of pendingEvents) {
+  for (const event of await pendingInboundEvents(db, before, batch)) {
     try {
       // Customers told: a pending event may never have reached its shipment-notices workflow
       // (the sender gave up after a 503); the workflow ignores an event id it has seen.
-      await targets.signalShipmentNotices?.(row.payload as unknown as TrackingEvent);
-      await deliverRecordedEvent(db, targets, row.payload as unknown as TrackingEvent);
+      await targets.signalShipmentNotices?.(event);
+      await deliverRecordedEvent(db, targets, event);
       result.events += 1;
     } catch {
       result.failures += 1;
     }
   }
 
-  const leftovers = await db
-    .selectFrom('inbound_deliveries as d')
-    .innerJoin('inbound_events as e', (join) => join.onRef('e.provider', '=', 'd.provider').onRef('e.event_id', '=', 'd.event_id'))
-    .select(['e.payload', 'd.case_id'])
-    .where('d.state', '=', 'pending')
-    .where('e.delivery_state', '<>', 'pending')
-    .where('d.updated_at', '<=', before)
-    .orderBy('d.updated_at')
-    .limit(batch)
-    .execute();
-  const heldForOpenCases = await db
-    .selectFrom('inbound_events as e')
-    .innerJoin('cases as c', 'c.waybill_no', 'e.waybill_no')
-    .leftJoin('inbound_deliveries as d', (join) =>
-      join.onRef('d.provider', '=', 'e.provider').onRef('d.event_id', '=', 'e.event_id').onRef('d.case_id', '=', 'c.case_id'),
-    )
-    .select(['e.payload', 'c.case_id'])
-    .where('e.delivery_state', '=', 'held')
-    .where('c.status', 'not in', TERMINAL_STATUSES)
-    .where('c.opened_at', '<=', before)
-    .where('d.case_id', 'is', null)
-    .where(sql<boolean>`e.received_at > ${heldSince()}`)
-    .orderBy('e.received_at')
-    .limit(batch)
-    .execute();
-  for (const row of [...leftovers, ...heldForOpenCases]) {
+  const leftovers = await leftoverDeliveries(db, before, batch);
+  const heldForOpenCases = await heldEventsForOpenCases(db, before, batch);
+  for (const { event, caseId } of [...leftovers, ...heldForOpenCases]) {
     try {
-      await deliverToCase(db, targets, row.payload as unknown as TrackingEvent, row.case_id);
+      await deliverToCase(db, targets, event, caseId);
       result.deliveries += 1;
     } catch {
       result.failures += 1;

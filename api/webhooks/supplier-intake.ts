@@ -1,6 +1,14 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { Db } from '../../store/database';
+import {
+  deleteSupplierReply,
+  followUpSupplierOf,
+  pendingSupplierReplies,
+  recordedSupplierReply,
+  recordSupplierReply,
+  settleSupplierReply,
+  type SupplierReplyState,
+} from '../../store/supplier-replies';
 import { supplierFollowUpWorkflowId, supplierReplySignal, type SupplierReply } from '../../workflows/supplier/contract';
 import { HttpProblem } from '../problem';
 import type { SupplierReplyBody } from '../schemas';
@@ -29,9 +37,9 @@ export async function intakeSupplierReply(
   log: (message: string, error?: unknown) => void = () => undefined,
 ): Promise<SupplierIntakeResult> {
   const { caseId, replyId } = body;
-  const followUp = await db.selectFrom('supplier_follow_ups').select(['supplier_id']).where('case_id', '=', caseId).executeTakeFirst();
-  if (!followUp) throw new HttpProblem(404, 'Follow-up not found', `No supplier follow-up for case ${caseId}`);
-  if (followUp.supplier_id !== supplierId) {
+  const followedUpWith = await followUpSupplierOf(db, caseId);
+  if (followedUpWith === undefined) throw new HttpProblem(404, 'Follow-up not found', `No supplier follow-up for case ${caseId}`);
+  if (followedUpWith !== supplierId) {
     throw new HttpProblem(403, 'Forbidden', `Case ${caseId} is not followed up with supplier ${supplierId}`);
   }
 
@@ -43,22 +51,12 @@ export async function intakeSupplierReply(
     ...(body.carrier !== undefined ? { carrier: body.carrier } : {}),
     at: now().toISOString(),
   };
-  const inserted = await db
-    .insertInto('supplier_replies')
-    .values({ supplier_id: supplierId, reply_id: replyId, case_id: caseId, payload: JSON.stringify(reply), delivery_state: 'pending' })
-    .onConflict((oc) => oc.columns(['supplier_id', 'reply_id']).doNothing())
-    .returning('reply_id')
-    .executeTakeFirst();
+  const inserted = await recordSupplierReply(db, { supplierId, replyId }, caseId, { ...reply });
   let recorded = reply;
   if (!inserted) {
-    const existing = await db
-      .selectFrom('supplier_replies')
-      .select(['delivery_state', 'payload', 'case_id'])
-      .where('supplier_id', '=', supplierId)
-      .where('reply_id', '=', replyId)
-      .executeTakeFirstOrThrow();
-    if (existing.delivery_state === 'delivered') return { duplicate: true, caseId: existing.case_id, replyId };
-    if (existing.delivery_state === 'follow-up-ended') throw followUpEnded(existing.case_id);
+    const existing = await recordedSupplierReply(db, { supplierId, replyId });
+    if (existing.deliveryState === 'delivered') return { duplicate: true, caseId: existing.caseId, replyId };
+    if (existing.deliveryState === 'follow-up-ended') throw followUpEnded(existing.caseId);
     recorded = existing.payload as unknown as SupplierReply;
   }
 
@@ -68,7 +66,7 @@ export async function intakeSupplierReply(
     if (error instanceof HttpProblem) {
       // The follow-up has ended: the reply can go nowhere, and the supplier is told so (409);
       // it is not kept as if it had been received.
-      await db.deleteFrom('supplier_replies').where('supplier_id', '=', supplierId).where('reply_id', '=', replyId).execute();
+      await deleteSupplierReply(db, { supplierId, replyId });
       throw error;
     }
     log(`supplier reply ${supplierId}/${replyId} not yet delivered`, error);
@@ -83,14 +81,7 @@ function followUpEnded(caseId: string): HttpProblem {
 
 /** Signals a recorded reply and settles its state; throws if it is still to be delivered. */
 async function deliverSupplierReply(db: Db, temporal: Client, supplierId: string, caseId: string, reply: SupplierReply): Promise<void> {
-  const settle = (state: 'pending' | 'delivered' | 'follow-up-ended') =>
-    db
-      .updateTable('supplier_replies')
-      .set({ delivery_state: state, attempts: sql<number>`attempts + 1`, updated_at: new Date() })
-      .where('supplier_id', '=', supplierId)
-      .where('reply_id', '=', reply.replyId)
-      .where('delivery_state', '=', 'pending')
-      .execute();
+  const settle = (state: SupplierReplyState) => settleSupplierReply(db, { supplierId, replyId: reply.replyId }, state);
   try {
     await temporal.workflow.getHandle(supplierFollowUpWorkflowId(caseId)).signal(supplierReplySignal, reply);
   } catch (error) {
@@ -110,18 +101,11 @@ async function deliverSupplierReply(db: Db, temporal: Client, supplierId: string
  * one is waiting for an answer to tell).
  */
 export async function sweepSupplierReplies(db: Db, temporal: Client, { graceMs = 10_000, batch = 100 } = {}): Promise<{ delivered: number; failures: number }> {
-  const rows = await db
-    .selectFrom('supplier_replies')
-    .select(['supplier_id', 'case_id', 'payload'])
-    .where('delivery_state', '=', 'pending')
-    .where('updated_at', '<=', new Date(Date.now() - graceMs))
-    .orderBy('updated_at')
-    .limit(batch)
-    .execute();
+  const rows = await pendingSupplierReplies(db, new Date(Date.now() - graceMs), batch);
   const result = { delivered: 0, failures: 0 };
   for (const row of rows) {
     try {
-      await deliverSupplierReply(db, temporal, row.supplier_id, row.case_id, row.payload as unknown as SupplierReply);
+      await deliverSupplierReply(db, temporal, row.supplierId, row.caseId, row.payload as unknown as SupplierReply);
       result.delivered += 1;
     } catch {
       result.failures += 1;

@@ -1,6 +1,6 @@
 import type { Db } from '../../store/database';
 import type { TrackingEvent } from '../../domain/tracking';
-import { recordShipmentEvent } from '../../store/shipments';
+import { recordInboundEvent, recordedInboundEvent } from '../../store/inbound-events';
 import { deliverRecordedEvent, ensureCaseForHeldException, type TrackingTargets } from './inbound-delivery';
 import { noticeShipmentMilestone } from './shipment-notices';
 
@@ -26,42 +26,20 @@ export interface IntakeResult {
 
 export async function intakeTrackingEvent(db: Db, targets: TrackingTargets, event: TrackingEvent): Promise<IntakeResult> {
   // The event and the waybill's stored tracking (store/shipments.ts) change together, once per event id.
-  const inserted = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('inbound_events')
-      .values({
-        provider: event.provider,
-        event_id: event.eventId,
-        waybill_no: event.waybillNo,
-        status: event.status,
-        payload: JSON.stringify(event),
-        case_id: null,
-        delivery_state: 'pending',
-      })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (row) await recordShipmentEvent(trx, event);
-    return row;
-  });
+  const inserted = await recordInboundEvent(db, event);
   let recorded = event;
   if (!inserted) {
-    const existing = await db
-      .selectFrom('inbound_events')
-      .select(['delivery_state', 'payload'])
-      .where('provider', '=', event.provider)
-      .where('event_id', '=', event.eventId)
-      .executeTakeFirstOrThrow();
-    if (existing.delivery_state === 'held') {
+    const existing = await recordedInboundEvent(db, { provider: event.provider, eventId: event.eventId });
+    if (existing.deliveryState === 'held') {
       // A resent exception whose case may never have been asked for (the first attempt failed
       // after holding it): ask again. The opener finds a case already open and does nothing.
-      await ensureCaseForHeldException(db, targets, existing.payload as unknown as TrackingEvent);
+      await ensureCaseForHeldException(db, targets, existing.event);
       return { duplicate: true, deliveredTo: [], held: true };
     }
-    if (existing.delivery_state !== 'pending') return { duplicate: true, deliveredTo: [], held: false };
+    if (existing.deliveryState !== 'pending') return { duplicate: true, deliveredTo: [], held: false };
     // An earlier attempt recorded it but did not finish delivering: finish it now, with the
     // event as first recorded (a sender's retry should be identical, but the record is the truth).
-    recorded = existing.payload as unknown as TrackingEvent;
+    recorded = existing.event;
   }
   // ── Customers told (issue 9 part 4): the accepted event goes to its waybill's shipment-notices
   // workflow first; a failure leaves the event pending, so the sender's retry signals it again.
