@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../store/database';
+import { countTrailEvents, type TrailEventCount } from '../store/trail-counts';
 import type { Logger } from './logging';
 import { routeTemplate } from './logging';
 
@@ -66,15 +66,6 @@ const COUNTED_KINDS = [
   'notification.withdrawn',
 ] as const;
 
-interface CountRow {
-  kind: string;
-  type: string | null;
-  clock: string | null;
-  tier: string | null;
-  channel: string | null;
-  n: number;
-}
-
 export function createMetrics(options: MetricsOptions): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -94,7 +85,7 @@ export function createMetrics(options: MetricsOptions): ApiMetrics {
   });
 
   const counts = readModelCounts(options);
-  const fromTrail = <L extends string>(name: string, help: string, labelNames: readonly L[], pick: (row: CountRow) => Record<L, string> | undefined) =>
+  const fromTrail = <L extends string>(name: string, help: string, labelNames: readonly L[], pick: (row: TrailEventCount) => Record<L, string> | undefined) =>
     new Counter<L>({
       name,
       help,
@@ -230,29 +221,18 @@ function webhookOutcome(res: Response): WebhookOutcome {
   return 'failed';
 }
 
-type Counts = (() => Promise<CountRow[]>) & { onResult?: (ok: boolean) => void };
+type Counts = (() => Promise<TrailEventCount[]>) & { onResult?: (ok: boolean) => void };
 
 /** The grouped counts, cached `cacheMs`; concurrent scrapes share one query; a failed read keeps the last rows. */
 function readModelCounts({ db, cacheMs, logger }: MetricsOptions): Counts {
-  let last: CountRow[] = [];
+  let last: TrailEventCount[] = [];
   let readAt = 0;
-  let inFlight: Promise<CountRow[]> | undefined;
+  let inFlight: Promise<TrailEventCount[]> | undefined;
   const counts: Counts = async () => {
     if (Date.now() - readAt < cacheMs) return last;
     inFlight ??= (async () => {
       try {
-        const result = await sql<CountRow>`
-          SELECT e.kind,
-                 CASE WHEN e.kind = 'case.opened' THEN e.data->>'type' ELSE c.type END AS type,
-                 e.data->>'clock' AS clock,
-                 e.data->>'toTier' AS tier,
-                 e.data->>'channel' AS channel,
-                 count(*)::int AS n
-            FROM case_events e
-            JOIN cases c ON c.case_id = e.case_id
-           WHERE e.kind IN (${sql.join(COUNTED_KINDS.map((kind) => sql.lit(kind)))})
-           GROUP BY 1, 2, 3, 4, 5`.execute(db);
-        last = result.rows;
+        last = await countTrailEvents(db, COUNTED_KINDS);
         readAt = Date.now();
         counts.onResult?.(true);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Database } from './schema';
 
@@ -25,4 +25,9 @@ export function createDb(databaseUrl: string, options: { max?: number; log?: (me
     client.on('error', (error) => log(`PostgreSQL connection lost while in use (its work fails and is retried): ${error.message}`));
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The readiness probe: answers once PostgreSQL has run a trivial query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

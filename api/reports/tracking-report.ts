@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../../store/database';
+import { autoOpenedRows } from '../../store/reports';
 import { trackingFreshness } from '../../store/shipments';
 import { offsetLabel, type ReportRange } from './range';
 
@@ -10,24 +10,7 @@ import { offsetLabel, type ReportRange } from './range';
  * carrier, source and type, and how many still need an agent to complete them.
  */
 export async function trackingReport(db: Db, range: ReportRange, freshnessWindowMs: number) {
-  const [freshness, opened] = await Promise.all([
-    trackingFreshness(db, freshnessWindowMs),
-    db
-      .selectFrom('cases')
-      .select((eb) => [
-        'carrier',
-        'opened_from',
-        'type',
-        eb.fn.countAll<string>().as('cases'),
-        sql<string>`count(*) FILTER (WHERE needs_completion AND status NOT IN ('CLOSED', 'CANCELLED'))`.as('incomplete'),
-      ])
-      .where('opened_from', 'is not', null)
-      .where('opened_at', '>=', range.start)
-      .where('opened_at', '<', range.end)
-      .groupBy(['carrier', 'opened_from', 'type'])
-      .orderBy('carrier')
-      .execute(),
-  ]);
+  const [freshness, opened] = await Promise.all([trackingFreshness(db, freshnessWindowMs), autoOpenedRows(db, range)]);
   const autoOpened = opened.map((row) => ({
     carrier: row.carrier,
     source: row.opened_from,

@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
-import type { Db } from '../../store/database';
+import { pingDatabase, type Db } from '../../store/database';
 
 /** Liveness says the process answers; readiness says its dependencies do too. */
 export function healthRouter(db: Db, temporal: Client, log: (message: string, error?: unknown) => void = () => undefined): Router {
@@ -21,7 +20,7 @@ export function healthRouter(db: Db, temporal: Client, log: (message: string, er
         checks[name] = { ok: false, detail: 'unavailable' };
       }
     };
-    await Promise.all([check('postgres', () => sql`select 1`.execute(db)), check('temporal', () => temporal.connection.workflowService.getSystemInfo({}))]);
+    await Promise.all([check('postgres', () => pingDatabase(db)), check('temporal', () => temporal.connection.workflowService.getSystemInfo({}))]);
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });

@@ -5,7 +5,7 @@ import { reportPolicyOf } from '../../config/report-policy';
 import { allow } from '../permissions';
 import { HttpProblem } from '../problem';
 import { toCsv } from '../reports/csv';
-import { carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/queries';
+import { carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/kpi-reports';
 import { parseReportRange, type ReportRange } from '../reports/range';
 import { trackingReport } from '../reports/tracking-report';
 

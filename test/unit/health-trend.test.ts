@@ -1,4 +1,4 @@
-import { healthTrend, type HealthScoreRow } from '../../api/reports/queries';
+import { healthTrend, type HealthScoreRow } from '../../api/reports/kpi-reports';
 
 /**
  * The health report's trend (issue 18, item 6) is one pass over the rows, grouped by dimension and

@@ -1,16 +1,13 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../store/database';
-import { CARRIERS, EXCEPTION_TYPES, TERMINAL_STATUSES } from '../../domain/types';
+import { carrierCaseRows, carrierClaimRows, healthGroupRows, parcelRows, satisfactionRow, slaClockRows, supplierFollowUpRows } from '../../store/reports';
+import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';
 import { offsetLabel, type ReportRange } from './range';
 
 /**
- * The KPI reports, computed in SQL over the read model. Every figure comes from what the case
- * workflows wrote: the `cases` rows and their snapshot (SLA clocks with elapsed time and breach,
- * feedback, reopens), the claims and supplier follow-up tables, and the recorded tracking events.
- * A case belongs to a range by the local date it was opened on; a supplier follow-up by the date
- * it started; a tracking event by when it occurred.
+ * The KPI reports: the figures, ratios and trends made of the grouped rows store/reports.ts reads
+ * from the read model. Every figure comes from what the case workflows wrote.
  */
 
 export interface ReportSettings extends ReportPolicy {
@@ -24,20 +21,6 @@ type Row = Record<string, unknown>;
 const ratio = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
-const inRange = (range: ReportRange, column: RawBuilder<unknown>): RawBuilder<unknown> => sql`${column} >= ${range.start} AND ${column} < ${range.end}`;
-
-/** The clocks array of a snapshot, or an empty one (a row written before the workflow saved any). */
-const CLOCKS = sql`(CASE WHEN jsonb_typeof(c.snapshot->'clocks') = 'array' THEN c.snapshot->'clocks' ELSE '[]'::jsonb END)`;
-const EARLIER_FEEDBACK = sql`(CASE WHEN jsonb_typeof(c.snapshot->'earlierFeedback') = 'array' THEN c.snapshot->'earlierFeedback' ELSE '[]'::jsonb END)`;
-const SCORE = sql`(c.snapshot->'feedback'->>'score')::int`;
-/** The statuses of a case that is over (domain/types), as a SQL list. */
-const terminal = sql.join(TERMINAL_STATUSES.map((status) => sql.lit(status)));
-/** The local date (business time zone) of an instant, as YYYY-MM-DD. */
-const localDay = (column: RawBuilder<unknown>, range: ReportRange) =>
-  sql`to_char((${column} + make_interval(mins => ${range.utcOffsetMinutes}::int)) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-/** When a tracking event occurred by the carrier's clock (its received time when that is unreadable). */
-const EVENT_AT = sql`(CASE WHEN e.payload->>'occurredAt' ~ '^\\d{4}-\\d{2}-\\d{2}T' THEN (e.payload->>'occurredAt')::timestamptz ELSE e.received_at END)`;
-
 const header = (name: string, range: ReportRange) => ({
   report: name,
   from: range.from,
@@ -49,23 +32,7 @@ const header = (name: string, range: ReportRange) => ({
 // SLA
 
 export async function slaReport(db: Db, range: ReportRange) {
-  const result = await sql<Row>`
-    WITH clk AS (
-      SELECT c.type, c.priority, k->>'name' AS clock, k->>'state' AS state,
-             (k->>'elapsedMs')::float8 AS elapsed, COALESCE((k->>'breached')::boolean, false) AS breached
-      FROM cases c CROSS JOIN LATERAL jsonb_array_elements(${CLOCKS}) AS k
-      WHERE ${inRange(range, sql`c.opened_at`)}
-    )
-    SELECT clock, type, priority, GROUPING(type, priority) AS level,
-           count(*)::int AS started,
-           (count(*) FILTER (WHERE state = 'stopped'))::int AS completed,
-           (count(*) FILTER (WHERE breached))::int AS breached,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY elapsed) FILTER (WHERE state = 'stopped') AS p50,
-           percentile_disc(0.9) WITHIN GROUP (ORDER BY elapsed) FILTER (WHERE state = 'stopped') AS p90,
-           max(elapsed) FILTER (WHERE state = 'stopped') AS max
-    FROM clk
-    GROUP BY GROUPING SETS ((clock, type, priority), (clock))
-    ORDER BY clock, type, priority`.execute(db);
+  const clockRows = await slaClockRows(db, range);
   const figures = (row: Row | undefined) => {
     const started = num(row?.started);
     const breached = num(row?.breached);
@@ -79,9 +46,9 @@ export async function slaReport(db: Db, range: ReportRange) {
       maxMs: num(row?.max),
     };
   };
-  const totals = result.rows.filter((row) => num(row.level) !== 0);
+  const totals = clockRows.filter((row) => num(row.level) !== 0);
   const byClock = CLOCK_NAMES.map((clock) => ({ clock, ...figures(totals.find((row) => row.clock === clock)) }));
-  const rows = result.rows
+  const rows = clockRows
     .filter((row) => num(row.level) === 0)
     .map((row) => ({ clock: String(row.clock), type: String(row.type), priority: String(row.priority), ...figures(row) }));
   return {
@@ -95,57 +62,12 @@ export async function slaReport(db: Db, range: ReportRange) {
 // ---------------------------------------------------------------------------------------------
 // Carriers
 
-/**
- * Parcels seen per carrier (and local day when `byDay`): waybills with a tracking event that
- * occurred in the range, and the waybills of cases opened in the range; with, per parcel, whether
- * every gap between two consecutive tracking events was at most 24 h (tracking freshness).
- */
-function parcelsQuery(range: ReportRange, byDay: boolean) {
-  const day = byDay ? localDay(sql.ref('at'), range) : sql`''`;
-  const caseDay = byDay ? localDay(sql`c.opened_at`, range) : sql`''`;
-  return sql<Row>`
-    WITH ev AS (
-      SELECT e.payload->>'carrier' AS carrier, e.waybill_no, ${EVENT_AT} AS at FROM inbound_events e
-    ), ranged AS (
-      SELECT carrier, waybill_no, at, ${day} AS day FROM ev WHERE ${inRange(range, sql`at`)}
-    ), gaps AS (
-      SELECT carrier, waybill_no, day, at - lag(at) OVER (PARTITION BY carrier, waybill_no, day ORDER BY at) AS gap FROM ranged
-    ), parcels AS (
-      SELECT carrier, waybill_no, day, COALESCE(max(gap) <= interval '24 hours', true) AS fresh
-      FROM gaps GROUP BY carrier, waybill_no, day
-    ), seen AS (
-      SELECT carrier, waybill_no, day FROM parcels
-      UNION SELECT c.carrier, c.waybill_no, ${caseDay} FROM cases c WHERE ${inRange(range, sql`c.opened_at`)}
-    )
-    SELECT s.carrier, s.day, count(*)::int AS shipments, count(p.waybill_no)::int AS tracked,
-           (count(*) FILTER (WHERE p.fresh))::int AS fresh
-    FROM seen s LEFT JOIN parcels p ON p.carrier = s.carrier AND p.waybill_no = s.waybill_no AND p.day = s.day
-    GROUP BY s.carrier, s.day`;
-}
-
 export async function carriersReport(db: Db, range: ReportRange, settings: ReportSettings) {
-  const [cases, claims, parcels] = await Promise.all([
-    sql<Row>`
-      SELECT c.carrier, c.type, count(*)::int AS cases,
-             (count(*) FILTER (WHERE c.resolved_at IS NOT NULL))::int AS resolved,
-             (count(*) FILTER (WHERE c.resolved_at IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM jsonb_array_elements(${CLOCKS}) k
-                WHERE k->>'name' = 'resolution' AND COALESCE((k->>'breached')::boolean, false))))::int AS resolved_on_time
-      FROM cases c WHERE ${inRange(range, sql`c.opened_at`)}
-      GROUP BY c.carrier, c.type`.execute(db),
-    sql<Row>`
-      SELECT c.carrier, count(*)::int AS claims,
-             COALESCE(sum(cl.amount_fen) FILTER (WHERE cl.status <> 'REJECTED'), 0)::float8 AS claimed_fen,
-             COALESCE(sum(cl.amount_fen) FILTER (WHERE cl.status = 'PAID'), 0)::float8 AS paid_fen
-      FROM claims cl JOIN cases c ON c.case_id = cl.case_id
-      WHERE ${inRange(range, sql`c.opened_at`)}
-      GROUP BY c.carrier`.execute(db),
-    parcelsQuery(range, false).execute(db),
-  ]);
+  const [cases, claims, parcels] = await Promise.all([carrierCaseRows(db, range), carrierClaimRows(db, range), parcelRows(db, range, false)]);
   const rows = CARRIERS.map((carrier) => {
-    const mine = cases.rows.filter((row) => row.carrier === carrier);
-    const claim = claims.rows.find((row) => row.carrier === carrier);
-    const parcel = parcels.rows.find((row) => row.carrier === carrier);
+    const mine = cases.filter((row) => row.carrier === carrier);
+    const claim = claims.find((row) => row.carrier === carrier);
+    const parcel = parcels.find((row) => row.carrier === carrier);
     const total = mine.reduce((sum, row) => sum + num(row.cases), 0);
     const resolved = mine.reduce((sum, row) => sum + num(row.resolved), 0);
     const onTime = mine.reduce((sum, row) => sum + num(row.resolved_on_time), 0);
@@ -181,20 +103,7 @@ export async function carriersReport(db: Db, range: ReportRange, settings: Repor
 // Suppliers
 
 export async function suppliersReport(db: Db, range: ReportRange) {
-  const result = await sql<Row>`
-    SELECT supplier_id, GROUPING(supplier_id) AS level, count(*)::int AS follow_ups,
-           (count(*) FILTER (WHERE replied_at IS NOT NULL))::int AS replied,
-           (count(*) FILTER (WHERE outcome = 'unanswered'))::int AS unanswered,
-           (count(*) FILTER (WHERE outcome = 'open'))::int AS open,
-           percentile_disc(0.5) WITHIN GROUP (ORDER BY response_ms) FILTER (WHERE response_ms IS NOT NULL) AS p50,
-           percentile_disc(0.9) WITHIN GROUP (ORDER BY response_ms) FILTER (WHERE response_ms IS NOT NULL) AS p90,
-           COALESCE(sum(reminders), 0)::int AS reminders,
-           (count(*) FILTER (WHERE reminders > 0))::int AS needing_reminders,
-           (count(*) FILTER (WHERE escalated_to_manager))::int AS escalations
-    FROM supplier_follow_ups
-    WHERE ${inRange(range, sql`started_at`)}
-    GROUP BY ROLLUP (supplier_id)
-    ORDER BY supplier_id`.execute(db);
+  const followUpRows = await supplierFollowUpRows(db, range);
   const figures = (row: Row | undefined) => {
     const followUps = num(row?.follow_ups);
     return {
@@ -210,8 +119,8 @@ export async function suppliersReport(db: Db, range: ReportRange) {
       escalations: num(row?.escalations),
     };
   };
-  const rows = result.rows.filter((row) => num(row.level) === 0).map((row) => ({ supplierId: String(row.supplier_id), ...figures(row) }));
-  const totals = figures(result.rows.find((row) => num(row.level) !== 0));
+  const rows = followUpRows.filter((row) => num(row.level) === 0).map((row) => ({ supplierId: String(row.supplier_id), ...figures(row) }));
+  const totals = figures(followUpRows.find((row) => num(row.level) !== 0));
   return { ...header('suppliers', range), totals, rows, csvRows: [...rows, { supplierId: '*', ...totals }] };
 }
 
@@ -219,35 +128,7 @@ export async function suppliersReport(db: Db, range: ReportRange) {
 // Satisfaction
 
 export async function satisfactionReport(db: Db, range: ReportRange, settings: ReportSettings) {
-  const result = await sql<Row>`
-    WITH s AS (
-      SELECT c.status, c.tier, c.resolved_at, ${SCORE} AS score,
-             COALESCE((c.snapshot->>'reopens')::int, 0) AS reopens,
-             EXISTS (SELECT 1 FROM jsonb_array_elements(${EARLIER_FEEDBACK}) f
-                     WHERE (f->>'score')::int <= ${settings.lowScoreThreshold}) AS low_before,
-             EXISTS (SELECT 1 FROM cases p
-                     WHERE p.customer_id = c.customer_id AND p.order_id = c.order_id AND p.case_id <> c.case_id
-                       AND p.opened_at < c.opened_at
-                       AND p.opened_at >= c.opened_at - make_interval(days => ${settings.repeatContactDays}::int)) AS repeat
-      FROM cases c WHERE ${inRange(range, sql`c.opened_at`)}
-    )
-    SELECT count(*)::int AS cases,
-           (count(*) FILTER (WHERE resolved_at IS NOT NULL))::int AS resolved,
-           count(score)::int AS scored,
-           (count(*) FILTER (WHERE score = 1))::int AS s1, (count(*) FILTER (WHERE score = 2))::int AS s2,
-           (count(*) FILTER (WHERE score = 3))::int AS s3, (count(*) FILTER (WHERE score = 4))::int AS s4,
-           (count(*) FILTER (WHERE score = 5))::int AS s5,
-           (count(*) FILTER (WHERE status = 'CLOSED'))::int AS closed,
-           (count(*) FILTER (WHERE status = 'CLOSED' AND score IS NULL))::int AS missing,
-           (count(*) FILTER (WHERE repeat))::int AS repeats,
-           (count(*) FILTER (WHERE resolved_at IS NOT NULL AND reopens = 0 AND tier = 1))::int AS first_contact,
-           (count(*) FILTER (WHERE low_before))::int AS low_reopened,
-           (count(*) FILTER (WHERE low_before AND score >= ${settings.satisfiedFrom}))::int AS recovered,
-           (count(*) FILTER (WHERE low_before AND score < ${settings.satisfiedFrom}))::int AS still_unsatisfied,
-           (count(*) FILTER (WHERE low_before AND score IS NULL AND status NOT IN (${terminal})))::int AS in_recovery,
-           (count(*) FILTER (WHERE low_before AND score IS NULL AND status IN (${terminal})))::int AS closed_without_score
-    FROM s`.execute(db);
-  const row = result.rows[0] ?? {};
+  const row = (await satisfactionRow(db, range, settings)) ?? {};
   const scored = num(row.scored);
   const distribution = { '1': num(row.s1), '2': num(row.s2), '3': num(row.s3), '4': num(row.s4), '5': num(row.s5) };
   const satisfied = Object.entries(distribution).reduce((sum, [score, count]) => sum + (Number(score) >= settings.satisfiedFrom ? count : 0), 0);
@@ -296,29 +177,11 @@ function metricRows(value: Record<string, unknown>, prefix = ''): Array<{ metric
 type Component = 'exceptionRate' | 'onTimeHandling' | 'complaints' | 'csat' | 'claimRate';
 
 export async function healthReport(db: Db, range: ReportRange, settings: ReportSettings) {
-  const [groups, parcels] = await Promise.all([
-    sql<Row>`
-      WITH h AS (
-        SELECT ${localDay(sql`c.opened_at`, range)} AS day, c.carrier, COALESCE(c.region, '(none)') AS region, ${SCORE} AS score,
-               (${SCORE} <= ${settings.lowScoreThreshold} OR EXISTS (
-                  SELECT 1 FROM jsonb_array_elements(${EARLIER_FEEDBACK}) f WHERE (f->>'score')::int <= ${settings.lowScoreThreshold})) AS complaint,
-               EXISTS (SELECT 1 FROM claims cl WHERE cl.case_id = c.case_id) AS claimed,
-               (SELECT bool_or(COALESCE((k->>'breached')::boolean, false)) FROM jsonb_array_elements(${CLOCKS}) k
-                WHERE k->>'name' = 'handling') AS handling_breached
-        FROM cases c WHERE ${inRange(range, sql`c.opened_at`)}
-      )
-      SELECT GROUPING(carrier) AS by_region, carrier, region, day, count(*)::int AS cases,
-             count(handling_breached)::int AS handling, (count(*) FILTER (WHERE handling_breached = false))::int AS on_time,
-             (count(*) FILTER (WHERE complaint))::int AS complaints,
-             count(score)::int AS scored, (count(*) FILTER (WHERE score >= ${settings.satisfiedFrom}))::int AS satisfied,
-             (count(*) FILTER (WHERE claimed))::int AS claimed
-      FROM h GROUP BY GROUPING SETS ((carrier, day), (region, day))`.execute(db),
-    parcelsQuery(range, true).execute(db),
-  ]);
+  const [groups, parcels] = await Promise.all([healthGroupRows(db, range, settings), parcelRows(db, range, true)]);
   const weights = settings.healthWeights;
   // Parcels seen per carrier and day, looked up once per row rather than searched for.
-  const shipmentsByCarrierDay = new Map(parcels.rows.map((p) => [`${String(p.carrier)}\u0000${String(p.day)}`, p.shipments]));
-  const rows = groups.rows
+  const shipmentsByCarrierDay = new Map(parcels.map((p) => [`${String(p.carrier)}\u0000${String(p.day)}`, p.shipments]));
+  const rows = groups
     .map((row) => {
       const dimension = num(row.by_region) ? 'region' : 'carrier';
       const key = String(dimension === 'region' ? row.region : row.carrier);
