@@ -26,6 +26,14 @@ module.exports = {
       to: { path: '^activities/' },
     },
     {
+      name: 'api-builds-no-query',
+      severity: 'error',
+      comment:
+        'Routes call services, services call the store: SQL lives in store/. api/ may use kysely for types only (test/unit/api-builds-no-query.test.ts also refuses query builder calls there).',
+      from: { path: '^api/' },
+      to: { path: '^node_modules/kysely/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'workflows-import-activities-as-types-only',
       severity: 'error',
       comment: 'Workflow code is bundled and sandboxed: activity code reaches it only as types for proxies.',
@@ -89,7 +97,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|\\.data|coverage)/' },
+    // Packages are left out, save kysely: `api-builds-no-query` looks at how api/ imports it.
+    exclude: { path: '^(node_modules/(?!kysely/)|dist|\\.data|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
