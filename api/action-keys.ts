@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../store/audit-hash';
 import type { Db } from '../store/database';
-import { claimKey, ERASED_STATUS, purgeExpiredKeys, recordKeyAnswer, releasePendingKey, type KeyClaim } from '../store/idempotency';
+import { claimKey, ERASED_STATUS, purgeExpiredKeys, recordCaseActionAnswer, releasePendingKey, type KeyClaim } from '../store/idempotency';
 import { openPersonalFields, sealPersonalFields } from '../store/pii';
 import type { CaseAction } from '../domain/case-actions';
 import type { CaseView } from '../domain/case-view';
@@ -60,7 +60,7 @@ export async function releaseActionKey(keys: ActionKeys, claim: KeyClaim): Promi
   await releasePendingKey(keys.db, claim.scope, claim.key);
 }
 
-/** The answer is kept for replays with the customer's personal fields sealed. */
+/** The answer is kept for replays with the customer's personal fields sealed (erased once the customer asked). */
 export async function recordActionAnswer(keys: ActionKeys, claim: KeyClaim, view: CaseView): Promise<void> {
-  await recordKeyAnswer(keys.db, claim.scope, claim.key, 200, sealPersonalFields(view, keys.payloadEncryptionKey));
+  await recordCaseActionAnswer(keys.db, view.caseId, claim.scope, claim.key, sealPersonalFields(view, keys.payloadEncryptionKey));
 }

@@ -27,6 +27,8 @@ const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])/g;
 /** A landline with its area code (010-12345678, 0755 1234 5678). */
 const LANDLINE_IN_TEXT = /(?<![0-9])0[1-9][0-9]{1,2}[- ][0-9]{7,8}(?![0-9])/g;
 const BEARER_IN_TEXT = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** A free-text search (`?q=`): agents look customers up by name or phone, so the term is theirs. */
+const SEARCH_IN_URL = /([?&]q=)[^&#\s"]*/gi;
 /** The codec's UI path carries its secret (api/codec-server.ts): whoever reads it can decode every payload. */
 const CODEC_UI_SECRET_IN_PATH = /(\/codec\/ui\/)[^/?#\s"]+/gi;
 
@@ -34,6 +36,7 @@ function redactText(text: string): string {
   return text
     .replace(CODEC_UI_SECRET_IN_PATH, `$1${REDACTED}`)
     .replace(CUSTOMER_IN_PATH, `$1${REDACTED}`)
+    .replace(SEARCH_IN_URL, `$1${REDACTED}`)
     .replace(BEARER_IN_TEXT, `$1 ${REDACTED}`)
     .replace(MOBILE_IN_TEXT, '[phone]')
     .replace(LANDLINE_IN_TEXT, '[phone]');
@@ -46,6 +49,7 @@ export function redactValue(value: unknown, key = '', parentKey = '', depth = 0)
   if (typeof value === 'string') {
     if (SECRET_KEY.test(key) || PERSON_NAME_KEY.test(key)) return REDACTED;
     if (PHONE_KEY.test(key)) return REDACTED;
+    if (key === 'q' && parentKey === 'query') return REDACTED;
     if (key === 'name' && PERSON_CONTAINER.test(parentKey)) return REDACTED;
     // A street address: the part of an address that points at one door.
     if (STREET_KEY.test(key) && PERSON_CONTAINER.test(parentKey)) return REDACTED;
@@ -67,7 +71,7 @@ export function redactValue(value: unknown, key = '', parentKey = '', depth = 0)
 
 /** Cheap test before parsing a line: anything that could need redacting. */
 const SUSPECT =
-  /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}|\/codec\/ui\/|\/customers\/|detail|street|line/i;
+  /authorization|cookie|token|secret|sign|password|checkword|phone|mobile|tel|name"|Bearer|Basic|[0-9]{7}|\/codec\/ui\/|\/customers\/|[?&]q=|detail|street|line/i;
 
 /** One serialised JSON log line in, the same line redacted out (newline kept). */
 export function redactLogLine(line: string): string {

@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { CaseView } from '../domain/case-view';
 import { TERMINAL_STATUSES } from '../domain/types';
 import type { Db } from './database';
+import { erasureNamesCase } from './erasure-records';
 import { eraseKeyedAnswersOfCases } from './idempotency';
 import { erasePersonalFields } from './pii';
 import type { Database } from './schema';
@@ -81,8 +82,7 @@ export async function eraseCustomerDataWithin(trx: Transaction<Database>, custom
  */
 export async function eraseIfRequested(trx: Transaction<Database>, snapshot: CaseView): Promise<CaseView> {
   if (!(TERMINAL_STATUSES as readonly string[]).includes(snapshot.status)) return snapshot;
-  const named = sql<boolean>`(pending_case_ids @> ${JSON.stringify([snapshot.caseId])}::jsonb OR erased_case_ids @> ${JSON.stringify([snapshot.caseId])}::jsonb)`;
-  const requests = await trx.selectFrom('pii_erasures').select(['erasure_id', 'pending_case_ids']).where(named).execute();
+  const requests = await trx.selectFrom('pii_erasures').select(['erasure_id', 'pending_case_ids']).where(erasureNamesCase(snapshot.caseId)).execute();
   if (!requests.length) return snapshot;
   const row = await trx.selectFrom('cases').select('start_request').where('case_id', '=', snapshot.caseId).executeTakeFirst();
   if (row) {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from './database';
+import { erasureNamesCase } from './erasure-records';
 import type { Database } from './schema';
 
 /**
@@ -120,6 +121,28 @@ export async function recordKeyAnswer(db: Queries, scope: string, key: string, s
     .where('scope', '=', scope)
     .where('key', '=', key)
     .execute();
+}
+
+/**
+ * Keeps the answer of a keyed case action for its replays; once the case's customer has asked to be
+ * erased, the record keeps only that the action was carried out (a replay answers 410). The answer
+ * may be recorded after the case finished and its answers were erased (the worker's closing write
+ * races the API's record), so the record itself asks. It takes the case row's lock first, as an
+ * erasure request does (store/erasure.ts): whichever comes second sees what the first did.
+ */
+export async function recordCaseActionAnswer(db: Db, caseId: string, scope: string, key: string, response: unknown): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.selectFrom('cases').select('case_id').where('case_id', '=', caseId).forShare().execute();
+    const erasure = await trx.selectFrom('pii_erasures').select('erasure_id').where(erasureNamesCase(caseId)).executeTakeFirst();
+    if (erasure)
+      await trx
+        .updateTable('idempotency_keys')
+        .set({ status_code: ERASED_STATUS, response: ERASED_RESPONSE })
+        .where('scope', '=', scope)
+        .where('key', '=', key)
+        .execute();
+    else await recordKeyAnswer(trx, scope, key, 200, response);
+  });
 }
 
 /** Gives a key up while its work is still pending (the work was refused: a corrected retry may use it). */

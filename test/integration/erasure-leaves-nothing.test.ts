@@ -8,6 +8,7 @@ import { REPORT_NAMES } from '../../api/routes/reports';
 import { ROLES } from '../../domain/types';
 import { openSealedText } from '../../store/pii';
 import { installTemporalRuntime } from '../../worker/runtime';
+import { testPolicy } from '../../fixtures/fast-policy';
 import { captureLog } from '../helpers/log-capture';
 import { eventually, openCaseBody, startTestStack, TOKENS, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
@@ -34,7 +35,12 @@ let apiUrl: string;
 beforeAll(async () => {
   // Before the stack installs its quiet runtime: this run's worker logs at INFO into logLines.
   installTemporalRuntime('INFO', { logger: workerLog.logger });
-  stack = await startTestStack();
+  // A claim above ¥100 waits for a second person (so one case sits in claim review), and feedback
+  // is awaited for ten minutes (so the case awaiting it does not close by itself meanwhile).
+  const base = testPolicy();
+  stack = await startTestStack({
+    policy: testPolicy({ claims: { ...base.claims, secondPersonAboveFen: 10_000 }, feedback: { ...base.feedback, windowMs: 600_000 } }),
+  });
   // The API with the access log on, as production runs it (bodies of refused requests logged).
   server = createServer(createApp({ config: stack.config, db: stack.db, temporal: stack.client, logger: apiLog.logger }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -115,7 +121,8 @@ async function deliver(caseId: string, waybillNo: string): Promise<void> {
 }
 
 async function cancel(caseId: string): Promise<void> {
-  expect((await keyedPost('supervisor', `/v1/cases/${caseId}/actions`, { action: 'cancel', reason: '客户撤诉' })).status).toBe(200);
+  const answer = await keyedPost('supervisor', `/v1/cases/${caseId}/actions`, { action: 'cancel', reason: '客户撤诉' });
+  expect({ caseId, status: answer.status, text: answer.status === 200 ? '' : answer.text }).toEqual({ caseId, status: 200, text: '' });
   await until(caseId, 'CANCELLED');
 }
 
@@ -161,8 +168,8 @@ test('after erasure, the customer is in no table, no log line and no API answer'
   const awaiting = await open({ waybillNo: awaitingWaybill });
   const waiting = await open({});
   const movedTo = await open({ type: 'ADDRESS_CHANGE', newAddress, items: [{ sku: 'SKU-OIL', qty: 2 }], description: '客户要求改址' });
-  // ¥900: above the agent's ¥500 limit, so the claim waits for a supervisor.
-  const lostBody = openCaseBody({ customer, type: 'LOST', orderValue: 90_000, insured: false, freight: 5_000 });
+  // ¥120: above the four-eyes threshold, so the claim waits for a supervisor.
+  const lostBody = openCaseBody({ customer, type: 'LOST', orderValue: 12_000, insured: false, freight: 5_000 });
   const inReview = await open(lostBody);
   const lostPush = await stack.pushTracking({ eventId: `${inReview}-lost`, waybillNo: lostBody.waybillNo, status: 'Exception', subStatus: 'lost' });
   expect(lostPush.status).toBe(200);
@@ -188,9 +195,12 @@ test('after erasure, the customer is in no table, no log line and no API answer'
   expect(json(erasure).erasedCases).toEqual(expect.arrayContaining([closed, cancelled]));
   expect(json(erasure).pendingCases).toEqual(expect.arrayContaining([awaiting, waiting, movedTo, inReview]));
 
-  // The open cases finish as they would: feedback arrives, the rest are withdrawn.
-  await feedback(awaiting);
-  for (const caseId of [waiting, movedTo, inReview]) await cancel(caseId);
+  // The open cases finish as they would: the claim is approved and paid, feedback arrives, the
+  // rest are withdrawn.
+  expect((await keyedPost('supervisor', `/v1/cases/${inReview}/actions`, { action: 'approve-claim', note: '第二人核实' })).status).toBe(200);
+  await until(inReview, 'AWAITING_FEEDBACK');
+  for (const caseId of [awaiting, inReview]) await feedback(caseId);
+  for (const caseId of [waiting, movedTo]) await cancel(caseId);
   await eventually(
     () =>
       stack.db
@@ -247,7 +257,7 @@ test('after erasure, the customer is in no table, no log line and no API answer'
     const replay = await api(request.role, request.path, { body: request.body, headers: { 'idempotency-key': request.key } });
     expect(traces(replay.text)).toEqual({ personal: [], masked: [] });
   }
-  expect(await Promise.all(caseIds.map(statusOf))).toEqual(['CLOSED', 'CANCELLED', 'CLOSED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
+  expect(await Promise.all(caseIds.map(statusOf))).toEqual(['CLOSED', 'CANCELLED', 'CLOSED', 'CANCELLED', 'CANCELLED', 'CLOSED']);
 
   // 4. Every log line of the run: the API's access and error log, the worker's activities and workflows.
   const logLines = [...workerLog.text().split('\n'), ...apiLog.text().split('\n')].filter(Boolean);

@@ -89,3 +89,15 @@ describe('the codec UI secret (issue 18, item 3)', () => {
     expect(out).toContain('/codec/ui/[Redacted]/decode');
   });
 });
+
+describe('a case search term', () => {
+  it('is redacted from the logged URL and query: agents look customers up by name', () => {
+    const line = JSON.stringify({
+      req: { method: 'GET', url: '/v1/cases?status=OPEN&q=%E6%AC%A7%E9%98%B3%E6%B1%BD%E4%BF%AE&limit=5', query: { status: 'OPEN', q: '欧阳汽修', limit: '5' } },
+      msg: 'request completed',
+    });
+    const out = JSON.parse(redactLogLine(`${line}\n`)) as { req: { url: string; query: Record<string, string> } };
+    expect(out.req.url).toBe('/v1/cases?status=OPEN&q=[Redacted]&limit=5');
+    expect(out.req.query).toEqual({ status: 'OPEN', q: REDACTED, limit: '5' });
+  });
+});
