@@ -2,10 +2,9 @@ import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { TOPOLOGY } from '../deploy/topology';
 import { installTemporalRuntime } from '../worker/runtime';
-import { resolveDatabase, withDatabase } from './postgres';
 import { devProfileCodecDefaults, startApplication, temporalAnswers, uiCodecEndpoint } from './stack/application';
 import { runStack } from './stack/lifecycle';
-import { ensureClusterBinaries, startCluster, startTemporalUi } from './temporal-server';
+import { ensureClusterBinaries, startTemporalUi } from './temporal-server';
 
 /**
  * `npm run start:cluster`: the production topology in one terminal, without Docker. The full
@@ -42,13 +41,15 @@ async function main(): Promise<void> {
   installTemporalRuntime('WARN');
 
   await runStack(log, async (stack) => {
-    const database = await resolveDatabase({
-      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-      database: process.env.DATABASE_NAME ?? TOPOLOGY.databases.cases,
+    // The launcher's database outlives it (keep); the application migrates it and says what it applied.
+    const database = await stack.database({
+      ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
+      name: process.env.DATABASE_NAME ?? TOPOLOGY.databases.cases,
       dataDir,
       log,
+      keep: true,
+      migrate: false,
     });
-    stack.started('postgres', () => database.stop());
 
     const { address } = config.temporal;
     // Outside the dev profile the UI's codec endpoint is the operator's to give (a UI behind its
@@ -77,20 +78,20 @@ async function main(): Promise<void> {
       if (!['127.0.0.1', 'localhost'].includes(host)) {
         throw new ConfigError(`TEMPORAL_ADDRESS=${address} does not answer, and the cluster launcher only starts a server on this machine`);
       }
-      const cluster = await startCluster({
+      // Temporal's databases persist like the product's: the harness is not asked to drop them.
+      await stack.temporal({
+        mode: 'cluster',
         address,
         uiPort,
         ...(codecEndpoint ? { codecEndpoint } : {}),
-        postgresUrl: withDatabase(database.url, 'postgres'),
+        postgresUrl: database.serverUrl,
         databases: {
           temporal: process.env.TEMPORAL_DB_NAME ?? TOPOLOGY.databases.temporal,
           visibility: process.env.TEMPORAL_VISIBILITY_DB_NAME ?? TOPOLOGY.databases.visibility,
         },
         namespace: config.temporal.namespace,
         logDir,
-        log,
       });
-      stack.started('temporal cluster', () => cluster.stop());
     }
 
     await startApplication({ config, databaseUrl: database.url, databaseSource: database.source, stack, log });

@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { installTemporalRuntime } from '../worker/runtime';
-import { resolveDatabase } from './postgres';
 import { devProfileCodecDefaults, startApplication, temporalAnswers, uiCodecEndpoint } from './stack/application';
+import type { StackHarness } from './stack/harness';
 import { runStack } from './stack/lifecycle';
-import { ensureTemporalCli, startDevServer, type DevServer } from './temporal-cli';
+import { ensureTemporalCli } from './temporal-cli';
 
 /**
  * `npm start`: the whole stack on embedded defaults, in one terminal. Temporal dev server with
@@ -16,13 +16,14 @@ import { ensureTemporalCli, startDevServer, type DevServer } from './temporal-cl
 
 const log = (line: string) => console.log(`[stack] ${line}`);
 
-async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevServer | undefined> {
+/** The dev server, unless a Temporal server already answers at TEMPORAL_ADDRESS. */
+async function ensureTemporal(stack: StackHarness, config: AppConfig, dataDir: string): Promise<void> {
   const { address } = config.temporal;
   const codecEndpoint = uiCodecEndpoint(config);
   if (await temporalAnswers(address)) {
     log(`Temporal: using the server already at ${address}`);
     if (codecEndpoint) log(`Temporal UI: to see payloads decoded, set its codec endpoint to ${codecEndpoint}`);
-    return undefined;
+    return;
   }
   const [host, portText] = address.split(':') as [string, string];
   if (!['127.0.0.1', 'localhost'].includes(host)) {
@@ -33,15 +34,15 @@ async function ensureTemporal(config: AppConfig, dataDir: string): Promise<DevSe
   const cliPath = ensureTemporalCli(log);
   mkdirSync(dataDir, { recursive: true });
   const persistent = process.env.TEMPORAL_DB_FILE ?? resolve(dataDir, `temporal-${port}.db`);
-  const server = await startDevServer({
+  const server = await stack.temporal({
+    mode: 'dev',
     cliPath,
     port,
     uiPort,
-    dbFile: persistent === 'memory' ? undefined : persistent,
+    ...(persistent === 'memory' ? {} : { dbFile: persistent }),
     ...(codecEndpoint ? { codecEndpoint } : {}),
   });
   log(`Temporal: dev server on ${server.address}, Web UI ${server.uiUrl}${codecEndpoint ? " (decodes payloads through the API's /codec)" : ''}`);
-  return server;
 }
 
 async function main(): Promise<void> {
@@ -58,16 +59,16 @@ async function main(): Promise<void> {
   installTemporalRuntime('WARN');
 
   await runStack(log, async (stack) => {
-    const devServer = await ensureTemporal(config, dataDir);
-    if (devServer) stack.started('temporal', () => devServer.stop());
-
-    const database = await resolveDatabase({
-      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-      database: process.env.DATABASE_NAME ?? 'case_orchestrator',
+    await ensureTemporal(stack, config, dataDir);
+    // The launcher's database outlives it (keep); the application migrates it and says what it applied.
+    const database = await stack.database({
+      ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
+      name: process.env.DATABASE_NAME ?? 'case_orchestrator',
       dataDir,
       log,
+      keep: true,
+      migrate: false,
     });
-    stack.started('postgres', () => database.stop());
     await startApplication({ config, databaseUrl: database.url, databaseSource: database.source, stack, log });
   });
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Connection, Client } from '@temporalio/client';
-import { createDb } from '../../store/database';
 import { createApp } from '../../api/app';
 import { createApiServer } from '../../api/http-server';
 import { CaseService } from '../../api/case-service';
@@ -11,9 +10,8 @@ import { caseDataConverter } from '../../codec/data-converter';
 import type { AppConfig } from '../../config';
 import { migrateToLatest } from '../../migrations';
 import { ensureTemporalNamespace } from '../../platform/temporal-namespace';
-import { startSimulators } from '../../simulators';
 import { connectWorker, createCaseWorker } from '../../worker/create-worker';
-import type { Log, StackLifecycle } from './lifecycle';
+import type { Log, StackHarness } from './harness';
 
 /**
  * The product's own processes, the same whichever Temporal server runs underneath (the dev server
@@ -56,19 +54,17 @@ export interface ApplicationOptions {
   /** The product's database (read model, audit trail, outbox), created already. */
   databaseUrl: string;
   databaseSource: string;
-  stack: StackLifecycle;
+  stack: StackHarness;
   log: Log;
 }
 
 export async function startApplication({ config, databaseUrl, databaseSource, stack, log }: ApplicationOptions): Promise<void> {
-  const db = createDb(databaseUrl);
-  stack.started('db pool', () => db.destroy());
+  const db = stack.pool(databaseUrl);
   const applied = await migrateToLatest(db);
   log(`PostgreSQL: ${databaseSource}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
 
   if (process.env.SIMULATORS !== 'off') {
-    const simulators = await startSimulators({ port: config.simulatorsPort });
-    stack.started('simulators', () => simulators.close());
+    const simulators = await stack.simulators({ port: config.simulatorsPort });
     log(`Simulators: ${simulators.url} (ledger: ${simulators.url}/__control/ledger)`);
   }
 
@@ -81,11 +77,7 @@ export async function startApplication({ config, databaseUrl, databaseSource, st
   const workerConnection = await connectWorker(config);
   stack.started('worker connection', () => workerConnection.close());
   const worker = await createCaseWorker({ config, db, connection: workerConnection });
-  const running = worker.run();
-  stack.started('worker', async () => {
-    worker.shutdown();
-    await running;
-  });
+  stack.runWorker('worker', worker);
   log(`Worker: polling task queue "${config.temporal.taskQueue}"`);
 
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });

@@ -1,13 +1,4 @@
-import { dropDatabase } from '../../scripts/postgres';
-
+/** Stops what global-setup.ts started: the Temporal server, then the run's databases, then PostgreSQL if embedded. */
 export default async function globalTeardown(): Promise<void> {
-  const running = globalThis.__caseTestStack;
-  if (!running) return;
-  await running.temporal.stop();
-  for (const database of running.databases) {
-    await dropDatabase(running.serverUrl, database).catch((error: unknown) => {
-      process.stderr.write(`could not drop ${database}: ${(error as Error).message}\n`);
-    });
-  }
-  await running.stopPostgres();
+  await globalThis.__caseTestStack?.stop();
 }
