@@ -1,26 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
-import { createDb } from '../store/database';
-import { createApp } from '../api/app';
-import { loadConfig, type AppConfig } from '../config';
-import { migrateToLatest } from '../migrations';
-import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
-import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
-import { startSimulators } from '../simulators';
+import { StackHarness } from '../scripts/stack/harness';
+import { startInProcessStack } from '../scripts/stack/in-process-stack';
 import { testPolicy } from '../fixtures/fast-policy';
-import { freePort } from '../fixtures/free-port';
 import { openCaseBody } from '../fixtures/case-bodies';
 import { TOKENS } from '../fixtures/credentials';
-import { stackEnv } from '../fixtures/stack-env';
-import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -51,52 +38,17 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
 
 async function main(): Promise<void> {
   installTemporalRuntime('ERROR');
-  const stops: Array<() => Promise<unknown>> = [];
-  try {
-    const devServer = await startDevServer({ cliPath: ensureTemporalCli(log), port: await freePort() });
-    stops.push(() => devServer.stop());
-    const databaseName = `cases_bench_incident_${process.pid}`;
-    const resolved = await resolveDatabase({ database: databaseName, dataDir: join(tmpdir(), 'case-orchestrator-bench-pg') });
-    stops.push(() => resolved.stop());
-    stops.push(() => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName));
-    const db = createDb(resolved.url, { max: 20 });
-    stops.push(() => db.destroy());
-    await migrateToLatest(db);
-    const simulators = await startSimulators({ port: 0 });
-    stops.push(() => simulators.close());
-    const base = loadConfig(
-      stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: 'cases-bench-incident', simulatorsUrl: simulators.url }),
-    );
-    // Long targets: the cases sit open while the incident reaches them.
-    const config: AppConfig = { ...base, slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }) };
-    const bundleDir = mkdtempSync(join(tmpdir(), 'incident-bench-'));
-    stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
-    const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(
-      bundlePath,
-      (
-        await bundleWorkflowCode({
-          workflowsPath: WORKFLOWS_PATH,
-          ...WORKFLOW_BUNDLE_CONVERTERS,
-          logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log },
-        })
-      ).code,
-    );
-    const workerConnection = await NativeConnection.connect({ address: devServer.address });
-    stops.push(() => workerConnection.close());
-    const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath, tuning: { maxCachedWorkflows: 20_000 } });
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
+  const stack = new StackHarness(log, (name, error) => log(`stop failed: ${name}: ${error.message}`));
+  stack.stopOnSignals();
+  await stack.run(async () => {
+    const { db, apiUrl } = await startInProcessStack(stack, {
+      database: `cases_bench_incident_${process.pid}`,
+      taskQueue: 'cases-bench-incident',
+      poolMax: 20,
+      // Long targets: the cases sit open while the incident reaches them.
+      slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }),
+      tuning: { maxCachedWorkflows: 20_000 },
     });
-    const clientConnection = await Connection.connect({ address: devServer.address });
-    stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-    stops.push(() => new Promise<void>((done) => server.close(() => done())));
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const call = async (role: keyof typeof TOKENS, path: string, body?: unknown) => {
       const response = await fetch(`${apiUrl}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -143,7 +95,7 @@ async function main(): Promise<void> {
       if (declared.status !== 202) throw new Error(`declare: ${declared.status} ${JSON.stringify(declared.body)}`);
       const incidentId = String(declared.body.incidentId);
       let reachedSeconds: number | undefined;
-      let last: Record<string, unknown> = {};
+      let last: Record<string, unknown>;
       for (;;) {
         last = (await call('agent', `/v1/incidents/${incidentId}`)).body;
         if (reachedSeconds === undefined && Number(last.reached) + Number(last.failed) >= size) reachedSeconds = round((performance.now() - t0) / 1000, 2);
@@ -159,15 +111,7 @@ async function main(): Promise<void> {
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'incident.json'), `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } finally {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        log(`stop failed: ${(error as Error).message}`);
-      }
-    }
-  }
+  });
 }
 
 void main().catch((error) => {

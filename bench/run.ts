@@ -1,25 +1,17 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { arch, cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { createDb } from '../store/database';
-import { createApp } from '../api/app';
 import { loadConfig, type AppConfig } from '../config';
-import { migrateToLatest } from '../migrations';
-import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
-import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
-import { startSimulators } from '../simulators';
+import { StackHarness } from '../scripts/stack/harness';
+import { bundleWorkflows } from '../scripts/stack/workflow-bundle';
 import { testPolicy } from '../fixtures/fast-policy';
-import { freePort } from '../fixtures/free-port';
 import { openCaseBody } from '../fixtures/case-bodies';
 import { openLoop, percentile, pool, round, stats, summarise, timed, type LatencyStats } from './measure';
 import { lifecycleShape, type LifecycleShape } from './lifecycle-shape';
@@ -29,8 +21,8 @@ import { openCaseBody as openCaseSchema } from '../api/schemas';
 import type { Principal } from '../api/auth';
 import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
-import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
+import { createCaseWorker } from '../worker/create-worker';
+import { caseDataConverter } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -109,40 +101,25 @@ async function main(): Promise<void> {
   const memoryAtStart = memory();
   const loadAtStart = round(loadavg()[0] ?? Number.NaN);
   installTemporalRuntime('ERROR');
-  const stops: Array<[string, () => Promise<unknown>]> = [];
-  const stopAll = async () => {
-    for (const [name, stop] of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        log(`stopping ${name} failed: ${(error as Error).message}`);
-      }
-    }
-  };
+  const stack = new StackHarness(log);
+  stack.stopOnSignals();
 
-  try {
+  await stack.run(async () => {
     // Temporal dev server: headless, in memory, search attributes registered.
-    const cliPath = ensureTemporalCli(log);
-    const devServer = await startDevServer({ cliPath, port: await freePort() });
-    stops.push(['temporal dev server', () => devServer.stop()]);
+    const devServer = await stack.temporal({ mode: 'dev' });
+    const { cliPath } = devServer;
     log(`Temporal dev server on ${devServer.address}`);
 
     // A fresh database, migrated, dropped at the end.
     const databaseName = `cases_bench_${process.pid}_${Date.now().toString(36)}`;
-    const resolved = await resolveDatabase({
-      ...(process.env.BENCH_DATABASE_SERVER_URL ? { databaseUrl: withDatabase(process.env.BENCH_DATABASE_SERVER_URL, databaseName) } : {}),
-      database: databaseName,
-      dataDir: join(tmpdir(), 'case-orchestrator-bench-pg'),
+    const resolved = await stack.database({
+      name: databaseName,
+      ...(process.env.BENCH_DATABASE_SERVER_URL ? { serverUrl: process.env.BENCH_DATABASE_SERVER_URL } : {}),
     });
-    stops.push(['postgres', () => resolved.stop()]);
-    stops.push(['database', () => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName)]);
-    const db = createDb(resolved.url);
-    stops.push(['db pool', () => db.destroy()]);
-    await migrateToLatest(db);
+    const db = stack.pool(resolved.url);
     log(`PostgreSQL (${resolved.source}): database ${databaseName}`);
 
-    const simulators = await startSimulators({ port: 0 });
-    stops.push(['simulators', () => simulators.close()]);
+    const simulators = await stack.simulators();
 
     const base = loadConfig(
       stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: CASE_TASK_QUEUE, simulatorsUrl: simulators.url }),
@@ -150,50 +127,30 @@ async function main(): Promise<void> {
     const config: AppConfig = { ...base, slaPolicy: testPolicy() };
 
     // Both workflow bundles are built before timing anything.
-    const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log };
-    const bundleDir = mkdtempSync(join(tmpdir(), 'case-bench-'));
-    stops.push(['bundles', async () => rmSync(bundleDir, { recursive: true, force: true })]);
-    const caseBundlePath = join(bundleDir, 'case-workflows.js');
-    writeFileSync(caseBundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
-    const baselineBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet });
+    const caseBundlePath = await stack.workflowBundle(join(stack.workDir('case-bench-'), 'case-workflows.js'));
+    const baselineBundle = await bundleWorkflows(log, require.resolve('./baseline-workflow'));
 
-    const workerConnection = await NativeConnection.connect({ address: devServer.address });
-    stops.push(['worker connection', () => workerConnection.close()]);
+    const workerConnection = await stack.workerConnection(devServer.address);
     // Both workers are created (bundles loaded) now, and start polling after the open-latency phase.
     const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: caseBundlePath });
     const baselineWorker = await Worker.create({
       connection: workerConnection,
       namespace: config.temporal.namespace,
       taskQueue: BASELINE_TASK_QUEUE,
-      workflowBundle: { code: baselineBundle.code },
+      workflowBundle: { code: baselineBundle },
       activities: { benchNoopActivity: async () => undefined },
       // The same codec as the case worker: the baseline measures Temporal with encryption, as the product runs.
       dataConverter: caseDataConverter(config),
     });
-    const runWorker = (name: string, w: Worker) => {
-      const running = w.run();
-      stops.push([
-        name,
-        async () => {
-          w.shutdown();
-          await running;
-        },
-      ]);
-    };
 
-    const clientConnection = await Connection.connect({ address: devServer.address });
-    stops.push(['client connection', () => clientConnection.close()]);
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-    const serveApi = async (name: string, appConfig: AppConfig): Promise<string> => {
-      const server: Server = createServer(createApp({ config: appConfig, db, temporal: client, log: () => undefined }));
-      await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-      stops.push([name, () => new Promise<void>((done) => server.close(() => done()))]);
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    };
-    const apiUrl = await serveApi('api', config);
+    const client = await stack.client(devServer.address, config);
+    const apiUrl = await stack.api({ config, db, temporal: client });
     // The open-latency phases start cases on a queue no worker ever polls: terminated cases'
     // workflow tasks would otherwise wait in the lifecycle's queue and slow the worker's start.
-    const openPhaseApiUrl = await serveApi('open-phase api', { ...config, temporal: { ...config.temporal, taskQueue: UNPOLLED_TASK_QUEUE } });
+    const openPhaseApiUrl = await stack.api(
+      { config: { ...config, temporal: { ...config.temporal, taskQueue: UNPOLLED_TASK_QUEUE } }, db, temporal: client },
+      'open-phase api',
+    );
     const memoryAfterStartup = memory();
     log(`stack up in ${round((performance.now() - benchStarted) / 1000, 1)} s; API ${apiUrl}`);
 
@@ -260,8 +217,8 @@ async function main(): Promise<void> {
     const startedBaselines = baselineCounter;
 
     // The baseline workflows run to completion; then the case worker starts for the lifecycle.
-    runWorker('baseline worker', baselineWorker);
-    runWorker('case worker', worker);
+    stack.runWorker('baseline worker', baselineWorker);
+    stack.runWorker('case worker', worker);
     await pool(
       Array.from({ length: startedBaselines }, (_, i) => `bench-noop-${i + 1}`),
       16,
@@ -496,16 +453,13 @@ async function main(): Promise<void> {
       benchWallS: 0,
     };
 
-    await stopAll();
+    await stack.stop();
     results.benchWallS = round((performance.now() - benchStarted) / 1000, 1);
     const resultsDir = join(__dirname, 'results');
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     printTable(results);
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+  });
 }
 
 function printTable(r: {

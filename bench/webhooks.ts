@@ -1,26 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
-import { createDb } from '../store/database';
-import { createApp } from '../api/app';
 import { signGeneric } from '../api/webhooks/signatures';
-import { DEV_WEBHOOK_SECRET, loadConfig, type AppConfig } from '../config';
-import { migrateToLatest } from '../migrations';
-import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
-import { ensureTemporalCli, startDevServer } from '../scripts/temporal-cli';
-import { startSimulators } from '../simulators';
+import { DEV_WEBHOOK_SECRET } from '../config';
+import { StackHarness } from '../scripts/stack/harness';
+import { startInProcessStack } from '../scripts/stack/in-process-stack';
 import { testPolicy } from '../fixtures/fast-policy';
-import { freePort } from '../fixtures/free-port';
 import { WEBHOOK_SECRET } from '../fixtures/credentials';
-import { stackEnv } from '../fixtures/stack-env';
-import { createCaseWorker, WORKFLOWS_PATH } from '../worker/create-worker';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
 /**
@@ -185,52 +173,16 @@ async function fire(apiUrl: string, pushes: Push[]): Promise<Measured> {
 
 async function main(): Promise<void> {
   installTemporalRuntime('ERROR');
-  const stops: Array<() => Promise<unknown>> = [];
-  try {
-    const devServer = await startDevServer({ cliPath: ensureTemporalCli(log), port: await freePort() });
-    stops.push(() => devServer.stop());
-    const databaseName = `cases_bench_webhooks_${process.pid}`;
-    const resolved = await resolveDatabase({ database: databaseName, dataDir: join(tmpdir(), 'case-orchestrator-bench-pg') });
-    stops.push(() => resolved.stop());
-    stops.push(() => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName));
-    const db = createDb(resolved.url, { max: 20 });
-    stops.push(() => db.destroy());
-    await migrateToLatest(db);
-    const simulators = await startSimulators({ port: 0 });
-    stops.push(() => simulators.close());
-    const base = loadConfig(
-      stackEnv({ databaseUrl: resolved.url, temporalAddress: devServer.address, taskQueue: 'cases-bench-webhooks', simulatorsUrl: simulators.url }),
-    );
-    // Long targets: the opened cases sit open while the burst runs.
-    const config: AppConfig = { ...base, slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }) };
-    const bundleDir = mkdtempSync(join(tmpdir(), 'webhooks-bench-'));
-    stops.push(async () => rmSync(bundleDir, { recursive: true, force: true }));
-    const bundlePath = join(bundleDir, 'workflows.js');
-    writeFileSync(
-      bundlePath,
-      (
-        await bundleWorkflowCode({
-          workflowsPath: WORKFLOWS_PATH,
-          ...WORKFLOW_BUNDLE_CONVERTERS,
-          logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: log, error: log },
-        })
-      ).code,
-    );
-    const workerConnection = await NativeConnection.connect({ address: devServer.address });
-    stops.push(() => workerConnection.close());
-    const worker = await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: bundlePath });
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
+  const stack = new StackHarness(log, (name, error) => log(`stop failed: ${name}: ${error.message}`));
+  stack.stopOnSignals();
+  await stack.run(async () => {
+    const { db, simulators, apiUrl } = await startInProcessStack(stack, {
+      database: `cases_bench_webhooks_${process.pid}`,
+      taskQueue: 'cases-bench-webhooks',
+      poolMax: 20,
+      // Long targets: the opened cases sit open while the burst runs.
+      slaPolicy: testPolicy({ delayed: { urgeIntervalMs: 3_600_000, maxUrges: 1, totalDelayMs: 86_400_000 } }),
     });
-    const clientConnection = await Connection.connect({ address: devServer.address });
-    stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-    stops.push(() => new Promise<void>((done) => server.close(() => done())));
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const run = String(Date.now()).slice(-6);
     const { pushes, exceptionWaybills, resends } = burst(run, PUSHES);
@@ -265,9 +217,13 @@ async function main(): Promise<void> {
 
     // Every exception waybill gets its one case (openers run after the answers).
     const deadline = Date.now() + 180_000;
-    let opened: { waybill_no: string; needs_completion: boolean }[] = [];
     for (;;) {
-      opened = await db.selectFrom('cases').select(['waybill_no', 'needs_completion']).where('opened_from', '=', 'tracking').where('version', '>', 0).execute();
+      const opened = await db
+        .selectFrom('cases')
+        .select(['waybill_no', 'needs_completion'])
+        .where('opened_from', '=', 'tracking')
+        .where('version', '>', 0)
+        .execute();
       if (opened.length >= exceptionWaybills.length || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -310,15 +266,7 @@ async function main(): Promise<void> {
     mkdirSync(join(__dirname, 'results'), { recursive: true });
     writeFileSync(join(__dirname, 'results', 'webhooks.json'), `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } finally {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        log(`stop failed: ${(error as Error).message}`);
-      }
-    }
-  }
+  });
 }
 
 void main().catch((error) => {
