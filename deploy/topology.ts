@@ -27,7 +27,15 @@ export const SERVICES = {
   simulators: 'simulators',
   worker: 'worker',
   api: 'api',
+  /** Scrapes the API's /metrics and the worker's SDK metrics; evaluates deploy/prometheus/alerts.yml. */
+  prometheus: 'prometheus',
+  /** The operators' dashboard (deploy/grafana/), over Prometheus. */
+  grafana: 'grafana',
 } as const;
+
+/** Monitoring images (docker-compose.yml only; the native start runs no monitoring). */
+export const PROMETHEUS_IMAGE = 'prom/prometheus:v3.5.0';
+export const GRAFANA_IMAGE = 'grafana/grafana:12.1.0';
 
 export const TOPOLOGY = {
   /** Several shards, as in production: history work spreads over them (fixed once created). */
@@ -50,6 +58,11 @@ export const TOPOLOGY = {
     ui: 8080,
     api: 3000,
     simulators: 4100,
+    /** A standalone worker's Temporal SDK metrics (TEMPORAL_METRICS_ADDRESS), scraped by Prometheus. */
+    workerMetrics: 9464,
+    prometheus: 9090,
+    /** Not Grafana's own default (3000): that is the API's. */
+    grafana: 3001,
   },
 } as const;
 
@@ -205,6 +218,11 @@ const COMPOSE_API_URL = `http://localhost:${TOPOLOGY.ports.api}`;
  * (api/codec-server.ts). A documented dev value, like the compose file's other credentials.
  */
 const COMPOSE_CODEC_UI_SECRET = 'compose-dev-codec-ui-secret-change-me';
+/** Where the Prometheus container finds deploy/prometheus/ (its config and alert rules). */
+export const COMPOSE_PROMETHEUS_CONFIG_DIR = '/etc/prometheus';
+/** Where the Grafana container finds deploy/grafana/provisioning/ and deploy/grafana/dashboards/. */
+export const COMPOSE_GRAFANA_PROVISIONING_DIR = '/etc/grafana/provisioning';
+export const COMPOSE_GRAFANA_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 /** Where the Temporal containers find deploy/temporal/ (mounted read-only). */
 export const COMPOSE_TEMPORAL_CONFIG_DIR = '/etc/temporal/cluster-config';
 export const COMPOSE_TEMPORAL_DYNAMIC_CONFIG = '/etc/temporal/cluster-dynamicconfig/cluster.yaml';
@@ -242,8 +260,33 @@ export function composeEnvironments(): Record<(typeof SERVICES)[keyof typeof SER
       passAccessToken: false,
     }),
     [SERVICES.simulators]: { SIMULATORS_HOST: '0.0.0.0', SIMULATORS_PORT: String(TOPOLOGY.ports.simulators) },
-    [SERVICES.worker]: app,
+    // The standalone worker serves the SDK's metrics itself, on every interface so Prometheus
+    // reaches it over the compose network; the API runs without a worker, so it appends none.
+    [SERVICES.worker]: { ...app, TEMPORAL_METRICS_ADDRESS: `0.0.0.0:${TOPOLOGY.ports.workerMetrics}` },
     [SERVICES.api]: { ...app, HOST: '0.0.0.0', PORT: String(TOPOLOGY.ports.api), CODEC_UI_SECRET: COMPOSE_CODEC_UI_SECRET },
+    [SERVICES.prometheus]: {},
+    [SERVICES.grafana]: grafanaEnv(),
+  };
+}
+
+/**
+ * Grafana in the compose file: read-only and without any account. Visitors are anonymous viewers;
+ * no admin user is created and the login form is off, so there is no password to leave at a
+ * default. The dashboard and the data source are provisioned from deploy/grafana/ and cannot be
+ * changed in the UI: change the JSON in the repository.
+ */
+function grafanaEnv(): Record<string, string> {
+  return {
+    GF_SERVER_HTTP_PORT: String(TOPOLOGY.ports.grafana),
+    GF_AUTH_ANONYMOUS_ENABLED: 'true',
+    GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+    GF_AUTH_DISABLE_LOGIN_FORM: 'true',
+    GF_AUTH_BASIC_ENABLED: 'false',
+    GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION: 'true',
+    GF_USERS_ALLOW_SIGN_UP: 'false',
+    GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: `${COMPOSE_GRAFANA_DASHBOARDS_DIR}/case-orchestrator.json`,
+    GF_ANALYTICS_REPORTING_ENABLED: 'false',
+    GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
   };
 }
 

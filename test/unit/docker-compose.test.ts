@@ -2,9 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import {
+  COMPOSE_GRAFANA_DASHBOARDS_DIR,
+  COMPOSE_GRAFANA_PROVISIONING_DIR,
+  COMPOSE_PROMETHEUS_CONFIG_DIR,
   COMPOSE_TEMPORAL_CONFIG_DIR,
   COMPOSE_TEMPORAL_DYNAMIC_CONFIG,
   composeEnvironments,
+  GRAFANA_IMAGE,
+  PROMETHEUS_IMAGE,
   SERVICES,
   TEMPORAL_SERVER_VERSION,
   TEMPORAL_UI_VERSION,
@@ -57,6 +62,12 @@ test('each service publishes the topology’s port', () => {
     [SERVICES.simulators, TOPOLOGY.ports.simulators],
   ];
   for (const [name, port] of published) expect({ name, ports: service(name).ports }).toEqual({ name, ports: [`${port}:${port}`] });
+  // Prometheus and Grafana answer without authentication: this machine only.
+  const local: Array<[string, number]> = [
+    [SERVICES.prometheus, TOPOLOGY.ports.prometheus],
+    [SERVICES.grafana, TOPOLOGY.ports.grafana],
+  ];
+  for (const [name, port] of local) expect({ name, ports: service(name).ports }).toEqual({ name, ports: [`127.0.0.1:${port}:${port}`] });
 });
 
 test('the cluster has the topology’s shards and databases, and the server the same config template as the native start', () => {
@@ -99,11 +110,74 @@ test('the API, the worker, the simulators and the set-up step run from the image
   expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
 });
 
+const conditions = (name: string) => Object.fromEntries(Object.entries(service(name).depends_on ?? {}).map(([on, { condition }]) => [on, condition]));
+
 test('start-up order: schema before the server, namespace set-up before the UI and the product', () => {
-  const conditions = (name: string) => Object.fromEntries(Object.entries(service(name).depends_on ?? {}).map(([on, { condition }]) => [on, condition]));
   expect(conditions(SERVICES.temporal)).toEqual({ [SERVICES.schema]: 'service_completed_successfully' });
   expect(conditions(SERVICES.setup)).toEqual({ [SERVICES.temporal]: 'service_healthy' });
   for (const name of [SERVICES.ui, SERVICES.api, SERVICES.worker]) {
     expect(conditions(name)[SERVICES.setup]).toBe('service_completed_successfully');
   }
+});
+
+describe('monitoring: Prometheus and Grafana', () => {
+  interface ScrapeConfig {
+    job_name: string;
+    metrics_path?: string;
+    static_configs?: Array<{ targets: string[] }>;
+  }
+  const prometheusDir = join(ROOT, 'deploy/prometheus');
+  const prometheus = parse(readFileSync(join(prometheusDir, 'prometheus.yml'), 'utf8')) as { rule_files?: string[]; scrape_configs: ScrapeConfig[] };
+  const targets = (job: string) => prometheus.scrape_configs.find((scrape) => scrape.job_name === job)?.static_configs?.flatMap((config) => config.targets);
+
+  test('the images are pinned versions of the official ones', () => {
+    expect(service(SERVICES.prometheus).image).toBe(PROMETHEUS_IMAGE);
+    expect(service(SERVICES.grafana).image).toBe(GRAFANA_IMAGE);
+    expect(PROMETHEUS_IMAGE).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(GRAFANA_IMAGE).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+  });
+
+  test('Prometheus scrapes the API and the worker where the compose file runs them', () => {
+    expect(targets('case-api')).toEqual([`${SERVICES.api}:${TOPOLOGY.ports.api}`]);
+    expect(targets('case-worker')).toEqual([`${SERVICES.worker}:${TOPOLOGY.ports.workerMetrics}`]);
+    expect(prometheus.scrape_configs.map((scrape) => scrape.metrics_path)).toEqual(['/metrics', '/metrics']);
+    // The worker serves the SDK's metrics on every interface at that port; the API runs no worker
+    // and appends none, so nothing is scraped twice.
+    expect(environment(SERVICES.worker).TEMPORAL_METRICS_ADDRESS).toBe(`0.0.0.0:${TOPOLOGY.ports.workerMetrics}`);
+    expect(environment(SERVICES.api).TEMPORAL_METRICS_ADDRESS).toBeUndefined();
+    expect(conditions(SERVICES.prometheus)).toEqual({ [SERVICES.api]: 'service_started', [SERVICES.worker]: 'service_started' });
+  });
+
+  test('Prometheus reads deploy/prometheus/ (its config and the alert rules it names)', () => {
+    expect(service(SERVICES.prometheus).volumes).toContain(`./deploy/prometheus:${COMPOSE_PROMETHEUS_CONFIG_DIR}:ro`);
+    for (const file of prometheus.rule_files ?? []) expect(existsSync(join(prometheusDir, file))).toBe(true);
+  });
+
+  test('Grafana gets the provisioning and the dashboards, and its data source is the compose file’s Prometheus', () => {
+    const volumes = service(SERVICES.grafana).volumes ?? [];
+    expect(volumes).toContain(`./deploy/grafana/provisioning:${COMPOSE_GRAFANA_PROVISIONING_DIR}:ro`);
+    expect(volumes).toContain(`./deploy/grafana/dashboards:${COMPOSE_GRAFANA_DASHBOARDS_DIR}:ro`);
+    const datasources = parse(readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: Array<{ type: string; url: string }>;
+    };
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: `http://${SERVICES.prometheus}:${TOPOLOGY.ports.prometheus}` }),
+    ]);
+    expect(conditions(SERVICES.grafana)).toEqual({ [SERVICES.prometheus]: 'service_started' });
+  });
+
+  test('Grafana has no account to guess: anonymous viewers, no admin user, no login', () => {
+    const grafana = environment(SERVICES.grafana);
+    expect(grafana).toMatchObject({
+      GF_AUTH_ANONYMOUS_ENABLED: 'true',
+      GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+      GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION: 'true',
+      GF_AUTH_DISABLE_LOGIN_FORM: 'true',
+      GF_AUTH_BASIC_ENABLED: 'false',
+    });
+    expect(Object.keys(grafana).filter((key) => /PASSWORD|SECRET|TOKEN/.test(key))).toEqual([]);
+    expect(
+      existsSync(grafana.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH?.replace(COMPOSE_GRAFANA_DASHBOARDS_DIR, join(ROOT, 'deploy/grafana/dashboards')) ?? ''),
+    ).toBe(true);
+  });
 });
