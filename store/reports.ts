@@ -210,3 +210,38 @@ export async function autoOpenedRows(db: Db, range: Pick<ReportWindow, 'start' |
     .orderBy('carrier')
     .execute();
 }
+
+/**
+ * Per agent (the case's assignee) and in total (`level` 1), over the cases opened in the range:
+ * cases, resolved, escalated past tier 1, first-response and resolution times (stopped clocks),
+ * first-response breaches, first-contact resolutions (resolved at tier 1 and never reopened),
+ * reopened cases, scored and satisfied cases.
+ */
+export async function agentRows(db: Db, range: ReportWindow, settings: Pick<ReportThresholds, 'satisfiedFrom'>): Promise<Row[]> {
+  const clock = (name: string, field: string) =>
+    sql`(SELECT (k->>${field}) FROM jsonb_array_elements(${CLOCKS}) k WHERE k->>'name' = ${name} AND k->>'state' = 'stopped' LIMIT 1)`;
+  const result = await sql<Row>`
+    WITH a AS (
+      SELECT c.assignee, c.tier, c.resolved_at, ${SCORE} AS score,
+             COALESCE((c.snapshot->>'reopens')::int, 0) AS reopens,
+             ${clock('firstResponse', 'elapsedMs')}::float8 AS first_response,
+             COALESCE(${clock('firstResponse', 'breached')}::boolean, false) AS first_response_breached,
+             ${clock('resolution', 'elapsedMs')}::float8 AS resolution
+      FROM cases c WHERE ${inRange(range, sql`c.opened_at`)}
+    )
+    SELECT GROUPING(assignee) AS level, assignee,
+           count(*)::int AS cases,
+           (count(*) FILTER (WHERE resolved_at IS NOT NULL))::int AS resolved,
+           (count(*) FILTER (WHERE tier > 1))::int AS escalated,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY first_response) AS first_response_p50,
+           (count(*) FILTER (WHERE first_response_breached))::int AS first_response_breached,
+           percentile_disc(0.5) WITHIN GROUP (ORDER BY resolution) AS resolution_p50,
+           (count(*) FILTER (WHERE resolved_at IS NOT NULL AND reopens = 0 AND tier = 1))::int AS first_contact,
+           (count(*) FILTER (WHERE reopens > 0))::int AS reopened,
+           count(score)::int AS scored,
+           (count(*) FILTER (WHERE score >= ${settings.satisfiedFrom}))::int AS satisfied
+    FROM a
+    GROUP BY GROUPING SETS ((assignee), ())
+    ORDER BY level, cases DESC, assignee`.execute(db);
+  return result.rows;
+}

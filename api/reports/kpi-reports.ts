@@ -1,5 +1,14 @@
 import type { Db } from '../../store/database';
-import { carrierCaseRows, carrierClaimRows, healthGroupRows, parcelRows, satisfactionRow, slaClockRows, supplierFollowUpRows } from '../../store/reports';
+import {
+  agentRows,
+  carrierCaseRows,
+  carrierClaimRows,
+  healthGroupRows,
+  parcelRows,
+  satisfactionRow,
+  slaClockRows,
+  supplierFollowUpRows,
+} from '../../store/reports';
 import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';
@@ -254,4 +263,48 @@ function componentOf(value: number | null, toScore: (value: number) => number, w
   if (value === null) return { value: null, score: null, weight };
   const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return { value: round(value), score: round(toScore(value)), weight };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agents
+
+/**
+ * The agents' scorecard: per assignee of the cases opened in the range, what they handled and how
+ * it went for the customer. First-contact resolution is a case resolved at tier 1 and never
+ * reopened, as in the satisfaction report; the reopen rate is over resolved cases.
+ */
+export async function agentsReport(db: Db, range: ReportRange, settings: ReportSettings) {
+  const rows = await agentRows(db, range, settings);
+  const figures = (row: Row | undefined) => {
+    const cases = num(row?.cases);
+    const resolved = num(row?.resolved);
+    const scored = num(row?.scored);
+    return {
+      cases,
+      resolved,
+      resolutionRate: ratio(resolved, cases),
+      escalated: num(row?.escalated),
+      firstResponseP50Ms: num(row?.first_response_p50),
+      firstResponseBreached: num(row?.first_response_breached),
+      resolutionP50Ms: num(row?.resolution_p50),
+      firstContactResolution: { count: num(row?.first_contact), rate: ratio(num(row?.first_contact), resolved) },
+      reopened: num(row?.reopened),
+      reopenRate: ratio(num(row?.reopened), resolved),
+      scored,
+      csat: ratio(num(row?.satisfied), scored),
+    };
+  };
+  const agents = rows.filter((row) => num(row.level) === 0).map((row) => ({ agent: String(row.assignee), ...figures(row) }));
+  const totals = figures(rows.find((row) => num(row.level) !== 0));
+  const flat = ({ firstContactResolution, ...rest }: ReturnType<typeof figures>) => ({
+    ...rest,
+    firstContactResolutions: firstContactResolution.count,
+    firstContactResolutionRate: firstContactResolution.rate,
+  });
+  return {
+    ...header('agents', range),
+    agents,
+    totals,
+    csvRows: [...agents.map(({ agent, ...row }) => ({ agent, ...flat(row) })), { agent: '*', ...flat(totals) }],
+  };
 }

@@ -5,7 +5,7 @@ import { reportPolicyOf } from '../../config/report-policy';
 import { allow } from '../permissions';
 import { HttpProblem } from '../problem';
 import { toCsv } from '../reports/csv';
-import { carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/kpi-reports';
+import { agentsReport, carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/kpi-reports';
 import { parseReportRange, type ReportRange } from '../reports/range';
 import { trackingReport } from '../reports/tracking-report';
 
@@ -13,7 +13,7 @@ import { trackingReport } from '../reports/tracking-report';
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'tracking'] as const;
+export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'tracking', 'agents'] as const;
 type ReportName = (typeof REPORT_NAMES)[number];
 
 function reportSettings(config: AppConfig): ReportSettings {
@@ -30,6 +30,7 @@ export function reportsRouter(config: AppConfig, db: Db): Router {
     satisfaction: (range) => satisfactionReport(db, range, settings),
     health: (range) => healthReport(db, range, settings),
     tracking: (range) => trackingReport(db, range, config.watchlist.freshnessWindowMs),
+    agents: (range) => agentsReport(db, range, settings),
   };
 
   router.get('/:name', allow('GET /v1/reports/{name}'), async (req: Request, res: Response) => {

@@ -12,7 +12,7 @@ import { renderStuckCases } from './stuck-cases';
  * OPS_TOKEN, or --api-url/--token), so it can do exactly what the token's role may do.
  */
 
-const REPORTS = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health'];
+const REPORTS = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'agents'];
 
 interface GlobalOptions {
   apiUrl: string;

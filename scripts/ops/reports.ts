@@ -99,6 +99,31 @@ export function renderReport(name: string, report: Report): string {
         table(report.trend as Row[], ['dimension', 'key', 'first', 'last', 'change'], 'Trend over the range'),
       ].join('\n\n');
     }
+    case 'agents': {
+      const flat = (row: Row) => {
+        const fcr = row.firstContactResolution as Row | undefined;
+        return { ...row, fcr: `${String(fcr?.count)} (${percent(fcr?.rate)})` };
+      };
+      const list = [...(report.agents as Row[]), { agent: 'TOTAL', ...(report.totals as Row) }].map(flat);
+      const shape = withPercents(withDurations(list, ['firstResponseP50Ms', 'resolutionP50Ms']), ['resolutionRate', 'reopenRate', 'csat']);
+      return [
+        title,
+        table(shape, [
+          'agent',
+          'cases',
+          'resolved',
+          'resolutionRate',
+          'escalated',
+          'firstResponseP50Ms',
+          'firstResponseBreached',
+          'resolutionP50Ms',
+          'fcr',
+          'reopenRate',
+          'scored',
+          'csat',
+        ]),
+      ].join('\n\n');
+    }
     default:
       return [title, table(rows)].join('\n\n');
   }

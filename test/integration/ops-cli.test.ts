@@ -87,6 +87,11 @@ describe('npm run ops', () => {
     expect(empty.stdout).toMatch(/CSAT \(share of 4–5\)\s*│\s*0%/);
     const csv = await ops('expert', 'report', 'carriers', '--from', '2020-01-01', '--to', '2020-01-01', '--csv');
     expect(csv.stdout.split('\r\n')[0]).toMatch(/^carrier,shipmentsSeen,/);
+    // The agents' scorecard over the cases this file opened today: a table with a TOTAL line.
+    const agents = await ops('supervisor', 'report', 'agents', '--from', shanghaiDate(-1), '--to', shanghaiDate());
+    expect(agents.code).toBe(0);
+    expect(agents.stdout).toMatch(/agents report/);
+    expect(agents.stdout).toMatch(/TOTAL/);
     const forbidden = await ops('agent', 'report', 'health', '--from', '2020-01-01', '--to', '2020-01-01');
     expect(forbidden.code).toBe(1);
     expect(forbidden.stderr).toMatch(/error: 403/);

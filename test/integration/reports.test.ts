@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { startTestStack, TOKENS, type TestStack } from '../helpers/test-stack';
 
 /**
  * The KPI reports against a hand-made fixture in the read model. Every expected figure below is
@@ -43,6 +43,8 @@ interface CaseSpec {
   score?: number;
   earlierScores?: number[];
   reopens?: number;
+  /** Who the case is assigned to ('agent' when the spec does not say). */
+  assignee?: string;
 }
 
 const CASES: CaseSpec[] = [
@@ -61,6 +63,7 @@ const CASES: CaseSpec[] = [
   },
   {
     name: 'C1',
+    assignee: 'agent:li',
     openedAt: '2021-02-28T16:30:00Z',
     carrier: 'SF',
     type: 'DAMAGED',
@@ -78,6 +81,7 @@ const CASES: CaseSpec[] = [
   },
   {
     name: 'C2',
+    assignee: 'agent:wang',
     openedAt: '2021-03-01T02:00:00Z',
     carrier: 'SF',
     type: 'DELAYED',
@@ -94,6 +98,7 @@ const CASES: CaseSpec[] = [
   },
   {
     name: 'C3',
+    assignee: 'agent:li',
     openedAt: '2021-03-01T10:00:00Z',
     carrier: 'JD',
     type: 'DELAYED',
@@ -114,6 +119,7 @@ const CASES: CaseSpec[] = [
   },
   {
     name: 'C4',
+    assignee: 'agent:wang',
     openedAt: '2021-03-01T15:59:00Z',
     carrier: 'JD',
     type: 'LOST',
@@ -190,7 +196,7 @@ async function insertFixture(): Promise<void> {
         status: spec.status,
         priority: spec.priority ?? 'normal',
         tier: spec.tier ?? 1,
-        assignee: 'agent',
+        assignee: spec.assignee ?? 'agent',
         order_id: `${run}-${spec.order}`,
         waybill_no: wb(spec.name),
         carrier: spec.carrier,
@@ -455,6 +461,92 @@ describe('GET /v1/reports/satisfaction', () => {
     const { status, body } = await stack.api('auditor', '/v1/reports/satisfaction?from=2020-01-01&to=2020-01-02');
     expect(status).toBe(200);
     expect(body).toMatchObject({ cases: 0, scored: 0, csat: 0, nps: { score: 0 }, repeatContact: { rate: 0 }, firstContactResolution: { rate: 0 } });
+  });
+});
+
+describe('GET /v1/reports/agents', () => {
+  it('scores each agent: cases, resolution, escalations, response and resolution times, FCR, reopens, CSAT', async () => {
+    const { status, body } = await stack.api('supervisor', `/v1/reports/agents?${DAY}`);
+    expect(status).toBe(200);
+    expect(body.agents).toEqual([
+      {
+        // C1 and C3: both resolved at tier 1; C3 reopened once (scored 1, then 4); C1 scored 5.
+        // First response 600 000 and 2 400 000 (C3 breached): the lower median is 600 000.
+        // Resolution 7 200 000 and 5 000 000: the lower median is 5 000 000.
+        agent: 'agent:li',
+        cases: 2,
+        resolved: 2,
+        resolutionRate: 1,
+        escalated: 0,
+        firstResponseP50Ms: 600_000,
+        firstResponseBreached: 1,
+        resolutionP50Ms: 5_000_000,
+        firstContactResolution: { count: 1, rate: 0.5 },
+        reopened: 1,
+        reopenRate: 0.5,
+        scored: 2,
+        csat: 1,
+      },
+      {
+        // C2 (escalated to tier 2, still waiting on the carrier) and C4 (resolved, no score).
+        // First response 1 200 000 and 300 000 → 300 000; resolution stopped only on C4.
+        agent: 'agent:wang',
+        cases: 2,
+        resolved: 1,
+        resolutionRate: 0.5,
+        escalated: 1,
+        firstResponseP50Ms: 300_000,
+        firstResponseBreached: 0,
+        resolutionP50Ms: 8_000_000,
+        firstContactResolution: { count: 1, rate: 1 },
+        reopened: 0,
+        reopenRate: 0,
+        scored: 0,
+        csat: 0,
+      },
+    ]);
+    // All four: first responses 300 000, 600 000, 1 200 000, 2 400 000 → 600 000; resolutions
+    // 5 000 000, 7 200 000, 8 000 000 → 7 200 000; FCR C1 and C4 of 3 resolved.
+    expect(body.totals).toEqual({
+      cases: 4,
+      resolved: 3,
+      resolutionRate: 0.75,
+      escalated: 1,
+      firstResponseP50Ms: 600_000,
+      firstResponseBreached: 1,
+      resolutionP50Ms: 7_200_000,
+      firstContactResolution: { count: 2, rate: 0.6667 },
+      reopened: 1,
+      reopenRate: 0.3333,
+      scored: 2,
+      csat: 1,
+    });
+  });
+
+  it('answers the scorecard as CSV, one line per agent and a total line', async () => {
+    const response = await fetch(`${stack.apiUrl}/v1/reports/agents?${DAY}`, { headers: { authorization: `Bearer ${TOKENS.auditor}`, accept: 'text/csv' } });
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trim().split(/\r?\n/);
+    expect(lines[0]?.split(',').slice(0, 3)).toEqual(['agent', 'cases', 'resolved']);
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['agent:li', 'agent:wang', '*']);
+  });
+
+  it('answers no agents and zero totals for an empty range', async () => {
+    const { status, body } = await stack.api('auditor', '/v1/reports/agents?from=2020-01-01&to=2020-01-02');
+    expect(status).toBe(200);
+    expect(body.agents).toEqual([]);
+    expect(body.totals).toMatchObject({
+      cases: 0,
+      resolved: 0,
+      resolutionRate: 0,
+      firstResponseP50Ms: 0,
+      csat: 0,
+      firstContactResolution: { count: 0, rate: 0 },
+    });
+  });
+
+  it('is for supervisors, experts and auditors only', async () => {
+    expect((await stack.api('agent', `/v1/reports/agents?${DAY}`)).status).toBe(403);
   });
 });
 
