@@ -16,6 +16,7 @@ import { persistCase, type PersistCaseInput, type PersistCaseResult } from '../s
 import type { Db } from '../store/database';
 import { createSupplierActivities } from './suppliers/supplier-activities';
 import { createOmsActivities } from './oms/oms-activities';
+import { createPayoutScreeningActivities } from './claims/payout-screening';
 import { createShipmentNoticeActivities } from './notifications/shipment-notices';
 import { omsClient, type OmsClient } from './oms/oms-client';
 import { createTrackedCaseActivities } from './tracking/tracking-activities';
@@ -169,6 +170,7 @@ export type PaymentActivities = ReturnType<typeof createPaymentActivities>;
 export type TrackedCaseActivities = ReturnType<typeof createTrackedCaseActivities>;
 export type WatchlistActivities = ReturnType<typeof createWatchlistActivities>;
 export type { OmsActivities } from './oms/oms-activities';
+export type { PayoutScreeningActivities } from './claims/payout-screening';
 
 /** Every activity the worker registers: one factory per area. */
 export function createActivities(deps: ActivityDependencies) {
@@ -179,6 +181,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createWarehouseActivities(deps),
     ...createPaymentActivities(deps),
     ...createOmsActivities(deps),
+    ...createPayoutScreeningActivities(deps),
     // Proactive shipment notices (主動觸達): contacts, open-case check, outcome record, WeCom outbox hand-over.
     ...createShipmentNoticeActivities(deps),
     ...createTrackedCaseActivities(deps),

@@ -174,6 +174,8 @@ const policyFile = z.strictObject({
         .default({ agent: 50_000, supervisor: 500_000, expert: 5_000_000 }),
       /** Four eyes: above this amount (fen) a claim needs a second person, whatever the agent's limit. */
       secondPersonAbove: fen.optional(),
+      confirmPayee: z.boolean().optional(),
+      dailyCaps: z.strictObject({ perAgent: fen.optional(), perPayee: fen.optional() }).optional(),
       recoveryPollInterval: duration.default('24h'),
       recoveryMaxPolls: count(1, 50).default(5),
       // A failed payout waits this long for a supervisor to retry it or reject the claim.
@@ -277,6 +279,8 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
       recoveryMaxPolls: file.claims.recoveryMaxPolls,
       payoutDecisionWindowMs: ms(file.claims.payoutDecisionWindow, scale),
       ...(file.claims.secondPersonAbove !== undefined ? { secondPersonAboveFen: file.claims.secondPersonAbove } : {}),
+      ...(file.claims.confirmPayee !== undefined ? { confirmPayee: file.claims.confirmPayee } : {}),
+      ...(file.claims.dailyCaps ? { dailyCapsFen: withoutUndefined(file.claims.dailyCaps) } : {}),
     },
     goodwill: { maxPerCase: file.goodwill.maxPerCase, maxTotalFen: file.goodwill.maxTotalFen },
     supplier: {

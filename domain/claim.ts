@@ -93,6 +93,11 @@ export interface ClaimView {
   approvalTier?: 'auto' | 'supervisor' | 'expert' | 'beyond-expert';
   /** The roles that may approve or reject this claim. */
   approvers?: Role[];
+  /**
+   * Why a claim within the agent's limit still waits for a second person: the payee the order
+   * system did not confirm, or the day's automatic payouts of the proposer or the payee at a cap.
+   */
+  secondPersonReasons?: Array<'payee-unconfirmed' | 'agent-daily-cap' | 'payee-daily-cap'>;
   approvedBy?: string;
   rejectedBy?: string;
   rejectionReason?: string;

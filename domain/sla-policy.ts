@@ -134,6 +134,19 @@ export interface ClaimsPolicy {
    * it. Absent: automatic approval up to the agent's limit, as before the rule existed.
    */
   secondPersonAboveFen?: number;
+  /**
+   * Four eyes for a payee nobody has vouched for (policy file `claims.confirmPayee`): a claim whose
+   * payee the order system (OMS) does not name as the customer of the case's waybill is never
+   * approved automatically. An agent types the customer id when opening a case; without this rule
+   * that id alone would decide who is paid.
+   */
+  confirmPayee?: boolean;
+  /**
+   * Daily caps on automatic approval (policy file `claims.dailyCaps`, fen per business day): above
+   * what one agent's proposals, or one payee, have been approved automatically that day, a second
+   * person approves. Absent: no cap.
+   */
+  dailyCapsFen?: { perAgent?: number; perPayee?: number };
 }
 
 /** Goodwill is paid as proposed, so it is capped per case: how many, and how much in total. */

@@ -12,6 +12,7 @@ import * as writeGeneration from './0030_write_generation';
 import * as breachedCasesIndex from './0040_breached_cases_index';
 import * as shipmentNotices from './0050_shipment_notices';
 import * as idempotencyExpiry from './0060_idempotency_expiry';
+import * as payoutScreenings from './0070_payout_screenings';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0040_breached_cases_index': breachedCasesIndex,
   '0050_shipment_notices': shipmentNotices,
   '0060_idempotency_expiry': idempotencyExpiry,
+  '0070_payout_screenings': payoutScreenings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -238,3 +238,20 @@ export interface Database {
 export interface Database {
   claims: ClaimsTable;
 }
+
+/** One payout screening verdict per claim (migrations/0070_payout_screenings.ts). */
+interface PayoutScreeningsTable {
+  claim_id: string;
+  case_id: string;
+  proposed_by: string;
+  payee_id: string;
+  amount_fen: ColumnType<string, number, number>;
+  business_day: string;
+  automatic: boolean;
+  reasons: JSONColumnType<string[], string, string>;
+  screened_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  payout_screenings: PayoutScreeningsTable;
+}

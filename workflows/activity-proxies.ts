@@ -1,5 +1,12 @@
 import { ActivityFailure, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { CarrierActivities, NotificationActivities, PaymentActivities, StoreActivities, WarehouseActivities } from '../activities';
+import type {
+  CarrierActivities,
+  NotificationActivities,
+  PaymentActivities,
+  PayoutScreeningActivities,
+  StoreActivities,
+  WarehouseActivities,
+} from '../activities';
 
 /**
  * Every activity the workflows call, declared once, by the partner it talks to and how patiently
@@ -66,6 +73,8 @@ export const carriers = proxyActivities<CarrierActivities>(RETRY_PROFILES.carrie
 export const warehouse = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouse);
 export const warehouseOrders = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouseOrder);
 export const payments = proxyActivities<PaymentActivities>(RETRY_PROFILES.untilDone);
+/** Payout screening asks the OMS and the store: no money moves, and the claim waits on the verdict, so until done. */
+export const payoutScreening = proxyActivities<PayoutScreeningActivities>(RETRY_PROFILES.untilDone);
 export const trackingUntilKnown = proxyActivities<CarrierActivities>(RETRY_PROFILES.untilDone);
 export const notifications = proxyActivities<NotificationActivities>(RETRY_PROFILES.notify);
 

@@ -106,6 +106,8 @@ describe('policy file extensions: defaults', () => {
       recoveryPollIntervalMs: 24 * H,
       recoveryMaxPolls: 5,
       payoutDecisionWindowMs: 7 * 24 * H,
+      confirmPayee: true,
+      dailyCapsFen: { perAgent: 200_000, perPayee: 100_000 },
     });
     expect(policy.goodwill).toEqual({ maxPerCase: 2, maxTotalFen: 20_000 });
     expect(policy.supplier).toEqual({ reminderIntervalMs: 4 * H, maxReminders: 2, responseTargetMs: 24 * H });
@@ -121,7 +123,20 @@ describe('policy file extensions: defaults', () => {
     delete old.feedback.lowScoreThreshold;
     delete old.feedback.maxReopens;
     for (const section of ['lost', 'carrier', 'evidence', 'claims', 'supplier']) delete old[section];
-    expect(resolveSlaPolicy(old, 1, 'old.json')).toEqual(policy);
+    // Payout screening is what a file sets: an older file screens nothing.
+    const { confirmPayee, dailyCapsFen, ...unscreened } = policy.claims;
+    expect([confirmPayee, dailyCapsFen]).toEqual([true, { perAgent: 200_000, perPayee: 100_000 }]);
+    expect(resolveSlaPolicy(old, 1, 'old.json')).toEqual({ ...policy, claims: unscreened });
+  });
+
+  test('payout screening: daily caps are whole positive fen, and nothing else is accepted in the section', () => {
+    const document = defaultDocument();
+    document.claims = { ...document.claims, dailyCaps: { perAgent: -1 } };
+    expect(() => resolveSlaPolicy(document, 1, 'x')).toThrow(/dailyCaps\.perAgent/);
+    document.claims = { ...document.claims, dailyCaps: { perDay: 100 } };
+    expect(() => resolveSlaPolicy(document, 1, 'x')).toThrow(/perDay/);
+    document.claims = { ...document.claims, dailyCaps: { perPayee: 30_000 }, confirmPayee: false };
+    expect(resolveSlaPolicy(document, 1, 'x').claims).toMatchObject({ confirmPayee: false, dailyCapsFen: { perPayee: 30_000 } });
   });
 
   test('a partly written section keeps the defaults of the fields it leaves out', () => {

@@ -6,10 +6,13 @@ import { claimFigures, recordClaimRow, tellCase } from './claim-records';
 import { type ClaimDecision, type ClaimProgress, type ClaimSettlementInput, claimDecisionSignal, claimViewQuery } from './contract';
 import { verifyLoss } from './loss-verification';
 import { payOut } from './payout';
+import { screenPayout, screensPayouts } from './payout-screening';
 import { recover } from './recovery';
 
 /** Claims above the policy's `secondPersonAbove` wait for a second person (issue 18, item 7). */
 const FOUR_EYES_PATCH = 'claims-four-eyes';
+/** Claims the policy screens (an unconfirmed payee, daily caps) wait for a second person when screening says so. */
+const PAYOUT_SCREENING_PATCH = 'claims-payout-screening';
 
 /**
  * One claim, from proposal to money in the customer's account and back from the carrier:
@@ -90,6 +93,16 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   if (tier === 'auto' && secondPersonAbove !== undefined && amountFen > secondPersonAbove && patched(FOUR_EYES_PATCH)) {
     tier = atLeastSupervisor(tier);
   }
+  // Screening: whoever the agent typed as the customer is paid only if the OMS names them for the
+  // waybill, and one agent or one payee gets only so much a day without a second person. Only
+  // runs whose policy screens ask patched(), so histories from before the rule replay as they ran.
+  if (tier === 'auto' && screensPayouts(policy.claims) && patched(PAYOUT_SCREENING_PATCH)) {
+    const verdict = await screenPayout(input, amountFen);
+    if (!verdict.automatic) {
+      tier = atLeastSupervisor(tier);
+      view.secondPersonReasons = verdict.reasons;
+    }
+  }
   if (tier === 'auto') {
     view.status = 'APPROVED';
     view.approvalTier = tier;
@@ -103,7 +116,11 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
       view.approvers = approversFor(tier);
       // Cleared before the case hears of the wait, so a decision arriving at once is not lost.
       decision = undefined;
-      await report('claim.awaiting_approval', `${formatYuan(amountFen)} needs ${tier} approval`, claimFigures(view));
+      const why = view.secondPersonReasons?.length ? ` (${view.secondPersonReasons.join(', ')})` : '';
+      await report('claim.awaiting_approval', `${formatYuan(amountFen)} needs ${tier} approval${why}`, {
+        ...claimFigures(view),
+        ...(view.secondPersonReasons ? { secondPersonReasons: view.secondPersonReasons } : {}),
+      });
       await condition(() => decision !== undefined);
       const made = decision as unknown as ClaimDecision;
       if (made.decision === 'reject') {
