@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { createDb } from '../store/database';
-import { createApp } from '../api/app';
 import { loadConfig } from '../config';
-import { migrateToLatest } from '../migrations';
-import { dropDatabase, resolveDatabase, withDatabase } from '../scripts/postgres';
-import { startSimulators } from '../simulators';
+import { StackHarness } from '../scripts/stack/harness';
 import { openCaseBody } from '../fixtures/case-bodies';
 import { TOKENS } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
-import { caseDataConverter, WORKFLOW_BUNDLE_CONVERTERS } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
-import { freePort, ManagedProcess, openLog, TemporalServer } from './chaos/stack';
+import { ManagedProcess, openLog } from './chaos/stack';
 
 /**
  * `npm run bench:incident:acceptance` — issue 10's acceptance for incidents, on a stack of its own:
@@ -60,35 +50,28 @@ interface Check {
 
 async function main(): Promise<void> {
   installTemporalRuntime('ERROR');
-  const runDir = mkdtempSync(join(tmpdir(), 'incident-acceptance-'));
+  const stack = new StackHarness(say, (name, error) => say(`stop failed: ${name}: ${error.message}`));
+  stack.stopOnSignals();
+  // Kept after the run: the result names it, for whoever reads the stack's log.
+  const runDir = stack.workDir('incident-acceptance-', { keep: true });
   const stackLog = openLog(join(runDir, 'stack.log'));
-  const stops: Array<() => Promise<unknown>> = [];
-  try {
-    const temporal = new TemporalServer(await freePort(), runDir, stackLog);
-    await temporal.start();
-    stops.push(() => temporal.stop());
-    const databaseName = `cases_incident_acceptance_${process.pid}`;
-    const resolved = await resolveDatabase({ database: databaseName, dataDir: join(tmpdir(), 'case-orchestrator-bench-pg') });
-    stops.push(() => resolved.stop());
-    stops.push(() => dropDatabase(withDatabase(resolved.url, 'postgres'), databaseName));
-    const db = createDb(resolved.url, { max: 10 });
-    stops.push(() => db.destroy());
-    await migrateToLatest(db);
+  await stack.run(async () => {
+    const temporal = await stack.temporal({ mode: 'dev', dbFile: join(runDir, 'temporal.db'), logTo: stackLog, startTimeoutMs: 90_000 });
+    const database = await stack.database({ name: `cases_incident_acceptance_${process.pid}` });
+    const db = stack.pool(database.url, { max: 10 });
     // As the real providers: neither SMS nor WeCom deduplicates, so a second send would show.
-    const simulators = await startSimulators({ port: 0, noDedupe: ['sms', 'wecom'] });
-    stops.push(() => simulators.close());
+    const simulators = await stack.simulators({ port: 0, noDedupe: ['sms', 'wecom'] });
 
     const env: NodeJS.ProcessEnv = stackEnv({
-      databaseUrl: resolved.url,
+      databaseUrl: database.url,
       temporalAddress: temporal.address,
       taskQueue: 'cases-incident-acceptance',
       simulatorsUrl: simulators.url,
     });
     // The default policy in real time: the cases sit open (waiting on the carrier) for the run.
     const config = loadConfig(env);
-    const bundlePath = join(runDir, 'workflow-bundle.js');
-    const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: say, error: say };
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, ...WORKFLOW_BUNDLE_CONVERTERS, logger: quiet })).code);
+    const bundlePath = await stack.workflowBundle(join(runDir, 'workflow-bundle.js'));
+    // A process of its own, supervised as the chaos run does, so it can be SIGKILLed and restarted.
     const worker = new ManagedProcess(
       'worker',
       'worker/main.ts',
@@ -98,15 +81,10 @@ async function main(): Promise<void> {
       say,
     );
     await worker.start();
-    stops.push(() => worker.stop());
+    stack.started('worker', () => worker.stop());
 
-    const clientConnection = await Connection.connect({ address: temporal.address });
-    stops.push(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
-    const server: Server = createServer(createApp({ config, db, temporal: client, log: () => undefined }));
-    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', () => ready()));
-    stops.push(() => new Promise<void>((done) => server.close(() => done())));
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = await stack.client(temporal.address, config);
+    const apiUrl = await stack.api({ config, db, temporal: client });
     const call = async (role: keyof typeof TOKENS, path: string, body?: unknown, key: string = randomUUID()) => {
       const response = await fetch(`${apiUrl}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
@@ -159,7 +137,7 @@ async function main(): Promise<void> {
 
     let killed: { atReached: number; atNotified: number; pid: number | undefined; restartedInSeconds: number } | undefined;
     let retried: { status: number; incidentId: string } | undefined;
-    let progress: Record<string, unknown> = {};
+    let progress: Record<string, unknown>;
     let reachedSeconds: number | undefined;
     for (;;) {
       progress = (await call('agent', `/v1/incidents/${incidentId}`)).body;
@@ -261,15 +239,7 @@ async function main(): Promise<void> {
     writeFileSync(join(__dirname, 'results', 'incident-acceptance.json'), `${JSON.stringify(out, null, 2)}\n`);
     say(pass ? 'PASS' : 'FAIL');
     if (!pass) process.exitCode = 1;
-  } finally {
-    for (const stop of stops.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        say(`stop failed: ${(error as Error).message}`);
-      }
-    }
-  }
+  });
 }
 
 void main().catch((error) => {
