@@ -114,7 +114,7 @@ export async function claimKey(db: Queries, { scope, key, requestHash }: KeyClai
 }
 
 /** Keeps the answer of a claimed key for its replays. */
-export async function recordKeyAnswer(db: Queries, scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
+async function recordKeyAnswer(db: Queries, scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
   await db
     .updateTable('idempotency_keys')
     .set({ status_code: statusCode, response: JSON.stringify(response) })

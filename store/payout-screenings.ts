@@ -12,7 +12,7 @@ import type { Db } from './database';
  * activity) answers its first verdict.
  */
 
-export type ScreeningReason = 'payee-unconfirmed' | 'agent-daily-cap' | 'payee-daily-cap';
+type ScreeningReason = 'payee-unconfirmed' | 'agent-daily-cap' | 'payee-daily-cap';
 
 export interface PayoutScreeningInput {
   claimId: string;
