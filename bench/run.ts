@@ -21,7 +21,7 @@ import { openCaseBody as openCaseSchema } from '../api/schemas';
 import type { Principal } from '../api/auth';
 import { TOKENS, WEBHOOK_SECRET } from '../fixtures/credentials';
 import { stackEnv } from '../fixtures/stack-env';
-import { createCaseWorker } from '../worker/create-worker';
+import { caseWorkerVersion, createCaseWorker } from '../worker/create-worker';
 import { caseDataConverter } from '../codec/data-converter';
 import { installTemporalRuntime } from '../worker/runtime';
 
@@ -219,6 +219,8 @@ async function main(): Promise<void> {
     // The baseline workflows run to completion; then the case worker starts for the lifecycle.
     stack.runWorker('baseline worker', baselineWorker);
     stack.runWorker('case worker', worker);
+    // The lifecycle's cases start once the case worker's version is current (it promotes itself).
+    await caseWorkerVersion(worker).current;
     await pool(
       Array.from({ length: startedBaselines }, (_, i) => `bench-noop-${i + 1}`),
       16,

@@ -8,6 +8,7 @@ import { DEV_PAYLOAD_CODEC_KEYS, holdsDevPayloadKey, parsePayloadKeyRing, type P
 import { loadPlatformSettings, type PlatformSettings } from './platform';
 import { loadStuckCaseSettings, type StuckCaseSettings } from './stuck-cases';
 import { loadWorkerSettings, type WorkerSettings } from './worker-settings';
+import { loadWorkerDeploymentSettings, type WorkerDeploymentSettings } from './worker-deployment';
 import { loadWatchlistPolicy } from './watchlist-policy';
 import type { WatchlistPolicy } from '../domain/watchlist';
 
@@ -92,6 +93,8 @@ export interface AppConfig {
   stuckCases: StuckCaseSettings;
   /** The case worker's cache, concurrency and pollers (config/worker-settings.ts). */
   worker: WorkerSettings;
+  /** The Worker Deployment, build id and promotion policy of the case worker (config/worker-deployment.ts). */
+  deployment: WorkerDeploymentSettings;
 }
 
 interface CodecServerConfig {
@@ -415,6 +418,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platform: loadPlatformSettings(given),
     stuckCases: loadStuckCaseSettings(given),
     worker: loadWorkerSettings(given),
+    deployment: loadWorkerDeploymentSettings(given, profile),
   };
 }
 

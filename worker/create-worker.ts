@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLogger } from '../api/logging';
@@ -5,11 +6,15 @@ import { activityDependenciesFromConfig, createActivities, type ActivityDependen
 import type { Db } from '../store/database';
 import type { AppConfig } from '../config';
 import { caseDataConverter } from '../codec/data-converter';
+import type { PromotePolicy } from '../config/worker-deployment';
 import { caseWriteSinks } from './case-writes';
+import { buildIdOf, bundleCaseWorkflows, promoteVersion, untilCurrent, versionString, type DeploymentVersion } from './deployment-version';
 
 /**
  * Builds the case worker. Workflows come from a prebuilt bundle when one is given (tests bundle
- * once for the whole run) or are bundled from source.
+ * once for the whole run) or are bundled from source. Every case worker runs under Worker
+ * Versioning (worker/deployment-version.ts): a version of the configured Worker Deployment, its
+ * build id the bundle's hash, each case pinned to the version it began on.
  */
 
 export interface CaseWorkerOptions {
@@ -20,6 +25,31 @@ export interface CaseWorkerOptions {
   dependencies?: Partial<ActivityDependencies>;
   workflowBundlePath?: string;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+  /** The Worker Deployment in place of the configured one (TEMPORAL_DEPLOYMENT_NAME). */
+  deploymentName?: string;
+  /** The build id in place of the configured (WORKER_BUILD_ID) or derived one. */
+  buildId?: string;
+  /** The promotion policy in place of the configured one (WORKER_PROMOTE). */
+  promote?: PromotePolicy;
+}
+
+interface CaseWorkerVersion {
+  version: DeploymentVersion;
+  promote: PromotePolicy;
+  /**
+   * Resolves once the version is the deployment's current one. With `on-start` the worker makes
+   * it so once it polls; with `manual` it waits for an operator. Rejects if the worker stops first.
+   */
+  current: Promise<void>;
+}
+
+const versions = new WeakMap<Worker, CaseWorkerVersion>();
+
+/** The version a case worker runs as, and when it is current. */
+export function caseWorkerVersion(worker: Worker): CaseWorkerVersion {
+  const found = versions.get(worker);
+  if (!found) throw new Error('not a case worker (createCaseWorker)');
+  return found;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -31,11 +61,24 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
   // The in-task writes tell a case, by signal, what the store could not take.
   const client = new Client({ connection: options.connection, namespace: options.config.temporal.namespace, dataConverter });
   const logger = createLogger({ level: options.config.platform.logLevel, component: 'case-writes' });
-  return Worker.create({
+  // The build id is the hash of the very code the worker runs: the same bundle restarts as the same
+  // version, changed workflow code is a new one.
+  const code = options.workflowBundlePath
+    ? readFileSync(options.workflowBundlePath, 'utf8')
+    : await bundleCaseWorkflows(WORKFLOWS_PATH, (line) => logger.warn({ component: 'bundler' }, line));
+  const deployment = options.config.deployment;
+  const version: DeploymentVersion = {
+    deploymentName: options.deploymentName ?? deployment.deploymentName,
+    buildId: options.buildId ?? deployment.buildId ?? buildIdOf(code),
+  };
+  const created = await Worker.create({
     connection: options.connection,
     namespace: options.config.temporal.namespace,
     taskQueue: options.config.temporal.taskQueue,
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: { code },
+    // A case stays on the version it began on until it closes (PINNED); a new case starts on the
+    // deployment's current version. Workflow code changes ship as new versions, not as patches.
+    workerDeploymentOptions: { version, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' },
     activities: createActivities(dependencies),
     sinks: caseWriteSinks({ db: options.db, client: client.workflow, logger }),
     // Encrypts every payload the worker writes and decrypts what clients wrote (codec/).
@@ -53,6 +96,21 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     stickyQueueScheduleToStartTimeout: worker.stickyQueueScheduleToStartTimeoutMs,
     ...options.tuning,
   });
+  const promote = options.promote ?? deployment.promote;
+  const stopped = () => !['INITIALIZED', 'RUNNING'].includes(created.getState());
+  const current = (async () => {
+    if (promote === 'on-start') {
+      // The server knows a version once one of its workers has polled: wait for the worker to run.
+      while (created.getState() === 'INITIALIZED') await new Promise((resolve) => setTimeout(resolve, 50));
+      await promoteVersion(client, version, { abandoned: stopped, timeoutMs: 120_000 });
+    }
+    await untilCurrent(client, version, { abandoned: stopped, timeoutMs: promote === 'on-start' ? 120_000 : Number.POSITIVE_INFINITY });
+  })();
+  current.catch((error: unknown) => {
+    if (!stopped()) logger.error({ component: 'worker', version: versionString(version), err: error }, `version ${versionString(version)} is not current`);
+  });
+  versions.set(created, { version, promote, current });
+  return created;
 }
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {

@@ -2,7 +2,8 @@ import { createDb } from '../store/database';
 import { ConfigError, loadConfig } from '../config';
 import { migrateToLatest } from '../migrations';
 import { ensureTemporalNamespace } from '../platform/temporal-namespace';
-import { connectWorker, createCaseWorker } from './create-worker';
+import { caseWorkerVersion, connectWorker, createCaseWorker } from './create-worker';
+import { versionString } from './deployment-version';
 import { createLogger } from '../api/logging';
 import { installTemporalRuntime } from './runtime';
 
@@ -24,11 +25,24 @@ async function main(): Promise<void> {
   const worker = await createCaseWorker({ config, db, connection, ...(bundle ? { workflowBundlePath: bundle } : {}) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   const metrics = config.platform.temporalMetricsAddress;
+  const running = worker.run();
+  // With WORKER_PROMOTE=on-start the "worker polling" line comes once this version is the
+  // deployment's current one, so whoever waits for the line may start cases on it; with `manual`
+  // it comes at once and says how to promote the version.
+  const { version, promote, current } = caseWorkerVersion(worker);
+  if (promote === 'on-start') await Promise.race([current, running]);
   logger.info(
-    { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, ...(metrics ? { sdkMetrics: `http://${metrics}/metrics` } : {}) },
-    `worker polling ${config.temporal.taskQueue} on ${config.temporal.address}`,
+    {
+      taskQueue: config.temporal.taskQueue,
+      temporal: config.temporal.address,
+      deploymentVersion: versionString(version),
+      promote,
+      ...(metrics ? { sdkMetrics: `http://${metrics}/metrics` } : {}),
+    },
+    `worker polling ${config.temporal.taskQueue} on ${config.temporal.address} as version ${versionString(version)}` +
+      (promote === 'on-start' ? ' (current)' : ` (not promoted: npm run ops -- versions promote ${version.buildId})`),
   );
-  await worker.run();
+  await running;
   await connection.close();
   await db.destroy();
 }

@@ -10,6 +10,7 @@ import { LOCAL_SERVER_URL } from '../../scripts/postgres';
 import { waitUntilReady, type Child } from '../../scripts/stack/child-process';
 import { StackHarness } from '../../scripts/stack/harness';
 import type { Db } from '../../store/database';
+import { buildIdOfBundle, untilCurrent } from '../../worker/deployment-version';
 import { writeScalePolicy } from './policy';
 import { procMemory } from './proc';
 import { scrapeMetrics } from './prometheus';
@@ -123,6 +124,9 @@ export async function startScaleStack(topology: TopologyName, log: Log): Promise
     log(`case worker pid ${String(worker.process.pid)}, RSS ${workerRssAtStartMiB} MiB, metrics ${workerMetricsUrl}`);
 
     const client: Client = await stack.client(temporalAddress, config);
+    // The worker makes its version current once it polls (WORKER_PROMOTE=on-start in the dev
+    // profile); a case started before that would wait for a current version.
+    await untilCurrent(client, { deploymentName: config.deployment.deploymentName, buildId: buildIdOfBundle(bundlePath) }, { timeoutMs: 120_000 });
     const apiUrl = await stack.api({ config, db, temporal: client });
 
     return {

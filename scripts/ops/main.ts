@@ -6,6 +6,8 @@ import { ApiClient, ApiError, query } from './client';
 import { table, type Row } from './format';
 import { renderReport } from './reports';
 import { renderStuckCases } from './stuck-cases';
+import { promoteVersion, rampVersion } from '../../worker/deployment-version';
+import { listVersions, renderVersions, withTemporal, type TemporalTarget } from './versions';
 
 /**
  * The operator CLI: `npm run ops -- <command>`. It talks to the HTTP API with a token (OPS_API_URL,
@@ -251,7 +253,50 @@ export function buildProgram(): Command {
       process.exitCode = exit;
     });
 
+  // The worker's versions live in Temporal, not behind the API: these commands talk to the server.
+  const versions = program
+    .command('versions')
+    .description("the case worker's versions (Temporal Worker Deployment): list, promote, ramp; talks to Temporal directly")
+    .addOption(new Option('--temporal-address <host:port>', 'the Temporal frontend').env('TEMPORAL_ADDRESS').default('127.0.0.1:7233'))
+    .addOption(new Option('--namespace <namespace>', 'the Temporal namespace').env('TEMPORAL_NAMESPACE').default('default'))
+    .addOption(new Option('--deployment <name>', 'the Worker Deployment').env('TEMPORAL_DEPLOYMENT_NAME').default('cases'));
+  const target = (): TemporalTarget & { deployment: string } => {
+    const opts = versions.opts<{ temporalAddress: string; namespace: string; deployment: string }>();
+    return { address: opts.temporalAddress, namespace: opts.namespace, deployment: opts.deployment };
+  };
+  versions.action(async () => {
+    const { deployment, ...temporal } = target();
+    const rows = await withTemporal(temporal, (client) => listVersions(client, deployment));
+    if (program.opts<GlobalOptions>().json) return print(JSON.stringify(rows, null, 2));
+    print(renderVersions(deployment, rows));
+  });
+  versions
+    .command('promote')
+    .description('make a version current: new cases start on it; running cases stay on their own version')
+    .argument('<buildId>')
+    .action(async (buildId: string) => {
+      const { deployment, ...temporal } = target();
+      await withTemporal(temporal, (client) => promoteVersion(client, { deploymentName: deployment, buildId }, { timeoutMs: 30_000 }));
+      print(`${deployment}:${buildId} is current`);
+    });
+  versions
+    .command('ramp')
+    .description('send a share of new cases to a version beside the current one (0 ends the ramp)')
+    .argument('<buildId>')
+    .argument('<percent>', 'share of new cases, 0–100', percentage)
+    .action(async (buildId: string, percent: number) => {
+      const { deployment, ...temporal } = target();
+      await withTemporal(temporal, (client) => rampVersion(client, { deploymentName: deployment, buildId }, percent, { timeoutMs: 30_000 }));
+      print(`${deployment}:${buildId} ramping at ${percent}%`);
+    });
+
   return program;
+}
+
+function percentage(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('a percentage from 0 to 100');
+  return n;
 }
 
 function incidentTable(incident: Row): string {

@@ -10,7 +10,8 @@ import { caseDataConverter } from '../../codec/data-converter';
 import type { AppConfig } from '../../config';
 import { migrateToLatest } from '../../migrations';
 import { ensureTemporalNamespace } from '../../platform/temporal-namespace';
-import { connectWorker, createCaseWorker } from '../../worker/create-worker';
+import { caseWorkerVersion, connectWorker, createCaseWorker } from '../../worker/create-worker';
+import { versionString } from '../../worker/deployment-version';
 import type { Log, StackHarness } from './harness';
 
 /**
@@ -78,7 +79,15 @@ export async function startApplication({ config, databaseUrl, databaseSource, st
   stack.started('worker connection', () => workerConnection.close());
   const worker = await createCaseWorker({ config, db, connection: workerConnection });
   stack.runWorker('worker', worker);
-  log(`Worker: polling task queue "${config.temporal.taskQueue}"`);
+  // Cases the API opens must start on this worker's version: with WORKER_PROMOTE=on-start (the dev
+  // profile's default) the worker makes itself current; with `manual` the API serves at once and
+  // new cases wait until an operator promotes a version (`npm run ops -- versions promote`).
+  const { version, promote, current } = caseWorkerVersion(worker);
+  if (promote === 'on-start') await current;
+  log(
+    `Worker: polling task queue "${config.temporal.taskQueue}" as version ${versionString(version)}` +
+      (promote === 'on-start' ? ' (current)' : ` (promote it: npm run ops -- versions promote ${version.buildId})`),
+  );
 
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
   const app = createApp({ config, db, temporal });

@@ -7,7 +7,7 @@ import { caseDataConverter } from '../../codec/data-converter';
 import type { AppConfig } from '../../config';
 import { startSimulators, type SimulatorServer, type StartSimulatorsOptions } from '../../simulators';
 import { createDb, type Db } from '../../store/database';
-import { createCaseWorker, type CaseWorkerOptions } from '../../worker/create-worker';
+import { caseWorkerVersion, createCaseWorker, type CaseWorkerOptions } from '../../worker/create-worker';
 import { dropDatabase } from '../postgres';
 import { serveBareApi } from './bare-api';
 import { startChild, type Child } from './child-process';
@@ -155,17 +155,24 @@ export class StackHarness {
     });
   }
 
-  /** The case worker in this process, on a connection of its own, polling. */
+  /**
+   * The case worker in this process, on a connection of its own, polling, its version the
+   * deployment's current one (promoted here unless `promote: 'manual'`): a case started from now on
+   * runs on it.
+   */
   async caseWorker(options: Omit<CaseWorkerOptions, 'connection'>): Promise<Worker> {
     const connection = await this.workerConnection(options.config.temporal.address);
     const worker = await createCaseWorker({ ...options, connection });
     this.runWorker('case worker', worker);
+    if (caseWorkerVersion(worker).promote === 'on-start') await caseWorkerVersion(worker).current;
     return worker;
   }
 
   /**
    * The case worker as a process of its own (`worker/main.ts`), so its memory and CPU are its
-   * alone. The caller waits for whatever readiness it needs (`waitUntilReady`).
+   * alone. The caller waits for whatever readiness it needs (`waitUntilReady`): with WORKER_PROMOTE
+   * `on-start` (the dev profile's default) its "worker polling" line comes once its version is the
+   * deployment's current one, so a case started after that line runs on it.
    */
   workerProcess(options: WorkerProcessOptions): Child {
     const worker = startChild('case worker', process.execPath, ['--import', 'tsx', join(ROOT, 'worker/main.ts')], {

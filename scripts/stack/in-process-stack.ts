@@ -13,7 +13,8 @@ import type { RunningDevServer } from './temporal';
 /**
  * The whole product in one process on a stack of its own, as most benchmarks want it: a dev
  * server in memory, a fresh database (dropped at the stop), the simulators, one case worker
- * polling in this process and the API's routes on a free port.
+ * polling in this process (its version current before any case starts) and the API's routes on a
+ * free port.
  */
 
 export interface InProcessStackOptions {

@@ -10,7 +10,7 @@ import { loadConfig, supplierWebhookSecret, type AppConfig } from '../../config'
 import { signSupplierReply } from '../../api/webhooks/signatures';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import { startSimulators, type SimulatorServer } from '../../simulators';
-import { createCaseWorker } from '../../worker/create-worker';
+import { caseWorkerVersion, createCaseWorker } from '../../worker/create-worker';
 import { caseDataConverter } from '../../codec/data-converter';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { SUPPLIER_WEBHOOK_SECRET, TOKENS, WEBHOOK_SECRET } from '../../fixtures/credentials';
@@ -20,6 +20,9 @@ import { stackEnv } from '../../fixtures/stack-env';
  * Everything one integration test file needs, on real parts: the run's Temporal dev server and
  * PostgreSQL database (from global setup), its own simulators on an ephemeral port, its own task
  * queue (so files never pick up each other's cases), a worker, and the API on a real port.
+ * Each stack's worker is a version of a Worker Deployment of the stack's own (named as its task
+ * queue), current before the stack is handed out: files that run at the same time never promote
+ * a version over each other's.
  */
 
 export { TOKENS, WEBHOOK_SECRET };
@@ -63,8 +66,10 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
   installTemporalRuntime('ERROR');
   const simulators = await startSimulators({ port: 0 });
+  const taskQueue = `cases-test-${randomUUID().slice(0, 8)}`;
   const base = loadConfig({
-    ...stackEnv({ databaseUrl, temporalAddress, taskQueue: `cases-test-${randomUUID().slice(0, 8)}`, simulatorsUrl: simulators.url }),
+    ...stackEnv({ databaseUrl, temporalAddress, taskQueue, simulatorsUrl: simulators.url }),
+    TEMPORAL_DEPLOYMENT_NAME: taskQueue,
     ...options.env,
   });
   const config: AppConfig = { ...base, slaPolicy: options.policy ?? testPolicy() };
@@ -76,6 +81,8 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
       ? undefined
       : await createCaseWorker({ config, db, connection: workerConnection, workflowBundlePath: requireEnv('TEST_WORKFLOW_BUNDLE') });
   const running = worker?.run();
+  // A case started before the worker's version is current would wait for one.
+  if (worker) await caseWorkerVersion(worker).current;
 
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: caseDataConverter(config) });
