@@ -16,6 +16,7 @@ import { perClientLimit, perClientUnauthenticatedWebhookLimit, perPrincipalLimit
 import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
 import { customersRouter } from './routes/customers';
+import { dashboardDataRouter, dashboardPageRouter } from './routes/dashboard';
 import { docsRouter } from './routes/docs';
 import { healthRouter } from './routes/health';
 import { incidentsRouter } from './routes/incidents';
@@ -77,7 +78,7 @@ export function createApp(deps: AppDependencies): Express {
     perClientUnauthenticatedWebhookLimit(platform.rateLimit),
     webhooksRouter(deps.config, deps.db, cases, deps.temporal, log),
   );
-  app.use(['/v1', '/docs', '/codec'], perClientLimit(platform.rateLimit));
+  app.use(['/v1', '/docs', '/dashboard', '/codec'], perClientLimit(platform.rateLimit));
   // The Temporal UI's remote codec: its own CORS, auth and body limit, so before the JSON parser.
   app.use(
     '/codec',
@@ -90,14 +91,15 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(docsRouter());
+  app.use(dashboardPageRouter());
   // Authentication before the body is read: an anonymous caller never gets a byte parsed.
   app.use('/v1', authenticate(deps.config.apiTokens), perPrincipalLimit(platform.rateLimit));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
   app.use('/v1/incidents', incidentsRouter(deps.config, deps.temporal, deps.incidentPolicy));
-  // Before the named reports, so `stuck-cases` is not taken for a report name.
-  app.use('/v1/reports', stuckCasesRouter(stuckCases), reportsRouter(deps.config, deps.db));
+  // Before the named reports, so `stuck-cases` and `dashboard` are not taken for report names.
+  app.use('/v1/reports', stuckCasesRouter(stuckCases), dashboardDataRouter(deps.config, deps.db), reportsRouter(deps.config, deps.db));
   app.use('/v1/customers', customersRouter(deps.db, platform.idempotencyKeyTtlMs));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));

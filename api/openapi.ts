@@ -1,13 +1,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { CASE_ACTION_NAMES } from '../domain/case-actions';
-import { ROLES } from '../domain/types';
+import { CARRIERS, EXCEPTION_TYPES, ROLES } from '../domain/types';
 import { codecBody } from './codec-server';
 import { ACTION_ROLES, ENDPOINTS, type Access, type Endpoint, type EndpointKey } from './permissions';
 import {
   caseHistoryResponse,
   caseListResponse,
   caseViewResponse,
+  dashboardResponse,
   erasureResponse,
   healthResponse,
   incidentListResponse,
@@ -25,6 +26,7 @@ import {
 import { erasureBody } from './routes/customers';
 import { incidentBody } from './routes/incidents';
 import { REPORT_NAMES } from './routes/reports';
+import { DASHBOARD_TEAMS } from './reports/dashboard';
 import { caseActionBody, feedbackBody, genericTrackingPush, listCasesQuery, openCaseBody, supplierReplyBody } from './schemas';
 
 /**
@@ -114,6 +116,11 @@ const DOCS: Record<EndpointKey, Doc> = {
     summary: 'This document, rendered for people (Swagger UI, served locally)',
     responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
   },
+  'GET /dashboard': {
+    tags: ['reports'],
+    summary: 'The director’s dashboard page (zh-CN; it signs in with a token and reads GET /v1/reports/dashboard)',
+    responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+  },
   'POST /v1/cases': {
     tags: ['cases'],
     summary: 'Open a case',
@@ -192,6 +199,22 @@ const DOCS: Record<EndpointKey, Doc> = {
     request: { params: incidentIdParam },
     responses: { 202: { description: 'Ending', content: json(incidentResponse) } },
     problems: [404, 503],
+  },
+  'GET /v1/reports/dashboard': {
+    tags: ['reports'],
+    summary: 'The dashboard’s figures: KPIs against targets with the previous period, daily series, cases breached or due soon',
+    description:
+      'Cases belong to a day by the local date they were opened on (closed counts: the date they closed). Filters narrow the cases; shipments and tracking freshness are narrowed by carrier only. `team` is the tier a case sits at (tier1, tier2, tier3).',
+    request: {
+      query: reportRangeQuery.extend({
+        carrier: z.enum(CARRIERS).optional(),
+        region: z.string().max(64).optional(),
+        type: z.enum(EXCEPTION_TYPES).optional(),
+        team: z.enum(DASHBOARD_TEAMS).optional(),
+      }),
+    },
+    responses: { 200: { description: 'The dashboard', content: json(dashboardResponse) } },
+    problems: [400],
   },
   'GET /v1/reports/{name}': {
     tags: ['reports'],

@@ -180,6 +180,64 @@ export const reportResponse = z
   .looseObject({ report: z.string(), from: z.string().meta({ format: 'date' }), to: z.string().meta({ format: 'date' }), timeZone: z.string() })
   .meta({ id: 'Report', description: 'A report over the range; its sections depend on the report (docs/supervisors.md → Reports)' });
 
+const ratioSeries = z.array(z.number().nullable()).meta({ description: 'One value per day of `daily.days`; null on a day without data' });
+
+export const dashboardResponse = z
+  .looseObject({
+    report: z.literal('dashboard'),
+    from: z.string().meta({ format: 'date' }),
+    to: z.string().meta({ format: 'date' }),
+    timeZone: z.string(),
+    previous: z.looseObject({ from: z.string().meta({ format: 'date' }), to: z.string().meta({ format: 'date' }) }),
+    filters: z.looseObject({ carrier: z.string().nullable(), region: z.string().nullable(), type: z.string().nullable(), team: z.string().nullable() }),
+    options: z.looseObject({ carriers: z.array(z.string()), regions: z.array(z.string()), types: z.array(z.string()), teams: z.array(z.string()) }),
+    kpis: z.array(
+      z.looseObject({
+        key: z.string(),
+        unit: z.enum(['count', 'ratio', 'ms']),
+        better: z.enum(['higher', 'lower']),
+        value: z.number().nullable(),
+        previous: z.number().nullable().meta({ description: 'The same figure over the previous period of as many days' }),
+        change: z.number().nullable(),
+        target: z.number().nullable().meta({ description: 'From the SLA policy file; null when the policy sets none' }),
+        targetSource: z.string().nullable(),
+        met: z.boolean().nullable(),
+      }),
+    ),
+    daily: z.looseObject({
+      days: z.array(z.string().meta({ format: 'date' })),
+      opened: z.array(z.looseObject({ type: z.enum(EXCEPTION_TYPES), counts: z.array(z.number()) })),
+      closed: z.array(z.looseObject({ type: z.enum(EXCEPTION_TYPES), counts: z.array(z.number()) })),
+      slaAttainment: z.array(z.looseObject({ clock: z.enum(CLOCK_NAMES), values: ratioSeries })),
+      csat: ratioSeries,
+      complaintRate: ratioSeries,
+      exceptionRate: z.array(z.looseObject({ carrier: z.enum(CARRIERS), values: ratioSeries })),
+      trackingFreshness: ratioSeries,
+    }),
+    atRisk: z.looseObject({
+      dueSoonMs: z.number(),
+      cases: z.array(
+        z.looseObject({
+          caseId: z.string(),
+          type: z.string(),
+          status: z.string(),
+          priority: z.string(),
+          team: z.string(),
+          assignee: z.string(),
+          carrier: z.string(),
+          region: z.string().nullable(),
+          dueAt: instant.nullable(),
+          breached: z.boolean(),
+          temporalUi: z.string().meta({ format: 'uri' }),
+        }),
+      ),
+    }),
+  })
+  .meta({
+    id: 'Dashboard',
+    description: 'The director’s dashboard: KPI cards against the policy’s targets, daily series, cases at risk (docs/supervisors.md → Dashboard)',
+  });
+
 export const healthResponse = z.looseObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 export const readinessResponse = z
   .looseObject({

@@ -64,6 +64,7 @@ function requestFor(key: EndpointKey): Call | undefined {
     'GET /v1/incidents/{incidentId}': () => ({ method: 'GET', path: `/v1/incidents/${incidentId}` }),
     'POST /v1/incidents/{incidentId}/end': () => ({ method: 'POST', path: `/v1/incidents/${incidentId}/end` }),
     'GET /v1/reports/stuck-cases': () => ({ method: 'GET', path: '/v1/reports/stuck-cases' }),
+    'GET /v1/reports/dashboard': () => ({ method: 'GET', path: `/v1/reports/dashboard?${range}` }),
     'GET /v1/reports/{name}': () => ({ method: 'GET', path: `/v1/reports/sla?${range}` }),
     'GET /v1/audit/export': () => ({ method: 'GET', path: `/v1/audit/export?${range}` }),
     'POST /codec/encode': () => ({ method: 'POST', path: '/codec/encode', body: { payloads: [] } }),
