@@ -1,19 +1,11 @@
+import { unstorableReason } from '../domain/storable-text';
 import { jsonPath, type FieldError } from './field-errors';
 
 /**
- * Text PostgreSQL cannot store: `text` and `jsonb` refuse the NUL character (U+0000), and `jsonb`
- * refuses a UTF-16 surrogate that is not half of a pair. Such text must be refused at the edge:
- * once inside a workflow it would reach `persistCase`, which could never write it.
+ * The edge's side of the storable-text rule (domain/storable-text.ts): such text is refused here,
+ * by JSON path, because once inside a workflow it would reach `persistCase`, which could never
+ * write it.
  */
-
-const NUL = '\u0000';
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function unstorableReason(text: string): string | undefined {
-  if (text.includes(NUL)) return 'must not contain the NUL character (U+0000)';
-  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
-  return undefined;
-}
 
 /** Where a value sits: its key and its parent's place (a linked path, so nothing is copied per level). */
 interface Place {

@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type {
   CarrierActivities,
   NotificationActivities,
@@ -60,14 +60,6 @@ export const RETRY_PROFILES = {
 
 // Each proxy is typed by its area's factory (activities/index.ts): a carrier proxy cannot call the store.
 export const store = proxyActivities<StoreActivities>(RETRY_PROFILES.store);
-/**
- * The case's writes as local activities: only the part of a run begun on the lean history that
- * replays from before WRITES_AS_ACTIVITIES_PATCH (workflows/case/state/case-writer.ts says why
- * writes went back to activities). Such a write names its workflow task, so the store can replace
- * what a task that then failed wrote (store/case-store.ts, migration 0030). Remove together with
- * the lean-history generation.
- */
-export const storeLocal = proxyLocalActivities<StoreActivities>({ ...RETRY_PROFILES.store, localRetryThreshold: '10 seconds' });
 export const storeScan = proxyActivities<StoreActivities>(RETRY_PROFILES.storeScan);
 export const carriers = proxyActivities<CarrierActivities>(RETRY_PROFILES.carrier);
 export const warehouse = proxyActivities<WarehouseActivities>(RETRY_PROFILES.warehouse);

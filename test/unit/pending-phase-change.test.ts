@@ -1,5 +1,5 @@
 import { allowedActions, checkAction, factsOf, MOVING_TO_NEXT_RUN, type CaseFacts } from '../../domain/case-actions';
-import { storable, storableText } from '../../workflows/case/storable-text';
+import { storable, storableText } from '../../domain/storable-text';
 
 /**
  * Issue 7, defect 1b: one resolve / cancel / reopen at a time, refused while another is pending

@@ -14,9 +14,6 @@ import { reship } from './steps/warehouse';
 import { notifyCustomer } from './steps/customer';
 import { notifyStaff } from './steps/staff';
 
-/** `set-priority` re-targets clocks by the current type, not the type the case was opened as. */
-const PRIORITY_BY_CURRENT_TYPE_PATCH = 'set-priority-by-current-type';
-
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
  * rules as the API's `allowedActions` (domain/case-actions), so a refused action is rejected
@@ -30,7 +27,7 @@ export function registerCaseActions(state: CaseState): void {
     caseActionUpdate,
     async ({ action, actor }: CaseActionInput): Promise<CaseView> => {
       await applyAction(state, action, actor);
-      await state.persist();
+      state.showAttributes();
       return state.view();
     },
     {
@@ -64,14 +61,12 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'assign': {
       state.assign(action.assignee, actor);
-      await state.legacyWrite();
       await notifyStaff(state, `assign:${state.data.version}`, 'staff.assigned', { reason: `由${actor.id}指派` });
       return;
     }
 
     case 'escalate':
       if (state.escalate(action.reason, actor)) {
-        await state.legacyWrite();
         await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: action.reason });
       }
       return;
@@ -81,9 +76,8 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       state.setPriority(action.priority);
       // Running clocks move to the new priority's targets; the change is kept as an extension
       // (negative when the case became more urgent), so the clock's history shows why.
-      // By the case's current type (a DELAYED case may have become LOST); cases that changed
-      // priority before this patch replay with the type they were opened as.
-      const type = state.patched(PRIORITY_BY_CURRENT_TYPE_PATCH) ? state.data.currentType : state.data.openedAsType;
+      // By the case's current type (a DELAYED case may have become LOST).
+      const type = state.data.currentType;
       for (const clock of clocksOf(state.data)) {
         if (clock.state === 'stopped') continue;
         const target = clockTargetMs(state.policy, clock.name, type, action.priority);
@@ -106,7 +100,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
     }
 
     case 'request-evidence':
-      await state.requestEvidence(action.what, actor);
+      state.requestEvidence(action.what, actor);
       await notifyCustomer(state, `evidence-request:${state.data.evidenceRequests}`, 'evidence.request', { what: action.what });
       return;
 

@@ -55,7 +55,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 
   setHandler(caseViewQuery, () => state.view());
   setHandler(trackingEventSignal, async (event) => {
-    if (state.applyTrackingEvent(event)) await state.persist();
+    if (state.applyTrackingEvent(event)) state.showAttributes();
   });
   setHandler(storeWriteFailedSignal, (failure) => state.storeWriteFailed(failure));
   setHandler(storeWriteAcceptedSignal, () => state.storeWriteAccepted());
@@ -80,10 +80,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     );
     for (const clock of WORKING_CLOCKS) state.clocks.start(clock);
     if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
-    // The lean history sends the first write out beside the case's first steps (one workflow
-    // task fewer); the writer keeps the writes in order either way.
-    if (state.leanHistory) state.persist().catch(() => undefined);
-    else await state.persist();
+    state.showAttributes();
   }
 
   const watchdog = runSlaWatchdog(state, () => done);
@@ -112,30 +109,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   };
 }
 
-/** Cases started before the wind-down repeated its last write replay with a single write. */
-const WIND_DOWN_PATCH = 'wind-down-until-saved';
-
 /**
  * Before the history is cut (continue-as-new) or the case ends: every background step and handler
  * finishes and every audit event is stored. A signal or update arriving during the last write adds
- * events, so this repeats until a pass ends with nothing running and (for runs that write at
- * defined points) nothing unsaved; it returns
- * synchronously after that check, so nothing can slip in before the run ends. A write the store
+ * events, so this repeats until a pass ends with nothing running; it returns synchronously after
+ * that check, so nothing can slip in before the run ends. What changes after the confirmed write
+ * is written with the task that changes it (and carried to the next run). A write the store
  * refused for good ends the loop too (its events are carried to the next run, or logged as lost
  * when the case ends).
  */
 async function windDown(state: CaseState): Promise<void> {
-  const repeat = state.patched(WIND_DOWN_PATCH);
   for (;;) {
-    if (repeat) supersedePendingPhaseChanges(state);
+    supersedePendingPhaseChanges(state);
     await state.settleBackground();
     await condition(allHandlersFinished);
     await state.persistConfirmed();
-    if (!repeat) return;
-    // Runs that write in their tasks need not wait for a pass with nothing unsaved: what changes
-    // from here on is written with the task that changes it (and carried to the next run).
-    const saved = state.writesInTask || !state.hasUnsaved() || state.data.writeRejected !== undefined;
-    if (allHandlersFinished() && !state.hasBackground() && saved) break;
+    if (allHandlersFinished() && !state.hasBackground()) break;
   }
   if (state.data.writeRejected && state.hasUnsaved()) {
     log.error('the case ends this run with audit events the store refused', { caseId: state.caseId, reason: state.data.writeRejected.reason });
@@ -166,10 +155,10 @@ async function runCase(state: CaseState, at: ResumePoint | undefined): Promise<v
   if (!at) end = await runPhase(state, PLAYBOOKS[state.data.openedAsType]);
   else if (at.phase === 'delayed') end = await runPhase(state, (resumed) => delayedPlaybook(resumed, at));
   else if (at.phase === 'by-hand') end = await runPhase(state, workByHand);
-  else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed, { resumed: true }));
-  else if (at.phase === 'remedy') end = await runPhase(state, (resumed) => awaitRemedy(resumed, at.until, { resumed: true }));
-  else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at, { resumed: true }));
-  else if (at.phase === 'lost-claim') end = await runPhase(state, (resumed) => settleLostClaim(resumed, { resumed: true }));
+  else if (at.phase === 'damage-assessment') end = await runPhase(state, (resumed) => assessDamage(resumed));
+  else if (at.phase === 'remedy') end = await runPhase(state, (resumed) => awaitRemedy(resumed, at.until));
+  else if (at.phase === 'delivery') end = await runPhase(state, (resumed) => resolveOnDelivery(resumed, at));
+  else if (at.phase === 'lost-claim') end = await runPhase(state, (resumed) => settleLostClaim(resumed));
   else if (at.phase === 'return-receipt') end = await runPhase(state, (resumed) => resumeReturnReceipt(resumed, at));
   let surveyResume = at?.phase === 'feedback' ? at : undefined;
 

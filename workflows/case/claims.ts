@@ -33,27 +33,21 @@ const WORKED_STATUSES: readonly CaseStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_
 
 const TIER_FOR_APPROVAL = { auto: 1, supervisor: 2, expert: 3, 'beyond-expert': 3 } as const;
 
-/**
- * A failed payout waits for a supervisor's decision (retry or reject): the case shows CLAIM_REVIEW
- * and goes to tier 2 at least, with a notice. Cases whose payout failed before this patch went
- * back to IN_PROGRESS one tier up, silently, and replay that way.
- */
-const PAYOUT_FAILED_HAND_OVER_PATCH = 'claim-payout-failed-to-a-supervisor';
-
 export function registerClaimProgress(state: CaseState): void {
   setHandler(claimProgressSignal, async ({ view, event }) => {
     if (view.claimId !== state.data.claim?.claimId) return; // an older claim, still recovering
     // The case's earlier payouts ride on its latest claim (see domain/claim paidOnCase).
     const earlier = state.data.claim.earlier as ClaimView['earlier'];
     state.showClaim(view.earlier === undefined && earlier !== undefined ? { ...view, earlier } : view, { progressed: true });
+    // A failed payout waits for a supervisor's decision (retry or reject): the case shows
+    // CLAIM_REVIEW and goes to tier 2 at least, with a notice.
     const payoutFailed = view.status === 'PAYOUT_FAILED';
-    const handOverFailure = payoutFailed && state.patched(PAYOUT_FAILED_HAND_OVER_PATCH);
     state.record(event.kind, event.summary, { claimId: view.claimId, ...event.data }, event.actor);
     if (view.status === 'PAID' || view.status === 'REJECTED' || view.status === 'PAYOUT_FAILED') {
       state.clocks.stop('payout', `claim ${view.status.toLowerCase()}`);
     }
     if (WORKED_STATUSES.includes(state.data.status)) {
-      state.setStatus(handOverFailure ? 'CLAIM_REVIEW' : CASE_STATUS_FOR_CLAIM[view.status], event.summary);
+      state.setStatus(payoutFailed ? 'CLAIM_REVIEW' : CASE_STATUS_FOR_CLAIM[view.status], event.summary);
     }
     if (view.status === 'AWAITING_APPROVAL' && view.approvalTier) {
       // A claim above the owner's limit goes to the owner of that limit (權限分級).
@@ -61,20 +55,14 @@ export function registerClaimProgress(state: CaseState): void {
       let moved = false;
       while (state.data.tier < needed && state.escalate(`claim of ${view.amountFen ?? 0} fen needs ${view.approvalTier} approval`)) moved = true;
       if (moved) {
-        await state.legacyWrite();
         await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `理赔金额超出权限，需${view.approvalTier}审批` });
       }
     }
-    if (handOverFailure) {
-      // Once per failure report: a supervisor (or whoever already owns the case above) decides.
-      if (event.kind === 'claim.payout_failed' && state.data.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
-        await state.legacyWrite();
-        await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
-      }
-    } else if (payoutFailed) {
-      state.escalate('payout failed', WORKFLOW_ACTOR);
+    // Once per failure report: a supervisor (or whoever already owns the case above) decides.
+    if (payoutFailed && event.kind === 'claim.payout_failed' && state.data.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
+      await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
     }
-    await state.persist();
+    state.showAttributes();
   });
 }
 
@@ -130,7 +118,6 @@ export async function startClaim(state: CaseState, proposal: ClaimProposal, acto
     // Recovery from the carrier can outlast the case: closing the case must not cut it off.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  await state.legacyWrite();
 }
 
 /** Who the platform recovers a loss from: the supplier for its own wrong or missing items. */

@@ -17,8 +17,6 @@ import { notifyCustomer } from './steps/customer';
  *   customer who does not answer is not a reason to keep a resolved case open.
  */
 
-const CALLBACK_CLOCK_PATCH = 'callback-clock';
-
 export type FeedbackOutcome = { kind: 'answered' } | { kind: 'missing' } | { kind: 'reopened'; reason: string; lowScore: boolean };
 
 export function registerFeedbackUpdate(state: CaseState): void {
@@ -41,7 +39,7 @@ export function registerFeedbackUpdate(state: CaseState): void {
         },
         feedback.actor,
       );
-      await state.persist();
+      state.showAttributes();
       return state.view();
     },
     {
@@ -60,18 +58,13 @@ export function registerFeedbackUpdate(state: CaseState): void {
 export async function collectFeedback(state: CaseState, resume?: Extract<ResumePoint, { phase: 'feedback' }>): Promise<FeedbackOutcome> {
   const round = state.data.reopens;
   const step = (name: string) => (round ? `${name}:round${round + 1}` : name);
-  // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer; cases
-  // opened before it existed replay without it.
-  const callbackClock = state.patched(CALLBACK_CLOCK_PATCH);
+  // The callback clock (滿意度回訪 ≤ 48 h) runs from the survey to the customer's answer.
   if (!resume) {
     await notifyCustomer(state, step('survey'), 'survey.request');
     state.setStatus('AWAITING_FEEDBACK', 'satisfaction survey sent');
-    if (callbackClock) state.clocks.start('callback');
-    await state.legacyWrite();
+    state.clocks.start('callback');
   }
-  const stopCallbackClock = (reason: string) => {
-    if (callbackClock) state.clocks.stop('callback', reason);
-  };
+  const stopCallbackClock = (reason: string) => state.clocks.stop('callback', reason);
 
   const settled = () => state.data.feedback !== undefined || state.data.reopenRequest !== undefined;
   const surveyAt = resume?.surveyAt ?? Date.now();

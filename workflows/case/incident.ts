@@ -11,12 +11,7 @@ import { notifyCustomer } from './steps/customer';
  * incident as reason) or pauses them when no end is known, tells the customer once, and answers
  * the incident. The incident's end resumes what it paused. A case ignores an incident it already
  * has, so a repeated signal changes nothing.
- *
- * Only cases that receive the new `incident` signal run this code, so histories of cases from
- * before it replay unchanged; the patch marks the histories that did.
  */
-
-const INCIDENTS_PATCH = 'case-incidents';
 
 /** Customers read times in China time (UTC+8, no daylight saving). */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -30,7 +25,6 @@ const CAUSE_TEXT: Record<IncidentCause, string> = {
 
 export function registerIncidentSignal(state: CaseState): void {
   setHandler(caseIncidentSignal, async (notice) => {
-    state.patched(INCIDENTS_PATCH);
     const now = Date.now();
     const pauseReason = `INCIDENT:${notice.incidentId}`;
     const known = state.data.incidents.find((incident) => incident.incidentId === notice.incidentId);
@@ -43,7 +37,7 @@ export function registerIncidentSignal(state: CaseState): void {
         if (clock?.state === 'paused' && pause?.reason === pauseReason) state.clocks.resume(name);
       }
       state.record('incident.ended', `incident ${notice.incidentId} ended`, { incidentId: notice.incidentId });
-      await state.persist();
+      state.showAttributes();
       return;
     }
     if (known || state.data.status === 'CLOSED' || state.data.status === 'CANCELLED') return;
@@ -74,7 +68,7 @@ export function registerIncidentSignal(state: CaseState): void {
       ...(notice.expectedEndAt ? { expectedEndAt: notice.expectedEndAt } : {}),
       clocks: changed,
     });
-    await state.persist();
+    state.showAttributes();
     const step = `incident-${notice.incidentId}`;
     await notifyCustomer(state, step, 'incident.notice', {
       incidentCause: CAUSE_TEXT[notice.cause],

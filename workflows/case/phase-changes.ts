@@ -44,7 +44,6 @@ async function cancelCase(state: CaseState, reason: string, actor: Actor): Promi
   for (const name of state.clocks.names()) state.clocks.stop(name, 'case cancelled');
   state.setStatus('CANCELLED', reason, actor);
   state.record('case.cancelled', reason, { reason }, actor);
-  await state.legacyWrite();
   await notifyCustomer(state, 'cancelled', 'case.cancelled', { reason });
 }
 
@@ -60,7 +59,6 @@ export async function reopenForRecovery(state: CaseState, reason: string, { lowS
   state.setStatus('IN_PROGRESS', `reopened: ${reason}`, actor);
   for (const clock of WORKING_CLOCKS) if (clock !== 'firstResponse') state.clocks.start(clock);
   if (lowScore && state.data.tier < 2) state.escalate('low satisfaction score', actor);
-  await state.legacyWrite();
   await notifyStaff(state, `reopened:${state.data.reopens}`, 'staff.reopened', { reason });
   await notifyCustomer(state, `reopened:${state.data.reopens}`, 'case.reopened');
 }

@@ -4,18 +4,12 @@ import type { CaseState } from './state/case-state';
 import { clocksOf } from './state/case-data';
 import { notifyStaff } from './steps/staff';
 
-/** Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm. */
-const BACKGROUND_NOTICES_PATCH = 'sla-notices-in-background';
-
 /**
  * A warning's key names the clock's run (its start), so a clock restarted after a reopen warns
- * under new keys and the outbox does not take the second round's warning for the first's. Cases
- * whose warnings went out before this patch replay with the old keys.
+ * under new keys and the outbox does not take the second round's warning for the first's.
  */
-const WARNING_KEY_PER_RUN_PATCH = 'sla-warning-key-per-clock-run';
-
-function warningStep(clock: { name: string; startedAt: number }, threshold: number, perRun: boolean): string {
-  return perRun ? `sla-warning:${clock.name}:run${clock.startedAt}:${threshold}` : `sla-warning:${clock.name}:${threshold}`;
+function warningStep(clock: { name: string; startedAt: number }, threshold: number): string {
+  return `sla-warning:${clock.name}:run${clock.startedAt}:${threshold}`;
 }
 
 /**
@@ -25,12 +19,8 @@ function warningStep(clock: { name: string; startedAt: number }, threshold: numb
  */
 export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): Promise<void> {
   const thresholds = state.policy.warningThresholds;
-  // Cases started before this patch awaited each notice inline; they replay that way.
-  const noticesInBackground = state.patched(BACKGROUND_NOTICES_PATCH);
-  const tellStaff = async (...args: Parameters<typeof notifyStaff>): Promise<void> => {
-    if (noticesInBackground) state.inBackground(() => notifyStaff(...args));
-    else await notifyStaff(...args);
-  };
+  // Staff notices leave the watchdog's loop: a rate-limited ops bot must not delay the next alarm.
+  const tellStaff = (...args: Parameters<typeof notifyStaff>): void => state.inBackground(() => notifyStaff(...args));
   while (!isDone()) {
     const alarm = earliestAlarm([...clocksOf(state.data)], Date.now(), thresholds);
     const revision = state.data.clockRevision;
@@ -53,10 +43,10 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       const isLast = alarm.threshold === thresholds[thresholds.length - 1];
       if (isLast && state.policy.escalation.onLastWarning) {
         if (state.escalate(`${alarm.clock} clock at ${Math.round(alarm.threshold * 100)}%`)) {
-          await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
+          tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA warning` });
         }
       } else {
-        await tellStaff(state, warningStep(clock, alarm.threshold, state.patched(WARNING_KEY_PER_RUN_PATCH)), 'staff.sla_warning', {
+        tellStaff(state, warningStep(clock, alarm.threshold), 'staff.sla_warning', {
           clock: alarm.clock,
           percent: String(Math.round(alarm.threshold * 100)),
           dueText: due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}后` : '-',
@@ -66,9 +56,8 @@ export async function runSlaWatchdog(state: CaseState, isDone: () => boolean): P
       state.markBreached();
       state.record('sla.breached', `${alarm.clock} clock breached its target`, { clock: alarm.clock, targetMs: clock.targetMs });
       if (state.policy.escalation.onBreach && state.escalate(`${alarm.clock} SLA breached`)) {
-        await tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
+        tellStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: `${alarm.clock} SLA breached` });
       }
     }
-    await state.legacyWrite();
   }
 }

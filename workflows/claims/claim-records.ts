@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, log, patched } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import type { ClaimView } from '../../domain/claim';
 import { store } from '../activity-proxies';
 import { storeRejection } from '../store-rejection';
@@ -7,9 +7,6 @@ import { type ClaimProgress, type ClaimSettlementInput, claimProgressSignal } fr
 /**
  * What the claim tells others: its row in the read model, and its progress to the case.
  */
-
-/** Claims whose row PostgreSQL refused used to retry that write for ever; now they go on. */
-const CLAIM_ROW_REJECTED_PATCH = 'claim-row-rejected-carries-on';
 
 /**
  * Upserts the claims table row. A row PostgreSQL refuses for good (`StoreRejected`) must not stop
@@ -23,7 +20,7 @@ export async function recordClaimRow(input: ClaimSettlementInput, view: ClaimVie
     await store.recordClaim({ caseId: input.caseId, carrier: input.carrier, type: input.type, view });
   } catch (error) {
     const reason = storeRejection(error);
-    if (reason === undefined || !patched(CLAIM_ROW_REJECTED_PATCH)) throw error;
+    if (reason === undefined) throw error;
     log.error('claim row rejected by the store: the claim goes on', { caseId: input.caseId, claimId: input.claimId, reason });
     if (view.storeRejected === reason) return;
     view.storeRejected = reason;

@@ -1,4 +1,4 @@
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { type ClaimView, approversFor } from '../../domain/claim';
 import { approvalTier, formatYuan, mayApprove } from '../../domain/compensation';
 import { assess, atLeastSupervisor } from './assessment';
@@ -8,11 +8,6 @@ import { verifyLoss } from './loss-verification';
 import { payOut } from './payout';
 import { screenPayout, screensPayouts } from './payout-screening';
 import { recover } from './recovery';
-
-/** Claims above the policy's `secondPersonAbove` wait for a second person (issue 18, item 7). */
-const FOUR_EYES_PATCH = 'claims-four-eyes';
-/** Claims the policy screens (an unconfirmed payee, daily caps) wait for a second person when screening says so. */
-const PAYOUT_SCREENING_PATCH = 'claims-payout-screening';
 
 /**
  * One claim, from proposal to money in the customer's account and back from the carrier:
@@ -87,16 +82,14 @@ export async function claimSettlementWorkflow(input: ClaimSettlementInput): Prom
   let tier = assessment.needsReview
     ? atLeastSupervisor(approvalTier(amountFen, policy.claims.approvalLimits))
     : approvalTier(amountFen, policy.claims.approvalLimits);
-  // Four eyes: above the policy's threshold nobody pays alone. Only runs whose policy sets the
-  // threshold ask patched(), so histories from before the rule replay as they ran.
+  // Four eyes: above the policy's threshold nobody pays alone.
   const secondPersonAbove = policy.claims.secondPersonAboveFen;
-  if (tier === 'auto' && secondPersonAbove !== undefined && amountFen > secondPersonAbove && patched(FOUR_EYES_PATCH)) {
+  if (tier === 'auto' && secondPersonAbove !== undefined && amountFen > secondPersonAbove) {
     tier = atLeastSupervisor(tier);
   }
   // Screening: whoever the agent typed as the customer is paid only if the OMS names them for the
-  // waybill, and one agent or one payee gets only so much a day without a second person. Only
-  // runs whose policy screens ask patched(), so histories from before the rule replay as they ran.
-  if (tier === 'auto' && screensPayouts(policy.claims) && patched(PAYOUT_SCREENING_PATCH)) {
+  // waybill, and one agent or one payee gets only so much a day without a second person.
+  if (tier === 'auto' && screensPayouts(policy.claims)) {
     const verdict = await screenPayout(input, amountFen);
     if (!verdict.automatic) {
       tier = atLeastSupervisor(tier);

@@ -1,4 +1,4 @@
-import { ActivityFailure, condition, patched } from '@temporalio/workflow';
+import { ActivityFailure, condition } from '@temporalio/workflow';
 import { type ClaimView, approversFor } from '../../domain/claim';
 import { type ApprovalTier, formatYuan } from '../../domain/compensation';
 import { DEFAULT_PAYOUT_DECISION_WINDOW_MS } from '../../domain/sla-policy';
@@ -12,9 +12,6 @@ import type { ClaimDecision, ClaimProgress, ClaimSettlementInput } from './contr
  */
 
 type Report = (kind: string, summary: string, data?: Record<string, unknown>, actor?: ClaimProgress['event']['actor']) => Promise<void>;
-
-/** Claims whose payout failed before this patch ended there, and replay that way. */
-const PAYOUT_FAILURE_DECISION_PATCH = 'claim-payout-failure-awaits-a-decision';
 
 /** Pays the approved amount; returns whether the customer has the money. */
 export async function payOut(
@@ -49,7 +46,7 @@ export async function payOut(
       view.payoutAttempts = attempt;
       view.approvers = approversFor(atLeastSupervisor(tier));
       // The case's playbook waits for the decision instead of handing the claim over as ended.
-      if (patched(PAYOUT_FAILURE_DECISION_PATCH)) view.payoutDecision = 'awaited';
+      view.payoutDecision = 'awaited';
     };
     try {
       const payout = await payments.payCustomer({
@@ -75,14 +72,13 @@ export async function payOut(
       await report('claim.payout_failed', failure, { payoutId: payout.payoutId, status: payout.status, idempotencyKey: key, approvers: view.approvers });
     } catch (error) {
       // A non-retryable refusal (the key already paid elsewhere, a request the payments system
-      // rejects) used to fail this workflow and leave the case in PAYING for ever.
-      if (!(error instanceof ActivityFailure) || !patched(PAYOUT_FAILURE_DECISION_PATCH)) throw error;
+      // rejects) is a failed payout like any other: a supervisor decides.
+      if (!(error instanceof ActivityFailure)) throw error;
       const failure = failureDetail(error);
       failed(failure);
       await report('claim.payout_failed', `payout failed: ${failure}`, { idempotencyKey: key, error: failure, approvers: view.approvers });
     }
     keys.push(key);
-    if (!patched(PAYOUT_FAILURE_DECISION_PATCH)) return false;
 
     // A supervisor decides (the case escalated to them): retry, or reject the claim.
     const decided = decisions.get;

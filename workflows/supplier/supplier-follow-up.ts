@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, log, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { RecordSupplierFollowUpInput } from '../../activities/suppliers/supplier-activities';
 import { formatDuration } from '../../domain/durations';
 import { storeRejection } from '../store-rejection';
@@ -46,14 +46,14 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
 
   // A scorecard row PostgreSQL refuses for good (StoreRejected) must not stop the follow-up: it is
   // logged and returned to the case (`scorecardRejected`, in its trail) and the supplier is still
-  // chased. Before, the write was retried for ever and the follow-up never asked the supplier.
+  // chased.
   let scorecardRejected: string | undefined;
   const record = async (outcome: RecordSupplierFollowUpInput['outcome']) => {
     try {
       await writeRow(outcome);
     } catch (error) {
       const reason = storeRejection(error);
-      if (reason === undefined || !patched(SCORECARD_ROW_REJECTED_PATCH)) throw error;
+      if (reason === undefined) throw error;
       log.error('supplier scorecard row rejected by the store: the follow-up goes on', { caseId, supplierId, outcome, reason });
       scorecardRejected = reason;
     }
@@ -125,19 +125,14 @@ export async function supplierFollowUpWorkflow(input: SupplierFollowUpInput): Pr
   return { outcome: 'unanswered', reminders, escalatedToManager, ...rejected };
 }
 
-/** Follow-ups whose scorecard row PostgreSQL refused used to retry that write for ever. */
-const SCORECARD_ROW_REJECTED_PATCH = 'supplier-scorecard-rejected-carries-on';
-
-/** Waits for `done` until the given workflow time; true when `done` became true. */
+/**
+ * Waits for `done` until the given workflow time; true when `done` became true. Always a timer,
+ * whatever the clock says: whether a command exists must not depend on Date.now() (see
+ * workflows/case/state/waits.ts).
+ */
 async function waitUntilOr(done: () => boolean, untilMs: number): Promise<boolean> {
-  const remaining = untilMs - Date.now();
-  // A timer whatever the clock says (see TIMER_ALWAYS_PATCH); follow-ups from before replay without.
-  if (!patched(FOLLOW_UP_TIMER_ALWAYS_PATCH) && remaining <= 0) return done();
-  return condition(done, Math.max(1, Math.round(remaining)));
+  return condition(done, Math.max(1, Math.round(untilMs - Date.now())));
 }
-
-/** Whether a follow-up's wait starts a timer must not depend on Date.now() (case-state.ts). */
-const FOLLOW_UP_TIMER_ALWAYS_PATCH = 'supplier-wait-always-starts-a-timer';
 
 /** One WeCom message; a channel that keeps failing is logged and the follow-up goes on. */
 async function notify(

@@ -53,14 +53,13 @@ async function fallBackToReship(state: CaseState, address: DeliveryAddress, why:
   const order = await expectReturn(state, itemsOf(state), 'intercepted for an address change', { pickup: false });
   const summary = `reshipped to the new address as ${shipped.waybillNo}; ${order ? 'the original came back' : 'the original is on its way back (no return order)'}`;
   if (order)
-    await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+    await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   await resolveCase(state, 'reshipped', summary, 'case.resolved');
 }
 
 /** Waits for delivery (a continue-as-new point), then resolves the case as `then` says. */
 export async function awaitDelivery(state: CaseState, why: string, then: Pick<AfterDelivery, 'outcome' | 'summary' | 'template'>): Promise<void> {
   state.setStatus('WAITING_CARRIER', why);
-  await state.legacyWrite();
   await resolveOnDelivery(state, { label: 'delivery', stopHandlingClock: true, ...then });
 }
 

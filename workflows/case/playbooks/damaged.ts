@@ -20,22 +20,17 @@ export async function damagedPlaybook(state: CaseState): Promise<void> {
     return;
   }
   state.setStatus('IN_PROGRESS', 'evidence received: assess the damage, then propose a claim or reship');
-  await state.legacyWrite();
   await assessDamage(state);
 }
 
 /**
  * Assessing the damage is a person's work and may take long (a claim proposed, rejected, proposed
  * again): the wait is a continue-as-new point, cut only while no claim is in flight (its progress
- * reports are the case's to answer in this run). Cases that reached it before this patch replay
- * the old way.
+ * reports are the case's to answer in this run).
  */
-const DAMAGE_ASSESSMENT_PATCH = 'damage-assessment-continues-as-new';
-
-export async function assessDamage(state: CaseState, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || state.patched(DAMAGE_ASSESSMENT_PATCH);
+export async function assessDamage(state: CaseState): Promise<void> {
   const assessed = () => state.data.reshipments.length > 0 || (claimSettled(state.data.claim) && state.data.claim?.status !== 'REJECTED');
-  const cut = () => cuttable && (state.data.claim === undefined || claimSettled(state.data.claim)) && continueAsNewDue(state);
+  const cut = () => (state.data.claim === undefined || claimSettled(state.data.claim)) && continueAsNewDue(state);
   await state.waitUntil(() => assessed() || cut(), undefined, 'damage assessment: propose-claim or reship');
   if (!assessed()) throw new ContinueAsNewRequested({ phase: 'damage-assessment' });
   if (state.data.reshipments.length > 0) {

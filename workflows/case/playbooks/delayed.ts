@@ -12,18 +12,6 @@ import { lostPlaybook } from './lost';
 import { store } from '../../activity-proxies';
 
 /**
- * Cases opened before the total-delay rule existed keep their old behaviour on replay; new ones
- * (and old ones past this point for the first time) convert to LOST. See README "Versioning".
- */
-const TOTAL_DELAY_PATCH = 'delayed-converts-to-lost';
-
-/**
- * Cases that reached the conversion before this check existed replay without the look-up. See
- * `convertToLost` for the rule.
- */
-const CONVERSION_CHECK_PATCH = 'delayed-conversion-checks-open-lost';
-
-/**
  * DELAYED (延誤 / 超時未更新): tell the customer, urge the carrier (催件), and wait for the parcel to
  * move. Each quiet urge interval brings another urge, up to the policy's limit; the first movement
  * means the exception is handled; delivery resolves the case. A parcel that has not moved for the
@@ -35,7 +23,6 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
   state.setStatus('WAITING_CARRIER', 'urging the carrier and waiting for the parcel to move');
 
   const { urgeIntervalMs, maxUrges, totalDelayMs } = state.policy.delayed;
-  const convertsToLost = state.patched(TOTAL_DELAY_PATCH);
   let lastMovementAt = resume?.lastMovementAt ?? Date.now();
   let urges = resume?.urges ?? 0;
   // The first urge goes out at once; the next only after a full interval without movement, however
@@ -45,7 +32,7 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
     // A parcel that scans for weeks grows the history: cut it here, at the top of the loop, where
     // the next run picks up exactly.
     if (continueAsNewDue(state)) throw new ContinueAsNewRequested({ phase: 'delayed', urges, lastMovementAt, nextUrgeAt });
-    if (convertsToLost && Date.now() - lastMovementAt >= totalDelayMs) {
+    if (Date.now() - lastMovementAt >= totalDelayMs) {
       await convertToLost(state, `no movement for ${formatDuration(Date.now() - lastMovementAt)} (total delay ${formatDuration(totalDelayMs)})`);
       return;
     }
@@ -56,16 +43,15 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
       nextUrgeAt = Date.now() + urgeIntervalMs;
     }
     const seen = state.data.tracking.events.length;
-    const untilLost = convertsToLost ? Math.max(1, lastMovementAt + totalDelayMs - Date.now()) : undefined;
+    const untilLost = Math.max(1, lastMovementAt + totalDelayMs - Date.now());
     const untilUrge = urges < maxUrges ? Math.max(1, nextUrgeAt - Date.now()) : undefined;
     const heard = await state.waitUntil(
       () => state.data.tracking.delivered || state.data.tracking.events.length > seen,
-      untilUrge === undefined ? untilLost : untilLost === undefined ? untilUrge : Math.min(untilUrge, untilLost),
+      untilUrge === undefined ? untilLost : Math.min(untilUrge, untilLost),
       urges < maxUrges ? `tracking update or urge #${urges + 1}` : 'tracking update (urges exhausted)',
     );
     if (heard && state.data.tracking.events.slice(seen).some((event) => isMovement(event.status))) {
       state.clocks.stop('handling', 'parcel moving again');
-      await state.legacyWrite();
       // Moving again: give it a fresh interval before urging once more.
       await waitQuietInterval(state, urgeIntervalMs);
       lastMovementAt = Date.now();
@@ -84,15 +70,12 @@ export async function delayedPlaybook(state: CaseState, resume?: Extract<ResumeP
  * a person who closes or resolves it (IN_PROGRESS, worked by hand).
  */
 async function convertToLost(state: CaseState, reason: string): Promise<void> {
-  const checked = state.patched(CONVERSION_CHECK_PATCH);
   const openLost = () => store.findOpenCaseForWaybill({ waybillNo: state.input.waybillNo, type: 'LOST', excludeCaseId: state.caseId });
-  if (checked) {
-    const open = await openLost();
-    if (open) return refuseConversion(state, open, reason);
-  }
+  const open = await openLost();
+  if (open) return refuseConversion(state, open, reason);
   state.convertTo('LOST', reason);
   await state.persistConfirmed();
-  if (checked && state.data.writeRejected) {
+  if (state.data.writeRejected) {
     // A LOST case opened between the look-up and the write (the store refuses the second open
     // LOST row): the same rule, a moment later. The trail keeps both steps.
     const open = await openLost();
@@ -112,7 +95,6 @@ async function refuseConversion(state: CaseState, open: OpenCaseFound, reason: s
     openCaseId: open.caseId,
     openCaseStatus: open.status,
   });
-  await state.legacyWrite();
   await handOver(state, `parcel lost (${reason}), and case ${open.caseId} already handles its loss: close or resolve this one`);
 }
 

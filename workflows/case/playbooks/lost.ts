@@ -29,14 +29,11 @@ export async function lostPlaybook(state: CaseState): Promise<void> {
 
 /**
  * A LOST case's wait for its claim is a continue-as-new point: the next run resumes here
- * (`{phase: 'lost-claim'}`). Cases that reached the wait before this patch replay the old way.
+ * (`{phase: 'lost-claim'}`): it waits for the claim (or cuts the history and waits on in the next
+ * run), then acts on it.
  */
-const LOST_CLAIM_WAIT_PATCH = 'lost-claim-wait-continues-as-new';
-
-/** Waits for the claim (or cuts the history and waits on in the next run), then acts on it. */
-export async function settleLostClaim(state: CaseState, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || state.patched(LOST_CLAIM_WAIT_PATCH);
-  const claim = await awaitClaim(state, cuttable ? { phase: 'lost-claim' } : undefined);
+export async function settleLostClaim(state: CaseState): Promise<void> {
+  const claim = await awaitClaim(state, { phase: 'lost-claim' });
 
   if (claim.status === 'PAID') {
     await notifyCustomer(state, `claim-paid:${claim.claimId}`, 'claim.paid', { amountText: formatYuan(claim.payout?.amountFen ?? 0) });

@@ -22,24 +22,19 @@ export async function refusedPlaybook(state: CaseState): Promise<void> {
   state.awaitRemedy({ since: new Date().toISOString(), options: ['redeliver', 'redirect', 'return'] });
   for (const clock of WORKING_CLOCKS) state.clocks.pause(clock, 'WAITING_CUSTOMER');
   state.setStatus('WAITING_CUSTOMER', 'waiting for the customer to choose: redeliver, redirect or return');
-  await state.legacyWrite();
   await awaitRemedy(state, Date.now() + state.policy.evidence.windowMs);
 }
 
 /**
  * The customer's window to choose can be long (days), with scans and notes growing the history:
- * the wait is a continue-as-new point, and the next run waits out the same window. Cases that
- * reached it before this patch replay the old way.
+ * the wait is a continue-as-new point, and the next run waits out the same window. Then the choice
+ * is carried out (a return when none came).
  */
-const REMEDY_WAIT_PATCH = 'remedy-wait-continues-as-new';
-
-/** Waits for the customer's choice until `until`, then carries it out (return when none came). */
-export async function awaitRemedy(state: CaseState, until: number, { resumed = false } = {}): Promise<void> {
-  const cuttable = resumed || state.patched(REMEDY_WAIT_PATCH);
+export async function awaitRemedy(state: CaseState, until: number): Promise<void> {
   let chose: boolean;
   let cutting = false;
   try {
-    const met = await state.waitUntil(() => state.data.remedy !== undefined || (cuttable && continueAsNewDue(state)), until - Date.now(), 'customer choice');
+    const met = await state.waitUntil(() => state.data.remedy !== undefined || continueAsNewDue(state), until - Date.now(), 'customer choice');
     chose = met && state.data.remedy !== undefined;
     if (met && !chose) {
       cutting = true; // the customer still has the choice in the next run
@@ -52,7 +47,6 @@ export async function awaitRemedy(state: CaseState, until: number, { resumed = f
   for (const clock of WORKING_CLOCKS) state.clocks.resume(clock);
   if (!chose) state.record('customer.no_choice', 'no choice within the customer window: returning the parcel', {});
   state.setStatus('IN_PROGRESS', chose ? `customer chose ${state.data.remedy?.choice}` : 'no answer: returning the parcel');
-  await state.legacyWrite();
 
   const choice = state.data.remedy?.choice ?? 'return';
   if (choice === 'redeliver') {
@@ -93,7 +87,7 @@ async function returnToSender(state: CaseState, why: string): Promise<void> {
     await handOver(state, 'the warehouse did not open a return order');
     return;
   }
-  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'refund-returned', why }));
+  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'refund-returned', why }));
   await refundReturned(state, why);
 }
 

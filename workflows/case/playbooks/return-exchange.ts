@@ -20,7 +20,7 @@ export async function returnExchangePlaybook(state: CaseState): Promise<void> {
     await handOver(state, 'the warehouse did not open a return order');
     return;
   }
-  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'exchange-or-refund' }));
+  await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'exchange-or-refund' }));
   await exchangeOrRefund(state);
 }
 

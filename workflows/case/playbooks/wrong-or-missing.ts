@@ -21,7 +21,6 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
   }
 
   state.setStatus('WAITING_WAREHOUSE', 'checking the warehouse pick record');
-  await state.legacyWrite();
   let pick: Awaited<ReturnType<typeof warehouse>>;
   try {
     pick = await warehouse(state);
@@ -50,7 +49,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     const order = await expectReturn(state, back, 'wrong part: return pickup', { pickup: true });
     const summary = `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`;
     if (order)
-      await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(state, order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+      await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   }
   await resolveCase(state, 'reshipped', `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`, 'case.resolved');
 }
@@ -62,7 +61,6 @@ async function warehouse(state: CaseState) {
     missing: pick.missing,
     unexpected: pick.unexpected,
   });
-  await state.legacyWrite();
   return pick;
 }
 

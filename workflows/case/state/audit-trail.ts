@@ -1,6 +1,6 @@
 import type { AuditEvent, TimelineEntry } from '../../../domain/case-view';
 import type { Actor } from '../../../domain/types';
-import { storable } from '../storable-text';
+import { storable } from '../../../domain/storable-text';
 
 /** How many entries the case's timeline keeps (the trail in PostgreSQL keeps them all). */
 const TIMELINE_LENGTH = 50;

@@ -2,14 +2,14 @@ import { CancellationScope } from '@temporalio/workflow';
 
 /**
  * Side steps that must not hold up their caller (a staff notice must not delay the next SLA
- * alarm while the ops group's bot is rate-limited). Each step's outcome is saved when it ends
- * (`afterEach`); the workflow settles every background step before it closes or continues as new.
+ * alarm while the ops group's bot is rate-limited). The search attributes show each step's outcome
+ * when it ends (`afterEach`); its task's write saves it; the workflow settles every background step before it closes or continues as new.
  */
 export class BackgroundSteps {
   private readonly running = new Set<Promise<void>>();
   private scope?: CancellationScope;
 
-  constructor(private readonly afterEach: () => Promise<void>) {}
+  constructor(private readonly afterEach: () => void) {}
 
   start(step: () => Promise<void>): void {
     this.scope ??= new CancellationScope();

@@ -13,11 +13,9 @@ const CARRIED_NOTIFICATIONS = 200;
 /**
  * Carrier requests carried from one run to the next: the newest ones. The carrier steps number
  * their idempotency keys by a carried counter per instruction (`carrierRequestNumbers`), not by
- * this list, so cutting it never reuses a key (`patched(CARRIER_REQUEST_COUNTER_PATCH)`).
+ * this list, so cutting it never reuses a key.
  */
 const CARRIED_CARRIER_REQUESTS = 50;
-/** Runs before this patch numbered carrier instructions by the carried list and never cut it. */
-export const CARRIER_REQUEST_COUNTER_PATCH = 'carrier-request-keys-by-counter';
 /**
  * Notes and evidence items carried from one run to the next: the newest ones. Older ones are in
  * the audit trail (PostgreSQL), and the view says how many it leaves out (`elided`).
@@ -32,7 +30,7 @@ const CARRIED_EVIDENCE_ITEMS = 50;
  * Taken after the wind-down persisted everything it could; events the store refused are carried
  * so the next run retries them (never thrown away, never a workflow-task failure).
  */
-export function carryOver(data: CaseData, trail: AuditTrail, cutRequests: boolean): CaseCarryOver {
+export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
   const kept = <T>(list: T[], max: number): { items: T[]; dropped: number } => ({
     items: list.slice(-max),
     dropped: Math.max(0, list.length - max),
@@ -41,8 +39,7 @@ export function carryOver(data: CaseData, trail: AuditTrail, cutRequests: boolea
   const notifications = kept(data.notifications, CARRIED_NOTIFICATIONS);
   const notes = kept(data.notes, CARRIED_NOTES);
   const evidenceItems = kept(data.evidence.items, CARRIED_EVIDENCE_ITEMS);
-  // Runs before the counter (`cutRequests` false) carried the whole list: their keys are numbered by it.
-  const carrierRequests = cutRequests ? kept(data.carrierRequests, CARRIED_CARRIER_REQUESTS) : { items: data.carrierRequests, dropped: 0 };
+  const carrierRequests = kept(data.carrierRequests, CARRIED_CARRIER_REQUESTS);
   const unsaved = trail.unsaved();
   return {
     status: data.status,
@@ -53,7 +50,7 @@ export function carryOver(data: CaseData, trail: AuditTrail, cutRequests: boolea
     clocks: clocksOf(data),
     tracking: { ...data.tracking, events: tracking.items },
     carrierRequests: carrierRequests.items,
-    ...(cutRequests ? { carrierRequestNumbers: allCarrierRequestNumbers(data) } : {}),
+    carrierRequestNumbers: { ...data.carrierRequestNumbers },
     notifications: notifications.items,
     ...(data.feedback ? { feedback: data.feedback } : {}),
     ...(data.resolution ? { resolution: data.resolution } : {}),
@@ -85,7 +82,7 @@ export function carryOver(data: CaseData, trail: AuditTrail, cutRequests: boolea
       evidenceItems: data.elided.evidenceItems + evidenceItems.dropped,
       notifications: data.elided.notifications + notifications.dropped,
       trackingEvents: data.elided.trackingEvents + tracking.dropped,
-      ...(cutRequests || data.elided.carrierRequests ? { carrierRequests: (data.elided.carrierRequests ?? 0) + carrierRequests.dropped } : {}),
+      carrierRequests: (data.elided.carrierRequests ?? 0) + carrierRequests.dropped,
     },
     ...(unsaved.length ? { unsaved } : {}),
   };
@@ -114,19 +111,7 @@ export function takeOver(input: OpenCaseInput, carry: CaseCarryOver): { data: Ca
  * counts it as used: one more than any earlier request of that instruction in any run.
  */
 export function nextCarrierRequestNumber(data: CaseData, operation: string): number {
-  const next = carrierRequestNumber(data, operation) + 1;
+  const next = (data.carrierRequestNumbers[operation] ?? 0) + 1;
   data.carrierRequestNumbers[operation] = next;
   return next;
-}
-
-/** The last number used for the instruction; counted from the list until the counter knows it. */
-function carrierRequestNumber(data: CaseData, operation: string): number {
-  const listed = data.carrierRequests.filter((request) => request.operation === operation).length;
-  return Math.max(data.carrierRequestNumbers[operation] ?? 0, listed);
-}
-
-function allCarrierRequestNumbers(data: CaseData): Record<string, number> {
-  const numbers: Record<string, number> = { ...data.carrierRequestNumbers };
-  for (const request of data.carrierRequests) numbers[request.operation] = carrierRequestNumber(data, request.operation);
-  return numbers;
 }

@@ -84,14 +84,13 @@ export class CaseState extends CaseRecords {
    * Asks the customer for evidence: the case waits on the customer, so its working clocks pause
    * (the SLA does not run while the ball is in the customer's court).
    */
-  async requestEvidence(what: string, actor: Actor = WORKFLOW_ACTOR): Promise<void> {
+  requestEvidence(what: string, actor: Actor = WORKFLOW_ACTOR): void {
     this.d.evidenceRequests += 1;
     this.d.evidence.requested = { what, at: new Date().toISOString(), by: actor.id };
     this.d.statusBeforeEvidence = this.d.status;
     this.record('evidence.requested', what, { what }, actor);
     for (const clock of WORKING_CLOCKS) this.clocks.pause(clock, 'WAITING_CUSTOMER');
     this.setStatus('WAITING_CUSTOMER', `evidence requested: ${what}`, actor);
-    await this.legacyWrite();
   }
 
   /** Files evidence; when it answers an open request, the clocks resume and work goes on. */

@@ -5,7 +5,7 @@ import type { CaseView, ClockView, TimelineEntry } from '../../../domain/case-vi
 import { allowanceMs, dueAt, elapsedMs, nearestDueAt, type SlaClock } from '../../../domain/sla-clock';
 import { AssignedToKey, CaseStatusKey, EscalationTierKey, ExceptionTypeKey, PriorityKey, SlaBreachedKey, SlaDueAtKey } from '../../search-attributes';
 import type { OpenCaseInput } from '../contract';
-import { storable } from '../storable-text';
+import { storable } from '../../../domain/storable-text';
 import { clocksOf, type CaseData, type ReadonlyDeep } from './case-data';
 
 /**

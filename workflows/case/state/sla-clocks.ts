@@ -16,7 +16,6 @@ export class CaseClocks {
     private readonly data: CaseData,
     private readonly policy: SlaPolicy,
     private readonly record: Recorder,
-    private readonly changed: () => void,
   ) {}
 
   get(name: ClockName): SlaClock | undefined {
@@ -71,6 +70,5 @@ export class CaseClocks {
 
   private bump(): void {
     this.data.clockRevision += 1;
-    this.changed();
   }
 }

@@ -1,6 +1,5 @@
 import type { DeliveryAddress } from '../../../domain/types';
 import { carriers, failureDetail, RETRY_PROFILES } from '../../activity-proxies';
-import { CARRIER_REQUEST_COUNTER_PATCH } from '../state/carried-state';
 import type { CaseState } from '../state/case-state';
 
 /**
@@ -20,7 +19,6 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
     if (answer.outcome === 'accepted') {
       state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
       state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
-      await state.legacyWrite();
       return true;
     }
     state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
@@ -30,7 +28,6 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
     state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'failed', detail });
     state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
   }
-  await state.legacyWrite();
   return false;
 }
 
@@ -45,10 +42,8 @@ export async function instructCarrier(
   newAddress?: DeliveryAddress,
 ): Promise<InstructionResult> {
   // Numbered by the case's carried counter, so keys stay unique when older requests are cut from
-  // the carried list; runs from before the counter numbered by the list (replayed that way).
-  const attempt = state.patched(CARRIER_REQUEST_COUNTER_PATCH)
-    ? state.nextCarrierRequestNumber(instruction)
-    : state.data.carrierRequests.filter((request) => request.operation === instruction).length + 1;
+  // the carried list.
+  const attempt = state.nextCarrierRequestNumber(instruction);
   const key = `${state.caseId}:${instruction}:${attempt}`;
   const at = new Date().toISOString();
   const context = { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason };
@@ -64,19 +59,16 @@ export async function instructCarrier(
     if (answer.outcome === 'accepted') {
       state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
       state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
-      await state.legacyWrite();
       return { outcome: 'accepted', reference: answer.reference };
     }
     const detail = `${answer.code} ${answer.message}`;
     state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
     state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
-    await state.legacyWrite();
     return { outcome: 'refused', detail };
   } catch (error) {
     const detail = failureDetail(error);
     state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
     state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
-    await state.legacyWrite();
     return { outcome: 'failed', detail };
   }
 }

@@ -27,7 +27,7 @@ function customerParams(state: CaseState): Record<string, string> {
  */
 export async function notifyCustomer(state: CaseState, step: string, template: TemplateId, extra: Record<string, string> = {}): Promise<void> {
   const { input } = state;
-  const channels = customerChannels(state, input.customer.channels, input.customer.storeId);
+  const channels = customerChannels(input.customer.channels, input.customer.storeId);
   const recipient = {
     userId: input.customer.id,
     phone: input.customer.phone,
@@ -38,20 +38,12 @@ export async function notifyCustomer(state: CaseState, step: string, template: T
     state,
     channels.map((channel) => ({ key: `${input.caseId}:${step}:${channel}`, channel, template, recipient, params })),
   );
-  await state.legacyWrite();
 }
 
-/**
- * Cases started before this patch sent once per listed channel, duplicates included (two sends
- * of one key at once), and replay that way; the patch is asked only when a channel repeats.
- */
-const DISTINCT_CHANNELS_PATCH = 'notify-each-channel-once';
-
 /** The customer's channels, each once: one key per channel, one message per key. */
-function customerChannels(state: CaseState, listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
+function customerChannels(listed: NotificationChannel[] | undefined, storeId: string | undefined): NotificationChannel[] {
   const channels = defaultChannels(listed).filter((channel): channel is NotificationChannel => channel !== 'wecom' || Boolean(storeId));
-  const distinct = [...new Set(channels)];
-  return distinct.length < channels.length && state.patched(DISTINCT_CHANNELS_PATCH) ? distinct : channels;
+  return [...new Set(channels)];
 }
 
 /** First contact: tells the customer the case is open and when to expect an answer. */
@@ -65,5 +57,4 @@ export async function acknowledgeCustomer(state: CaseState): Promise<void> {
   const dueText = due !== undefined ? `${formatDuration(Math.max(0, due - Date.now()))}内` : '尽快';
   await notifyCustomer(state, 'acknowledge', 'case.acknowledged', { dueText });
   state.clocks.stop('firstResponse', 'customer acknowledged');
-  await state.legacyWrite();
 }

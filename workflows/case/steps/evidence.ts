@@ -12,7 +12,7 @@ import { notifyCustomer } from './customer';
 export async function collectEvidence(state: CaseState, what: string): Promise<boolean> {
   const had = state.data.evidence.items.length;
   if (!state.data.evidence.requested) {
-    await state.requestEvidence(what);
+    state.requestEvidence(what);
     await notifyCustomer(state, `evidence-request:${state.data.evidenceRequests}`, 'evidence.request', { what });
   }
   const askedAt = Date.now();
@@ -25,6 +25,5 @@ export async function collectEvidence(state: CaseState, what: string): Promise<b
   if (await state.waitUntil(arrived, askedAt + windowMs - Date.now(), 'evidence window')) return true;
   state.record('evidence.missing', `no evidence within the window: ${what}`, { what, windowMs });
   state.endEvidenceWait('evidence window ended');
-  await state.legacyWrite();
   return false;
 }

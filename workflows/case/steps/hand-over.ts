@@ -13,9 +13,7 @@ import { notifyStaff } from './staff';
 export async function handOver(state: CaseState, reason: string): Promise<void> {
   state.setStatus('IN_PROGRESS', `needs a decision: ${reason}`);
   if (state.escalate(reason)) {
-    await state.legacyWrite();
     await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason });
   }
-  await state.legacyWrite();
   await workByHand(state);
 }

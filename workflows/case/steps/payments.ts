@@ -11,9 +11,6 @@ import { notifyCustomer } from './customer';
 /** The value of the goods in this shipment: what a refund returns and a loss is worth. */
 export const goodsValueOf = (state: CaseState): number | undefined => state.input.orderValue ?? state.input.declaredValue;
 
-/** Cases whose refund failed non-retryably before this patch failed with it, and replay that way. */
-const REFUND_FAILURE_PATCH = 'refund-failure-hands-over';
-
 /**
  * Refunds the goods' value to the customer, once per case step. Returns false when the payments
  * system refused it (a FAILED payout, or a non-retryable error such as a key already used): the
@@ -25,15 +22,13 @@ export async function refund(state: CaseState, amountFen: number, reason: string
   try {
     payout = await payments.payCustomer({ idempotencyKey: key, caseId: state.caseId, payeeId: state.input.customer.id, amountFen, reason });
   } catch (error) {
-    if (!(error instanceof ActivityFailure) || isCancellation(error) || !state.patched(REFUND_FAILURE_PATCH)) throw error;
+    if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
     const detail = failureDetail(error);
     state.record('payment.refund_failed', `refund failed: ${detail}`, { key, amountFen, error: detail });
-    await state.legacyWrite();
     return false;
   }
   if (payout.status !== 'SUCCEEDED') {
     state.record('payment.refund_failed', `refund ${payout.payoutId} ${payout.status}`, { key, payoutId: payout.payoutId, status: payout.status });
-    await state.legacyWrite();
     return false;
   }
   state.record('payment.refunded', `${formatYuan(amountFen)} refunded (${payout.payoutId})`, {
@@ -42,7 +37,6 @@ export async function refund(state: CaseState, amountFen: number, reason: string
     amountFen,
     replayed: payout.replayed,
   });
-  await state.legacyWrite();
   await notifyCustomer(state, step, 'case.refunded', { amountText: formatYuan(amountFen) });
   return true;
 }

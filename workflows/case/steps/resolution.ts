@@ -21,7 +21,6 @@ export async function resolveCase(
   for (const clock of WORKING_CLOCKS) state.clocks.stop(clock, `resolved: ${outcome}`);
   state.setStatus('RESOLVED', summary, actor);
   state.record('case.resolved', summary, { outcome }, actor);
-  await state.legacyWrite();
   const round = state.data.reopens ? `:round${state.data.reopens + 1}` : '';
   if (template) await notifyCustomer(state, `resolved:${outcome}${round}`, template, { summary });
 }

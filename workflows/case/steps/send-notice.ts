@@ -19,12 +19,11 @@ export interface ChannelNotice {
 }
 
 /**
- * Sends a notice on each of its channels. Runs begun on the lean history send them in one
- * activity (one task and three history events for the notice); earlier runs, one activity per
- * channel, as they began.
+ * Sends a notice on each of its channels: one activity for them all (one task and three history
+ * events for the notice), or the single channel's own.
  */
 export async function sendOnChannels(state: CaseState, notices: ChannelNotice[]): Promise<void> {
-  if (!state.leanHistory || notices.length < 2) {
+  if (notices.length < 2) {
     await Promise.all(notices.map((notice) => sendOne(state, notice.key, notice.channel, notice.template, notice.recipient, notice.params)));
     return;
   }

@@ -13,7 +13,6 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
   const supplierId = state.input.supplierId as string;
   state.setStatus('WAITING_SUPPLIER', `following up supplier ${supplierId}`);
   state.record('supplier.follow_up_started', `asked supplier ${supplierId}: ${request}`, { supplierId, request });
-  await state.legacyWrite();
   const child = await startChild(supplierFollowUpWorkflow, {
     workflowId: supplierFollowUpWorkflowId(state.caseId),
     typedSearchAttributes: caseIdentity({ ...state.input, type: state.data.currentType }),
@@ -46,6 +45,5 @@ export async function followUpSupplier(state: CaseState, request: string): Promi
       : `supplier did not answer after ${outcome.reminders} reminder(s)${outcome.escalatedToManager ? ' and the manager' : ''}`,
     { supplierId, ...outcome },
   );
-  await state.legacyWrite();
   return outcome;
 }

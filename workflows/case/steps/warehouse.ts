@@ -20,12 +20,6 @@ export const itemsOf = (state: CaseState): OrderItem[] => state.input.items ?? [
 export type ReshipResult = { outcome: 'created'; waybillNo: string } | { outcome: 'refused' | 'failed' | 'unknown'; detail: string };
 
 /**
- * Cases whose reship failed without a definite answer before this patch gave the attempt up (the
- * next one took a new key) and replay that way.
- */
-const RESHIP_UNKNOWN_PATCH = 'reship-unknown-outcome-same-key';
-
-/**
  * 補發: the warehouse ships the part again; the customer gets the new waybill. Each attempt that
  * gets a definite answer has its own key (a refused one must not block a later retry); an attempt
  * whose outcome is unknown keeps its key: it is asked again, round after round (policy carrier
@@ -50,17 +44,14 @@ export async function reship(
         inDoubt = false;
       } catch (error) {
         const detail = failureDetail(error);
-        if (isCancellation(error) || definite(error) || !state.patched(RESHIP_UNKNOWN_PATCH)) {
+        if (isCancellation(error) || definite(error)) {
           state.record('wms.reship_failed', `reship failed: ${detail}`, { key, detail }, actor);
-          await state.legacyWrite();
           return { outcome: 'failed', detail };
         }
         inDoubt = true;
         state.record('wms.reship_unknown', `reship ${key}: no definite answer (round ${round}): ${detail}`, { key, round, detail }, actor);
-        await state.legacyWrite();
         if (round >= maxFollowUps) {
           state.record('wms.reship_in_doubt', `reship ${key} may or may not exist: the next reship asks under the same key`, { key, detail }, actor);
-          await state.legacyWrite();
           return { outcome: 'unknown', detail };
         }
         // A playbook's wait gives way to an agent's resolve; an action's own reship does not.
@@ -69,7 +60,6 @@ export async function reship(
       }
       if (result.outcome === 'refused') {
         state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
-        await state.legacyWrite();
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
       state.noteReshipment({
@@ -93,7 +83,6 @@ export async function reship(
         },
         actor,
       );
-      await state.legacyWrite();
       await notifyCustomer(state, `reshipped:${state.data.reshipments.length}`, 'case.reshipped', { newWaybillNo: result.waybillNo });
       return { outcome: 'created', waybillNo: result.waybillNo };
     }
@@ -129,7 +118,6 @@ export async function expectReturn(
     });
     if (result.outcome === 'refused') {
       state.record('wms.return_refused', `return order refused: ${result.message}`, { key, code: result.code, message: result.message });
-      await state.legacyWrite();
       return undefined;
     }
     state.noteReturn({
@@ -150,7 +138,6 @@ export async function expectReturn(
       },
     );
     state.clocks.start('returnReceipt');
-    await state.legacyWrite();
     if (pickup && result.pickupWaybillNo) {
       await notifyCustomer(state, `return-pickup:${state.data.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
     }
@@ -158,7 +145,6 @@ export async function expectReturn(
   } catch (error) {
     const detail = failureDetail(error);
     state.record('wms.return_failed', `return order failed: ${detail}`, { key, detail });
-    await state.legacyWrite();
     return undefined;
   }
 }
@@ -166,14 +152,10 @@ export async function expectReturn(
 /**
  * Waiting for a return can last days (a pickup the customer misses, a parcel on its way back);
  * each check adds to the history. The wait is a continue-as-new point: the next run polls on and
- * does what the playbook would have done (`AfterReturn`). Cases that reached the wait before this
- * patch replay the old way.
+ * does what the playbook would have done (`AfterReturn`).
  */
-const RETURN_RECEIPT_WAIT_PATCH = 'return-receipt-wait-continues-as-new';
-
-/** The resume point of a return-receipt wait, or none for cases from before the patch. */
-export function returnReceiptCut(state: CaseState, returnOrderNo: string, then: AfterReturn): ReturnReceiptResume | undefined {
-  return state.patched(RETURN_RECEIPT_WAIT_PATCH) ? { phase: 'return-receipt', returnOrderNo, then } : undefined;
+export function returnReceiptCut(returnOrderNo: string, then: AfterReturn): ReturnReceiptResume {
+  return { phase: 'return-receipt', returnOrderNo, then };
 }
 
 /**
@@ -187,7 +169,6 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     if (cutAt && state.data.interruption === undefined && continueAsNewDue(state)) throw new ContinueAsNewRequested(cutAt);
   };
   state.setStatus('WAITING_RETURN', `waiting for return ${returnOrderNo} to reach the warehouse`);
-  await state.legacyWrite();
   for (;;) {
     let order: { status: string; receivedAt?: string };
     try {
@@ -195,7 +176,6 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     } catch (error) {
       // The WMS is down (or lost the order): keep looking; the returnReceipt clock escalates.
       state.record('wms.return_check_failed', `return ${returnOrderNo}: ${failureDetail(error)}`, { returnOrderNo, detail: failureDetail(error) });
-      await state.legacyWrite();
       await pause(`return ${returnOrderNo} (WMS unavailable)`);
       continue;
     }
@@ -203,13 +183,11 @@ export async function awaitReturnReceipt(state: CaseState, returnOrderNo: string
     if (expected && expected.status !== order.status) {
       state.updateReturn(returnOrderNo, { status: order.status });
       state.record('wms.return_status', `return ${returnOrderNo}: ${order.status}`, { returnOrderNo, status: order.status });
-      await state.legacyWrite();
     }
     if (order.status === 'RECEIVED') {
       state.updateReturn(returnOrderNo, { receivedAt: order.receivedAt ?? new Date().toISOString() });
       state.clocks.stop('returnReceipt', 'received into the warehouse');
       state.record('wms.return_received', `return ${returnOrderNo} received into the warehouse`, { returnOrderNo });
-      await state.legacyWrite();
       await notifyCustomer(state, `return-received:${returnOrderNo}`, 'return.received');
       state.setStatus('IN_PROGRESS', 'return received');
       return;

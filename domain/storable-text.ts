@@ -1,9 +1,10 @@
 /**
  * Text PostgreSQL cannot store: NUL (refused by `text` and `jsonb`) and UTF-16 surrogates without
- * their pair (refused by `jsonb` as an invalid escape). The API refuses such input at the edge;
- * whatever still reaches a case (a client talking to Temporal directly, a carrier's push) is
- * replaced by U+FFFD before it is recorded, so no write of the case can be poisoned by it. Pure:
- * safe in workflow code.
+ * their pair (refused by `jsonb` as an invalid escape). The one place the rule lives: the API
+ * refuses such input at the edge (`unstorableReason`, api/storable-text.ts); whatever still
+ * reaches a case (a client talking to Temporal directly, a carrier's push) is replaced by U+FFFD
+ * before it is recorded (`storable`), so no write of the case can be poisoned by it. Pure: safe
+ * in workflow code.
  */
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
@@ -11,11 +12,18 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
 // eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL text cannot store
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+const NUL = '\u0000';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL would refuse `text`, in words for an API client; undefined when it can be stored. */
+export function unstorableReason(text: string): string | undefined {
+  if (text.includes(NUL)) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired UTF-16 surrogate';
+  return undefined;
+}
+
 function hasUnstorableText(text: string): boolean {
-  UNSTORABLE.lastIndex = 0;
-  const found = UNSTORABLE.test(text);
-  UNSTORABLE.lastIndex = 0;
-  return found;
+  return unstorableReason(text) !== undefined;
 }
 
 export function storableText(text: string): string {
