@@ -102,7 +102,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     if (promote === 'on-start') {
       // The server knows a version once one of its workers has polled: wait for the worker to run.
       while (created.getState() === 'INITIALIZED') await new Promise((resolve) => setTimeout(resolve, 50));
-      await promoteVersion(client, version, { abandoned: stopped, timeoutMs: 120_000 });
+      await promoteVersion(client, version, { abandoned: stopped, timeoutMs: 120_000, taskQueue: options.config.temporal.taskQueue });
     }
     await untilCurrent(client, version, { abandoned: stopped, timeoutMs: promote === 'on-start' ? 120_000 : Number.POSITIVE_INFINITY });
   })();

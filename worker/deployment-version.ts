@@ -57,6 +57,7 @@ export interface RetryOptions {
  * one of its workers has polled), or another change of the deployment is under way.
  */
 function transient(error: unknown): boolean {
+  if (error instanceof NotReady) return true;
   const message = error instanceof Error ? error.message : String(error);
   return /not ?found|not registered|does not exist|no pollers|conflict|in progress|concurrent|try again|unavailable|deadline|resource ?exhausted|failed.?precondition/i.test(
     message,
@@ -77,17 +78,45 @@ async function retrying<T>(what: string, call: () => Promise<T>, options: RetryO
 }
 
 /**
- * Makes `version` the deployment's current version: new cases start on it, and cases pinned to
- * other versions stay where they are. Retries while the server does not know the version yet.
- * Promoting the current version again changes nothing.
+ * Whether every task queue the version has registered is registered for both workflow and
+ * activity tasks (a case worker polls both), and `taskQueue`, when given, among them. The server
+ * registers a task queue type with the version at the first poll of that type; a version promoted
+ * before its activity pollers are registered would send its cases' activities nowhere.
  */
-export async function promoteVersion(client: Client, version: DeploymentVersion, options: RetryOptions = {}): Promise<void> {
+async function fullyRegistered(client: Client, version: DeploymentVersion, taskQueue?: string): Promise<string | undefined> {
+  const { workerDeploymentVersionInfo: info } = await client.workflowService.describeWorkerDeploymentVersion({
+    namespace: client.options.namespace,
+    deploymentVersion: version,
+  });
+  const types = new Map<string, Set<number>>();
+  for (const queue of info?.taskQueueInfos ?? []) {
+    const name = queue.name ?? '';
+    types.set(name, (types.get(name) ?? new Set()).add(Number(queue.type ?? 0)));
+  }
+  if (taskQueue && !types.has(taskQueue)) return `task queue ${taskQueue} not registered yet`;
+  if (!types.size) return 'no task queue registered yet';
+  // 1 = TASK_QUEUE_TYPE_WORKFLOW, 2 = TASK_QUEUE_TYPE_ACTIVITY.
+  const partial = [...types].filter(([, registered]) => !registered.has(1) || !registered.has(2)).map(([name]) => name);
+  return partial.length ? `task queue ${partial.join(', ')} not registered for both workflow and activity tasks yet` : undefined;
+}
+
+class NotReady extends Error {}
+
+/**
+ * Makes `version` the deployment's current version: new cases start on it, and cases pinned to
+ * other versions stay where they are. Waits while the server does not know the version or its
+ * task queues yet (`taskQueue`: the one the caller's worker polls). Promoting the current version
+ * again changes nothing.
+ */
+export async function promoteVersion(client: Client, version: DeploymentVersion, options: RetryOptions & { taskQueue?: string } = {}): Promise<void> {
   const namespace = client.options.namespace;
   await retrying(
     `making ${versionString(version)} current`,
     async () => {
       const info = await describeDeployment(client, version.deploymentName);
       if (info?.routingConfig?.currentDeploymentVersion?.buildId === version.buildId) return;
+      const missing = await fullyRegistered(client, version, options.taskQueue);
+      if (missing) throw new NotReady(`${versionString(version)}: ${missing}`);
       await client.workflowService.setWorkerDeploymentCurrentVersion({
         namespace,
         deploymentName: version.deploymentName,
@@ -107,14 +136,17 @@ export async function rampVersion(client: Client, version: DeploymentVersion, pe
   if (!(percent >= 0 && percent <= 100)) throw new Error(`a ramp is a percentage from 0 to 100, not ${percent}`);
   await retrying(
     `ramping ${versionString(version)} to ${percent} %`,
-    () =>
-      client.workflowService.setWorkerDeploymentRampingVersion({
+    async () => {
+      const missing = percent > 0 ? await fullyRegistered(client, version) : undefined;
+      if (missing) throw new NotReady(`${versionString(version)}: ${missing}`);
+      await client.workflowService.setWorkerDeploymentRampingVersion({
         namespace: client.options.namespace,
         deploymentName: version.deploymentName,
         buildId: version.buildId,
         percentage: percent,
         identity: options.identity ?? client.options.identity,
-      }),
+      });
+    },
     options,
   );
 }

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { caseWorkerVersion, createCaseWorker } from '../../worker/create-worker';
 import { buildIdOfBundle, promoteVersion, untilCurrent, type DeploymentVersion } from '../../worker/deployment-version';
@@ -39,6 +40,22 @@ async function startWorker(bundle: string): Promise<DeploymentVersion> {
 async function promote(version: DeploymentVersion): Promise<void> {
   await promoteVersion(stack.client, version);
   await untilCurrent(stack.client, version);
+}
+
+/** The operator CLI (`npm run ops -- versions …`) as a process, pointed at this stack's deployment. */
+function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = join(__dirname, '..', '..', 'scripts', 'ops', 'main.ts');
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: stack.config.temporal.address,
+    TEMPORAL_NAMESPACE: stack.config.temporal.namespace,
+    TEMPORAL_DEPLOYMENT_NAME: stack.config.deployment.deploymentName,
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [require.resolve('tsx/cli'), cli, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 const view = async (caseId: string) => (await stack.api('agent', `/v1/cases/${caseId}`)).body;
@@ -88,8 +105,11 @@ test('cases begun on A finish on A while new cases start on B; A drains', async 
   await promote(a);
   const onA = [await openWaitingCase(), await openWaitingCase()];
 
+  // The deploy: B's workers join; an operator promotes B.
   const b = await startWorker(bundleB);
-  await promote(b);
+  const promoted = await ops('versions', 'promote', b.buildId);
+  expect(promoted).toMatchObject({ code: 0, stdout: `${deploymentName}:${b.buildId} is current\n` });
+  await untilCurrent(stack.client, b);
   const onB = [await openWaitingCase(), await openWaitingCase()];
 
   const pinned = 1; // VersioningBehavior.PINNED
@@ -120,6 +140,10 @@ test('cases begun on A finish on A while new cases start on B; A drains', async 
   expect(after.find((row) => row.buildId === b.buildId)).toMatchObject({ routing: 'current', drained: false });
   expect(after.find((row) => row.buildId === b.buildId)?.running).toBeGreaterThanOrEqual(onB.length);
   expect(renderVersions(deploymentName, after)).toMatch(new RegExp(`${a.buildId}.*0 \\(drained\\)`));
+  const listed = await ops('versions');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toMatch(new RegExp(`${b.buildId} .*current`));
+  expect(listed.stdout).toMatch(new RegExp(`${a.buildId} .*0 \\(drained\\)`));
 
   // B's cases close on B.
   for (const waiting of onB) await deliverAndClose(waiting);
