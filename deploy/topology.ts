@@ -42,6 +42,8 @@ export const TOPOLOGY = {
   historyShards: 4,
   namespace: 'default',
   taskQueue: 'cases',
+  /** The Worker Deployment the case workers join (worker/deployment-version.ts). */
+  deploymentName: 'cases',
   databases: {
     /** Temporal's persistence (histories, mutable state, task queues). */
     temporal: 'temporal',
@@ -262,7 +264,15 @@ export function composeEnvironments(): Record<(typeof SERVICES)[keyof typeof SER
     [SERVICES.simulators]: { SIMULATORS_HOST: '0.0.0.0', SIMULATORS_PORT: String(TOPOLOGY.ports.simulators) },
     // The standalone worker serves the SDK's metrics itself, on every interface so Prometheus
     // reaches it over the compose network; the API runs without a worker, so it appends none.
-    [SERVICES.worker]: { ...app, TEMPORAL_METRICS_ADDRESS: `0.0.0.0:${TOPOLOGY.ports.workerMetrics}` },
+    // The worker is a version of the deployment, its build id the hash of the workflow code in the
+    // image; in this one-worker demonstration it makes itself current at start (a rollout sets
+    // WORKER_PROMOTE=manual and promotes with `ops versions promote`, docs/operations.md).
+    [SERVICES.worker]: {
+      ...app,
+      TEMPORAL_METRICS_ADDRESS: `0.0.0.0:${TOPOLOGY.ports.workerMetrics}`,
+      TEMPORAL_DEPLOYMENT_NAME: TOPOLOGY.deploymentName,
+      WORKER_PROMOTE: 'on-start',
+    },
     [SERVICES.api]: { ...app, HOST: '0.0.0.0', PORT: String(TOPOLOGY.ports.api), CODEC_UI_SECRET: COMPOSE_CODEC_UI_SECRET },
     [SERVICES.prometheus]: {},
     [SERVICES.grafana]: grafanaEnv(),
