@@ -336,7 +336,16 @@
     chart('chart-exceptions').setOption(noData(exceptions, exceptions.series.length === 0), true);
 
     var fresh = base(days, true);
-    fresh.series = [{ name: '轨迹更新及时率', type: 'bar', data: daily.trackingFreshness.map(pct), itemStyle: { color: '#3ba272' } }];
+    fresh.series = [
+      {
+        name: '轨迹更新及时率',
+        type: 'bar',
+        barMaxWidth: 48,
+        data: daily.trackingFreshness.map(pct),
+        itemStyle: { color: '#3ba272' },
+        label: { show: true, position: 'top', formatter: '{c}%' },
+      },
+    ];
     var freshEmpty = daily.trackingFreshness.every(function (v) {
       return v === null;
     });

@@ -4,6 +4,7 @@ import {
   caseHistoryResponse,
   caseListResponse,
   caseViewResponse,
+  dashboardResponse,
   erasureResponse,
   incidentListResponse,
   incidentResponse,
@@ -96,6 +97,9 @@ test('incident, report, erasure and readiness answers match their documented sch
     expect(report.status).toBe(200);
     conforms(reportResponse, report.body, `GET /v1/reports/${name} 200`);
   }
+  const dashboard = await stack.api('auditor', '/v1/reports/dashboard?from=2026-11-01&to=2026-11-02&carrier=SF&team=tier1');
+  expect(dashboard.status).toBe(200);
+  conforms(dashboardResponse, dashboard.body, 'GET /v1/reports/dashboard 200');
   const erased = await stack.api('expert', '/v1/customers/C-CONTRACT-NOBODY/erasure', { body: { reason: 'asked' } });
   expect(erased.status).toBe(202);
   conforms(erasureResponse, erased.body, 'POST /v1/customers/{customerId}/erasure 202');

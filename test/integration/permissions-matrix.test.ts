@@ -141,7 +141,7 @@ test('signed and open endpoints: a bearer token of any role grants nothing, and 
     const supplier = await stack.api(role, '/v1/webhooks/supplier/SUP-DEV-1', { body: { replyId: 'r-1', caseId, action: 'message', message: 'hi' } });
     expect({ role, status: supplier.status }).toEqual({ role, status: 401 });
   }
-  for (const path of ['/healthz', '/readyz', '/metrics', '/v1/openapi.json', '/docs']) {
+  for (const path of ['/healthz', '/readyz', '/metrics', '/v1/openapi.json', '/docs', '/dashboard']) {
     expect({ path, status: (await stack.api(null, path)).status }).toEqual({ path, status: 200 });
   }
 });
