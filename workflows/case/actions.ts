@@ -55,7 +55,7 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
   const at = new Date().toISOString();
   switch (action.action) {
     case 'note':
-      state.addNote(action.text, actor);
+      state.append('notes', { text: action.text, at: new Date().toISOString(), by: actor.id });
       state.record('case.note_added', action.text.length > 80 ? `${action.text.slice(0, 77)}...` : action.text, { text: action.text }, actor);
       return;
 
@@ -86,16 +86,8 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
           state.clocks.set(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
         }
       }
-      state.record(
-        'case.priority_changed',
-        `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`,
-        {
-          from,
-          to: action.priority,
-          ...(action.reason ? { reason: action.reason } : {}),
-        },
-        actor,
-      );
+      const change = { from, to: action.priority, ...(action.reason ? { reason: action.reason } : {}) };
+      state.record('case.priority_changed', `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`, change, actor);
       return;
     }
 
@@ -141,31 +133,22 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       const clock = state.clocks.get(action.clock);
       if (!clock) return;
       state.clocks.set(extendClock(clock, Date.now(), action.byMs, action.reason));
+      const extension = { clock: action.clock, byMs: action.byMs, reason: action.reason };
+      state.record('sla.extended', `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`, extension, actor);
+      return;
+    }
+
+    case 'choose-remedy': {
+      const address = action.newAddress ? { newAddress: action.newAddress } : {};
+      state.chooseRemedy({ choice: action.remedy, at, by: actor.id, ...address });
       state.record(
-        'sla.extended',
-        `${action.clock} extended by ${formatDuration(action.byMs)}: ${action.reason}`,
-        {
-          clock: action.clock,
-          byMs: action.byMs,
-          reason: action.reason,
-        },
+        'customer.remedy_chosen',
+        `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`,
+        { remedy: action.remedy, ...address },
         actor,
       );
       return;
     }
-
-    case 'choose-remedy':
-      state.chooseRemedy({ choice: action.remedy, at, by: actor.id, ...(action.newAddress ? { newAddress: action.newAddress } : {}) });
-      state.record(
-        'customer.remedy_chosen',
-        `customer chose ${action.remedy}${action.note ? `: ${action.note}` : ''}`,
-        {
-          remedy: action.remedy,
-          ...(action.newAddress ? { newAddress: action.newAddress } : {}),
-        },
-        actor,
-      );
-      return;
 
     case 'resolve':
     case 'cancel': {

@@ -59,7 +59,12 @@ export function registerClaimProgress(state: CaseState): void {
       }
     }
     // Once per failure report: a supervisor (or whoever already owns the case above) decides.
-    if (payoutFailed && event.kind === 'claim.payout_failed' && state.data.tier < 2 && state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)) {
+    if (
+      payoutFailed &&
+      event.kind === 'claim.payout_failed' &&
+      state.data.tier < 2 &&
+      state.escalate(`payout failed: ${view.payoutFailure ?? ''}`, WORKFLOW_ACTOR)
+    ) {
       await notifyStaff(state, `escalate:tier${state.data.tier}`, 'staff.escalated', { reason: '理赔付款失败，需主管重试或驳回' });
     }
     state.showAttributes();
@@ -73,7 +78,7 @@ export interface ClaimOptions {
 
 /** Starts a claim; the case shows it at once and the payout clock starts. */
 export async function startClaim(state: CaseState, proposal: ClaimProposal, actor: RoleActor, options: ClaimOptions): Promise<void> {
-  const claimId = claimWorkflowId(state.caseId, state.nextClaimNumber());
+  const claimId = claimWorkflowId(state.caseId, state.next('claimCount'));
   const { input } = state;
   // Everything paid so far, carried on the new claim: the rules see every payout of the case.
   const earlier = paidOnCase(state.data.claim);

@@ -41,7 +41,7 @@ export function registerIncidentSignal(state: CaseState): void {
       return;
     }
     if (known || state.data.status === 'CLOSED' || state.data.status === 'CANCELLED') return;
-    state.addIncident({
+    state.append('incidents', {
       incidentId: notice.incidentId,
       cause: notice.cause,
       message: notice.message,

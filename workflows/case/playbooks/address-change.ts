@@ -52,8 +52,7 @@ async function fallBackToReship(state: CaseState, address: DeliveryAddress, why:
   }
   const order = await expectReturn(state, itemsOf(state), 'intercepted for an address change', { pickup: false });
   const summary = `reshipped to the new address as ${shipped.waybillNo}; ${order ? 'the original came back' : 'the original is on its way back (no return order)'}`;
-  if (order)
-    await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+  if (order) await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   await resolveCase(state, 'reshipped', summary, 'case.resolved');
 }
 

@@ -48,8 +48,7 @@ export async function wrongOrMissingPlaybook(state: CaseState): Promise<void> {
     const back = pick.unexpected.length ? pick.unexpected : toSend;
     const order = await expectReturn(state, back, 'wrong part: return pickup', { pickup: true });
     const summary = `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`;
-    if (order)
-      await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
+    if (order) await awaitReturnReceipt(state, order.returnOrderNo, returnReceiptCut(order.returnOrderNo, { kind: 'resolve', outcome: 'reshipped', summary }));
   }
   await resolveCase(state, 'reshipped', `${wrong ? 'right part' : 'missing part'} reshipped as ${shipped.waybillNo}`, 'case.resolved');
 }

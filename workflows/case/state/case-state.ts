@@ -1,184 +1,193 @@
-import type { Evidence } from '../../../domain/case-actions';
+import type { CaseFacts, Evidence } from '../../../domain/case-actions';
 import type { CaseView } from '../../../domain/case-view';
-import { type Actor, type CaseStatus, type EscalationTier, type ExceptionType, MAX_TIER, type Priority, WORKFLOW_ACTOR } from '../../../domain/types';
+import type { SlaPolicy } from '../../../domain/sla-policy';
+import type { TrackingEvent } from '../../../domain/tracking';
+import { type Actor, type CaseStatus, type ExceptionType, type Priority, WORKFLOW_ACTOR } from '../../../domain/types';
 import type { CaseCarryOver, RemedyChoice } from '../carry-over';
-import type { OpenCaseInput } from '../contract';
-import type { Interruption, ReopenRequest } from './case-data';
-import { CaseRecords } from './case-records';
-import { showCurrentDetails } from './projections';
-import { WORKING_CLOCKS } from './sla-clocks';
+import type { OpenCaseInput, StoreWriteFailure } from '../contract';
+import { AuditTrail } from './audit-trail';
+import { BackgroundSteps } from './background-steps';
+import { carryOver, nextCarrierRequestNumber, takeOver } from './carried-state';
+import { openingData, type CaseData, type Interruption, type ReadonlyDeep, type ReopenRequest } from './case-data';
+import { CaseWriter } from './case-writer';
+import { caseFacts, caseView, pendingPhaseChange, SearchAttributeSync, showCurrentDetails } from './projections';
+import { CaseClocks } from './sla-clocks';
+import { waitUntil, type WaitOptions } from './waits';
+import type { Changing } from './changes/changing';
+import { addEvidence, endEvidenceWait, requestEvidence, withdrawEvidenceRequest } from './changes/evidence';
+import { assign, convertTo, escalate, markBreached, setPriority, setStatus, undoConversion } from './changes/ownership';
+import {
+  append,
+  applyTrackingEvent,
+  endIncident,
+  markAcknowledged,
+  next,
+  reuseReshipAttempt,
+  showClaim,
+  updateReturn,
+  type Counter,
+  type Lists,
+} from './changes/records';
+import * as phases from './changes/phases';
 
 /**
- * One case inside its workflow, and the named changes that are the only way to alter its data.
- * Each says what happened to the case; those that matter to an auditor are recorded in the
- * trail. Readers get `data`, read-only to the type checker.
+ * One case inside its workflow, in the shape of Temporal's safe-message-handlers sample: a class
+ * around the plain data (`CaseData`) that the playbooks, the watchdog and the message handlers
+ * (../actions.ts, ../feedback.ts, ../claims.ts, ../incident.ts) all work through. Its named changes
+ * are the only way to alter the data; each says what happened, and those that matter to an auditor
+ * are recorded in the trail. Readers get `data`, read-only to the type checker. The changes with
+ * rules of their own live by concept in ./changes/ as functions of the data; the class names them.
+ *
+ * Persistence has one rule: the writer (./case-writer.ts) stores every workflow task's changes as
+ * the task completes. The search attributes catch up at the case's defined points (its waits, the
+ * ends of handlers and background steps, a confirmed write).
  */
-export class CaseState extends CaseRecords {
-  constructor(input: OpenCaseInput, carried?: CaseCarryOver) {
-    super(input, carried);
+export class CaseState {
+  private readonly d: CaseData;
+  readonly trail: AuditTrail;
+  readonly clocks: CaseClocks;
+  private readonly writer: CaseWriter;
+  private readonly background = new BackgroundSteps(() => this.showAttributes());
+  private readonly attributes = new SearchAttributeSync();
+  /** What the changes in ./changes/ work on. */
+  private readonly changing: Changing;
+
+  constructor(
+    readonly input: OpenCaseInput,
+    carried?: CaseCarryOver,
+  ) {
+    const taken = carried ? takeOver(input, carried) : undefined;
+    this.d = taken?.data ?? openingData(input, new Date().toISOString());
+    this.trail = taken?.trail ?? new AuditTrail();
+    this.writer = new CaseWriter(
+      { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record },
+      taken?.persistedVersion,
+    );
+    this.clocks = new CaseClocks(this.d, input.policy, this.record);
+    this.changing = { d: this.d, record: this.record, clocks: this.clocks, input };
     // The Temporal UI's current details survive continue-as-new: the new run says where it is.
     if (carried) showCurrentDetails(this.d, `run ${this.d.runs}, carried on from the previous one`);
   }
 
-  // --- status, ownership, type ------------------------------------------------------------
-
-  setStatus(status: CaseStatus, reason: string, actor: Actor = WORKFLOW_ACTOR): void {
-    if (status === this.d.status) return;
-    const from = this.d.status;
-    this.d.status = status;
-    this.record('case.status_changed', `${from} → ${status}: ${reason}`, { from, to: status, reason }, actor);
-    showCurrentDetails(this.d, reason);
+  get data(): ReadonlyDeep<CaseData> {
+    return this.d;
   }
 
-  /** Moves the case one tier up (capped at tier 3); returns false when already at the top. */
-  escalate(reason: string, actor: Actor = WORKFLOW_ACTOR): boolean {
-    if (this.d.tier >= MAX_TIER) {
-      this.record('case.escalation_capped', `already at tier ${this.d.tier}: ${reason}`, { reason }, actor);
-      return false;
-    }
-    const from = this.d.tier;
-    this.d.tier = (from + 1) as EscalationTier;
-    this.d.assignee = this.input.staff.tierQueues[this.d.tier];
-    this.record(
-      'case.escalated',
-      `tier ${from} → ${this.d.tier} (${this.d.assignee}): ${reason}`,
-      { fromTier: from, toTier: this.d.tier, assignee: this.d.assignee, reason },
-      actor,
-    );
-    showCurrentDetails(this.d, `escalated: ${reason}`);
-    return true;
+  get caseId(): string {
+    return this.input.caseId;
   }
 
-  assign(assignee: string, actor: Actor): void {
-    const from = this.d.assignee;
-    this.d.assignee = assignee;
-    this.record('case.assigned', `${from} → ${assignee}`, { from, to: assignee }, actor);
-    showCurrentDetails(this.d, `assigned by ${actor.id}`);
+  get policy(): SlaPolicy {
+    return this.input.policy;
   }
 
-  /** The new priority; its clocks are re-targeted by the caller (a domain rule per clock). */
-  setPriority(priority: Priority): void {
-    this.d.priority = priority;
+  // --- the trail, what the world sees, writes and waits ----------------------------------
+
+  /** Appends an audit event; `summary` is the one line the timeline shows. */
+  readonly record = (kind: string, summary: string, data: Record<string, unknown> = {}, actor: Actor = WORKFLOW_ACTOR): void => {
+    this.trail.append(kind, summary, data, actor);
+    this.d.version += 1;
+  };
+
+  /** A defined point: the search attributes catch up with every change since the last one. */
+  showAttributes(): void {
+    this.attributes.sync(this.d);
   }
 
-  /** A DELAYED parcel past the total-delay threshold becomes LOST; the trail keeps both. */
-  convertTo(type: ExceptionType, reason: string): void {
-    const from = this.d.currentType;
-    this.d.currentType = type;
-    this.record('case.converted', `${from} → ${type}: ${reason}`, { from, to: type, reason });
-    showCurrentDetails(this.d, `now ${type}: ${reason}`);
+  view(): CaseView {
+    return caseView(this.d, this.input, this.trail.timeline());
   }
 
-  /** A conversion the store refused (another LOST case is open): the case keeps its old type. */
-  undoConversion(type: ExceptionType): void {
-    this.d.currentType = type;
+  facts(): CaseFacts {
+    return caseFacts(this.d, this.input);
   }
 
-  markBreached(): void {
-    this.d.slaBreached = true;
+  pendingPhaseChange(): string | undefined {
+    return pendingPhaseChange(this.d);
   }
 
-  // --- evidence ---------------------------------------------------------------------------
-
-  /**
-   * Asks the customer for evidence: the case waits on the customer, so its working clocks pause
-   * (the SLA does not run while the ball is in the customer's court).
-   */
-  requestEvidence(what: string, actor: Actor = WORKFLOW_ACTOR): void {
-    this.d.evidenceRequests += 1;
-    this.d.evidence.requested = { what, at: new Date().toISOString(), by: actor.id };
-    this.d.statusBeforeEvidence = this.d.status;
-    this.record('evidence.requested', what, { what }, actor);
-    for (const clock of WORKING_CLOCKS) this.clocks.pause(clock, 'WAITING_CUSTOMER');
-    this.setStatus('WAITING_CUSTOMER', `evidence requested: ${what}`, actor);
+  carryOver(): CaseCarryOver {
+    return carryOver(this.d, this.trail);
   }
 
-  /** Files evidence; when it answers an open request, the clocks resume and work goes on. */
-  addEvidence(evidence: Evidence, actor: Actor): void {
-    this.d.evidence.items.push({ ...evidence, at: new Date().toISOString(), by: actor.id });
-    this.record('evidence.added', `${evidence.kind}: ${evidence.description}`, { ...evidence }, actor);
-    if (this.d.evidence.requested) this.endEvidenceWait('evidence received', actor);
+  /** A write confirmed by an activity, whose refusal shows at once (`writeRejected`): a run's end, a LOST conversion. */
+  persistConfirmed(): Promise<void> {
+    this.showAttributes();
+    return this.writer.persistConfirmed();
   }
 
-  /** The case was resolved or cancelled while it waited for evidence: the request lapses. */
-  withdrawEvidenceRequest(reason: string, actor: Actor = WORKFLOW_ACTOR): void {
-    const { requested } = this.d.evidence;
-    if (!requested) return;
-    this.record('evidence.request_withdrawn', `${requested.what}: ${reason}`, { what: requested.what, reason }, actor);
-    delete this.d.evidence.requested;
-    delete this.d.statusBeforeEvidence;
+  /** The worker could not store a task's write (the `storeWriteFailed` signal; see CaseWriter). */
+  storeWriteFailed(failure: StoreWriteFailure): void {
+    this.writer.storeWriteFailed(failure);
   }
 
-  /** Stops waiting on the customer: evidence came, or the playbook proceeds without it. */
-  endEvidenceWait(reason: string, actor: Actor = WORKFLOW_ACTOR): void {
-    if (!this.d.evidence.requested) return;
-    delete this.d.evidence.requested;
-    for (const clock of WORKING_CLOCKS) this.clocks.resume(clock);
-    this.setStatus(this.d.statusBeforeEvidence ?? 'IN_PROGRESS', reason, actor);
-    delete this.d.statusBeforeEvidence;
+  storeWriteAccepted(): void {
+    this.writer.storeWriteAccepted();
   }
 
-  // --- the customer's choices and answers -------------------------------------------------
-
-  awaitRemedy(awaiting: NonNullable<CaseView['awaitingRemedy']>): void {
-    this.d.awaitingRemedy = awaiting;
+  hasUnsaved(): boolean {
+    return this.writer.hasUnsaved();
   }
 
-  endRemedyWait(): void {
-    delete this.d.awaitingRemedy;
+  waitUntil(predicate: () => boolean, timeoutMs: number | undefined, summary: string, options?: WaitOptions): Promise<boolean> {
+    this.showAttributes();
+    return waitUntil(() => this.d.interruption !== undefined, predicate, timeoutMs, summary, options);
   }
 
-  chooseRemedy(remedy: RemedyChoice): void {
-    this.d.remedy = remedy;
+  /** Runs a side step without holding up the caller; see ./background-steps.ts. */
+  inBackground(step: () => Promise<void>): void {
+    this.background.start(step);
   }
 
-  giveFeedback(feedback: NonNullable<CaseView['feedback']>): void {
-    this.d.feedback = feedback;
+  hasBackground(): boolean {
+    return this.background.any();
   }
 
-  // --- phases ----------------------------------------------------------------------------
-
-  requestInterruption(request: Interruption): void {
-    this.d.interruption = request;
+  settleBackground(options?: { withdraw?: boolean }): Promise<void> {
+    return this.background.settle(options);
   }
 
-  requestReopen(request: ReopenRequest): void {
-    this.d.reopenRequest = request;
-  }
+  // --- named changes ---------------------------------------------------------------------
 
-  /**
-   * The main loop acted on the pending resolve / cancel (or the case got there first): its update
-   * answers. A request already answered keeps its answer.
-   */
-  settleInterruption(how: 'applied' | 'superseded'): void {
-    if (this.d.interruption) this.d.interruption.settled ??= how;
-    delete this.d.interruption;
-  }
+  /** Status, tier and owner, exception type (./changes/ownership.ts). */
+  setStatus = (status: CaseStatus, reason: string, actor: Actor = WORKFLOW_ACTOR): void => setStatus(this.changing, status, reason, actor);
+  /** One tier up (capped at tier 3); false when already at the top. */
+  escalate = (reason: string, actor: Actor = WORKFLOW_ACTOR): boolean => escalate(this.changing, reason, actor);
+  assign = (assignee: string, actor: Actor): void => assign(this.changing, assignee, actor);
+  convertTo = (type: ExceptionType, reason: string): void => convertTo(this.changing, type, reason);
 
-  settleReopen(how: 'applied' | 'superseded'): void {
-    if (this.d.reopenRequest) this.d.reopenRequest.settled ??= how;
-    delete this.d.reopenRequest;
-  }
+  /** Evidence: the working clocks pause while the case waits on the customer (./changes/evidence.ts). */
+  requestEvidence = (what: string, actor: Actor = WORKFLOW_ACTOR): void => requestEvidence(this.changing, what, actor);
+  addEvidence = (evidence: Evidence, actor: Actor): void => addEvidence(this.changing, evidence, actor);
+  withdrawEvidenceRequest = (reason: string, actor: Actor = WORKFLOW_ACTOR): void => withdrawEvidenceRequest(this.changing, reason, actor);
+  endEvidenceWait = (reason: string, actor: Actor = WORKFLOW_ACTOR): void => endEvidenceWait(this.changing, reason, actor);
 
-  /** A new round after a reopen: the last score joins the earlier ones. */
-  startReopenRound(): void {
-    this.d.reopens += 1;
-    if (this.d.feedback) {
-      this.d.earlierFeedback.push(this.d.feedback);
-      delete this.d.feedback;
-    }
-  }
+  /** What the case learns and does: scans, the lists of its steps, their counters (./changes/records.ts). */
+  applyTrackingEvent = (event: TrackingEvent): boolean => applyTrackingEvent(this.changing, event);
+  append = <K extends keyof Lists>(list: K, entry: Lists[K][number]): void => append(this.d, list, entry);
+  endIncident = (incidentId: string, endedAt: string): void => endIncident(this.d, incidentId, endedAt);
+  updateReturn = (returnOrderNo: string, update: { status?: string; receivedAt?: string }): void => updateReturn(this.d, returnOrderNo, update);
 
-  markResolved(outcome: string, summary: string): void {
-    this.d.resolvedAt = new Date().toISOString();
-    this.d.resolution = { outcome, summary, at: this.d.resolvedAt };
-  }
+  next = (counter: Counter): number => next(this.d, counter);
+  reuseReshipAttempt = (attempt: number): void => reuseReshipAttempt(this.d, attempt);
+  nextCarrierRequestNumber = (operation: string): number => nextCarrierRequestNumber(this.d, operation);
+  markAcknowledged = (): void => markAcknowledged(this.d);
+  showClaim = (claim: NonNullable<CaseView['claim']>, options?: { progressed?: boolean }): void => showClaim(this.d, claim, options);
+  markBreached = (): void => markBreached(this.d);
+  setPriority = (priority: Priority): void => setPriority(this.d, priority);
+  undoConversion = (type: ExceptionType): void => undoConversion(this.d, type);
 
-  markMovingToNextRun(): void {
-    this.d.movingToNextRun = true;
-  }
-
-  markClosed(): void {
-    this.d.closedAt = new Date().toISOString();
-  }
+  /** The customer's choices and answers, and the phases they move (./changes/phases.ts). */
+  awaitRemedy = (awaiting: NonNullable<CaseView['awaitingRemedy']>): void => phases.awaitRemedy(this.d, awaiting);
+  endRemedyWait = (): void => phases.endRemedyWait(this.d);
+  chooseRemedy = (remedy: RemedyChoice): void => phases.chooseRemedy(this.d, remedy);
+  giveFeedback = (feedback: NonNullable<CaseView['feedback']>): void => phases.giveFeedback(this.d, feedback);
+  requestInterruption = (request: Interruption): void => phases.requestInterruption(this.d, request);
+  requestReopen = (request: ReopenRequest): void => phases.requestReopen(this.d, request);
+  settleInterruption = (how: phases.Settled): void => phases.settleInterruption(this.d, how);
+  settleReopen = (how: phases.Settled): void => phases.settleReopen(this.d, how);
+  startReopenRound = (): void => phases.startReopenRound(this.d);
+  markResolved = (outcome: string, summary: string): void => phases.markResolved(this.d, outcome, summary);
+  markMovingToNextRun = (): void => phases.markMovingToNextRun(this.d);
+  markClosed = (): void => phases.markClosed(this.d);
 }

@@ -17,15 +17,15 @@ export async function urgeCarrier(state: CaseState, attempt: number, reason: str
       { idempotencyKey: key, carrier: state.input.carrier, waybillNo: state.input.waybillNo, reason },
     ]);
     if (answer.outcome === 'accepted') {
-      state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
+      state.append('carrierRequests', { key, operation: 'urge', at, outcome: 'accepted', reference: answer.reference });
       state.record('carrier.urged', `urge #${attempt} accepted (${answer.reference})`, { key, attempt, reference: answer.reference });
       return true;
     }
-    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
+    state.append('carrierRequests', { key, operation: 'urge', at, outcome: 'refused', detail: `${answer.code} ${answer.message}` });
     state.record('carrier.refused', `urge #${attempt} refused: ${answer.message}`, { key, attempt, code: answer.code, message: answer.message });
   } catch (error) {
     const detail = failureDetail(error);
-    state.noteCarrierRequest({ key, operation: 'urge', at, outcome: 'failed', detail });
+    state.append('carrierRequests', { key, operation: 'urge', at, outcome: 'failed', detail });
     state.record('carrier.failed', `urge #${attempt} failed`, { key, attempt, detail });
   }
   return false;
@@ -57,17 +57,17 @@ export async function instructCarrier(
             ? await carriers.returnParcelToSender(context)
             : await carriers.redeliverParcel(context);
     if (answer.outcome === 'accepted') {
-      state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
+      state.append('carrierRequests', { key, operation: instruction, at, outcome: 'accepted', reference: answer.reference });
       state.record(`carrier.${instruction}_accepted`, `${instruction} accepted (${answer.reference})`, { key, reference: answer.reference, reason });
       return { outcome: 'accepted', reference: answer.reference };
     }
     const detail = `${answer.code} ${answer.message}`;
-    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'refused', detail });
+    state.append('carrierRequests', { key, operation: instruction, at, outcome: 'refused', detail });
     state.record(`carrier.${instruction}_refused`, `${instruction} refused: ${answer.message}`, { key, code: answer.code, message: answer.message });
     return { outcome: 'refused', detail };
   } catch (error) {
     const detail = failureDetail(error);
-    state.noteCarrierRequest({ key, operation: instruction, at, outcome: 'failed', detail });
+    state.append('carrierRequests', { key, operation: instruction, at, outcome: 'failed', detail });
     state.record(`carrier.${instruction}_failed`, `${instruction} failed: ${detail}`, { key, detail });
     return { outcome: 'failed', detail };
   }

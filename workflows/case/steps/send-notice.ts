@@ -38,7 +38,7 @@ export async function sendOnChannels(state: CaseState, notices: ChannelNotice[])
     ]);
     for (const [index, outcome] of outcomes.entries()) {
       const { key, channel, template: sentTemplate } = notices[index]!;
-      state.noteNotification(outcome);
+      state.append('notifications', outcome);
       if (outcome.outcome === 'sent') {
         state.record('notification.sent', `${sentTemplate} via ${channel}`, { key, channel, template: sentTemplate, recipient: outcome.recipient });
       } else {
@@ -52,7 +52,15 @@ export async function sendOnChannels(state: CaseState, notices: ChannelNotice[])
         continue;
       }
       const detail = failureDetail(error);
-      state.noteNotification({ key, channel, template: noticeTemplate, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
+      state.append('notifications', {
+        key,
+        channel,
+        template: noticeTemplate,
+        recipient: recipient.userId,
+        at: new Date().toISOString(),
+        outcome: 'failed',
+        detail,
+      });
       state.record('notification.failed', `${noticeTemplate} via ${channel} failed`, { key, channel, template: noticeTemplate, detail });
     }
   }
@@ -70,7 +78,7 @@ export async function sendOne(
     const sent = await notifications.sendNotification.executeWithOptions({ ...RETRY_PROFILES.notify, summary: `notify ${template} via ${channel}` }, [
       { idempotencyKey: key, caseId: state.caseId, channel, template, recipient, params },
     ]);
-    state.noteNotification(sent);
+    state.append('notifications', sent);
     state.record('notification.sent', `${template} via ${channel}`, { key, channel, template, recipient: sent.recipient });
   } catch (error) {
     if (isCancellation(error)) {
@@ -78,7 +86,7 @@ export async function sendOne(
       return;
     }
     const detail = failureDetail(error);
-    state.noteNotification({ key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
+    state.append('notifications', { key, channel, template, recipient: recipient.userId, at: new Date().toISOString(), outcome: 'failed', detail });
     state.record('notification.failed', `${template} via ${channel} failed`, { key, channel, template, detail });
   }
 }

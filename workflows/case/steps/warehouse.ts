@@ -31,7 +31,7 @@ export async function reship(
   reason: string,
   { actor = WORKFLOW_ACTOR, address }: { actor?: Actor; address?: DeliveryAddress } = {},
 ): Promise<ReshipResult> {
-  const attempt = state.nextReshipAttempt();
+  const attempt = state.next('reshipAttempts');
   const key = `${state.caseId}:reship:${attempt}`;
   const request = { idempotencyKey: key, orderId: state.input.orderId, items, reason, ...(address ? { address } : {}) };
   const { followUpIntervalMs, maxFollowUps } = state.policy.carrier;
@@ -62,7 +62,7 @@ export async function reship(
         state.record('wms.reship_refused', `reship refused: ${result.code} ${result.message}`, { key, code: result.code, message: result.message }, actor);
         return { outcome: 'refused', detail: `${result.code} ${result.message}` };
       }
-      state.noteReshipment({
+      state.append('reshipments', {
         key,
         reshipOrderNo: result.reshipOrderNo,
         waybillNo: result.waybillNo,
@@ -107,7 +107,7 @@ export async function expectReturn(
   reason: string,
   { pickup }: { pickup: boolean },
 ): Promise<{ returnOrderNo: string } | undefined> {
-  const key = `${state.caseId}:return:${state.nextReturnAttempt()}`;
+  const key = `${state.caseId}:return:${state.next('returnAttempts')}`;
   try {
     const result = await warehouse.createReturnOrder({
       idempotencyKey: key,
@@ -120,23 +120,16 @@ export async function expectReturn(
       state.record('wms.return_refused', `return order refused: ${result.message}`, { key, code: result.code, message: result.message });
       return undefined;
     }
-    state.noteReturn({
+    state.append('returns', {
       key,
       returnOrderNo: result.returnOrderNo,
       ...(result.pickupWaybillNo ? { pickupWaybillNo: result.pickupWaybillNo } : {}),
       status: result.status,
       at: new Date().toISOString(),
     });
-    state.record(
-      'wms.return_expected',
-      `return ${result.returnOrderNo} expected${pickup && result.pickupWaybillNo ? `, pickup ${result.pickupWaybillNo}` : ''}`,
-      {
-        key,
-        returnOrderNo: result.returnOrderNo,
-        pickupWaybillNo: result.pickupWaybillNo ?? null,
-        pickup,
-      },
-    );
+    const expected = { key, returnOrderNo: result.returnOrderNo, pickupWaybillNo: result.pickupWaybillNo ?? null, pickup };
+    const by = pickup && result.pickupWaybillNo ? `, pickup ${result.pickupWaybillNo}` : '';
+    state.record('wms.return_expected', `return ${result.returnOrderNo} expected${by}`, expected);
     state.clocks.start('returnReceipt');
     if (pickup && result.pickupWaybillNo) {
       await notifyCustomer(state, `return-pickup:${state.data.returns.length}`, 'return.pickup', { returnWaybillNo: result.pickupWaybillNo });
