@@ -171,9 +171,10 @@ export async function atRiskCaseRows(db: Db, filter: DashboardFilter, dueBefore:
   return result.rows;
 }
 
-/** The regions cases name, for the dashboard's region filter (the most used first). */
-export async function caseRegions(db: Db, limit: number): Promise<string[]> {
+/** The regions of the cases opened in the window, for the dashboard's region filter (the most used first). */
+export async function caseRegions(db: Db, window: Pick<ReportWindow, 'start' | 'end'>, limit: number): Promise<string[]> {
   const result = await sql<{ region: string }>`
-    SELECT region FROM cases WHERE region IS NOT NULL GROUP BY region ORDER BY count(*) DESC, region LIMIT ${limit}`.execute(db);
+    SELECT region FROM cases WHERE region IS NOT NULL AND opened_at >= ${window.start} AND opened_at < ${window.end}
+    GROUP BY region ORDER BY count(*) DESC, region LIMIT ${limit}`.execute(db);
   return result.rows.map((row) => row.region);
 }

@@ -160,7 +160,8 @@ export async function dashboardReport(
     parcelRows(db, range, true),
     freshnessDayRows(db, range),
     atRiskCaseRows(db, storeFilter, new Date(now.getTime() + DUE_SOON_MS), AT_RISK_LIMIT),
-    caseRegions(db, REGION_OPTIONS),
+    // The regions named in this period or the previous one (a selected region is kept by the page).
+    caseRegions(db, { start: previous.start, end: range.end }, REGION_OPTIONS),
   ]);
 
   const kpis = kpiCards(options.policy, settings).map((card) => {

@@ -24,7 +24,8 @@ let browser: Browser;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   stack = await startTestStack({ inProcessWorker: false });
-  await insertDashboardFixture(stack.db);
+  // May 2022: the integration test of the endpoint has the same fixture in 2021, in the same database.
+  await insertDashboardFixture(stack.db, 2022);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -77,7 +78,7 @@ test('a supervisor signs in and sees the KPI cards, every chart with points, a f
   });
   page.on('pageerror', (error) => problems.push(error.message));
 
-  const response = await page.goto(`${stack.apiUrl}/dashboard?from=2021-05-10&to=2021-05-11`, { waitUntil: 'networkidle' });
+  const response = await page.goto(`${stack.apiUrl}/dashboard?from=2022-05-10&to=2022-05-11`, { waitUntil: 'networkidle' });
   expect(response?.status()).toBe(200);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
@@ -154,7 +155,7 @@ test('a supervisor signs in and sees the KPI cards, every chart with points, a f
 
 test('an agent’s token is refused with a clear message, and nothing is drawn', async () => {
   const page = await browser.newPage();
-  await page.goto(`${stack.apiUrl}/dashboard?from=2021-05-10&to=2021-05-11`);
+  await page.goto(`${stack.apiUrl}/dashboard?from=2022-05-10&to=2022-05-11`);
   await signIn(page, TOKENS.agent);
   await page.waitForSelector('#message:not([hidden])');
   expect(await page.textContent('#message')).toContain('403');

@@ -3,9 +3,10 @@ import type { Db } from '../../store/database';
 
 /**
  * The dashboard's hand-made fixture in the read model (test/integration/reports-dashboard.test.ts
- * works out every figure from it; test/e2e/dashboard-browser.test.ts draws it). It lives in May
- * 2021 (business time zone +08:00), far from other test files' cases; its regions are the run's
- * own, so region filters see only it. The test policy: low-score threshold 2, satisfied from 4.
+ * works out every figure from it; test/e2e/dashboard-browser.test.ts draws it). It lives in May of
+ * a year each test file picks for itself (2021 below; the files share one database), far from
+ * other test files' cases, in the business time zone +08:00; its regions are the module's own, so
+ * region filters see only it. The test policy: low-score threshold 2, satisfied from 4.
  *
  * Local (Shanghai) timeline. Range 05-10..05-11; the previous period is 05-08..05-09.
  *   P1 05-08 10:00  SF DELAYED  EAST  closed 05-08, score 5, firstResponse 1.2M        (previous period)
@@ -140,9 +141,11 @@ const EVENTS: Array<[string, string, string]> = [
   ['JD', wb('S2'), '2021-05-11T06:00:00Z'],
 ];
 
-/** The fixture's rows, as the case workflows would have written them. */
-export async function insertDashboardFixture(db: Db): Promise<void> {
-  for (const spec of CASES) {
+/** The fixture's rows, as the case workflows would have written them, moved to May of `year`. */
+export async function insertDashboardFixture(db: Db, year = 2021): Promise<void> {
+  const moved = (iso: string) => iso.replace(/^2021-/, `${year}-`);
+  for (const original of CASES) {
+    const spec = { ...original, openedAt: moved(original.openedAt), ...(original.dueAt ? { dueAt: moved(original.dueAt) } : {}) };
     const opened = Date.parse(spec.openedAt);
     const iso = (ms: number) => new Date(ms).toISOString();
     const snapshot = {
@@ -195,16 +198,18 @@ export async function insertDashboardFixture(db: Db): Promise<void> {
   await db
     .insertInto('inbound_events')
     .values(
-      EVENTS.map(([carrier, waybillNo, occurredAt], index) => ({
-        provider: 'generic',
-        event_id: `EV-DSB-${run}-${index}`,
-        waybill_no: waybillNo,
-        status: 'InTransit',
-        payload: JSON.stringify({ provider: 'generic', eventId: `EV-DSB-${run}-${index}`, waybillNo, carrier, status: 'InTransit', occurredAt }),
-        case_id: null,
-        delivery_state: 'complete',
-        updated_at: occurredAt,
-      })),
+      EVENTS.map(([carrier, waybillNo, at], index) => ({ carrier, waybillNo, occurredAt: moved(at), index })).map(
+        ({ carrier, waybillNo, occurredAt, index }) => ({
+          provider: 'generic',
+          event_id: `EV-DSB-${run}-${index}`,
+          waybill_no: waybillNo,
+          status: 'InTransit',
+          payload: JSON.stringify({ provider: 'generic', eventId: `EV-DSB-${run}-${index}`, waybillNo, carrier, status: 'InTransit', occurredAt }),
+          case_id: null,
+          delivery_state: 'complete',
+          updated_at: occurredAt,
+        }),
+      ),
     )
     .execute();
 }
