@@ -145,7 +145,7 @@ function readPaths(caseIds: string[], incidentIds: string[]): string[] {
     if (endpoint.method !== 'GET') continue;
     const parameter = Object.keys(fill).find((name) => endpoint.path.includes(name));
     if (parameter) for (const value of fill[parameter] ?? []) paths.push(endpoint.path.replace(parameter, value));
-    else if (endpoint.path === '/v1/audit/export') paths.push(`${endpoint.path}?${range}`);
+    else if (endpoint.path === '/v1/audit/export' || endpoint.path === '/v1/reports/dashboard') paths.push(`${endpoint.path}?${range}`);
     else paths.push(endpoint.path);
   }
   // The case list, found the ways an agent looks a customer up.
