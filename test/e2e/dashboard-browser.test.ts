@@ -83,6 +83,7 @@ test('a supervisor signs in and sees the KPI cards, every chart with points, a f
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
   expect(await page.isVisible('#sign-in')).toBe(true);
+  expect(await page.isVisible('#who')).toBe(false);
 
   await signIn(page, TOKENS.supervisor);
   await page.waitForSelector('body[data-loaded]');
@@ -162,6 +163,7 @@ test('an agent’s token is refused with a clear message, and nothing is drawn',
   expect(await page.textContent('#message')).toContain('仅主管、专家和审计员');
   expect(await page.isVisible('#board')).toBe(false);
   expect(await page.isVisible('#sign-in')).toBe(true);
+  expect(await page.isVisible('#who')).toBe(false);
   // The refused token is not kept.
   expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.length)).toBe(0);
   await page.close();
