@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { canonicalJson } from '../store/audit-hash';
 import { openCaseIdOf } from '../store/case-lookup';
 import type { Db } from '../store/database';
 import { findKey, purgeExpiredKeys } from '../store/idempotency';
-import { casesAwaitingStart, insertOpenedCase, unsavedStartRequest, withdrawUnstartedCase, type OpeningKey } from '../store/opened-cases';
-import { openStartRequest, sealStartRequest } from '../store/pii';
+import { casesAwaitingStart, insertOpenedCase, openedCase, unsavedStartRequest, withdrawUnstartedCase, type OpeningKey } from '../store/opened-cases';
+import { openStartRequest } from '../store/pii';
 import { isUniqueViolation } from '../store/store-errors';
 import type { AppConfig } from '../config';
 import { CASE_WORKFLOW_TYPE, type OpenCaseInput } from '../workflows/case/contract';
 import type { Principal } from './auth';
 import { newCaseId } from './case-ids';
-import { caseStartInput, caseStartOptions } from './case-start';
+import { caseStart } from '../workflows/case/case-start';
+import { caseStartInput } from './case-start';
 import { HttpProblem } from './problem';
 import type { OpenCaseBody } from './schemas';
 import { handHeldEvents, type TrackingTargets } from './webhooks/inbound-delivery';
@@ -66,7 +67,6 @@ export class CaseOpening {
     if (idempotencyKey) await purgeExpiredKeys(this.db, this.deps.config.platform.idempotencyKeyTtlMs, scope, idempotencyKey);
     try {
       ({ heldEvents } = await this.insertCaseRow(
-        body,
         input,
         idempotencyKey ? { scope, key: idempotencyKey, requestHash, statusCode: created.status, response: created.body } : undefined,
       ));
@@ -113,35 +113,8 @@ export class CaseOpening {
   }
 
   /** The case's read-model row (with its Idempotency-Key), and whether tracking events are held for the waybill. */
-  private async insertCaseRow(body: OpenCaseBody, input: OpenCaseInput, key: OpeningKey | undefined): Promise<{ heldEvents: boolean }> {
-    const now = new Date().toISOString();
-    return insertOpenedCase(
-      this.db,
-      {
-        // The row the case lists by until its workflow writes the first snapshot.
-        facts: {
-          caseId: input.caseId,
-          type: body.type,
-          status: 'OPEN',
-          priority: body.priority,
-          tier: 1,
-          assignee: input.staff.tierQueues[1],
-          orderId: body.orderId,
-          waybillNo: body.waybillNo,
-          carrier: body.carrier,
-          region: body.region,
-          customer: body.customer,
-          supplierId: body.supplierId,
-          slaBreached: false,
-          openedAt: now,
-          updatedAt: now,
-          version: 0,
-        },
-        // Kept to finish an interrupted start; the customer's personal fields sealed.
-        sealedStartRequest: sealStartRequest(input, this.deps.config.payloadEncryptionKey) as unknown as Record<string, unknown>,
-      },
-      key,
-    );
+  private async insertCaseRow(input: OpenCaseInput, key: OpeningKey | undefined): Promise<{ heldEvents: boolean }> {
+    return insertOpenedCase(this.db, openedCase(input, new Date().toISOString(), this.deps.config.payloadEncryptionKey), key);
   }
 
   /**
@@ -209,7 +182,8 @@ export class CaseOpening {
 
   private async startWorkflow(input: OpenCaseInput): Promise<void> {
     try {
-      await this.deps.temporal.workflow.start(CASE_WORKFLOW_TYPE, caseStartOptions(input, this.deps.config.temporal.taskQueue));
+      const { taskQueue } = this.deps.config.temporal;
+      await this.deps.temporal.workflow.start(CASE_WORKFLOW_TYPE, { ...caseStart(input), taskQueue, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       throw error;

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { openCaseIdsForWaybill } from '../store/case-lookup';
 import type { Db } from '../store/database';
 import { storedStartRequest } from '../store/opened-cases';
@@ -16,7 +16,7 @@ import { CASE_WORKFLOW_TYPE, submitFeedbackUpdate, caseActionUpdate, trackingEve
 import { actionKeyClaim, actionUpdateId, claimActionKey, recordActionAnswer, releaseActionKey, type ActionKeys } from './action-keys';
 import { actorOf, type Principal } from './auth';
 import { CaseOpening, type OpenCaseResult } from './case-opening';
-import { initialSearchAttributes } from './case-start';
+import { caseStart } from '../workflows/case/case-start';
 import { withClocksAt, withCustomerFrom } from './case-view-read';
 import { executeCaseUpdate } from './case-updates';
 import { HttpProblem } from './problem';
@@ -25,7 +25,7 @@ import { updateProblem } from './update-problems';
 import type { TrackingDelivery, TrackingTargets } from './webhooks/inbound-delivery';
 import { signalShipmentNotices } from './webhooks/shipment-notices';
 
-export { caseStartInput, caseStartOptions } from './case-start';
+export { caseStartInput } from './case-start';
 export type { OpenCaseResult } from './case-opening';
 export type { TrackingDelivery };
 
@@ -179,13 +179,10 @@ export class CaseService implements TrackingTargets {
     const input = openStartRequest(await storedStartRequest(this.db, caseId), this.deps.config.payloadEncryptionKey) as unknown as OpenCaseInput;
     try {
       await this.deps.temporal.workflow.signalWithStart(CASE_WORKFLOW_TYPE, {
-        workflowId: caseId,
+        ...caseStart(input),
         taskQueue: this.deps.config.temporal.taskQueue,
-        args: [input],
         signal: trackingEventSignal,
         signalArgs: [event],
-        typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       });
       return 'delivered';

@@ -1,24 +1,12 @@
-import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import type { AppConfig } from '../config';
 import type { OpenCaseInput } from '../workflows/case/contract';
-import {
-  CarrierKey,
-  ExceptionTypeKey,
-  OrderIdKey,
-  PriorityKey,
-  RegionKey,
-  WaybillNoKey,
-  CaseStatusKey,
-  EscalationTierKey,
-  AssignedToKey,
-  SlaBreachedKey,
-} from '../workflows/search-attributes';
 import { actorOf, type Principal } from './auth';
 import type { OpenCaseBody } from './schemas';
 
-/** How a case's workflow is started: its input, start options and first search attributes. */
-
-/** The case workflow's input for an opened case (also what the benchmark starts bare). */
+/**
+ * The case workflow's input for a case an agent opens (also what the benchmark starts bare). How
+ * the workflow starts is workflows/case/case-start.ts, the same for every door.
+ */
 export function caseStartInput(caseId: string, body: OpenCaseBody, principal: Principal, config: AppConfig): OpenCaseInput {
   return {
     caseId,
@@ -50,36 +38,4 @@ export function caseStartInput(caseId: string, body: OpenCaseBody, principal: Pr
       },
     },
   };
-}
-
-/** The start options of a case's workflow: its id, search attributes and the UI's summary. */
-export function caseStartOptions(input: OpenCaseInput, taskQueue: string) {
-  return {
-    workflowId: input.caseId,
-    taskQueue,
-    args: [input],
-    typedSearchAttributes: new TypedSearchAttributes(initialSearchAttributes(input)),
-    // A case id is used once. A start (a retried open, an interrupted open finished later)
-    // must never begin a second life for a case that already ran and finished, whatever
-    // way it finished: REJECT_DUPLICATE refuses, and we take "already started" as done.
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-    staticSummary: `${input.type} · ${input.carrier} ${input.waybillNo} · order ${input.orderId}`,
-    staticDetails: `Priority **${input.priority}**. ${input.description.slice(0, 300)}`,
-  };
-}
-
-export function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
-  return [
-    { key: CaseStatusKey, value: 'OPEN' },
-    { key: ExceptionTypeKey, value: input.type },
-    { key: CarrierKey, value: input.carrier },
-    { key: PriorityKey, value: input.priority },
-    { key: AssignedToKey, value: input.staff.tierQueues[1] },
-    { key: OrderIdKey, value: input.orderId },
-    { key: WaybillNoKey, value: input.waybillNo },
-    { key: EscalationTierKey, value: 1 },
-    { key: SlaBreachedKey, value: false },
-    ...(input.region ? [{ key: RegionKey, value: input.region }] : []),
-  ];
 }

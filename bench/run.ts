@@ -15,7 +15,8 @@ import { testPolicy } from '../fixtures/fast-policy';
 import { openCaseBody } from '../fixtures/case-bodies';
 import { openLoop, percentile, pool, round, stats, summarise, timed, type LatencyStats } from './measure';
 import { lifecycleShape, type LifecycleShape } from './lifecycle-shape';
-import { caseStartInput, caseStartOptions } from '../api/case-service';
+import { caseStartInput } from '../api/case-service';
+import { caseStart as caseStartOptions } from '../workflows/case/case-start';
 import { CASE_WORKFLOW_TYPE } from '../workflows/case/contract';
 import { openCaseBody as openCaseSchema } from '../api/schemas';
 import type { Principal } from '../api/auth';
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
     // attributes: what Temporal alone costs for a case's start, between the bare start and the API.
     const caseStart = async () => {
       const input = caseStartInput(`CASE-BENCH-${randomUUID()}`, openCaseSchema.parse(openCaseBody()), BENCH_PRINCIPAL, config);
-      await client.workflow.start(CASE_WORKFLOW_TYPE, caseStartOptions(input, UNPOLLED_TASK_QUEUE));
+      await client.workflow.start(CASE_WORKFLOW_TYPE, { ...caseStartOptions(input), taskQueue: UNPOLLED_TASK_QUEUE });
       openedForLatency.push(input.caseId);
     };
     let baselineCounter = 0;

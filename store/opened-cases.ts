@@ -4,11 +4,18 @@ import { caseColumns, type CaseRowSource } from './case-row';
 import type { Db } from './database';
 import type { KeyClaim } from './idempotency';
 import { heldRecently } from './inbound-events';
+import { sealStartRequest } from './pii';
+import type { OpenCaseInput } from '../workflows/case/contract';
 
 /**
- * The read-model row the API writes when it opens a case, before the case's workflow exists:
- * the row lists the case until the workflow's first snapshot (version 0 until then), and keeps
- * the workflow's start request so an interrupted start can be finished from it.
+ * The read-model row written when a case opens, before its workflow exists, from whichever door:
+ * an agent's open (the API) or an exception seen in tracking (the tracking opener). The row lists
+ * the case until the workflow's first snapshot (version 0 until then), and keeps the workflow's
+ * start request so an interrupted start can be finished from it.
+ *
+ * One uniqueness rule holds for every door: at most one open case per waybill and exception type
+ * (the unique index `cases_one_open_per_waybill_type`). The API answers a second open of the pair
+ * with 409 and the open case's id; the tracking opener hands its events to that case instead.
  */
 
 export interface OpenedCase {
@@ -16,6 +23,46 @@ export interface OpenedCase {
   facts: CaseRowSource;
   /** The workflow start request, personal fields sealed (./pii.ts). */
   sealedStartRequest: Record<string, unknown>;
+  /** A case opened from tracking: where it came from, why, and whether an agent must complete it. */
+  origin?: { openedFrom: 'tracking' | 'watchlist'; reason: string; needsCompletion: boolean };
+}
+
+/** The row of a case about to start: one mapping from the workflow's start input, for every door. */
+export function openedCase(input: OpenCaseInput, openedAt: string, payloadEncryptionKey: string, origin?: OpenedCase['origin']): OpenedCase {
+  return {
+    facts: {
+      caseId: input.caseId,
+      type: input.type,
+      status: 'OPEN',
+      priority: input.priority,
+      tier: 1,
+      assignee: input.staff.tierQueues[1],
+      orderId: input.orderId,
+      waybillNo: input.waybillNo,
+      carrier: input.carrier,
+      region: input.region,
+      customer: input.customer,
+      supplierId: input.supplierId,
+      slaBreached: false,
+      openedAt,
+      updatedAt: openedAt,
+      version: 0,
+    },
+    // Kept to finish an interrupted start; the customer's personal fields sealed.
+    sealedStartRequest: sealStartRequest(input, payloadEncryptionKey) as unknown as Record<string, unknown>,
+    ...(origin ? { origin } : {}),
+  };
+}
+
+function caseRowOf(opened: OpenedCase) {
+  return {
+    ...caseColumns(opened.facts),
+    snapshot: JSON.stringify({}),
+    start_request: JSON.stringify(opened.sealedStartRequest),
+    ...(opened.origin
+      ? { needs_completion: opened.origin.needsCompletion, opened_from: opened.origin.openedFrom, open_reason: opened.origin.reason.slice(0, 500) }
+      : {}),
+  };
 }
 
 /** An Idempotency-Key recorded with the opening, with the answer its replays get. */
@@ -32,11 +79,7 @@ export interface OpeningKey extends KeyClaim {
  * (`cases_one_open_per_waybill_type`).
  */
 export async function insertOpenedCase(db: Db, opened: OpenedCase, key: OpeningKey | undefined): Promise<{ heldEvents: boolean }> {
-  const caseRow = {
-    ...caseColumns(opened.facts),
-    snapshot: JSON.stringify({}),
-    start_request: JSON.stringify(opened.sealedStartRequest),
-  };
+  const caseRow = caseRowOf(opened);
   const keyRow = key && {
     scope: key.scope,
     key: key.key,
@@ -72,6 +115,26 @@ export async function insertOpenedCase(db: Db, opened: OpenedCase, key: OpeningK
     )
     .executeTakeFirstOrThrow();
   return { heldEvents: Boolean(row.held_events) };
+}
+
+/**
+ * The row of a case opened from tracking; false when the waybill already has an open case of the
+ * type (or this row exists: a retried opening), which the caller then looks up.
+ */
+export async function insertTrackedCase(db: Db, opened: OpenedCase): Promise<boolean> {
+  const inserted = await db
+    .insertInto('cases')
+    .values(caseRowOf(opened))
+    .onConflict((oc) => oc.doNothing())
+    .returning('case_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** A case's own row as a retried opening finds it: whether it waits for an agent to complete it. */
+export async function trackedCaseRow(db: Db, caseId: string): Promise<{ needsCompletion: boolean } | undefined> {
+  const row = await db.selectFrom('cases').select('needs_completion').where('case_id', '=', caseId).executeTakeFirst();
+  return row && { needsCompletion: row.needs_completion };
 }
 
 /**

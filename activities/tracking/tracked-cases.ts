@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../../store/database';
-import { caseColumns } from '../../store/case-row';
-import { sealStartRequest } from '../../store/pii';
+import { openCaseIdOf } from '../../store/case-lookup';
+import { heldEventsForWaybill, markDelivery, openDelivery } from '../../store/inbound-events';
+import { insertTrackedCase, openedCase, trackedCaseRow } from '../../store/opened-cases';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { TrackingEvent } from '../../domain/tracking';
-import { CARRIERS, TERMINAL_STATUSES, type Carrier, type CustomerContact, type Priority } from '../../domain/types';
+import { CARRIERS, type Carrier, type CustomerContact, type Priority } from '../../domain/types';
 import type { OpenCaseInput } from '../../workflows/case/contract';
 import type { HeldEventKey, PrepareTrackedCaseInput, PreparedTrackedCase } from '../../workflows/tracking/contract';
 
 /**
  * The read-model side of opening a case from tracking (the opener workflow, workflows/tracking/,
- * starts the case workflow itself). The row is written as the API writes an agent's case — under
- * the unique index of one open case per waybill and type — with the start request sealed beside
- * it, so every reader (list, view, delivery, sweeper) sees one kind of case.
+ * starts the case workflow itself, as workflows/case/case-start.ts says for every door). The row is
+ * the API's row (store/opened-cases.ts), under the same rule — one open case per waybill and
+ * exception type — with the start request sealed beside it, so every reader (list, view,
+ * delivery, sweeper) sees one kind of case.
  */
 
 export interface TrackedCaseDefaults {
@@ -23,8 +24,6 @@ export interface TrackedCaseDefaults {
   historyLimit?: number;
 }
 
-/** Held events older than this describe another shipment leg (as api/webhooks/inbound-delivery.ts). */
-const HELD_EVENT_MAX_AGE_DAYS = 30;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** `CASE-YYYYMMDD-XXXXXXXX` like api/case-ids.ts, derived from the opening so a retry gets the same id. */
@@ -72,64 +71,20 @@ function startInput(input: PrepareTrackedCaseInput, caseId: string, defaults: Tr
   };
 }
 
-async function openCaseOf(db: Db, waybillNo: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('cases')
-    .select('case_id')
-    .where('waybill_no', '=', waybillNo)
-    .where('status', 'not in', TERMINAL_STATUSES)
-    .orderBy('opened_at')
-    .executeTakeFirst();
-  return row?.case_id;
-}
-
 /**
- * Writes the case's row, or finds the case already open for the waybill (any type: the agent on
- * it gets the events; the watchlist does not pile a second case on a parcel being worked).
+ * Writes the case's row, or finds the case already open for the waybill and type (a retried
+ * opening finds its own row): the opener then hands the events to that case instead.
  */
 export async function prepareTrackedCase(db: Db, defaults: TrackedCaseDefaults, input: PrepareTrackedCaseInput): Promise<PreparedTrackedCase> {
   const caseId = trackedCaseId(input.openingId, input.openedAt);
-  const own = await db.selectFrom('cases').select(['start_request', 'needs_completion']).where('case_id', '=', caseId).executeTakeFirst();
   const start = startInput(input, caseId, defaults);
-  if (own) return { outcome: 'prepared', caseId, start, needsCompletion: own.needs_completion };
-  const existing = await openCaseOf(db, input.waybillNo);
-  if (existing !== undefined) return { outcome: 'exists', caseId: existing };
-
+  const own = await trackedCaseRow(db, caseId);
+  if (own) return { outcome: 'prepared', caseId, start, needsCompletion: own.needsCompletion };
   const needsCompletion = input.order === null;
-  const inserted = await db
-    .insertInto('cases')
-    .values({
-      ...caseColumns({
-        caseId,
-        type: start.type,
-        status: 'OPEN',
-        priority: start.priority,
-        tier: 1,
-        assignee: start.staff.tierQueues[1],
-        orderId: start.orderId,
-        waybillNo: start.waybillNo,
-        carrier: start.carrier,
-        region: start.region,
-        customer: start.customer,
-        supplierId: start.supplierId,
-        slaBreached: false,
-        openedAt: input.openedAt,
-        updatedAt: input.openedAt,
-        version: 0,
-      }),
-      snapshot: JSON.stringify({}),
-      start_request: JSON.stringify(sealStartRequest(start, defaults.payloadEncryptionKey)),
-      needs_completion: needsCompletion,
-      opened_from: input.source,
-      open_reason: input.reason.slice(0, 500),
-    })
-    // Any conflict: our own row (a retry) or another open case of this waybill and type.
-    .onConflict((oc) => oc.doNothing())
-    .returning('case_id')
-    .executeTakeFirst();
-  if (inserted) return { outcome: 'prepared', caseId, start, needsCompletion };
-  const winner = await openCaseOf(db, input.waybillNo);
-  if (winner !== undefined) return { outcome: 'exists', caseId: winner };
+  const opened = openedCase(start, input.openedAt, defaults.payloadEncryptionKey, { openedFrom: input.source, reason: input.reason, needsCompletion });
+  if (await insertTrackedCase(db, opened)) return { outcome: 'prepared', caseId, start, needsCompletion };
+  const open = await openCaseIdOf(db, input.waybillNo, input.type);
+  if (open !== undefined) return { outcome: 'exists', caseId: open };
   throw new Error(`case row for ${input.waybillNo} neither written nor found; retrying`);
 }
 
@@ -138,44 +93,14 @@ export async function prepareTrackedCase(db: Db, defaults: TrackedCaseDefaults, 
  * still to be signalled (an earlier attempt may have done some).
  */
 export async function takeHeldEvents(db: Db, input: { caseId: string; waybillNo: string }): Promise<TrackingEvent[]> {
-  const since = new Date(Date.now() - HELD_EVENT_MAX_AGE_DAYS * 86_400_000);
-  const held = await db
-    .selectFrom('inbound_events')
-    .select(['provider', 'event_id', 'payload'])
-    .where('waybill_no', '=', input.waybillNo)
-    .where('delivery_state', '=', 'held')
-    .where(sql<boolean>`received_at > ${since}`)
-    .orderBy('received_at')
-    .execute();
   const due: TrackingEvent[] = [];
-  for (const row of held) {
-    await db
-      .insertInto('inbound_deliveries')
-      .values({ provider: row.provider, event_id: row.event_id, case_id: input.caseId, state: 'pending' })
-      .onConflict((oc) => oc.columns(['provider', 'event_id', 'case_id']).doNothing())
-      .execute();
-    const delivery = await db
-      .selectFrom('inbound_deliveries')
-      .select('state')
-      .where('provider', '=', row.provider)
-      .where('event_id', '=', row.event_id)
-      .where('case_id', '=', input.caseId)
-      .executeTakeFirstOrThrow();
-    if (delivery.state === 'pending') due.push(row.payload as unknown as TrackingEvent);
+  for (const event of await heldEventsForWaybill(db, input.waybillNo)) {
+    if ((await openDelivery(db, event, input.caseId)) === 'pending') due.push(event);
   }
   return due;
 }
 
 /** Marks held events as delivered to the case once the opener has signalled them. */
 export async function markHeldEventsDelivered(db: Db, input: { caseId: string; events: HeldEventKey[] }): Promise<void> {
-  for (const { provider, eventId } of input.events) {
-    await db
-      .updateTable('inbound_deliveries')
-      .set({ state: 'delivered', attempts: sql<number>`attempts + 1`, updated_at: new Date() })
-      .where('provider', '=', provider)
-      .where('event_id', '=', eventId)
-      .where('case_id', '=', input.caseId)
-      .where('state', '=', 'pending')
-      .execute();
-  }
+  for (const key of input.events) await markDelivery(db, key, input.caseId, 'delivered', null);
 }

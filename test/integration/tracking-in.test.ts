@@ -4,7 +4,8 @@ import { CaseService } from '../../api/case-service';
 import { ensureWatchlistSchedule } from '../../api/watchlist-schedule';
 import { sweepOnce } from '../../api/webhooks/redelivery-sweeper';
 import type { WatchlistPolicy } from '../../domain/watchlist';
-import { eventually, startTestStack, uniqueWaybill, type TestStack } from '../helpers/test-stack';
+import { OPEN_TRACKED_CASE_WORKFLOW, openerWorkflowId, type OpenTrackedCaseInput, type OpenTrackedCaseResult } from '../../workflows/tracking/contract';
+import { eventually, openCaseBody, startTestStack, uniqueWaybill, type TestStack } from '../helpers/test-stack';
 
 /**
  * Tracking in (issue 9): real-looking Kuaidi100 and AfterShip pushes against the API wired to a
@@ -312,6 +313,60 @@ describe('exceptions open cases by themselves', () => {
     const shipment = await stack.db.selectFrom('shipments').selectAll().where('waybill_no', '=', waybillNo).executeTakeFirstOrThrow();
     expect(shipment).toMatchObject({ event_count: 2, last_status: 'Exception', last_sub_status: 'incorrect_address' });
     expect(shipment.first_scan_at).not.toBeNull();
+  });
+});
+
+describe('one way to open a case', () => {
+  /** Runs the tracking opener for the waybill and type, as a push or the watchlist would ask for it. */
+  const openFromTracking = (waybillNo: string, type: OpenTrackedCaseInput['type']): Promise<OpenTrackedCaseResult> =>
+    stack.client.workflow.execute(OPEN_TRACKED_CASE_WORKFLOW, {
+      workflowId: `${openerWorkflowId(waybillNo, type)}-${Date.now()}`,
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [{ waybillNo, type, carrier: 'SF', reason: 'test: the opener asked directly', source: 'tracking' } satisfies OpenTrackedCaseInput],
+    });
+
+  it('one rule at every door: one open case per waybill and type — the opener defers to an agent’s case of its type, and opens its own for another type, with the same row and search attributes', async () => {
+    const waybillNo = uniqueWaybill('SF');
+    await seedOrder(`ORD-${waybillNo}`, waybillNo, { region: '310000' });
+    const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'DAMAGED', waybillNo, orderId: `ORD-${waybillNo}`, region: '310000' }) });
+    expect(opened.status).toBe(201);
+    const agentCase = opened.body.caseId as string;
+
+    // The same waybill and type: the agent's case holds the slot, so the opener opens nothing.
+    expect(await openFromTracking(waybillNo, 'DAMAGED')).toMatchObject({ caseId: agentCase, opened: false });
+    // Another type: a case of its own, as an agent's second open of another type would be.
+    const delayed = await openFromTracking(waybillNo, 'DELAYED');
+    expect(delayed).toMatchObject({ opened: true });
+    expect(delayed.caseId).not.toBe(agentCase);
+    // And the API refuses a second DELAYED case for the waybill, naming the tracked one.
+    const second = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'DELAYED', waybillNo, orderId: `ORD-${waybillNo}` }) });
+    expect(second).toMatchObject({ status: 409, body: { caseId: delayed.caseId } });
+
+    // Both doors wrote one kind of row and started the workflow with one list of search attributes.
+    const rows = await casesOf(waybillNo);
+    expect(rows.map((row) => row.type).sort()).toEqual(['DAMAGED', 'DELAYED']);
+    const attributes = async (caseId: string) => {
+      const described = await stack.client.workflow.getHandle(caseId).describe();
+      return Object.keys(described.searchAttributes)
+        .filter((name) => !name.startsWith('Temporal') && name !== 'BuildIds')
+        .sort();
+    };
+    const trackedAttributes = await attributes(delayed.caseId);
+    expect(trackedAttributes).toEqual(
+      expect.arrayContaining([
+        'AssignedTo',
+        'CaseStatus',
+        'Carrier',
+        'EscalationTier',
+        'ExceptionType',
+        'OrderId',
+        'Priority',
+        'Region',
+        'SlaBreached',
+        'WaybillNo',
+      ]),
+    );
+    expect(await attributes(agentCase)).toEqual(trackedAttributes);
   });
 });
 

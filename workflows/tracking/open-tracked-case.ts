@@ -1,19 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, getExternalWorkflowHandle, log, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { OmsOrder } from '../../domain/oms-order';
+import { caseStart } from '../case/case-start';
 import { CASE_WORKFLOW_TYPE, trackingEventSignal } from '../case/contract';
-import {
-  AssignedToKey,
-  CarrierKey,
-  CaseStatusKey,
-  EscalationTierKey,
-  ExceptionTypeKey,
-  OrderIdKey,
-  PriorityKey,
-  RegionKey,
-  SlaBreachedKey,
-  WaybillNoKey,
-} from '../search-attributes';
 import { exceptionSeenSignal, type OpenTrackedCaseInput, type OpenTrackedCaseResult } from './contract';
 import { oms, trackedCaseStore } from './proxies';
 
@@ -21,7 +10,8 @@ import { oms, trackedCaseStore } from './proxies';
  * Opens the case an exception (or a watchlist rule) asks for, once per waybill and type: its
  * workflow id is the waybill and type (contract.ts), so concurrent pushes signal-with-start this
  * one run. It looks the order up in the OMS (an unknown waybill still opens, marked for an agent
- * to complete), writes the read-model row (which refuses a second open case for the waybill),
+ * to complete), writes the read-model row (the one rule of every door: one open case per waybill
+ * and type; an open one takes the events instead),
  * starts the case workflow as an abandoned child under the row's case id, and hands it every
  * event held for the waybill.
  */
@@ -50,28 +40,9 @@ export async function openTrackedCaseWorkflow(input: OpenTrackedCaseInput): Prom
 
   const { caseId, start } = prepared;
   try {
-    await startChild(CASE_WORKFLOW_TYPE, {
-      workflowId: caseId,
-      args: [start],
-      // The case outlives its opener by days; the opener is done once the case runs.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: CaseStatusKey, value: 'OPEN' },
-        { key: ExceptionTypeKey, value: start.type },
-        { key: CarrierKey, value: start.carrier },
-        { key: PriorityKey, value: start.priority },
-        { key: AssignedToKey, value: start.staff.tierQueues[1] },
-        { key: OrderIdKey, value: start.orderId },
-        { key: WaybillNoKey, value: start.waybillNo },
-        { key: EscalationTierKey, value: 1 },
-        { key: SlaBreachedKey, value: false },
-        // From the activity's answer: a replayed run sees the region its history recorded (none before it existed).
-        ...(start.region ? [{ key: RegionKey, value: start.region }] : []),
-      ],
-      staticSummary: `${start.type} · ${start.carrier} ${start.waybillNo} · opened by ${input.source}`,
-      staticDetails: input.reason.slice(0, 300),
-    });
+    // Started as every case starts (the API's open too), as an abandoned child: the case
+    // outlives its opener by days; the opener is done once the case runs.
+    await startChild(CASE_WORKFLOW_TYPE, { ...caseStart(start), parentClosePolicy: ParentClosePolicy.ABANDON });
   } catch (error) {
     // A retried run, or the API's delivery path started it from the stored request first.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
