@@ -34,7 +34,7 @@ export function caseStart(input: OpenCaseInput) {
 }
 
 /** The search attributes a case starts with; the workflow keeps them current from then on (./state/projections.ts). */
-export function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
+function initialSearchAttributes(input: OpenCaseInput): SearchAttributePair[] {
   return [
     { key: CaseStatusKey, value: 'OPEN' },
     { key: ExceptionTypeKey, value: input.type },
