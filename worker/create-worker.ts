@@ -98,18 +98,32 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
   });
   const promote = options.promote ?? deployment.promote;
   const stopped = () => !['INITIALIZED', 'RUNNING'].includes(created.getState());
-  const current = (async () => {
-    if (promote === 'on-start') {
-      // The server knows a version once one of its workers has polled: wait for the worker to run.
-      while (created.getState() === 'INITIALIZED') await new Promise((resolve) => setTimeout(resolve, 50));
-      await promoteVersion(client, version, { abandoned: stopped, timeoutMs: 120_000, taskQueue: options.config.temporal.taskQueue });
-    }
-    await untilCurrent(client, version, { abandoned: stopped, timeoutMs: promote === 'on-start' ? 120_000 : Number.POSITIVE_INFINITY });
-  })();
-  current.catch((error: unknown) => {
-    if (!stopped()) logger.error({ component: 'worker', version: versionString(version), err: error }, `version ${versionString(version)} is not current`);
+  let current: Promise<void> | undefined;
+  const whenCurrent = (): Promise<void> => {
+    current ??= (async () => {
+      if (promote === 'on-start') {
+        // The server knows a version once one of its workers has polled: wait for the worker to run
+        // (an unref'd timer: a worker never run does not keep its process alive).
+        while (created.getState() === 'INITIALIZED') await new Promise((resolve) => setTimeout(resolve, 50).unref());
+        await promoteVersion(client, version, { abandoned: stopped, timeoutMs: 120_000, taskQueue: options.config.temporal.taskQueue });
+      }
+      await untilCurrent(client, version, { abandoned: stopped, timeoutMs: promote === 'on-start' ? 120_000 : Number.POSITIVE_INFINITY });
+    })();
+    current.catch((error: unknown) => {
+      if (!stopped()) logger.error({ component: 'worker', version: versionString(version), err: error }, `version ${versionString(version)} is not current`);
+    });
+    return current;
+  };
+  // With `on-start` the worker promotes itself from the start; with `manual` nothing is asked of
+  // the server until someone waits for the version to be current.
+  if (promote === 'on-start') void whenCurrent();
+  versions.set(created, {
+    version,
+    promote,
+    get current() {
+      return whenCurrent();
+    },
   });
-  versions.set(created, { version, promote, current });
   return created;
 }
 
