@@ -1,4 +1,4 @@
-import type { SlaPolicy } from '../domain/sla-policy';
+import type { CarrierTargetOverrides, SlaPolicy } from '../domain/sla-policy';
 
 /**
  * Settings of the KPI reports (/v1/reports/*). A policy file may carry a `reports` section (any
@@ -26,6 +26,20 @@ export interface ReportPolicy {
   damageRateTarget: number;
   /** Longest date range a report accepts, in days. */
   maxRangeDays: number;
+  /** Carrier scorecard: share of delivered parcels (with a promised date) delivered by it. */
+  onTimeDeliveryTarget: number;
+  /** Carrier scorecard: share of delivered parcels delivered with no failed attempt before (妥投率). */
+  firstAttemptDeliveryTarget: number;
+  /** Carrier scorecard: the p90 transit time (shipped → delivered) of a lane, in hours, at most. */
+  transitP90TargetHours: number;
+  /** Carrier scorecard: cases per shipment, at most. */
+  exceptionRateTarget: number;
+  /** Carrier scorecard: recovered / recoverable fen of the carrier's claims, at least. */
+  claimRecoveryTarget: number;
+  /** A lane that missed its on-time target this many Asia/Shanghai weeks in a row: consider a backup carrier. */
+  backupCarrierWeeks: number;
+  /** Per-carrier contract targets over the ones above. */
+  carrierTargets: Partial<Record<string, CarrierTargetOverrides>>;
 }
 
 export const DEFAULT_REPORT_POLICY: ReportPolicy = {
@@ -36,6 +50,13 @@ export const DEFAULT_REPORT_POLICY: ReportPolicy = {
   exceptionRateCeiling: 0.05,
   damageRateTarget: 0.001,
   maxRangeDays: 366,
+  onTimeDeliveryTarget: 0.95,
+  firstAttemptDeliveryTarget: 0.9,
+  transitP90TargetHours: 72,
+  exceptionRateTarget: 0.02,
+  claimRecoveryTarget: 0.8,
+  backupCarrierWeeks: 3,
+  carrierTargets: {},
 };
 
 /**
@@ -50,5 +71,6 @@ export function reportPolicyOf(policy: SlaPolicy): ReportPolicy {
     ...(calendarOffset !== undefined ? { utcOffsetMinutes: calendarOffset } : {}),
     ...own,
     healthWeights: { ...DEFAULT_REPORT_POLICY.healthWeights, ...own.healthWeights },
+    carrierTargets: { ...own.carrierTargets },
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { calendarProblems, epochDayOf } from '../domain/business-calendar';
 import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
-import { EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
+import { CARRIERS, EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
 import { noticesSection, resolveNotices } from './notice-policy';
 import { watchlistSection } from './watchlist-policy';
@@ -111,6 +111,19 @@ const businessHours = z
 
 const share = z.number().min(0, 'must not be negative').max(1, 'must be at most 1');
 
+/** A rate target: a fraction from 0 (exclusive) to 1. */
+const rateTarget = () => z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').optional();
+
+/** The carrier scorecard's contract targets, in the section and per carrier (`carrierTargets.SF`). */
+const carrierTargetShape = {
+  onTimeDeliveryTarget: rateTarget(),
+  firstAttemptDeliveryTarget: rateTarget(),
+  transitP90TargetHours: z.number().gt(0, 'must be greater than 0').max(720, 'must be at most 720 (30 days)').optional(),
+  exceptionRateTarget: rateTarget(),
+  damageRateTarget: rateTarget(),
+  claimRecoveryTarget: rateTarget(),
+};
+
 /**
  * The KPI reports' settings (config/report-policy.ts): any subset overrides the defaults. Health
  * weights must leave something to weigh, and a fraction of shipments stays a fraction.
@@ -132,8 +145,10 @@ const reportsSection = z.strictObject({
     })
     .optional(),
   exceptionRateCeiling: z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').optional(),
-  damageRateTarget: z.number().gt(0, 'must be greater than 0').max(1, 'must be at most 1').optional(),
   maxRangeDays: count(1, 3_660).optional(),
+  ...carrierTargetShape,
+  backupCarrierWeeks: count(1, 26).optional(),
+  carrierTargets: z.partialRecord(z.enum(CARRIERS), z.strictObject(carrierTargetShape)).optional(),
 });
 
 const policyFile = z.strictObject({

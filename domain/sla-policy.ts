@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from './business-calendar';
 import type { NoticePolicy } from './notice-policy';
-import type { ExceptionType, Priority } from './types';
+import type { Carrier, ExceptionType, Priority } from './types';
 
 /**
  * The SLA / escalation policy, with every duration already in milliseconds and already multiplied
@@ -103,6 +103,24 @@ interface ReportSettingsOverrides {
   exceptionRateCeiling?: number;
   damageRateTarget?: number;
   maxRangeDays?: number;
+  onTimeDeliveryTarget?: number;
+  firstAttemptDeliveryTarget?: number;
+  transitP90TargetHours?: number;
+  exceptionRateTarget?: number;
+  claimRecoveryTarget?: number;
+  backupCarrierWeeks?: number;
+  /** A carrier's own contract targets, over the ones above. */
+  carrierTargets?: Partial<Record<Carrier, CarrierTargetOverrides>>;
+}
+
+/** The carrier scorecard's targets one carrier's contract may set differently. */
+export interface CarrierTargetOverrides {
+  onTimeDeliveryTarget?: number;
+  firstAttemptDeliveryTarget?: number;
+  transitP90TargetHours?: number;
+  exceptionRateTarget?: number;
+  damageRateTarget?: number;
+  claimRecoveryTarget?: number;
 }
 
 /** Claim amounts are integer fen (1 yuan = 100 fen); amounts and counts are never time-scaled. */

@@ -363,4 +363,33 @@ describe('the reports section', () => {
     expect(refused({ satisfiedFrom: 6 })).toContain('reports.satisfiedFrom');
     expect(refused({ damageRate: 0.001 })).toContain('reports');
   });
+
+  test('the carrier scorecard targets: defaults, overrides, per-carrier contracts', () => {
+    const defaults = reportPolicyOf(resolveSlaPolicy(defaultDocument(), 1, 'default'));
+    expect(defaults).toMatchObject({
+      onTimeDeliveryTarget: 0.95,
+      firstAttemptDeliveryTarget: 0.9,
+      transitP90TargetHours: 72,
+      exceptionRateTarget: 0.02,
+      claimRecoveryTarget: 0.8,
+      backupCarrierWeeks: 3,
+      carrierTargets: {},
+    });
+    const reports = { onTimeDeliveryTarget: 0.9, backupCarrierWeeks: 4, carrierTargets: { SF: { onTimeDeliveryTarget: 0.98, transitP90TargetHours: 48 } } };
+    const settings = reportPolicyOf(resolveSlaPolicy({ ...defaultDocument(), reports }, 1, 'x'));
+    expect(settings).toMatchObject({ onTimeDeliveryTarget: 0.9, firstAttemptDeliveryTarget: 0.9, backupCarrierWeeks: 4 });
+    expect(settings.carrierTargets).toEqual({ SF: { onTimeDeliveryTarget: 0.98, transitP90TargetHours: 48 } });
+  });
+
+  test('bad carrier scorecard targets are refused with the field named', () => {
+    const refused = (reports: unknown) => configErrorMessage(() => resolveSlaPolicy({ ...defaultDocument(), reports }, 1, 'x'));
+    expect(refused({ onTimeDeliveryTarget: 0 })).toContain('reports.onTimeDeliveryTarget');
+    expect(refused({ firstAttemptDeliveryTarget: 1.2 })).toContain('reports.firstAttemptDeliveryTarget');
+    expect(refused({ transitP90TargetHours: -1 })).toContain('reports.transitP90TargetHours');
+    expect(refused({ backupCarrierWeeks: 0 })).toContain('reports.backupCarrierWeeks');
+    expect(refused({ backupCarrierWeeks: 2.5 })).toContain('reports.backupCarrierWeeks');
+    expect(refused({ carrierTargets: { SF: { claimRecoveryTarget: 2 } } })).toContain('reports.carrierTargets.SF.claimRecoveryTarget');
+    expect(refused({ carrierTargets: { SF: { backupCarrierWeeks: 2 } } })).toContain('reports.carrierTargets.SF');
+    expect(refused({ carrierTargets: { NOPE: { onTimeDeliveryTarget: 0.9 } } })).toContain('reports.carrierTargets');
+  });
 });
