@@ -219,6 +219,8 @@ const DOCS: Record<EndpointKey, Doc> = {
   'GET /v1/reports/{name}': {
     tags: ['reports'],
     summary: 'A report over a date range (JSON, or CSV with Accept: text/csv)',
+    description:
+      '`carrier-scorecard`: per carrier and lane, on-time delivery against the promised date, transit time p50/p90, first-attempt delivery, exception and damage rates, claims filed/paid/recovered, each beside its target (policy `reports`), ranked, with a backup-carrier flag per lane. `supplier-scorecard`: per supplier, wrong/missing/damaged cases, reply time against `supplier.responseTarget`, escalations.',
     request: { params: z.object({ name: z.enum(REPORT_NAMES) }), query: reportRangeQuery },
     responses: { 200: { description: 'The report', content: { ...json(reportResponse), 'text/csv': { schema: z.string() } } } },
     problems: [400, 404],

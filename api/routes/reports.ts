@@ -8,12 +8,24 @@ import { toCsv } from '../reports/csv';
 import { agentsReport, carriersReport, healthReport, satisfactionReport, slaReport, suppliersReport, type ReportSettings } from '../reports/kpi-reports';
 import { parseReportRange, type ReportRange } from '../reports/range';
 import { trackingReport } from '../reports/tracking-report';
+import { carrierScorecard } from '../reports/carrier-scorecard';
+import { supplierScorecard } from '../reports/supplier-scorecard';
 
 /** `GET /v1/reports/{name}?from=&to=`: supervisors, experts and auditors; JSON, or CSV on `Accept: text/csv`. */
 
 type Report = { csvRows: ReadonlyArray<Record<string, unknown>> } & Record<string, unknown>;
 
-export const REPORT_NAMES = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'tracking', 'agents'] as const;
+export const REPORT_NAMES = [
+  'sla',
+  'carriers',
+  'suppliers',
+  'satisfaction',
+  'health',
+  'tracking',
+  'agents',
+  'carrier-scorecard',
+  'supplier-scorecard',
+] as const;
 type ReportName = (typeof REPORT_NAMES)[number];
 
 function reportSettings(config: AppConfig): ReportSettings {
@@ -31,6 +43,8 @@ export function reportsRouter(config: AppConfig, db: Db): Router {
     health: (range) => healthReport(db, range, settings),
     tracking: (range) => trackingReport(db, range, config.watchlist.freshnessWindowMs),
     agents: (range) => agentsReport(db, range, settings),
+    'carrier-scorecard': (range) => carrierScorecard(db, range, settings),
+    'supplier-scorecard': (range) => supplierScorecard(db, range, config.slaPolicy.supplier.responseTargetMs),
   };
 
   router.get('/:name', allow('GET /v1/reports/{name}'), async (req: Request, res: Response) => {

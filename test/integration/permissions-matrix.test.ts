@@ -1,6 +1,7 @@
 import { CASE_ACTION_NAMES, type CaseActionName } from '../../domain/case-actions';
 import { ROLES, type Role } from '../../domain/types';
 import { ACTION_ROLES, ENDPOINTS, rolesFor, type EndpointKey } from '../../api/permissions';
+import { REPORT_NAMES } from '../../api/routes/reports';
 import { quietPolicy } from '../helpers/quiet-policy';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -128,6 +129,19 @@ test('every endpoint × role: allowed roles are never refused for their role, th
     const call = requestFor(key) as Call;
     const anonymous = await stack.api(null, call.path, { method: call.method, ...(call.body !== undefined ? { body: call.body } : {}) });
     if (anonymous.status !== 401) wrong.push(`${key} without a token: expected 401, got ${anonymous.status}`);
+  }
+  expect(wrong).toEqual([]);
+});
+
+test('every report of GET /v1/reports/{name}, the carrier and supplier scorecards included, × role', async () => {
+  const allowed = rolesFor('GET /v1/reports/{name}');
+  const wrong: string[] = [];
+  for (const name of REPORT_NAMES) {
+    for (const role of ROLES) {
+      const answer = await stack.api(role, `/v1/reports/${name}?from=2026-11-01&to=2026-11-02`);
+      const expected = allowed.includes(role) ? 200 : 403;
+      if (answer.status !== expected) wrong.push(`${name} as ${role}: expected ${expected}, got ${answer.status}`);
+    }
   }
   expect(wrong).toEqual([]);
 });
