@@ -14,7 +14,7 @@ import { listVersions, renderVersions, withTemporal, type TemporalTarget } from 
  * OPS_TOKEN, or --api-url/--token), so it can do exactly what the token's role may do.
  */
 
-const REPORTS = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'agents'];
+const REPORTS = ['sla', 'carriers', 'suppliers', 'satisfaction', 'health', 'agents', 'carrier-scorecard', 'supplier-scorecard'];
 
 interface GlobalOptions {
   apiUrl: string;

@@ -1,4 +1,5 @@
 import { duration, percent, table, type Row } from './format';
+import { renderCarrierScorecard, renderSupplierScorecard } from './scorecards';
 
 /** Each report's JSON (GET /v1/reports/{name}) as the tables an operator reads. */
 
@@ -124,6 +125,10 @@ export function renderReport(name: string, report: Report): string {
         ]),
       ].join('\n\n');
     }
+    case 'carrier-scorecard':
+      return renderCarrierScorecard(title, report);
+    case 'supplier-scorecard':
+      return renderSupplierScorecard(title, report);
     default:
       return [title, table(rows)].join('\n\n');
   }
