@@ -96,6 +96,16 @@ export async function carrierCaseAndClaimRows(db: Db, range: ReportWindow): Prom
   return result.rows;
 }
 
+/** Per (carrier, lane), the cases opened in the range on a parcel of that lane (`shipments`): all, and DAMAGED. */
+export async function laneCaseRows(db: Db, range: ReportWindow): Promise<Row[]> {
+  const result = await sql<Row>`
+    SELECT c.carrier, ${LANE} AS lane, count(*)::int AS cases, (count(*) FILTER (WHERE c.type = 'DAMAGED'))::int AS damaged
+    FROM cases c JOIN shipments s ON s.waybill_no = c.waybill_no AND s.carrier = c.carrier
+    WHERE ${inRange(range, sql`c.opened_at`)}
+    GROUP BY 1, 2`.execute(db);
+  return result.rows;
+}
+
 /** Per supplier, the cases opened in the range that name it: all, and WRONG_ITEM, MISSING_ITEM, DAMAGED. */
 export async function supplierCaseRows(db: Db, range: ReportWindow): Promise<Row[]> {
   const result = await sql<Row>`

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database';
-import { carrierCaseAndClaimRows, laneDeliveryRows, weeklyOnTimeRows } from '../../store/scorecards';
+import { carrierCaseAndClaimRows, laneCaseRows, laneDeliveryRows, weeklyOnTimeRows } from '../../store/scorecards';
 import { epochDayOf } from '../../domain/business-calendar';
 import type { ReportPolicy } from '../../config/report-policy';
 import { offsetLabel, type ReportRange } from './range';
@@ -71,15 +71,19 @@ function backupWeeks(range: ReportRange, weeks: number) {
 
 export async function carrierScorecard(db: Db, range: ReportRange, settings: ReportPolicy) {
   const weeks = backupWeeks(range, settings.backupCarrierWeeks);
-  const [lanes, cases, weekly] = await Promise.all([laneDeliveryRows(db, range), carrierCaseAndClaimRows(db, range), weeklyOnTimeRows(db, weeks.window)]);
-  const carriers = [...new Set([...lanes, ...cases, ...weekly].map((row) => String(row.carrier)))];
+  const [lanes, cases, laneCases, weekly] = await Promise.all([
+    laneDeliveryRows(db, range),
+    carrierCaseAndClaimRows(db, range),
+    laneCaseRows(db, range),
+    weeklyOnTimeRows(db, weeks.window),
+  ]);
+  const carriers = [...new Set([...lanes, ...cases, ...laneCases, ...weekly].map((row) => String(row.carrier)))];
   const scored = carriers.map((carrier) => {
     const targets = targetsOf(settings, carrier);
     const mine = lanes.filter((row) => row.carrier === carrier);
     const all = mine.find((row) => num(row.level) !== 0);
-    const laneNames = [
-      ...new Set([...mine.filter((row) => num(row.level) === 0), ...weekly.filter((row) => row.carrier === carrier)].map((row) => String(row.lane))),
-    ].sort();
+    const laneSources = [...mine.filter((row) => num(row.level) === 0), ...weekly, ...laneCases].filter((row) => row.carrier === carrier);
+    const laneNames = [...new Set(laneSources.map((row) => String(row.lane)))].sort();
     const laneRows = laneNames.map((lane) => {
       const missed = weeks.list.map((_, week) => {
         const row = weekly.find((w) => w.carrier === carrier && w.lane === lane && num(w.week) === week);
@@ -90,7 +94,17 @@ export async function carrierScorecard(db: Db, range: ReportRange, settings: Rep
         mine.find((row) => num(row.level) === 0 && row.lane === lane),
         targets,
       );
-      return { lane, ...figures, weeksMissed: missed, considerBackupCarrier: missed.every((week) => week === true) };
+      const laneCase = laneCases.find((row) => row.carrier === carrier && row.lane === lane);
+      return {
+        lane,
+        ...figures,
+        cases: num(laneCase?.cases),
+        exceptionRate: atMost(rate(num(laneCase?.cases), figures.shipped), targets.exceptionRateTarget),
+        damaged: num(laneCase?.damaged),
+        damageRate: atMost(rate(num(laneCase?.damaged), figures.shipped), targets.damageRateTarget),
+        weeksMissed: missed,
+        considerBackupCarrier: missed.every((week) => week === true),
+      };
     });
     const c = cases.find((row) => row.carrier === carrier);
     const figures = delivery(all, targets);

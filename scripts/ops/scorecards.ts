@@ -46,6 +46,7 @@ export function renderCarrierScorecard(title: string, report: Row): string {
       delivered: lane.delivered,
       onTime: rateVsTarget(lane.onTimeDeliveryRate, '≥'),
       firstAttempt: rateVsTarget(lane.firstAttemptDeliveryRate, '≥'),
+      exceptions: rateVsTarget(lane.exceptionRate, '≤'),
       p50: duration(lane.transitP50Ms ?? undefined),
       p90: durationVsTarget(lane.transitP90Ms),
       backup: lane.considerBackupCarrier ? 'consider a backup carrier' : '',

@@ -53,12 +53,13 @@ const EVENTS: Array<[string, string, string, string, string]> = [
 ];
 
 /**
- * Cases: SF DAMAGED K1 opened 03-05 16:30Z (local 03-06 00:30, in), SF DELAYED K2, SF DAMAGED OUT
- * opened 03-05 15:30Z (local 03-05 23:30, out), JD LOST K3; supplier cases on OTHER (no parcels).
+ * Cases: SF DAMAGED K1 opened 03-05 16:30Z (local 03-06 00:30, in) on parcel A1 (lane SH-BJ), SF
+ * DELAYED K2 on parcel C2 (lane SH-CD), SF DAMAGED OUT opened 03-05 15:30Z (local 03-05 23:30, out),
+ * JD LOST K3 (no parcel of the table); supplier cases on OTHER (no parcels).
  */
-const CASES: Array<[string, string, string, string, string | null]> = [
-  ['K1', 'SF', 'DAMAGED', '2017-03-05T16:30:00Z', null],
-  ['K2', 'SF', 'DELAYED', '2017-03-10T02:00:00Z', null],
+const CASES: Array<[string, string, string, string, string | null, string?]> = [
+  ['K1', 'SF', 'DAMAGED', '2017-03-05T16:30:00Z', null, 'A1'],
+  ['K2', 'SF', 'DELAYED', '2017-03-10T02:00:00Z', null, 'C2'],
   ['OUT', 'SF', 'DAMAGED', '2017-03-05T15:30:00Z', null],
   ['K3', 'JD', 'LOST', '2017-03-11T02:00:00Z', null],
   ['S1', 'OTHER', 'WRONG_ITEM', '2017-03-07T02:00:00Z', 'SA'],
@@ -101,7 +102,7 @@ async function insertFixture(): Promise<void> {
       })),
     )
     .execute();
-  for (const [name, carrier, type, openedAt, supplierId] of CASES) {
+  for (const [name, carrier, type, openedAt, supplierId, parcel] of CASES) {
     await db
       .insertInto('cases')
       .values({
@@ -112,7 +113,7 @@ async function insertFixture(): Promise<void> {
         tier: 1,
         assignee: 'agent',
         order_id: `SO-${run}-${name}`,
-        waybill_no: wb(`X${name}`),
+        waybill_no: wb(parcel ?? `X${name}`),
         carrier,
         region: null,
         customer_id: `C-${run}`,
@@ -248,6 +249,11 @@ describe('GET /v1/reports/carrier-scorecard', () => {
       firstAttemptDeliveryRate: { value: 0.75 },
       transitP50Ms: 48 * H,
       transitP90Ms: { value: 60 * H },
+      // K1 (DAMAGED) is on A1: 1 case and 1 damaged of 5 shipped.
+      cases: 1,
+      exceptionRate: { value: 0.2, target: 0.02, met: false },
+      damaged: 1,
+      damageRate: { value: 0.2, met: false },
       weeksMissed: [true, true],
       considerBackupCarrier: true,
     });
@@ -259,11 +265,17 @@ describe('GET /v1/reports/carrier-scorecard', () => {
       firstAttemptDeliveryRate: { value: null, met: null },
       transitP50Ms: null,
       transitP90Ms: { value: null, met: null },
+      cases: 0,
+      exceptionRate: { value: 0, met: true },
       weeksMissed: [null, null],
       considerBackupCarrier: false,
     });
-    // SH-CD: week 1 C1 on time (1.0), week 2 C2 late (0): missed one week of two → no flag.
+    // SH-CD: week 1 C1 on time (1.0), week 2 C2 late (0): missed one week of two → no flag. K2 (DELAYED) is on C2: 1 of 2.
     expect(lane('SH-CD')).toMatchObject({
+      cases: 1,
+      exceptionRate: { value: 0.5 },
+      damaged: 0,
+      damageRate: { value: 0, met: true },
       delivered: 2,
       onTimeDeliveryRate: { value: 0.5 },
       firstAttemptDeliveryRate: { value: 0.5 },
