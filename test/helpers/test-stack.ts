@@ -66,7 +66,10 @@ export async function startTestStack(options: { policy?: SlaPolicy; inProcessWor
   const databaseUrl = requireEnv('TEST_DATABASE_URL');
   installTemporalRuntime('ERROR');
   const simulators = await startSimulators({ port: 0 });
-  const taskQueue = `cases-test-${randomUUID().slice(0, 8)}`;
+  // A stack given a task queue of its own (a test that replaces one stack by another mid-case) joins
+  // the Worker Deployment named after it too: the replacement's worker is then a version of the same
+  // deployment, which the cases pinned to it need to go on.
+  const taskQueue = options.env?.TEMPORAL_TASK_QUEUE ?? `cases-test-${randomUUID().slice(0, 8)}`;
   const base = loadConfig({
     ...stackEnv({ databaseUrl, temporalAddress, taskQueue, simulatorsUrl: simulators.url }),
     TEMPORAL_DEPLOYMENT_NAME: taskQueue,

@@ -88,7 +88,10 @@ test('carrier requests: keys numbered by a carried counter stay unique across ru
     detail: 'test',
   }));
   const resume = carried.resume as NonNullable<CaseWorkflowInput['resume']>;
-  await restartFrom(caseId, { ...carried, resume: { ...resume, state: { ...resume.state, carrierRequests: earlier } } });
+  await restartFrom(caseId, {
+    ...carried,
+    resume: { ...resume, state: { ...resume.state, carrierRequests: earlier, carrierRequestNumbers: { redeliver: earlier.length } } },
+  });
 
   // The customer asks for redelivery once more: the 61st, never a key used before.
   await eventually(

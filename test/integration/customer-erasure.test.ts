@@ -22,10 +22,17 @@ afterAll(async () => {
 const NAME = '张三汽修';
 const PHONE = '13800138000';
 
+/** Opens a case for the customer; answers once its workflow's first snapshot is in the read model. */
 async function openFor(customerId: string): Promise<string> {
   const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ customer: { id: customerId, name: NAME, phone: PHONE, storeId: 'S-9' } }) });
   expect(opened.status).toBe(201);
-  return opened.body.caseId as string;
+  const caseId = opened.body.caseId as string;
+  await eventually(
+    () => stack.db.selectFrom('cases').select('version').where('case_id', '=', caseId).executeTakeFirstOrThrow(),
+    (row) => Number(row.version) > 0,
+    { what: `${caseId}'s first snapshot` },
+  );
+  return caseId;
 }
 
 async function cancel(caseId: string): Promise<void> {
