@@ -59,6 +59,16 @@ function delivery(row: Row | undefined, targets: Targets) {
 }
 
 /** The N local weeks (Monday to Sunday) ending with the week of `to`; the last one ends with the range. */
+/** Cases and damaged parcels on what was shipped: the same figures for a carrier and for each of its lanes. */
+function exceptions(row: Row | undefined, shipped: number, targets: Targets) {
+  return {
+    cases: num(row?.cases),
+    exceptionRate: atMost(rate(num(row?.cases), shipped), targets.exceptionRateTarget),
+    damaged: num(row?.damaged),
+    damageRate: atMost(rate(num(row?.damaged), shipped), targets.damageRateTarget),
+  };
+}
+
 function backupWeeks(range: ReportRange, weeks: number) {
   const toDay = epochDayOf(range.to) as number;
   // Epoch day 0 (1970-01-01) was a Thursday: Monday is 3 days after it in the week's count.
@@ -98,10 +108,7 @@ export async function carrierScorecard(db: Db, range: ReportRange, settings: Rep
       return {
         lane,
         ...figures,
-        cases: num(laneCase?.cases),
-        exceptionRate: atMost(rate(num(laneCase?.cases), figures.shipped), targets.exceptionRateTarget),
-        damaged: num(laneCase?.damaged),
-        damageRate: atMost(rate(num(laneCase?.damaged), figures.shipped), targets.damageRateTarget),
+        ...exceptions(laneCase, figures.shipped, targets),
         weeksMissed: missed,
         considerBackupCarrier: missed.every((week) => week === true),
       };
@@ -111,10 +118,7 @@ export async function carrierScorecard(db: Db, range: ReportRange, settings: Rep
     return {
       carrier,
       ...figures,
-      cases: num(c?.cases),
-      exceptionRate: atMost(rate(num(c?.cases), figures.shipped), targets.exceptionRateTarget),
-      damaged: num(c?.damaged),
-      damageRate: atMost(rate(num(c?.damaged), figures.shipped), targets.damageRateTarget),
+      ...exceptions(c, figures.shipped, targets),
       claims: {
         filed: num(c?.claims),
         paid: num(c?.paid),
