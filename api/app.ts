@@ -20,6 +20,7 @@ import { dashboardDataRouter, dashboardPageRouter } from './routes/dashboard';
 import { docsRouter } from './routes/docs';
 import { healthRouter } from './routes/health';
 import { incidentsRouter } from './routes/incidents';
+import { knowledgeRouter } from './routes/knowledge';
 import { reportsRouter } from './routes/reports';
 import { stuckCasesRouter } from './routes/stuck-cases';
 import { StuckCases } from './stuck-cases/stuck-cases';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDependencies): Express {
   // Before the named reports, so `stuck-cases` and `dashboard` are not taken for report names.
   app.use('/v1/reports', stuckCasesRouter(stuckCases), dashboardDataRouter(deps.config, deps.db), reportsRouter(deps.config, deps.db));
   app.use('/v1/customers', customersRouter(deps.db, platform.idempotencyKeyTtlMs));
+  app.use('/v1/knowledge', knowledgeRouter(deps.db, log));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));
   return app;

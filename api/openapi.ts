@@ -25,6 +25,8 @@ import {
 } from './response-schemas';
 import { erasureBody } from './routes/customers';
 import { incidentBody } from './routes/incidents';
+import { knowledgeEditBody, knowledgeSearchQuery } from './routes/knowledge';
+import { knowledgeArticleResponse, knowledgeArticleWithHistoryResponse, knowledgeSearchResponse } from './knowledge/response-schemas';
 import { REPORT_NAMES } from './routes/reports';
 import { DASHBOARD_TEAMS } from './reports/dashboard';
 import { caseActionBody, feedbackBody, genericTrackingPush, listCasesQuery, openCaseBody, supplierReplyBody } from './schemas';
@@ -240,6 +242,30 @@ const DOCS: Record<EndpointKey, Doc> = {
     responses: { 200: { description: 'One line per case, then a summary line', content: ndjson } },
     problems: [400],
   },
+  'GET /v1/knowledge': {
+    tags: ['knowledge'],
+    summary: 'Search the knowledge base (Chinese words, ranked, with snippets)',
+    description:
+      '`q` is segmented into words (e.g. `顺丰 理赔 时效`); an article matching more words, or in its title, ranks higher. `kind` and `caseType` filter.',
+    request: { query: knowledgeSearchQuery },
+    responses: { 200: { description: 'Ranked articles', content: json(knowledgeSearchResponse) } },
+    problems: [400],
+  },
+  'GET /v1/knowledge/{articleId}': {
+    tags: ['knowledge'],
+    summary: 'An article with its version history',
+    request: { params: z.object({ articleId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,79}$/) }) },
+    responses: { 200: { description: 'The article', content: json(knowledgeArticleWithHistoryResponse) } },
+    problems: [404],
+  },
+  'POST /v1/knowledge/{articleId}': {
+    tags: ['knowledge'],
+    summary: 'Edit an article (experts): a new version, who and when recorded',
+    description: '`version` is the version the edit is based on: when the article has moved on, 409 with `currentVersion`.',
+    request: { params: z.object({ articleId: z.string().regex(/^[a-z0-9][a-z0-9-]{1,79}$/) }), body: body(knowledgeEditBody) },
+    responses: { 200: { description: 'The new version', content: json(knowledgeArticleResponse) } },
+    problems: [400, 404, 409],
+  },
   'POST /v1/webhooks/tracking/generic': {
     tags: ['webhooks'],
     summary: 'A tracking push in the generic format',
@@ -355,7 +381,7 @@ function buildDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
       description: 'HTTP API v1. Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
-    tags: ['cases', 'incidents', 'reports', 'audit', 'customers', 'webhooks', 'codec', 'operations'].map((name) => ({ name })),
+    tags: ['cases', 'incidents', 'reports', 'audit', 'customers', 'knowledge', 'webhooks', 'codec', 'operations'].map((name) => ({ name })),
   });
 }
 

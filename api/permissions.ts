@@ -42,6 +42,9 @@ const INCIDENT_DECLARERS: readonly Role[] = ['supervisor', 'expert'];
 const CODEC_USERS: readonly Role[] = ['supervisor', 'expert'];
 /** The stuck-cases report quotes workflow failure messages in clear, as the codec would: the same roles. */
 const STUCK_CASE_READERS: readonly Role[] = CODEC_USERS;
+/** The knowledge base: every member of staff reads it; experts write it (docs/knowledge.md). */
+const KNOWLEDGE_READERS: readonly Role[] = ['agent', 'supervisor', 'expert', 'auditor'];
+const KNOWLEDGE_EDITORS: readonly Role[] = ['expert'];
 const roles = (list: readonly Role[]): Access => ({ kind: 'roles', roles: list });
 
 export const ENDPOINTS = [
@@ -66,6 +69,9 @@ export const ENDPOINTS = [
   { method: 'GET', path: '/v1/reports/dashboard', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/reports/{name}', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/audit/export', access: roles(READERS_OF_REPORTS) },
+  { method: 'GET', path: '/v1/knowledge', access: roles(KNOWLEDGE_READERS) },
+  { method: 'GET', path: '/v1/knowledge/{articleId}', access: roles(KNOWLEDGE_READERS) },
+  { method: 'POST', path: '/v1/knowledge/{articleId}', access: roles(KNOWLEDGE_EDITORS) },
   { method: 'POST', path: '/v1/webhooks/tracking/generic', access: { kind: 'signature' } },
   { method: 'POST', path: '/v1/webhooks/tracking/kuaidi100', access: { kind: 'signature' } },
   { method: 'POST', path: '/v1/webhooks/tracking/aftership', access: { kind: 'signature' } },

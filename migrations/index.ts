@@ -13,6 +13,7 @@ import * as breachedCasesIndex from './0040_breached_cases_index';
 import * as shipmentNotices from './0050_shipment_notices';
 import * as idempotencyExpiry from './0060_idempotency_expiry';
 import * as payoutScreenings from './0070_payout_screenings';
+import * as knowledge from './0080_knowledge';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0050_shipment_notices': shipmentNotices,
   '0060_idempotency_expiry': idempotencyExpiry,
   '0070_payout_screenings': payoutScreenings,
+  '0080_knowledge': knowledge,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
