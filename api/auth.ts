@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ApiToken } from '../config';
+import { personById, type PeopleDirectory, type Person } from '../config/people';
 import type { Role, RoleActor } from '../domain/types';
 import { HttpProblem } from './problem';
 
@@ -9,6 +10,8 @@ import { HttpProblem } from './problem';
 export interface Principal {
   id: string;
   role: Role;
+  /** The caller's person in the people directory (PEOPLE_FILE), when their principal id is there. */
+  person?: Person;
 }
 
 declare module 'express-serve-static-core' {
@@ -23,7 +26,7 @@ function sameToken(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function authenticate(tokens: readonly ApiToken[]): RequestHandler {
+export function authenticate(tokens: readonly ApiToken[], people?: PeopleDirectory): RequestHandler {
   return (req, _res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -33,7 +36,8 @@ export function authenticate(tokens: readonly ApiToken[]): RequestHandler {
     const presented = match[1] as string;
     const found = tokens.find((candidate) => sameToken(candidate.token, presented));
     if (!found) throw new HttpProblem(401, 'Unauthorized', 'Unknown token');
-    req.principal = { id: found.principal, role: found.role };
+    const person = people ? personById(people, found.principal) : undefined;
+    req.principal = { id: found.principal, role: found.role, ...(person ? { person } : {}) };
     next();
   };
 }

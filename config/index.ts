@@ -10,6 +10,7 @@ import { loadStuckCaseSettings, type StuckCaseSettings } from './stuck-cases';
 import { loadWorkerSettings, type WorkerSettings } from './worker-settings';
 import { loadWorkerDeploymentSettings, type WorkerDeploymentSettings } from './worker-deployment';
 import { loadWatchlistPolicy } from './watchlist-policy';
+import { checkTokensAgainstPeople, DEFAULT_PEOPLE_FILE, loadPeopleDirectory, type PeopleDirectory } from './people';
 import type { WatchlistPolicy } from '../domain/watchlist';
 
 export { ConfigError } from './errors';
@@ -53,6 +54,8 @@ export interface AppConfig {
   /** TEMPORAL_UI_URL: base of the Temporal Web UI, for links from case histories and audit exports. */
   temporalUiUrl?: string;
   apiTokens: ApiToken[];
+  /** PEOPLE_FILE: teams and people, their skills and capacity (config/people.ts, docs/queue.md). */
+  people: PeopleDirectory;
   /**
    * `supplier` is the key from which each supplier's own webhook secret is derived
    * (supplierWebhookSecret below), or '' when every supplier is listed in supplierWebhookSecrets.
@@ -134,7 +137,9 @@ export interface CarrierCredentials {
 }
 
 /** Dev credentials: documented in the README, refused outside the dev profile. */
-export const DEV_API_TOKENS = 'agent:dev-agent-token,supervisor:dev-supervisor-token,expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
+/** The staff tokens are named after the dev people of config/people.default.json (`agent:dev.agent`). */
+export const DEV_API_TOKENS =
+  'agent:dev.agent:dev-agent-token,supervisor:dev.supervisor:dev-supervisor-token,expert:dev.expert:dev-expert-token,auditor:dev-auditor-token,system:dev-system-token';
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 /** Dev secret of the supplier reply webhook (`POST /v1/webhooks/supplier/{supplierId}`). */
 const DEV_SUPPLIER_WEBHOOK_SECRET = 'dev-supplier-webhook-secret';
@@ -197,6 +202,7 @@ const envSchema = z.object({
     .min(0, 'INBOUND_REDELIVERY_INTERVAL_MS must be 0 (off) or more')
     .default(15_000),
   SLA_POLICY_FILE: z.string().min(1).optional(),
+  PEOPLE_FILE: z.string().min(1).optional(),
   SLA_TIME_SCALE: z.coerce
     .number({ error: 'SLA_TIME_SCALE must be a number, e.g. 0.001' })
     .positive('SLA_TIME_SCALE must be greater than 0')
@@ -372,6 +378,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (profile === 'production' && holdsDevPayloadKey(payloadCodec)) {
     throw new ConfigError('PAYLOAD_CODEC_KEYS holds the documented dev key, refused in the production profile');
   }
+  const people = loadPeopleDirectory(e.PEOPLE_FILE ?? DEFAULT_PEOPLE_FILE);
+  checkTokensAgainstPeople(apiTokens, people);
   const temporalUiUrl = e.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL;
   const slaPolicyFile = e.SLA_POLICY_FILE ?? DEFAULT_SLA_POLICY_FILE;
   const simulators = `http://127.0.0.1:${e.SIMULATORS_PORT}`;
@@ -384,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     temporalUiUrl,
     apiTokens,
+    people,
     webhookSecrets: {
       generic: secret('WEBHOOK_SECRET_GENERIC', e.WEBHOOK_SECRET_GENERIC),
       kuaidi100: secret('WEBHOOK_SECRET_KUAIDI100', e.WEBHOOK_SECRET_KUAIDI100),
