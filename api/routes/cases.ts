@@ -11,6 +11,7 @@ import { allow } from '../permissions';
 import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
+import { caseGuidance } from '../guidance/guidance';
 import { caseActionBody, type CaseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
@@ -46,7 +47,11 @@ function toCaseAction(body: CaseActionBody, timeScale: number): CaseAction {
   return { ...rest, byMs: Math.round((parseDuration(by) as number) * timeScale) };
 }
 
-export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfig, 'temporal' | 'temporalUiUrl'>): Router {
+export function casesRouter(
+  service: CaseService,
+  db: Db,
+  config?: Pick<AppConfig, 'temporal' | 'temporalUiUrl'> & Partial<Pick<AppConfig, 'slaPolicy'>>,
+): Router {
   const router = Router();
 
   router.post('/', allow('POST /v1/cases'), async (req, res) => {
@@ -79,7 +84,9 @@ export function casesRouter(service: CaseService, db: Db, config?: Pick<AppConfi
   router.get('/:caseId', allow('GET /v1/cases/{caseId}'), async (req, res) => {
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
-    res.json(shownTo(req, view));
+    const shown = shownTo(req, view);
+    // What to do next, with the step's reply script and articles (docs/knowledge.md → Guidance).
+    res.json({ ...shown, guidance: await caseGuidance(db, shown, shown.allowedActions, config?.slaPolicy) });
   });
 
   router.post('/:caseId/feedback', allow('POST /v1/cases/{caseId}/feedback'), async (req, res) => {
