@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACTION_LIMITS, OUTCOME_PATTERN } from '../domain/action-limits';
 import { CLAIM_KINDS } from '../domain/claim';
+import { CALL_DIRECTIONS, CALL_OUTCOMES, CONTACT_LIMITS, PROMISE_KINDS, REPLY_CHANNELS } from '../domain/agent-contact';
 import { decodeCursor } from '../store/read-model';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
 import { parseDuration } from '../domain/durations';
@@ -83,6 +84,19 @@ export type FeedbackBody = z.infer<typeof feedbackBody>;
 
 const reason = { reason: text(ACTION_LIMITS.reason) };
 
+/**
+ * A promise to the customer: what, and by when. `by` is an absolute time in the future (at most
+ * 30 days ahead); the route turns it into "this long from now", scaled by SLA_TIME_SCALE.
+ */
+const promiseBody = z.strictObject({
+  kind: z.enum(PROMISE_KINDS, { error: `must be one of ${PROMISE_KINDS.join(', ')}` }),
+  by: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
+    .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
+    .refine((value) => Date.parse(value) - Date.now() <= CONTACT_LIMITS.maxPromiseMs, 'must be at most 30 days ahead'),
+  what: text(CONTACT_LIMITS.promiseWhat),
+});
+
 /** `POST /v1/cases/{caseId}/actions`: one body shape per action, told apart by `action`. */
 export const caseActionBody = z.discriminatedUnion(
   'action',
@@ -145,6 +159,26 @@ export const caseActionBody = z.discriminatedUnion(
     }),
     z.strictObject({ action: z.literal('reopen'), ...reason }),
     z.strictObject({ action: z.literal('cancel'), ...reason }),
+    z.strictObject({ action: z.literal('take'), reason: reason.reason.optional() }),
+    z.strictObject({
+      action: z.literal('reply'),
+      channel: z.enum(REPLY_CHANNELS, { error: `must be one of ${REPLY_CHANNELS.join(', ')}` }),
+      text: text(CONTACT_LIMITS.replyText),
+      scriptId: text(CONTACT_LIMITS.scriptId).optional(),
+      promise: promiseBody.optional(),
+    }),
+    z.strictObject({
+      action: z.literal('log-call'),
+      direction: z.enum(CALL_DIRECTIONS, { error: `must be one of ${CALL_DIRECTIONS.join(', ')}` }),
+      outcome: z.enum(CALL_OUTCOMES, { error: `must be one of ${CALL_OUTCOMES.join(', ')}` }),
+      durationSeconds: z
+        .number()
+        .int('must be a whole number of seconds')
+        .min(0, 'must not be negative')
+        .max(CONTACT_LIMITS.maxCallSeconds, `at most ${CONTACT_LIMITS.maxCallSeconds} seconds`),
+      summary: text(CONTACT_LIMITS.callSummary),
+      promise: promiseBody.optional(),
+    }),
   ],
   { error: `action must be one of ${CASE_ACTION_NAMES.filter((name) => name !== 'feedback').join(', ')}` },
 );

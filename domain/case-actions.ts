@@ -1,4 +1,5 @@
 import { ACTION_LIMITS as LIMITS, OUTCOME_PATTERN } from './action-limits';
+import { callProblem, replyProblem, type CallDirection, type CallOutcome, type PromiseMade, type ReplyChannel } from './agent-contact';
 import type { CaseView } from './case-view';
 import { CLAIM_IN_PROGRESS, CLAIM_KINDS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
 import { formatYuan } from './compensation';
@@ -36,7 +37,17 @@ export type CaseAction =
   | { action: 'choose-remedy'; remedy: Remedy; newAddress?: DeliveryAddress; note?: string }
   | { action: 'resolve'; outcome: string; summary: string }
   | { action: 'reopen'; reason: string }
-  | { action: 'cancel'; reason: string };
+  | { action: 'cancel'; reason: string }
+  | { action: 'take'; reason?: string }
+  | { action: 'reply'; channel: ReplyChannel; text: string; scriptId?: string; promise?: PromiseMade }
+  | {
+      action: 'log-call';
+      direction: CallDirection;
+      outcome: CallOutcome;
+      durationSeconds: number;
+      summary: string;
+      promise?: PromiseMade;
+    };
 
 /** What a customer chooses after a failed delivery (派件異常): 再派, 改址 or 退回. */
 export const REMEDIES = ['redeliver', 'redirect', 'return'] as const;
@@ -60,6 +71,9 @@ export const CASE_ACTION_NAMES: readonly CaseActionName[] = [
   'resolve',
   'reopen',
   'cancel',
+  'take',
+  'reply',
+  'log-call',
   'feedback',
 ];
 
@@ -73,6 +87,11 @@ export interface CaseFacts {
   tier: EscalationTier;
   priority: Priority;
   assignee: string;
+  /**
+   * Whether the owner is a tier's queue rather than a person: anyone on staff may take a queued
+   * case. Absent (an older snapshot) counts as a queue.
+   */
+  ownedByPerson?: boolean;
   evidenceRequested: boolean;
   feedbackGiven: boolean;
   /** The case waits for the customer's choice after a failed delivery. */
@@ -124,7 +143,10 @@ export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPoli
  * workflow holds it; the workflow also passes its policy, whose goodwill caps the rules enforce.
  */
 export function factsOf(
-  view: Pick<CaseView, 'status' | 'tier' | 'priority' | 'assignee' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'>,
+  view: Pick<
+    CaseView,
+    'status' | 'tier' | 'priority' | 'assignee' | 'assigneeKind' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'
+  >,
   policy?: Pick<SlaPolicy, 'goodwill'>,
 ): CaseFacts {
   return {
@@ -134,6 +156,7 @@ export function factsOf(
     tier: view.tier,
     priority: view.priority,
     assignee: view.assignee,
+    ...(view.assigneeKind === 'person' ? { ownedByPerson: true } : {}),
     evidenceRequested: Boolean(view.evidence?.requested),
     ...(view.awaitingRemedy ? { awaitingRemedy: true } : {}),
     feedbackGiven: Boolean(view.feedback),
@@ -165,6 +188,10 @@ const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
   resolve: STAFF,
   reopen: STAFF,
   cancel: ['supervisor', 'expert'],
+  // Taking a case is the agent's own move (the queue's "next" takes on their behalf).
+  take: STAFF,
+  reply: STAFF,
+  'log-call': STAFF,
   feedback: ['system', 'agent'],
 };
 
@@ -224,11 +251,24 @@ export function permission(facts: CaseFacts, name: CaseActionName, caller: Calle
       if (facts.phaseChangePending) return pendingRefusal(facts.phaseChangePending);
       if (facts.status === 'RESOLVED' || (facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven)) return undefined;
       return state('only a resolved case still awaiting feedback can be reopened');
+    case 'take':
+      return takeRefusal(facts, caller, state);
     case 'feedback':
       return facts.status === 'AWAITING_FEEDBACK' && !facts.feedbackGiven ? undefined : state('feedback is taken only while AWAITING_FEEDBACK');
     default:
       return isActive(facts) ? undefined : state(`${name} needs an open case`);
   }
+}
+
+/**
+ * A case is taken from a queue, or from a person only by a supervisor or expert (a colleague's
+ * case is not taken from under them); nobody takes what they already own.
+ */
+function takeRefusal(facts: CaseFacts, caller: Caller, state: (message: string) => ActionRefusal): ActionRefusal | undefined {
+  if (!isActive(facts)) return state('only an open case can be taken');
+  if (facts.assignee === idOf(caller)) return state(`the case is already yours (${facts.assignee})`);
+  if (facts.ownedByPerson && roleOf(caller) === 'agent') return state(`the case is owned by ${facts.assignee}: a supervisor may reassign it`);
+  return undefined;
 }
 
 /** What `phaseChangePending` says while a case winds down to continue as new. */
@@ -291,6 +331,16 @@ export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller
     case 'choose-remedy':
       if (!REMEDIES.includes(action.remedy)) return invalid(`remedy must be one of ${REMEDIES.join(', ')}`);
       return action.remedy === 'redirect' && !action.newAddress ? invalid('a redirect needs newAddress') : undefined;
+    case 'take':
+      return action.reason === undefined ? undefined : checkReason(action.reason);
+    case 'reply': {
+      const problem = replyProblem(action);
+      return problem ? invalid(problem) : undefined;
+    }
+    case 'log-call': {
+      const problem = callProblem(action);
+      return problem ? invalid(problem) : undefined;
+    }
     case 'resolve':
       return typeof action.outcome === 'string' && OUTCOME_PATTERN.test(action.outcome) && nonEmpty(action.summary, LIMITS.resolutionSummary)
         ? undefined

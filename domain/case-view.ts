@@ -1,3 +1,4 @@
+import type { CallRecord, PromiseRecord, ReplyRecord } from './agent-contact';
 import type { CaseIncident } from './incidents';
 import type { ClaimView } from './claim';
 import type { SlaClock } from './sla-clock';
@@ -65,6 +66,8 @@ export interface CaseView {
   priority: Priority;
   tier: EscalationTier;
   assignee: string;
+  /** Whether `assignee` is a tier's queue or a person who took or was given the case. */
+  assigneeKind?: 'queue' | 'person';
   orderId: string;
   waybillNo: string;
   carrier: Carrier;
@@ -119,11 +122,17 @@ export interface CaseView {
     items: Array<{ kind: string; description: string; url?: string; at: string; by: string }>;
   };
   notes: Array<{ text: string; at: string; by: string }>;
+  /** Messages staff sent the customer by hand (`reply`), newest last. */
+  replies?: ReplyRecord[];
+  /** Phone calls staff logged (`log-call`), newest last. */
+  calls?: CallRecord[];
+  /** Promises made to the customer in replies and calls, and whether they were kept. */
+  promises?: PromiseRecord[];
   /**
    * How many older entries of each list the case no longer carries (a long case keeps the newest
    * ones in its workflow state; every entry is in the audit trail, GET /v1/cases/{id}/history).
    */
-  elided?: { notes: number; evidenceItems: number; notifications: number; trackingEvents: number; carrierRequests?: number };
+  elided?: { notes: number; evidenceItems: number; notifications: number; trackingEvents: number; carrierRequests?: number; replies?: number; calls?: number };
   /** A resolve, cancel or reopen being applied (or the case moving to its next run). */
   pendingPhaseChange?: string;
   /** Set while PostgreSQL refuses the case's writes: the reason and since when. */

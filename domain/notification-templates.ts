@@ -28,6 +28,7 @@ export const TEMPLATE_IDS = [
   'survey.reminder',
   'case.closed',
   'incident.notice',
+  'case.reply',
   'staff.escalated',
   'staff.sla_warning',
   'staff.assigned',
@@ -172,6 +173,12 @@ const TEMPLATES: Record<TemplateId, Template> = {
     smsCode: 'SMS_STAFF_SLA_WARNING',
     title: 'SLA预警',
     body: '**SLA预警** {caseId}\n> {clock}已用{percent}%，将于{dueText}超时',
+  },
+  // An agent's own words (`reply`): the text is theirs, the frame names the case.
+  'case.reply': {
+    smsCode: 'SMS_CASE_REPLY',
+    title: '客服回复',
+    body: '客服回复（案件{caseId}）：{text}',
   },
   'staff.assigned': {
     smsCode: 'SMS_STAFF_ASSIGNED',

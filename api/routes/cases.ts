@@ -40,11 +40,28 @@ function shownTo(req: Request, view: CaseView): CaseView & { allowedActions: str
   return phonesForRole({ ...view, allowedActions: allowedActions(factsOf(view), principal) }, principal.role);
 }
 
-/** The wire shape to the workflow's: an SLA extension travels in (scaled) milliseconds. */
-function toCaseAction(body: CaseActionBody, timeScale: number): CaseAction {
-  if (body.action !== 'extend-sla') return body;
-  const { by, ...rest } = body;
-  return { ...rest, byMs: Math.round((parseDuration(by) as number) * timeScale) };
+/**
+ * The wire shape to the workflow's: an SLA extension travels in (scaled) milliseconds, and so does
+ * a promise's `by`: the time from now until then, scaled by SLA_TIME_SCALE like the policy's
+ * durations (at scale 1 the promise falls due at `by`; a sped-up stack keeps it at the pace of its
+ * clocks). The workflow dates the promise from when it takes the action.
+ */
+function toCaseAction(body: CaseActionBody, timeScale: number, now: number = Date.now()): CaseAction {
+  switch (body.action) {
+    case 'extend-sla': {
+      const { by, ...rest } = body;
+      return { ...rest, byMs: Math.round((parseDuration(by) as number) * timeScale) };
+    }
+    case 'reply':
+    case 'log-call': {
+      const { promise, ...rest } = body;
+      if (!promise) return rest;
+      const { by, ...made } = promise;
+      return { ...rest, promise: { ...made, dueInMs: Math.max(1, Math.round((Date.parse(by) - now) * timeScale)) } };
+    }
+    default:
+      return body;
+  }
 }
 
 export function casesRouter(

@@ -91,6 +91,9 @@ const ACTION_BODIES: Record<Exclude<CaseActionName, 'feedback'>, Record<string, 
   resolve: { outcome: 'delivered', summary: 'permission matrix' },
   reopen: { reason: 'permission matrix' },
   cancel: { reason: 'permission matrix' },
+  take: { reason: 'permission matrix' },
+  reply: { channel: 'in-app', text: '权限矩阵' },
+  'log-call': { direction: 'outbound', outcome: 'no-answer', durationSeconds: 0, summary: 'permission matrix' },
 };
 
 /** Waits until the case's trail stops growing (its first steps' notifications land after the status). */

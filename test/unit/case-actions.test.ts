@@ -129,6 +129,9 @@ describe('allowedActions', () => {
       'propose-claim',
       'reship',
       'resolve',
+      'take',
+      'reply',
+      'log-call',
     ]);
   });
 

@@ -23,6 +23,7 @@ const VALUES: Record<string, string> = {
   percent: '75',
   summary: '已补发缺件',
   what: '外包装照片',
+  text: '您好，已为您催件，明天回电',
   request: '请补发正确配件',
   reminder: '2',
   amountText: '¥120.00',

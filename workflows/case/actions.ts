@@ -13,6 +13,7 @@ import { decideClaim, recoveryPartyOf, startClaim } from './claims';
 import { reship } from './steps/warehouse';
 import { notifyCustomer } from './steps/customer';
 import { notifyStaff } from './steps/staff';
+import { logCall, sendReply } from './steps/contact';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
@@ -42,6 +43,9 @@ export function registerCaseActions(state: CaseState): void {
           if (!clock || clock.state === 'stopped') {
             throw ApplicationFailure.nonRetryable(`the ${action.clock} clock is not running`, 'InvalidState');
           }
+        }
+        if (action.action === 'reply' && action.channel === 'wecom-group' && !state.input.customer.storeId) {
+          throw ApplicationFailure.nonRetryable('the customer has no store, so no store WeCom group: reply by sms or in-app', 'InvalidState');
         }
         if (action.action === 'reship' && !action.items?.length && !state.input.items?.length) {
           throw ApplicationFailure.nonRetryable('the case has no items on record: say which items to reship', 'InvalidInput');
@@ -149,6 +153,18 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       );
       return;
     }
+
+    case 'take':
+      state.take(actor, action.reason ?? 'taken from the queue');
+      return;
+
+    case 'reply':
+      await sendReply(state, action, actor);
+      return;
+
+    case 'log-call':
+      logCall(state, action, actor);
+      return;
 
     case 'resolve':
     case 'cancel': {

@@ -1,3 +1,4 @@
+import type { CallRecord, PromiseRecord, ReplyRecord } from '../../domain/agent-contact';
 import type { AuditEvent, CaseView, TimelineEntry } from '../../domain/case-view';
 import type { CaseIncident } from '../../domain/incidents';
 import type { TemplateId } from '../../domain/notification-templates';
@@ -90,6 +91,13 @@ export interface CaseCarryOver {
   resolution?: CaseView['resolution'];
   evidence: CaseView['evidence'];
   notes: CaseView['notes'];
+  /** Staff's replies, calls and promises (absent in carries from before they existed). */
+  replies?: ReplyRecord[];
+  calls?: CallRecord[];
+  /** Every open promise, and the newest settled ones: the next run re-arms the open ones' timers. */
+  promises?: PromiseRecord[];
+  replyCount?: number;
+  promiseCount?: number;
   statusBeforeEvidence?: CaseStatus;
   evidenceRequests: number;
   earlierFeedback: NonNullable<CaseView['feedback']>[];
@@ -134,4 +142,6 @@ export interface Elided {
   trackingEvents: number;
   /** Absent in carries from before carrier requests were cut. */
   carrierRequests?: number;
+  replies?: number;
+  calls?: number;
 }

@@ -21,6 +21,7 @@ import { returnExchangePlaybook } from './playbooks/return-exchange';
 import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
 import { resumeReturnReceipt } from './return-wait';
 import { runSlaWatchdog } from './sla-watchdog';
+import { keepPromisesByClock } from './promise-timers';
 
 /**
  * One logistics exception, from the moment it is opened until the customer's feedback closes it.
@@ -84,6 +85,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
   }
 
   const watchdog = runSlaWatchdog(state, () => done);
+  const promiseTimers = keepPromisesByClock(state, () => done);
   try {
     await runCase(state, resume?.at);
   } catch (error) {
@@ -93,6 +95,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
     state.markMovingToNextRun();
     done = true;
     await watchdog;
+    await promiseTimers;
     await windDown(state);
     const { resume: _previous, ...rest } = input;
     return continueAsNew<typeof caseWorkflow>({ ...rest, resume: { state: state.carryOver(), at: error.at } });
@@ -100,6 +103,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
 
   done = true;
   await watchdog;
+  await promiseTimers;
   await windDown(state);
   return {
     caseId: input.caseId,

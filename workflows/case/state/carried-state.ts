@@ -22,6 +22,10 @@ const CARRIED_CARRIER_REQUESTS = 50;
  */
 const CARRIED_NOTES = 50;
 const CARRIED_EVIDENCE_ITEMS = 50;
+/** Replies and calls, like notes; settled promises likewise (open ones are always carried: their timers re-arm). */
+const CARRIED_REPLIES = 50;
+const CARRIED_CALLS = 50;
+const CARRIED_SETTLED_PROMISES = 50;
 
 /**
  * Everything the next run needs to go on as if nothing happened: the case's data, the audit
@@ -40,6 +44,10 @@ export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
   const notes = kept(data.notes, CARRIED_NOTES);
   const evidenceItems = kept(data.evidence.items, CARRIED_EVIDENCE_ITEMS);
   const carrierRequests = kept(data.carrierRequests, CARRIED_CARRIER_REQUESTS);
+  const replies = kept(data.replies, CARRIED_REPLIES);
+  const calls = kept(data.calls, CARRIED_CALLS);
+  const settled = data.promises.filter((promise) => promise.status !== 'open').slice(-CARRIED_SETTLED_PROMISES);
+  const promises = data.promises.filter((promise) => promise.status === 'open' || settled.includes(promise));
   const unsaved = trail.unsaved();
   return {
     status: data.status,
@@ -56,6 +64,11 @@ export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
     ...(data.resolution ? { resolution: data.resolution } : {}),
     evidence: { ...data.evidence, items: evidenceItems.items },
     notes: notes.items,
+    ...(data.replies.length ? { replies: replies.items } : {}),
+    ...(data.calls.length ? { calls: calls.items } : {}),
+    ...(promises.length ? { promises } : {}),
+    ...(data.replyCount ? { replyCount: data.replyCount } : {}),
+    ...(data.promiseCount ? { promiseCount: data.promiseCount } : {}),
     ...(data.statusBeforeEvidence ? { statusBeforeEvidence: data.statusBeforeEvidence } : {}),
     evidenceRequests: data.evidenceRequests,
     earlierFeedback: data.earlierFeedback,
@@ -83,6 +96,8 @@ export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
       notifications: data.elided.notifications + notifications.dropped,
       trackingEvents: data.elided.trackingEvents + tracking.dropped,
       carrierRequests: (data.elided.carrierRequests ?? 0) + carrierRequests.dropped,
+      ...(data.elided.replies || replies.dropped ? { replies: (data.elided.replies ?? 0) + replies.dropped } : {}),
+      ...(data.elided.calls || calls.dropped ? { calls: (data.elided.calls ?? 0) + calls.dropped } : {}),
     },
     ...(unsaved.length ? { unsaved } : {}),
   };

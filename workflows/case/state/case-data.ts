@@ -1,3 +1,4 @@
+import type { CallRecord, PromiseRecord, ReplyRecord } from '../../../domain/agent-contact';
 import type { CaseView } from '../../../domain/case-view';
 import type { CaseIncident } from '../../../domain/incidents';
 import type { ReadonlyDeep } from '../../../domain/readonly';
@@ -45,6 +46,13 @@ export interface CaseData {
   resolution?: CaseView['resolution'];
   evidence: CaseView['evidence'];
   notes: CaseView['notes'];
+  /** Staff's replies to the customer, calls logged and promises made (./changes/contact.ts). */
+  replies: ReplyRecord[];
+  calls: CallRecord[];
+  promises: PromiseRecord[];
+  /** Replies and promises made in all runs: each reply's notification key and each promise's id. */
+  replyCount: number;
+  promiseCount: number;
   /** Set by a resolve or cancel action: the playbook stops at its next wait. */
   interruption?: Interruption;
   /** Set by a reopen action while the case awaits feedback. */
@@ -109,6 +117,11 @@ export function openingData(input: OpenCaseInput, openedAt: string): CaseData {
     earlierFeedback: [],
     evidence: { items: [] },
     notes: [],
+    replies: [],
+    calls: [],
+    promises: [],
+    replyCount: 0,
+    promiseCount: 0,
     evidenceRequests: 0,
     incidents: [],
     reopens: 0,

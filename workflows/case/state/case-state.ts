@@ -29,6 +29,8 @@ import {
   type Lists,
 } from './changes/records';
 import * as phases from './changes/phases';
+import * as contact from './changes/contact';
+import type { CallDirection, CallRecord, PromiseMade, PromiseRecord, ReplyRecord } from '../../../domain/agent-contact';
 
 /**
  * One case inside its workflow, in the shape of Temporal's safe-message-handlers sample: a class
@@ -177,6 +179,16 @@ export class CaseState {
   setPriority = (priority: Priority): void => setPriority(this.d, priority);
   undoConversion = (type: ExceptionType): void => undoConversion(this.d, type);
 
+  /** Staff's own contact with the customer: taking the case, replies, calls, promises (./changes/contact.ts). */
+  take = (actor: Actor, reason: string): void => contact.take(this.changing, actor, reason);
+  addReply = (reply: ReplyRecord, key: string, actor: Actor): void => contact.addReply(this.changing, reply, key, actor);
+  logCall = (call: CallRecord, actor: Actor): void => contact.logCall(this.changing, call, actor);
+  makePromise = (promise: PromiseMade, actor: Actor): PromiseRecord => contact.makePromise(this.changing, promise, actor);
+  keepPromises = (by: { reply: true } | { call: CallDirection }, actor: Actor): void => contact.keepPromises(this.changing, by, actor);
+  breakPromise = (id: string): boolean => contact.breakPromise(this.changing, id);
+  /** The number of the next reply: its notification key's ordinal, unique across runs. */
+  nextReply = (): number => ++this.d.replyCount;
+
   /** The customer's choices and answers, and the phases they move (./changes/phases.ts). */
   awaitRemedy = (awaiting: NonNullable<CaseView['awaitingRemedy']>): void => phases.awaitRemedy(this.d, awaiting);
   endRemedyWait = (): void => phases.endRemedyWait(this.d);
@@ -187,7 +199,11 @@ export class CaseState {
   settleInterruption = (how: phases.Settled): void => phases.settleInterruption(this.d, how);
   settleReopen = (how: phases.Settled): void => phases.settleReopen(this.d, how);
   startReopenRound = (): void => phases.startReopenRound(this.d);
-  markResolved = (outcome: string, summary: string): void => phases.markResolved(this.d, outcome, summary);
+  /** Resolving keeps every open promise of a resolution. */
+  markResolved = (outcome: string, summary: string): void => {
+    phases.markResolved(this.d, outcome, summary);
+    contact.keepPromises(this.changing, { resolved: true });
+  };
   markMovingToNextRun = (): void => phases.markMovingToNextRun(this.d);
   markClosed = (): void => phases.markClosed(this.d);
 }

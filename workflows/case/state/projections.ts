@@ -36,6 +36,7 @@ export function caseFacts(data: Data, input: OpenCaseInput): CaseFacts {
       tier: data.tier,
       priority: data.priority,
       assignee: data.assignee,
+      assigneeKind: assigneeKind(data, input),
       evidence: data.evidence as CaseView['evidence'],
       ...(data.feedback ? { feedback: data.feedback } : {}),
       ...(data.claim ? { claim: data.claim as CaseView['claim'] } : {}),
@@ -44,6 +45,11 @@ export function caseFacts(data: Data, input: OpenCaseInput): CaseFacts {
     },
     input.policy,
   );
+}
+
+/** A tier's queue owns the case until a person takes it or is given it. */
+function assigneeKind(data: Data, input: OpenCaseInput): 'queue' | 'person' {
+  return Object.values(input.staff.tierQueues).includes(data.assignee) ? 'queue' : 'person';
 }
 
 /** The case as readers see it; text PostgreSQL cannot store is replaced (../storable-text.ts). */
@@ -65,6 +71,7 @@ function rawView(data: CaseData, input: OpenCaseInput, timeline: TimelineEntry[]
     priority: data.priority,
     tier: data.tier,
     assignee: data.assignee,
+    assigneeKind: assigneeKind(data, input),
     orderId: input.orderId,
     waybillNo: input.waybillNo,
     carrier: input.carrier,
@@ -105,7 +112,10 @@ function rawView(data: CaseData, input: OpenCaseInput, timeline: TimelineEntry[]
     ...(data.returns.length ? { returns: data.returns } : {}),
     evidence: data.evidence,
     notes: data.notes,
-    ...(elided.notes || elided.evidenceItems || elided.notifications || elided.trackingEvents || elided.carrierRequests ? { elided: { ...elided } } : {}),
+    ...(data.replies.length ? { replies: data.replies } : {}),
+    ...(data.calls.length ? { calls: data.calls } : {}),
+    ...(data.promises.length ? { promises: data.promises } : {}),
+    ...(Object.values(elided).some(Boolean) ? { elided: { ...elided } } : {}),
     ...(pending ? { pendingPhaseChange: pending } : {}),
     ...(data.writeRejected ? { storeWriteRejected: data.writeRejected } : {}),
     timeline,

@@ -4,7 +4,7 @@ import { nearestDueAt } from '../../../domain/sla-clock';
 import type { NotificationChannel } from '../../../domain/types';
 import { clocksOf } from '../state/case-data';
 import type { CaseState } from '../state/case-state';
-import { sendOnChannels } from './send-notice';
+import { sendOnChannels, type ChannelNotice } from './send-notice';
 
 /**
  * Talking to the customer: notices on every channel they use, the first acknowledgement.
@@ -28,16 +28,22 @@ function customerParams(state: CaseState): Record<string, string> {
 export async function notifyCustomer(state: CaseState, step: string, template: TemplateId, extra: Record<string, string> = {}): Promise<void> {
   const { input } = state;
   const channels = customerChannels(input.customer.channels, input.customer.storeId);
-  const recipient = {
-    userId: input.customer.id,
-    phone: input.customer.phone,
-    ...(input.customer.storeId ? { storeId: input.customer.storeId, wecomKey: `store-${input.customer.storeId}` } : {}),
-  };
+  const recipient = customerRecipient(state);
   const params = { ...customerParams(state), ...extra };
   await sendOnChannels(
     state,
     channels.map((channel) => ({ key: `${input.caseId}:${step}:${channel}`, channel, template, recipient, params })),
   );
+}
+
+/** Where the customer is reached: their phone, their inbox, their store's WeCom group. */
+export function customerRecipient(state: CaseState): ChannelNotice['recipient'] {
+  const { customer } = state.input;
+  return {
+    userId: customer.id,
+    phone: customer.phone,
+    ...(customer.storeId ? { storeId: customer.storeId, wecomKey: `store-${customer.storeId}` } : {}),
+  };
 }
 
 /** The customer's channels, each once: one key per channel, one message per key. */

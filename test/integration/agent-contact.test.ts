@@ -1,0 +1,212 @@
+import { caseHistory } from '../../store/read-model';
+import { testPolicy } from '../../fixtures/fast-policy';
+import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
+
+/**
+ * Staff's own contact with the customer through POST /v1/cases/{id}/actions: taking a case,
+ * replying (sent once through the outbox, a first response), logging calls, and promises kept by
+ * the clock. The stack runs with SLA_TIME_SCALE=0.001, so a promise's `by` one hour ahead falls
+ * due 3.6 s later, as the policy's durations do.
+ */
+
+let stack: TestStack;
+const SCALE = 0.001;
+
+beforeAll(async () => {
+  // Long targets: nothing breaches or escalates by itself while the test works the case by hand.
+  const base = testPolicy();
+  stack = await startTestStack({
+    env: { SLA_TIME_SCALE: String(SCALE) },
+    policy: testPolicy({
+      delayed: { ...base.delayed, urgeIntervalMs: 600_000, totalDelayMs: 3_600_000 },
+      clocks: { ...base.clocks, firstResponse: { targetMs: 600_000 }, handling: { targetMs: 600_000 }, resolution: { targetMs: 1_200_000 } },
+    }),
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+afterEach(() => stack.simulators.faults.clear());
+
+type Role = 'agent' | 'supervisor' | 'expert' | 'auditor' | 'system';
+type Entry = { kind: string; data: Record<string, unknown>; actor: { id: string } };
+const act = (role: Role, caseId: string, body: Record<string, unknown>) => stack.api(role, `/v1/cases/${caseId}/actions`, { body });
+const view = async (caseId: string, role: Role = 'agent') => (await stack.api(role, `/v1/cases/${caseId}`)).body;
+const trail = async (caseId: string): Promise<Entry[]> => (await caseHistory(stack.db, caseId)) as unknown as Entry[];
+const kinds = async (caseId: string, kind: string) => (await trail(caseId)).filter((event) => event.kind === kind);
+/** A time `hours` ahead as the wire carries it; the stack scales the wait by SCALE. */
+const hoursAhead = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+/** Opened by `opener`: a case an agent opens starts in that agent's own hands, one the system opens in the tier-1 queue. */
+async function openWaitingCase(overrides: Record<string, unknown> = {}, opener: Role = 'agent') {
+  const opened = await stack.api(opener, '/v1/cases', { body: openCaseBody(overrides) });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER' && v.notifications.some((n: { template: string }) => n.template === 'case.carrier_urged'),
+    { what: 'WAITING_CARRIER, carrier urged' },
+  );
+  return caseId;
+}
+
+test("an agent takes a queued case; a second person is refused, a supervisor may take it over; the queue's body works", async () => {
+  const caseId = await openWaitingCase({}, 'system');
+  const before = await view(caseId);
+  expect(before.assignee).toBe('tier1-agents');
+  expect(before.assigneeKind).toBe('queue');
+  expect(before.allowedActions).toContain('take');
+
+  const taken = await act('agent', caseId, { action: 'take', reason: 'taken from the queue' });
+  expect(taken.status).toBe(200);
+  const agentId = taken.body.assignee as string;
+  expect(agentId).not.toBe(before.assignee);
+  expect(taken.body.assigneeKind).toBe('person');
+  expect(taken.body.allowedActions).not.toContain('take');
+  expect((await act('agent', caseId, { action: 'take' })).status).toBe(409);
+
+  // A supervisor gives it to another person: an agent may no longer take it from them.
+  expect((await act('supervisor', caseId, { action: 'assign', assignee: 'agent-wu' })).status).toBe(200);
+  const refused = await act('agent', caseId, { action: 'take' });
+  expect(refused.status).toBe(409);
+  expect((await view(caseId)).assignee).toBe('agent-wu');
+  const overridden = await act('supervisor', caseId, { action: 'take', reason: '客户投诉升级，主管接手' });
+  expect(overridden.status).toBe(200);
+
+  const takes = await kinds(caseId, 'case.taken');
+  expect(takes.map((event) => event.data)).toEqual([
+    { from: before.assignee, to: agentId, reason: 'taken from the queue' },
+    { from: 'agent-wu', to: overridden.body.assignee, reason: '客户投诉升级，主管接手' },
+  ]);
+  expect(takes[0]!.actor.id).toBe(agentId);
+});
+
+test('a reply goes to the customer once by SMS, shows in the view and trail, and is the first response', async () => {
+  // The acknowledgement's SMS fails twice (retried 1 s, then 2 s later), so the firstResponse clock
+  // is still running when the agent replies in between.
+  stack.simulators.faults.set([{ system: 'sms', failNext: 2 }]);
+  const opened = await stack.api('agent', '/v1/cases', {
+    body: openCaseBody({ customer: { id: 'C-1001', name: '张三汽修', phone: '13800138000', storeId: 'S-9', channels: ['sms'] } }),
+  });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  await eventually(
+    async () => stack.simulators.faults.rules(),
+    (rules) => rules.every((rule) => rule.failNext === 0),
+    { what: 'the acknowledgement failed twice' },
+  );
+  const replied = await act('agent', caseId, { action: 'reply', channel: 'sms', text: '您好，已为您加急催件', scriptId: 'SCRIPT-DELAY-1' });
+  expect(replied.status).toBe(200);
+  expect(replied.body.replies).toEqual([
+    expect.objectContaining({ channel: 'sms', text: '您好，已为您加急催件', scriptId: 'SCRIPT-DELAY-1', by: expect.any(String), outcome: 'sent' }),
+  ]);
+  const key = `${caseId}:reply:1:sms`;
+  await eventually(
+    async () => stack.simulators.ledger.entries({ system: 'sms', includeReplays: true }).filter((entry) => entry.idempotencyKey === key),
+    (entries) => entries.length === 1,
+    { what: 'the reply SMS, once' },
+  );
+  const stopped = (await kinds(caseId, 'sla.clock_stopped')).filter((event) => event.data.clock === 'firstResponse');
+  expect(stopped).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: expect.stringMatching(/^replied by /) }) })]);
+  expect(await kinds(caseId, 'reply.sent')).toEqual([
+    expect.objectContaining({ data: expect.objectContaining({ channel: 'sms', scriptId: 'SCRIPT-DELAY-1', key }) }),
+  ]);
+  // Sent once: the ledger still holds one message after the case settles.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(stack.simulators.ledger.entries({ system: 'sms', includeReplays: true }).filter((entry) => entry.idempotencyKey === key)).toHaveLength(1);
+});
+
+test('a logged call shows in the view and trail; an outbound call keeps a call-back promise', async () => {
+  const caseId = await openWaitingCase();
+  const promised = await act('agent', caseId, {
+    action: 'reply',
+    channel: 'in-app',
+    text: '我们今天会回电确认补发时间',
+    promise: { kind: 'call-back', by: hoursAhead(10), what: '回电确认补发时间' },
+  });
+  expect(promised.status).toBe(200);
+  expect(promised.body.promises).toEqual([expect.objectContaining({ id: 'promise-1', kind: 'call-back', status: 'open', what: '回电确认补发时间' })]);
+
+  const inbound = await act('agent', caseId, { action: 'log-call', direction: 'inbound', outcome: 'reached', durationSeconds: 40, summary: '客户来电询问' });
+  expect(inbound.status).toBe(200);
+  expect(inbound.body.promises[0].status).toBe('open');
+
+  const called = await act('agent', caseId, {
+    action: 'log-call',
+    direction: 'outbound',
+    outcome: 'reached',
+    durationSeconds: 95,
+    summary: '约定明早补发',
+  });
+  expect(called.status).toBe(200);
+  expect(called.body.calls).toEqual([
+    expect.objectContaining({ direction: 'inbound', outcome: 'reached', durationSeconds: 40 }),
+    expect.objectContaining({ direction: 'outbound', outcome: 'reached', durationSeconds: 95, summary: '约定明早补发' }),
+  ]);
+  expect(called.body.promises).toEqual([expect.objectContaining({ id: 'promise-1', status: 'kept', settledAt: expect.any(String) })]);
+  expect(await kinds(caseId, 'call.logged')).toHaveLength(2);
+  expect(await kinds(caseId, 'promise.kept')).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: 'promise-1', kind: 'call-back' }) })]);
+  expect(called.body.tier).toBe(1);
+});
+
+test('a promise not kept in time is broken: the trail says so, the case goes up a tier and its owner is told', async () => {
+  const caseId = await openWaitingCase();
+  const called = await act('agent', caseId, {
+    action: 'log-call',
+    direction: 'outbound',
+    outcome: 'no-answer',
+    durationSeconds: 0,
+    summary: '无人接听',
+    promise: { kind: 'reply', by: hoursAhead(1), what: '短信告知新的派送时间' },
+  });
+  expect(called.status).toBe(200);
+  const broken = await eventually(
+    () => view(caseId),
+    (v) => v.promises?.[0]?.status === 'broken',
+    { what: 'the promise broken', timeoutMs: 30_000 },
+  );
+  expect(broken.tier).toBe(2);
+  expect(await kinds(caseId, 'promise.broken')).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: 'promise-1', kind: 'reply' }) })]);
+  expect(await kinds(caseId, 'case.escalated')).toEqual([
+    expect.objectContaining({ data: expect.objectContaining({ reason: 'promise broken: 短信告知新的派送时间' }) }),
+  ]);
+  await eventually(
+    async () => stack.simulators.ledger.entries({ system: 'wecom' }).filter((entry) => entry.idempotencyKey === `${caseId}:promise-broken:promise-1:wecom`),
+    (entries) => entries.length === 1,
+    { what: 'the owner told' },
+  );
+});
+
+test('bad bodies get 400 and change nothing', async () => {
+  const caseId = await openWaitingCase();
+  const before = await view(caseId);
+  const bad: Array<Record<string, unknown>> = [
+    { action: 'take', reason: '' },
+    { action: 'take', extra: 1 },
+    { action: 'reply', channel: 'fax', text: '您好' },
+    { action: 'reply', channel: 'sms', text: '' },
+    { action: 'reply', channel: 'sms', text: 'x'.repeat(1001) },
+    { action: 'reply', channel: 'sms', text: '您好', promise: { kind: 'reply', by: new Date(Date.now() - 60_000).toISOString(), what: 'x' } },
+    { action: 'reply', channel: 'sms', text: '您好', promise: { kind: 'sometime', by: hoursAhead(1), what: 'x' } },
+    { action: 'reply', channel: 'sms', text: '您好', promise: { kind: 'reply', by: 'tomorrow', what: 'x' } },
+    { action: 'reply', channel: 'sms', text: '您好', promise: { kind: 'reply', by: hoursAhead(24 * 31), what: 'x' } },
+    { action: 'log-call', direction: 'sideways', outcome: 'reached', durationSeconds: 1, summary: 'x' },
+    { action: 'log-call', direction: 'outbound', outcome: 'reached', durationSeconds: 1.5, summary: 'x' },
+    { action: 'log-call', direction: 'outbound', outcome: 'reached', durationSeconds: 86_401, summary: 'x' },
+    { action: 'log-call', direction: 'outbound', outcome: 'reached', durationSeconds: 10 },
+  ];
+  for (const body of bad) {
+    const answer = await act('agent', caseId, body);
+    expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+  }
+  const after = await view(caseId);
+  expect(after.version).toBe(before.version);
+  expect(after.assignee).toBe(before.assignee);
+  expect(after.replies).toBeUndefined();
+  expect(after.calls).toBeUndefined();
+});
+
+test('the OpenAPI document describes the new action bodies', async () => {
+  const doc = JSON.stringify((await stack.api(null, '/v1/openapi.json')).body);
+  for (const name of ['take', 'reply', 'log-call', 'wecom-group', 'call-back', 'wrong-number']) expect(doc).toContain(`"${name}"`);
+});
