@@ -90,8 +90,11 @@ export function placeholdersOf(text: string): string[] {
  * `fallback` text, so a filled script never shows `{{…}}` to a customer.
  */
 export function fillScript(text: string, facts: Readonly<Record<string, string | undefined>>, fallback = '（待确认）'): string {
-  return text.replace(PLACEHOLDER, (_whole, name: string) => {
+  let filled = text.replace(PLACEHOLDER, (_whole, name: string) => {
     const value = facts[name];
     return value === undefined || value === '' ? fallback : value.replace(/\{\{|\}\}/g, '');
   });
+  // A fact next to template text could still spell a placeholder: those become the fallback too.
+  while (placeholdersOf(filled).length > 0) filled = filled.replace(PLACEHOLDER, fallback);
+  return filled;
 }
