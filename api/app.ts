@@ -12,6 +12,9 @@ import { createLogger, requestLogger, silentLogger, type Logger } from './loggin
 import { createMetrics } from './metrics';
 import { verifyJsonDepth } from './json-depth';
 import { HttpProblem, problemErrorHandler } from './problem';
+import { WorkQueue } from './queue/work-queue';
+import { peopleRouter } from './routes/people';
+import { queueRouter } from './routes/queue';
 import { perClientLimit, perClientUnauthenticatedWebhookLimit, perPrincipalLimit } from './rate-limit';
 import { auditRouter } from './routes/audit';
 import { casesRouter } from './routes/cases';
@@ -94,7 +97,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(docsRouter());
   app.use(dashboardPageRouter());
   // Authentication before the body is read: an anonymous caller never gets a byte parsed.
-  app.use('/v1', authenticate(deps.config.apiTokens), perPrincipalLimit(platform.rateLimit));
+  app.use('/v1', authenticate(deps.config.apiTokens, deps.config.people), perPrincipalLimit(platform.rateLimit));
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'], verify: verifyJsonDepth }));
   app.use('/v1/cases', casesRouter(cases, deps.db, deps.config));
   app.use('/v1/audit', auditRouter(deps.config, deps.db));
@@ -102,6 +105,9 @@ export function createApp(deps: AppDependencies): Express {
   // Before the named reports, so `stuck-cases` and `dashboard` are not taken for report names.
   app.use('/v1/reports', stuckCasesRouter(stuckCases), dashboardDataRouter(deps.config, deps.db), reportsRouter(deps.config, deps.db));
   app.use('/v1/customers', customersRouter(deps.db, platform.idempotencyKeyTtlMs));
+  const queue = new WorkQueue({ db: deps.db, cases, people: deps.config.people });
+  app.use('/v1/queue', queueRouter(queue));
+  app.use('/v1', peopleRouter(queue));
   app.use('/v1/knowledge', knowledgeRouter(deps.db, log));
   app.use((req, _res, next) => next(new HttpProblem(404, 'Not found', `No route for ${req.method} ${req.path}`)));
   app.use(problemErrorHandler(log));

@@ -28,6 +28,7 @@ import { incidentBody } from './routes/incidents';
 import { knowledgeEditBody, knowledgeSearchQuery } from './routes/knowledge';
 import { knowledgeArticleResponse, knowledgeArticleWithHistoryResponse, knowledgeSearchResponse } from './knowledge/response-schemas';
 import { REPORT_NAMES } from './routes/reports';
+import { meResponse, peopleResponse, queueNextBody, queueQuery, queueResponse } from './queue/queue-schemas';
 import { DASHBOARD_TEAMS } from './reports/dashboard';
 import { caseActionBody, feedbackBody, genericTrackingPush, listCasesQuery, openCaseBody, supplierReplyBody } from './schemas';
 
@@ -234,6 +235,34 @@ const DOCS: Record<EndpointKey, Doc> = {
       'Swept afresh on every call: every running workflow is described (its pending workflow task attempt) and the read model is searched for open cases whose deadline passed without a write. Thresholds: STUCK_WORKFLOW_TASK_ATTEMPTS, STUCK_OVERDUE_GRACE_MS (docs/stuck-cases.md).',
     responses: { 200: { description: 'The report', content: json(stuckCasesResponse) } },
     problems: [503],
+  },
+  'GET /v1/me': {
+    tags: ['queue'],
+    summary: 'Who the caller is: their person, team, skills, capacity and load (docs/queue.md)',
+    responses: { 200: { description: 'The caller; `person` is null outside the people directory', content: json(meResponse) } },
+  },
+  'GET /v1/people': {
+    tags: ['queue'],
+    summary: 'The people directory: teams, and each person with their load against their capacity',
+    responses: { 200: { description: 'Teams and people', content: json(peopleResponse) } },
+  },
+  'GET /v1/queue': {
+    tags: ['queue'],
+    summary: 'The caller’s work: their open cases and the unowned cases of their team’s tier queue that match their skills',
+    description:
+      'Ordered breached first, then by the earliest SLA due time (`dueAt`, `timeLeftSeconds` negative once breached), then the oldest. `team` shows a team’s view (its members’ cases and its whole tier queue): supervisors and experts any team, agents their own. `type` and `carrier` take comma-separated lists.',
+    request: { query: queueQuery },
+    responses: { 200: { description: 'The queue', content: json(queueResponse) } },
+    problems: [400],
+  },
+  'POST /v1/queue/next': {
+    tags: ['queue'],
+    summary: 'Take the next case of the caller’s queue (atomically: two callers never get the same case)',
+    description:
+      'Claims the first unowned case of the caller’s queue that matches their skills (and the optional `type`, `carrier`) and sends it the `take` action as the caller; a take refused because someone took the case meanwhile moves on to the next case. 204 when nothing is left to take; 409 `At capacity` (with `load` and `capacity`) when the caller already owns as many open cases as their capacity; 403 for a caller outside the people directory.',
+    request: { body: { required: false, content: json(queueNextBody) } },
+    responses: { 200: { description: 'The case, now owned by the caller', content: json(caseViewResponse) }, 204: { description: 'Nothing left to take' } },
+    problems: [400, 409, 503],
   },
   'GET /v1/audit/export': {
     tags: ['audit'],

@@ -45,6 +45,8 @@ const STUCK_CASE_READERS: readonly Role[] = CODEC_USERS;
 /** The knowledge base: every member of staff reads it; experts write it (docs/knowledge.md). */
 const KNOWLEDGE_READERS: readonly Role[] = ['agent', 'supervisor', 'expert', 'auditor'];
 const KNOWLEDGE_EDITORS: readonly Role[] = ['expert'];
+/** Roles that own cases and so have a queue (config/people.ts gives people these roles). */
+const CASE_WORKERS: readonly Role[] = ['agent', 'supervisor', 'expert'];
 const roles = (list: readonly Role[]): Access => ({ kind: 'roles', roles: list });
 
 export const ENDPOINTS = [
@@ -69,6 +71,12 @@ export const ENDPOINTS = [
   { method: 'GET', path: '/v1/reports/dashboard', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/reports/{name}', access: roles(READERS_OF_REPORTS) },
   { method: 'GET', path: '/v1/audit/export', access: roles(READERS_OF_REPORTS) },
+  // People and the work queue (docs/queue.md): everyone may ask who they are; the directory with
+  // each person's load is for those who balance the work; the queue is for those who work cases.
+  { method: 'GET', path: '/v1/me', access: roles(ALL_ROLES) },
+  { method: 'GET', path: '/v1/people', access: roles(['supervisor', 'expert']) },
+  { method: 'GET', path: '/v1/queue', access: roles(CASE_WORKERS) },
+  { method: 'POST', path: '/v1/queue/next', access: roles(CASE_WORKERS) },
   { method: 'GET', path: '/v1/knowledge', access: roles(KNOWLEDGE_READERS) },
   { method: 'GET', path: '/v1/knowledge/{articleId}', access: roles(KNOWLEDGE_READERS) },
   { method: 'POST', path: '/v1/knowledge/{articleId}', access: roles(KNOWLEDGE_EDITORS) },

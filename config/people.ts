@@ -85,7 +85,6 @@ const directorySchema = z
     });
   });
 
-export type Skills = z.infer<typeof skillsSchema>;
 export type Team = z.infer<typeof teamSchema>;
 export type Person = z.infer<typeof personSchema>;
 

@@ -13,6 +13,7 @@ import * as breachedCasesIndex from './0040_breached_cases_index';
 import * as shipmentNotices from './0050_shipment_notices';
 import * as idempotencyExpiry from './0060_idempotency_expiry';
 import * as payoutScreenings from './0070_payout_screenings';
+import * as workQueue from './0090_work_queue';
 import * as knowledge from './0080_knowledge';
 
 /**
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0050_shipment_notices': shipmentNotices,
   '0060_idempotency_expiry': idempotencyExpiry,
   '0070_payout_screenings': payoutScreenings,
+  '0090_work_queue': workQueue,
   '0080_knowledge': knowledge,
 };
 

@@ -13,6 +13,8 @@ import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';
 import { offsetLabel, type ReportRange } from './range';
+import { peopleReportRows } from './people-figures';
+import type { PeopleDirectory } from '../../config/people';
 
 /**
  * The KPI reports: the figures, ratios and trends made of the grouped rows store/reports.ts reads
@@ -273,7 +275,7 @@ function componentOf(value: number | null, toScore: (value: number) => number, w
  * it went for the customer. First-contact resolution is a case resolved at tier 1 and never
  * reopened, as in the satisfaction report; the reopen rate is over resolved cases.
  */
-export async function agentsReport(db: Db, range: ReportRange, settings: ReportSettings) {
+export async function agentsReport(db: Db, range: ReportRange, settings: ReportSettings, directory?: PeopleDirectory) {
   const rows = await agentRows(db, range, settings);
   const figures = (row: Row | undefined) => {
     const cases = num(row?.cases);
@@ -301,10 +303,14 @@ export async function agentsReport(db: Db, range: ReportRange, settings: ReportS
     firstContactResolutions: firstContactResolution.count,
     firstContactResolutionRate: firstContactResolution.rate,
   });
+  // Per person of the directory, with their team, queue takes, load and trail figures.
+  const handled = new Map(agents.map((agent) => [agent.agent, { cases: agent.cases, resolved: agent.resolved }]));
+  const people = directory ? await peopleReportRows(db, range, directory, handled) : [];
   return {
     ...header('agents', range),
     agents,
     totals,
+    people,
     csvRows: [...agents.map(({ agent, ...row }) => ({ agent, ...flat(row) })), { agent: '*', ...flat(totals) }],
   };
 }

@@ -42,7 +42,7 @@ export function reportsRouter(config: AppConfig, db: Db): Router {
     satisfaction: (range) => satisfactionReport(db, range, settings),
     health: (range) => healthReport(db, range, settings),
     tracking: (range) => trackingReport(db, range, config.watchlist.freshnessWindowMs),
-    agents: (range) => agentsReport(db, range, settings),
+    agents: (range) => agentsReport(db, range, settings, config.people),
     'carrier-scorecard': (range) => carrierScorecard(db, range, settings),
     'supplier-scorecard': (range) => supplierScorecard(db, range, config.slaPolicy.supplier.responseTargetMs),
   };
