@@ -134,20 +134,22 @@ export async function loadArticles(
   options: { force?: boolean } = {},
 ): Promise<LoadResult> {
   const result: LoadResult = { created: [], updated: [], unchanged: [], conflicts: [] };
-  for (const { file, text, article } of files) {
-    const hash = hashOf(text);
-    await tablesOf(db)
-      .transaction()
-      .execute(async (trx) => {
+  // One load at a time (every API process loads at start): the second waits, then finds the rows.
+  await tablesOf(db)
+    .transaction()
+    .execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext('knowledge_articles load'))`.execute(trx);
+      for (const { file, text, article } of files) {
+        const hash = hashOf(text);
         const current = await trx.selectFrom('knowledge_articles').selectAll().where('id', '=', article.id).forUpdate().executeTakeFirst();
         if (current && current.source_hash === hash) {
           result.unchanged.push(article.id);
-          return;
+          continue;
         }
         const editedByExpert = current !== undefined && current.source_file === null;
         if (editedByExpert && !options.force) {
           result.conflicts.push(article.id);
-          return;
+          continue;
         }
         const version = (current?.version ?? 0) + 1;
         const by = `file:${file}`;
@@ -190,8 +192,8 @@ export async function loadArticles(
             updated_at: new Date(),
           })
           .execute();
-      });
-  }
+      }
+    });
   return result;
 }
 
