@@ -6,6 +6,7 @@ import { ApiClient, ApiError, query } from './client';
 import { table, type Row } from './format';
 import { renderReport } from './reports';
 import { renderStuckCases } from './stuck-cases';
+import { addKnowledgeCommands } from './knowledge';
 import { promoteVersion, rampVersion } from '../../worker/deployment-version';
 import { listVersions, renderVersions, withTemporal, type TemporalTarget } from './versions';
 
@@ -289,6 +290,8 @@ export function buildProgram(): Command {
       await withTemporal(temporal, (client) => rampVersion(client, { deploymentName: deployment, buildId }, percent, { timeoutMs: 30_000 }));
       print(`${deployment}:${buildId} ramping at ${percent}%`);
     });
+
+  addKnowledgeCommands(program, print);
 
   return program;
 }
