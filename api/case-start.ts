@@ -17,6 +17,8 @@ export function caseStartInput(caseId: string, body: OpenCaseBody, principal: Pr
     customer: body.customer,
     description: body.description,
     priority: body.priority,
+    // General is the default: only a serious or major complaint travels (older inputs have none).
+    ...(body.severity !== 'general' ? { severity: body.severity } : {}),
     ...(body.region ? { region: body.region } : {}),
     ...(body.declaredValue !== undefined ? { declaredValue: body.declaredValue } : {}),
     ...(body.insured !== undefined ? { insured: body.insured } : {}),

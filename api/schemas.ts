@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ACTION_LIMITS, OUTCOME_PATTERN } from '../domain/action-limits';
 import { CLAIM_KINDS } from '../domain/claim';
+import { SEVERITIES } from '../domain/severity';
 import { CALL_DIRECTIONS, CALL_OUTCOMES, CONTACT_LIMITS, PROMISE_KINDS, REPLY_CHANNELS } from '../domain/agent-contact';
 import { decodeCursor } from '../store/read-model';
 import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-actions';
@@ -56,6 +57,7 @@ export const openCaseBody = z
     }),
     description: text(2000),
     priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default('normal'),
+    severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }).default('general'),
     region: z
       .string()
       .regex(/^\d{6}$|^[A-Za-z-]{2,32}$/, 'must be a 6-digit area code or a region name')
@@ -160,6 +162,12 @@ export const caseActionBody = z.discriminatedUnion(
     z.strictObject({ action: z.literal('reopen'), ...reason }),
     z.strictObject({ action: z.literal('cancel'), ...reason }),
     z.strictObject({ action: z.literal('take'), reason: reason.reason.optional() }),
+    z.strictObject({
+      action: z.literal('set-severity'),
+      severity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
+      ...reason,
+    }),
+    z.strictObject({ action: z.literal('record-plan'), plan: text(ACTION_LIMITS.resolutionSummary) }),
     z.strictObject({
       action: z.literal('reply'),
       channel: z.enum(REPLY_CHANNELS, { error: `must be one of ${REPLY_CHANNELS.join(', ')}` }),

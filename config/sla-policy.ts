@@ -59,6 +59,8 @@ const clocksShape = {
   callback: clockTarget,
   // Added after the first policy files were written: absent means the seed target (退件入庫 ≤ 24 h).
   returnReceipt: clockTarget.default({ target: '24h' }),
+  // A supervisor's plan for a major complaint; absent in older files: 2 hours.
+  plan: clockTarget.default({ target: '2h' }),
 } satisfies Record<ClockName, z.ZodType>;
 
 /** Adds an issue for each reminder that would fire at or after the end of its window. */
@@ -172,6 +174,8 @@ const policyFile = z.strictObject({
     .strictObject({ reminders: z.array(duration).max(5).default(['4h', '24h']), window: duration.default('72h') })
     .superRefine(remindersWithinWindow)
     .prefault({}),
+  // What a major complaint's severity sets; absent in older files: a 24-hour resolution target.
+  severity: z.strictObject({ major: z.strictObject({ resolution: duration.default('24h') }).prefault({}) }).prefault({}),
   claims: z
     .strictObject({
       uninsuredFreightMultiple: z.number().positive('must be greater than 0').max(100, 'must be at most 100').default(3),
@@ -297,6 +301,7 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
       ...(file.claims.confirmPayee !== undefined ? { confirmPayee: file.claims.confirmPayee } : {}),
       ...(file.claims.dailyCaps ? { dailyCapsFen: withoutUndefined(file.claims.dailyCaps) } : {}),
     },
+    severity: { major: { resolutionMs: ms(file.severity.major.resolution, scale) } },
     goodwill: { maxPerCase: file.goodwill.maxPerCase, maxTotalFen: file.goodwill.maxTotalFen },
     supplier: {
       reminderIntervalMs: ms(file.supplier.reminderInterval, scale),

@@ -1,4 +1,5 @@
 import { ACTION_LIMITS as LIMITS, OUTCOME_PATTERN } from './action-limits';
+import { SEVERITIES, type Severity } from './severity';
 import { callProblem, replyProblem, type CallDirection, type CallOutcome, type PromiseMade, type ReplyChannel } from './agent-contact';
 import type { CaseView } from './case-view';
 import { CLAIM_IN_PROGRESS, CLAIM_KINDS, paidOnCase, type ClaimProposal, type ClaimStatus, type ClaimView, type PaidOnCase } from './claim';
@@ -39,6 +40,8 @@ export type CaseAction =
   | { action: 'reopen'; reason: string }
   | { action: 'cancel'; reason: string }
   | { action: 'take'; reason?: string }
+  | { action: 'set-severity'; severity: Severity; reason: string }
+  | { action: 'record-plan'; plan: string }
   | { action: 'reply'; channel: ReplyChannel; text: string; scriptId?: string; promise?: PromiseMade }
   | {
       action: 'log-call';
@@ -74,6 +77,8 @@ export const CASE_ACTION_NAMES: readonly CaseActionName[] = [
   'take',
   'reply',
   'log-call',
+  'set-severity',
+  'record-plan',
   'feedback',
 ];
 
@@ -86,6 +91,8 @@ export interface CaseFacts {
   status: CaseStatus;
   tier: EscalationTier;
   priority: Priority;
+  /** Absent (an older snapshot) is general. */
+  severity?: Severity;
   assignee: string;
   /**
    * Whether the owner is a tier's queue rather than a person: anyone on staff may take a queued
@@ -145,7 +152,7 @@ export function claimFactsOf(claim: ClaimView | undefined, policy?: Pick<SlaPoli
 export function factsOf(
   view: Pick<
     CaseView,
-    'status' | 'tier' | 'priority' | 'assignee' | 'assigneeKind' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'
+    'status' | 'tier' | 'priority' | 'severity' | 'assignee' | 'assigneeKind' | 'evidence' | 'feedback' | 'claim' | 'awaitingRemedy' | 'pendingPhaseChange'
   >,
   policy?: Pick<SlaPolicy, 'goodwill'>,
 ): CaseFacts {
@@ -155,6 +162,7 @@ export function factsOf(
     status: view.status,
     tier: view.tier,
     priority: view.priority,
+    ...(view.severity && view.severity !== 'general' ? { severity: view.severity } : {}),
     assignee: view.assignee,
     ...(view.assigneeKind === 'person' ? { ownedByPerson: true } : {}),
     evidenceRequested: Boolean(view.evidence?.requested),
@@ -192,6 +200,9 @@ const ROLES_FOR: Record<CaseActionName, readonly Role[]> = {
   take: STAFF,
   reply: STAFF,
   'log-call': STAFF,
+  // How serious a complaint is, and the plan for a major one, are the supervisors' call.
+  'set-severity': ['supervisor', 'expert'],
+  'record-plan': ['supervisor', 'expert'],
   feedback: ['system', 'agent'],
 };
 
@@ -341,6 +352,12 @@ export function checkAction(facts: CaseFacts, action: CaseAction, caller: Caller
       const problem = callProblem(action);
       return problem ? invalid(problem) : undefined;
     }
+    case 'set-severity':
+      if (!SEVERITIES.includes(action.severity)) return invalid(`severity must be one of ${SEVERITIES.join(', ')}`);
+      if (action.severity === (facts.severity ?? 'general')) return { kind: 'InvalidState', message: `severity is already ${action.severity}` };
+      return checkReason(action.reason);
+    case 'record-plan':
+      return nonEmpty(action.plan, LIMITS.resolutionSummary) ? undefined : invalid(`plan must be 1–${LIMITS.resolutionSummary} characters`);
     case 'resolve':
       return typeof action.outcome === 'string' && OUTCOME_PATTERN.test(action.outcome) && nonEmpty(action.summary, LIMITS.resolutionSummary)
         ? undefined

@@ -1,5 +1,6 @@
 import type { CallRecord, PromiseRecord, ReplyRecord } from './agent-contact';
 import type { CaseIncident } from './incidents';
+import type { Severity } from './severity';
 import type { ClaimView } from './claim';
 import type { SlaClock } from './sla-clock';
 import type { ClockName } from './sla-policy';
@@ -64,6 +65,8 @@ export interface CaseView {
   type: ExceptionType;
   status: CaseStatus;
   priority: Priority;
+  /** How serious the complaint is; absent in snapshots from before severities (general). */
+  severity?: Severity;
   tier: EscalationTier;
   assignee: string;
   /** Whether `assignee` is a tier's queue or a person who took or was given the case. */
@@ -122,6 +125,8 @@ export interface CaseView {
     items: Array<{ kind: string; description: string; url?: string; at: string; by: string }>;
   };
   notes: Array<{ text: string; at: string; by: string }>;
+  /** The supervisor's plan for a major complaint (`record-plan`), the latest one. */
+  plan?: { text: string; at: string; by: string };
   /** Messages staff sent the customer by hand (`reply`), newest last. */
   replies?: ReplyRecord[];
   /** Phone calls staff logged (`log-call`), newest last. */

@@ -8,7 +8,7 @@ import type { Carrier, ExceptionType, Priority } from './types';
  * resolved form in their input, so a running case keeps the policy it was opened under.
  */
 
-export const CLOCK_NAMES = ['firstResponse', 'handling', 'resolution', 'payout', 'callback', 'returnReceipt'] as const;
+export const CLOCK_NAMES = ['firstResponse', 'handling', 'resolution', 'payout', 'callback', 'returnReceipt', 'plan'] as const;
 export type ClockName = (typeof CLOCK_NAMES)[number];
 
 interface ClockTarget {
@@ -21,7 +21,13 @@ export interface SlaPolicy {
   version: number;
   /** Fractions of a target at which a warning fires before the breach, e.g. [0.5, 0.75]. */
   warningThresholds: number[];
-  clocks: Record<ClockName, ClockTarget>;
+  /**
+   * `plan` (a supervisor's plan for a major complaint) is absent in policies of cases opened before
+   * it existed: such a case's plan clock takes the handling target.
+   */
+  clocks: Record<Exclude<ClockName, 'plan'>, ClockTarget> & { plan?: ClockTarget };
+  /** What a complaint's severity changes (absent in older policies: nothing beyond tier and plan). */
+  severity?: { major: { resolutionMs: number } };
   /** Multiplies targets per priority: an urgent case gets less time. */
   priorityFactor: Record<Priority, number>;
   escalation: {
@@ -188,7 +194,7 @@ export function clockCalendar(policy: SlaPolicy, clock: ClockName): BusinessCale
 
 /** The target of one clock for a case of this type and priority. */
 export function clockTargetMs(policy: SlaPolicy, clock: ClockName, type: ExceptionType, priority: Priority): number {
-  const target = policy.clocks[clock];
+  const target = policy.clocks[clock] ?? policy.clocks.handling;
   const base = target.byType?.[type] ?? target.targetMs;
   return Math.round(base * policy.priorityFactor[priority]);
 }

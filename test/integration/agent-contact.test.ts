@@ -208,5 +208,49 @@ test('bad bodies get 400 and change nothing', async () => {
 
 test('the OpenAPI document describes the new action bodies', async () => {
   const doc = JSON.stringify((await stack.api(null, '/v1/openapi.json')).body);
-  for (const name of ['take', 'reply', 'log-call', 'wecom-group', 'call-back', 'wrong-number']) expect(doc).toContain(`"${name}"`);
+  for (const name of ['take', 'reply', 'log-call', 'set-severity', 'record-plan', 'wecom-group', 'call-back', 'wrong-number', 'major'])
+    expect(doc).toContain(`"${name}"`);
+});
+
+test('a major complaint goes to tier 2 with a plan clock and a shorter resolution target; the plan stops the clock', async () => {
+  const opened = await stack.api('system', '/v1/cases', { body: openCaseBody({ severity: 'major' }) });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  const major = await eventually(
+    () => view(caseId),
+    (v) => v.tier === 2 && v.clocks.some((clock: { name: string }) => clock.name === 'plan'),
+    { what: 'tier 2 with a plan clock' },
+  );
+  expect(major.severity).toBe('major');
+  expect(major.assignee).toBe('tier2-supervisors');
+  const clock = (name: string) => major.clocks.find((entry: { name: string }) => entry.name === name);
+  expect(clock('plan')).toMatchObject({ state: 'running', targetMs: 20_000 });
+  // The policy's major resolution target (30 s in the test policy) replaces the usual one.
+  expect(clock('resolution').targetMs).toBe(30_000);
+  await eventually(
+    async () => stack.simulators.ledger.entries({ system: 'wecom' }).filter((entry) => entry.idempotencyKey === `${caseId}:major:tier2:wecom`),
+    (entries) => entries.length === 1,
+    { what: "tier 2's queue told" },
+  );
+  expect((await act('agent', caseId, { action: 'record-plan', plan: '今日补发' })).status).toBe(403);
+
+  const planned = await act('supervisor', caseId, { action: 'record-plan', plan: '今日补发配件，赔付运费，18:00 前回电客户' });
+  expect(planned.status).toBe(200);
+  expect(planned.body.plan).toMatchObject({ text: '今日补发配件，赔付运费，18:00 前回电客户', by: expect.any(String) });
+  expect(planned.body.clocks.find((entry: { name: string }) => entry.name === 'plan').state).toBe('stopped');
+  expect(await kinds(caseId, 'case.plan_recorded')).toHaveLength(1);
+});
+
+test('set-severity makes a case major; a general case opened without a severity says so', async () => {
+  const caseId = await openWaitingCase({}, 'system');
+  expect((await view(caseId)).severity).toBe('general');
+  expect((await act('agent', caseId, { action: 'set-severity', severity: 'major', reason: '客户投诉到平台' })).status).toBe(403);
+  const raised = await act('supervisor', caseId, { action: 'set-severity', severity: 'major', reason: '客户投诉到平台' });
+  expect(raised.status).toBe(200);
+  expect(raised.body).toMatchObject({ severity: 'major', tier: 2 });
+  expect(raised.body.clocks.find((entry: { name: string }) => entry.name === 'plan').state).toBe('running');
+  expect(await kinds(caseId, 'case.severity_changed')).toEqual([expect.objectContaining({ data: { from: 'general', to: 'major', reason: '客户投诉到平台' } })]);
+  expect((await act('supervisor', caseId, { action: 'set-severity', severity: 'major', reason: 'again' })).status).toBe(409);
+  expect((await stack.api('system', '/v1/cases', { body: openCaseBody({ severity: 'catastrophic' }) })).status).toBe(400);
+  expect((await act('supervisor', caseId, { action: 'record-plan', plan: '' })).status).toBe(400);
 });

@@ -68,6 +68,11 @@ function requestFor(key: EndpointKey): Call | undefined {
     'GET /v1/reports/dashboard': () => ({ method: 'GET', path: `/v1/reports/dashboard?${range}` }),
     'GET /v1/reports/{name}': () => ({ method: 'GET', path: `/v1/reports/sla?${range}` }),
     'GET /v1/audit/export': () => ({ method: 'GET', path: `/v1/audit/export?${range}` }),
+    'GET /v1/me': () => ({ method: 'GET', path: '/v1/me' }),
+    'GET /v1/people': () => ({ method: 'GET', path: '/v1/people' }),
+    'GET /v1/queue': () => ({ method: 'GET', path: '/v1/queue?limit=1' }),
+    // The test tokens name no person of the directory: an allowed role gets 409, never 403.
+    'POST /v1/queue/next': () => ({ method: 'POST', path: '/v1/queue/next', body: {} }),
     'POST /codec/encode': () => ({ method: 'POST', path: '/codec/encode', body: { payloads: [] } }),
     'POST /codec/decode': () => ({ method: 'POST', path: '/codec/decode', body: { payloads: [] } }),
   };
@@ -93,6 +98,8 @@ const ACTION_BODIES: Record<Exclude<CaseActionName, 'feedback'>, Record<string, 
   cancel: { reason: 'permission matrix' },
   take: { reason: 'permission matrix' },
   reply: { channel: 'in-app', text: '权限矩阵' },
+  'set-severity': { severity: 'serious', reason: 'permission matrix' },
+  'record-plan': { plan: 'permission matrix' },
   'log-call': { direction: 'outbound', outcome: 'no-answer', durationSeconds: 0, summary: 'permission matrix' },
 };
 

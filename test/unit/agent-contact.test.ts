@@ -82,3 +82,22 @@ describe('reply and log-call', () => {
     expect(callAnswersCustomer({ direction: 'inbound', outcome: 'reached' })).toBe(false);
   });
 });
+
+describe('severity and the plan', () => {
+  test('supervisors and experts set severity, with a reason, to a new value', () => {
+    expect(kindOf(queued, { action: 'set-severity', severity: 'major', reason: '客户投诉到平台' }, 'supervisor')).toBeUndefined();
+    expect(kindOf(queued, { action: 'set-severity', severity: 'major', reason: '客户投诉到平台' }, 'agent')).toBe('Forbidden');
+    expect(kindOf(queued, { action: 'set-severity', severity: 'general', reason: 'x' }, 'expert')).toBe('InvalidState');
+    expect(kindOf({ ...queued, severity: 'major' }, { action: 'set-severity', severity: 'major', reason: 'x' }, 'expert')).toBe('InvalidState');
+    expect(kindOf(queued, { action: 'set-severity', severity: 'huge' as 'major', reason: 'x' }, 'expert')).toBe('InvalidInput');
+    expect(kindOf(queued, { action: 'set-severity', severity: 'serious', reason: '' }, 'expert')).toBe('InvalidInput');
+  });
+
+  test('the plan is recorded by a supervisor or expert, never empty', () => {
+    expect(kindOf(queued, { action: 'record-plan', plan: '今日补发并赔付运费' }, 'supervisor')).toBeUndefined();
+    expect(kindOf(queued, { action: 'record-plan', plan: '今日补发' }, 'agent')).toBe('Forbidden');
+    expect(kindOf(queued, { action: 'record-plan', plan: ' ' }, 'expert')).toBe('InvalidInput');
+    expect(allowedActions(queued, 'supervisor')).toEqual(expect.arrayContaining(['set-severity', 'record-plan']));
+    expect(allowedActions(queued, 'agent')).not.toContain('set-severity');
+  });
+});

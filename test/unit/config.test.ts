@@ -94,7 +94,7 @@ describe('SLA_TIME_SCALE', () => {
     const unscaled = resolveSlaPolicy(defaultDocument(), 1, 'default');
     const scaled = resolveSlaPolicy(defaultDocument(), 0.01, 'default');
     for (const name of Object.keys(unscaled.clocks) as (keyof typeof unscaled.clocks)[]) {
-      expect(scaled.clocks[name].targetMs).toBe(unscaled.clocks[name].targetMs * 0.01);
+      expect(scaled.clocks[name]?.targetMs).toBe((unscaled.clocks[name]?.targetMs ?? 0) * 0.01);
     }
     expect(scaled.clocks.payout.byType?.LOST).toBe(48 * H * 0.01);
     expect(scaled.delayed.urgeIntervalMs).toBe(unscaled.delayed.urgeIntervalMs * 0.01);

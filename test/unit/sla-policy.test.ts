@@ -89,9 +89,11 @@ const BUSINESS_HOURS = {
 describe('policy file extensions: defaults', () => {
   const policy = loadSlaPolicy(DEFAULT_SLA_POLICY_FILE, 1);
 
-  test('returnReceipt is the last clock, with the 24 h seed target', () => {
-    expect(CLOCK_NAMES[CLOCK_NAMES.length - 1]).toBe('returnReceipt');
+  test('returnReceipt and plan are the last clocks, with their seed targets (24 h, 2 h)', () => {
+    expect(CLOCK_NAMES.slice(-2)).toEqual(['returnReceipt', 'plan']);
     expect(policy.clocks.returnReceipt).toEqual({ targetMs: 24 * H });
+    expect(policy.clocks.plan).toEqual({ targetMs: 2 * H });
+    expect(policy.severity).toEqual({ major: { resolutionMs: 24 * H } });
   });
 
   test('the shipped file resolves every new section to its documented default', () => {

@@ -14,6 +14,7 @@ import { reship } from './steps/warehouse';
 import { notifyCustomer } from './steps/customer';
 import { notifyStaff } from './steps/staff';
 import { logCall, sendReply } from './steps/contact';
+import { changeSeverity } from './steps/severity';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
@@ -164,6 +165,14 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
 
     case 'log-call':
       logCall(state, action, actor);
+      return;
+
+    case 'set-severity':
+      changeSeverity(state, action.severity, action.reason, actor);
+      return;
+
+    case 'record-plan':
+      state.recordPlan(action.plan, actor);
       return;
 
     case 'resolve':

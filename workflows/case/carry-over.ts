@@ -1,4 +1,5 @@
 import type { CallRecord, PromiseRecord, ReplyRecord } from '../../domain/agent-contact';
+import type { Severity } from '../../domain/severity';
 import type { AuditEvent, CaseView, TimelineEntry } from '../../domain/case-view';
 import type { CaseIncident } from '../../domain/incidents';
 import type { TemplateId } from '../../domain/notification-templates';
@@ -82,6 +83,9 @@ export interface CaseCarryOver {
   tier: EscalationTier;
   assignee: string;
   priority: Priority;
+  /** Absent in carries from before severities, and for general cases. */
+  severity?: Severity;
+  plan?: NonNullable<CaseView['plan']>;
   slaBreached: boolean;
   clocks: SlaClock[];
   tracking: TrackingState;

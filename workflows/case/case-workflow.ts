@@ -22,6 +22,7 @@ import { wrongOrMissingPlaybook } from './playbooks/wrong-or-missing';
 import { resumeReturnReceipt } from './return-wait';
 import { runSlaWatchdog } from './sla-watchdog';
 import { keepPromisesByClock } from './promise-timers';
+import { treatAsMajor } from './steps/severity';
 
 /**
  * One logistics exception, from the moment it is opened until the customer's feedback closes it.
@@ -75,11 +76,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseOutcom
         waybillNo: input.waybillNo,
         carrier: input.carrier,
         priority: input.priority,
+        ...(input.severity && input.severity !== 'general' ? { severity: input.severity } : {}),
         policyVersion: input.policy.version,
       },
       input.openedBy,
     );
     for (const clock of WORKING_CLOCKS) state.clocks.start(clock);
+    if (input.severity === 'major') treatAsMajor(state, 'opened as major');
     if (input.openingEvent) state.applyTrackingEvent(input.openingEvent);
     state.showAttributes();
   }

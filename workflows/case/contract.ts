@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
+import type { Severity } from '../../domain/severity';
 import type { SlaPolicy } from '../../domain/sla-policy';
 import type { TrackingEvent } from '../../domain/tracking';
 import type { PersistCaseInput } from '../../store/case-store';
@@ -43,6 +44,8 @@ export interface OpenCaseInput {
   customer: CustomerContact;
   description: string;
   priority: Priority;
+  /** How serious the complaint is (absent: general). */
+  severity?: Severity;
   region?: string;
   /** Amounts in fen (分). */
   declaredValue?: number;

@@ -34,7 +34,7 @@ const CARRIED_SETTLED_PROMISES = 50;
  * Taken after the wind-down persisted everything it could; events the store refused are carried
  * so the next run retries them (never thrown away, never a workflow-task failure).
  */
-export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
+export function carryOver(data: CaseData, trail: AuditTrail, openedSeverity: CaseData['severity'] = 'general'): CaseCarryOver {
   const kept = <T>(list: T[], max: number): { items: T[]; dropped: number } => ({
     items: list.slice(-max),
     dropped: Math.max(0, list.length - max),
@@ -54,6 +54,9 @@ export function carryOver(data: CaseData, trail: AuditTrail): CaseCarryOver {
     tier: data.tier,
     assignee: data.assignee,
     priority: data.priority,
+    // Carried once it differs from what the case was opened with (the input, which every run gets).
+    ...(data.severity !== openedSeverity ? { severity: data.severity } : {}),
+    ...(data.plan ? { plan: data.plan } : {}),
     slaBreached: data.slaBreached,
     clocks: clocksOf(data),
     tracking: { ...data.tracking, events: tracking.items },

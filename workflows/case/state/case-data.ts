@@ -1,5 +1,6 @@
 import type { CallRecord, PromiseRecord, ReplyRecord } from '../../../domain/agent-contact';
 import type { CaseView } from '../../../domain/case-view';
+import type { Severity } from '../../../domain/severity';
 import type { CaseIncident } from '../../../domain/incidents';
 import type { ReadonlyDeep } from '../../../domain/readonly';
 import type { SlaClock } from '../../../domain/sla-clock';
@@ -30,6 +31,9 @@ export interface CaseData {
   tier: EscalationTier;
   assignee: string;
   priority: Priority;
+  severity: Severity;
+  /** The supervisor's plan for a major complaint, the latest one. */
+  plan?: NonNullable<CaseView['plan']>;
   slaBreached: boolean;
   /** The SLA clocks by name, in the order they were first started. */
   clocks: Partial<Record<ClockName, SlaClock>>;
@@ -107,6 +111,7 @@ export function openingData(input: OpenCaseInput, openedAt: string): CaseData {
     tier: 1,
     assignee: input.staff.tierQueues[1],
     priority: input.priority,
+    severity: input.severity ?? 'general',
     slaBreached: false,
     clocks: {},
     clockRevision: 0,

@@ -30,6 +30,8 @@ import {
 } from './changes/records';
 import * as phases from './changes/phases';
 import * as contact from './changes/contact';
+import * as severities from './changes/severity';
+import type { Severity } from '../../../domain/severity';
 import type { CallDirection, CallRecord, PromiseMade, PromiseRecord, ReplyRecord } from '../../../domain/agent-contact';
 
 /**
@@ -109,7 +111,7 @@ export class CaseState {
   }
 
   carryOver(): CaseCarryOver {
-    return carryOver(this.d, this.trail);
+    return carryOver(this.d, this.trail, this.input.severity);
   }
 
   /** A write confirmed by an activity, whose refusal shows at once (`writeRejected`): a run's end, a LOST conversion. */
@@ -186,6 +188,9 @@ export class CaseState {
   makePromise = (promise: PromiseMade, actor: Actor): PromiseRecord => contact.makePromise(this.changing, promise, actor);
   keepPromises = (by: { reply: true } | { call: CallDirection }, actor: Actor): void => contact.keepPromises(this.changing, by, actor);
   breakPromise = (id: string): boolean => contact.breakPromise(this.changing, id);
+  /** A complaint's severity and the supervisor's plan (./changes/severity.ts). */
+  setSeverity = (severity: Severity, reason: string, actor: Actor): void => severities.setSeverity(this.changing, severity, reason, actor);
+  recordPlan = (text: string, actor: Actor): void => severities.recordPlan(this.changing, text, actor);
   /** The number of the next reply: its notification key's ordinal, unique across runs. */
   nextReply = (): number => ++this.d.replyCount;
 

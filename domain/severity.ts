@@ -1,0 +1,10 @@
+/**
+ * How serious a complaint is (投訴等級). A major one goes straight to the supervisors (tier 2), who
+ * owe a plan within the policy's `plan` target and a resolution within `severity.major.resolution`.
+ * Pure: safe in workflow code.
+ */
+export const SEVERITIES = ['general', 'serious', 'major'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The tier a case of this severity starts at, at least. */
+export const tierForSeverity = (severity: Severity): 1 | 2 => (severity === 'major' ? 2 : 1);
