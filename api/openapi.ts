@@ -259,7 +259,7 @@ const DOCS: Record<EndpointKey, Doc> = {
     tags: ['queue'],
     summary: 'Take the next case of the caller’s queue (atomically: two callers never get the same case)',
     description:
-      'Claims the first unowned case of the caller’s queue that matches their skills (and the optional `type`, `carrier`) and sends it the `take` action as the caller; a take refused because someone took the case meanwhile moves on to the next case. 204 when nothing is left to take; 409 `At capacity` (with `load` and `capacity`) when the caller already owns as many open cases as their capacity; 403 for a caller outside the people directory.',
+      'Claims the first unowned case of the caller’s queue that matches their skills (and the optional `type`, `carrier`) and sends it the `take` action as the caller; a take refused because someone took the case meanwhile moves on to the next case. 204 when nothing is left to take; 409 `At capacity` (with `load` and `capacity`) when the caller already owns as many open cases as their capacity; 409 `Not in the people directory` for a token that names no person.',
     request: { body: { required: false, content: json(queueNextBody) } },
     responses: { 200: { description: 'The case, now owned by the caller', content: json(caseViewResponse) }, 204: { description: 'Nothing left to take' } },
     problems: [400, 409, 503],

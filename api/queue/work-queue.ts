@@ -141,7 +141,9 @@ export class WorkQueue {
   async next(principal: Principal, narrowing: { type?: string[]; carrier?: string[] }): Promise<CaseView | undefined> {
     const person = principal.person;
     if (!person) {
-      throw new HttpProblem(403, 'Not in the people directory', `${principal.id} is not a person of PEOPLE_FILE: only configured people take from the queue`);
+      // 409, not 403: the role may take from a queue; what is missing is the caller's person
+      // (team, skills, capacity), which the people directory gives, not the token.
+      throw new HttpProblem(409, 'Not in the people directory', `${principal.id} is not a person of PEOPLE_FILE: only configured people take from the queue`);
     }
     const team = teamById(this.deps.people, person.team) as Team;
     const pool = this.poolOf(team, person);

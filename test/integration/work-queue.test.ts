@@ -24,6 +24,7 @@ const TOKENS = {
   sf: 'queue-agent-token-sf',
   sup: 'queue-supervisor-token',
   auditor: 'queue-auditor-token',
+  anon: 'queue-agent-token-without-a-person',
   system: 'queue-system-token',
 } as const;
 type Caller = keyof typeof TOKENS;
@@ -65,6 +66,7 @@ beforeAll(async () => {
         `agent:sf:${TOKENS.sf}`,
         `supervisor:sup:${TOKENS.sup}`,
         `auditor:${TOKENS.auditor}`,
+        `agent:${TOKENS.anon}`,
         `system:${TOKENS.system}`,
       ].join(','),
     },
@@ -203,7 +205,7 @@ test('POST /v1/queue/next: 3 agents × 10 parallel calls against 10 cases take e
   expect(claims.rows.length).toBeLessThanOrEqual(10);
 });
 
-test('a caller at capacity gets 409 and takes nothing; one outside the directory may not take', async () => {
+test('a caller at capacity gets 409 and takes nothing; one outside the directory gets 409 and no queue', async () => {
   const first = await openQueued();
   const second = await openQueued();
   const took = await call('sf', '/v1/queue/next', { method: 'POST' });
@@ -222,20 +224,79 @@ test('a caller at capacity gets 409 and takes nothing; one outside the directory
   // The supervisor's team serves tier 2: nothing there to take.
   expect((await call('sup', '/v1/queue/next', { method: 'POST' })).status).toBe(204);
   expect((await call('auditor', '/v1/queue/next', { method: 'POST' })).status).toBe(403);
+  // An agent whose token names no person: their own cases only, and nothing to take from.
+  const anonymous = await call('anon', '/v1/queue/next', { method: 'POST' });
+  expect(anonymous.status).toBe(409);
+  expect(anonymous.body.title).toBe('Not in the people directory');
+  expect(await call('anon', '/v1/queue')).toMatchObject({ status: 200, body: { team: null, tierQueue: null, items: [] } });
+  expect((await call('anon', '/v1/me')).body).toMatchObject({ role: 'agent', person: null });
+});
+
+test('a take the case refuses (someone took it through another door) releases its claim and takes the next case', async () => {
+  const x = await openQueued({ priority: 'urgent' });
+  // Something to take after x (the case left over from the capacity test, or this one).
+  await openQueued();
+  const direct = await call('sup', `/v1/cases/${x}/actions`, { body: { action: 'take', reason: 'taken by hand' } });
+  expect(direct.status).toBe(200);
+  await eventually(
+    async () => (await stack.db.selectFrom('cases').select('assignee').where('case_id', '=', x).executeTakeFirstOrThrow()).assignee,
+    (assignee) => assignee === 'supervisor:sup',
+    { what: 'the supervisor owning the case in the read model' },
+  );
+  // The read model lagging behind: x still looks unowned, first in the queue.
+  await sql`UPDATE cases SET assignee = 'tier1-agents' WHERE case_id = ${x}`.execute(stack.db);
+  const unowned = (await call('a2', '/v1/queue')).body.items.filter((item: { mine: boolean }) => !item.mine) as { caseId: string }[];
+  const [first, after] = unowned.map((item) => item.caseId);
+  expect(first).toBe(x);
+  expect(after).toBeDefined();
+
+  const next = await call('a2', '/v1/queue/next', { method: 'POST' });
+  expect(next.status).toBe(200);
+  expect(next.body.caseId).toBe(after);
+  const claims = await sql<{ case_id: string }>`SELECT case_id FROM queue_claims WHERE case_id = ${x}`.execute(stack.db);
+  expect(claims.rows).toEqual([]);
+  const trail = await call('sup', `/v1/cases/${x}/history`);
+  expect(trail.body.events.filter((event: { kind: string }) => event.kind === 'case.taken')).toHaveLength(1);
+  await sql`UPDATE cases SET assignee = 'supervisor:sup' WHERE case_id = ${x}`.execute(stack.db);
 });
 
 test('the agents report lists each person of the directory with their team, queue takes and load against capacity', async () => {
+  // a1 calls the customer of one of their cases and promises a call back in 2 s, which it does not make.
+  const mine = (await call('a1', '/v1/queue')).body.items.find((item: { mine: boolean }) => item.mine) as { caseId: string };
+  const logged = await call('a1', `/v1/cases/${mine.caseId}/actions`, {
+    body: {
+      action: 'log-call',
+      direction: 'outbound',
+      outcome: 'reached',
+      durationSeconds: 60,
+      summary: '已联系客户，承诺回电',
+      promise: { kind: 'call-back', what: '两秒内回电', by: new Date(Date.now() + 2_000).toISOString() },
+    },
+  });
+  expect(logged.status).toBe(200);
+  await eventually(
+    async () => (await call('sup', `/v1/cases/${mine.caseId}/history`)).body.events.map((event: { kind: string }) => event.kind) as string[],
+    (kinds) => kinds.includes('promise.broken'),
+    { what: 'the promise broken' },
+  );
   const day = (offsetDays: number) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
   const report = await call('sup', `/v1/reports/agents?from=${day(-1)}&to=${day(1)}`);
   expect(report.status).toBe(200);
-  const rows = report.body.people as { person: string; team: string; takenFromQueue: number; openLoad: number; capacity: number }[];
+  const rows = report.body.people as {
+    person: string;
+    team: string;
+    takenFromQueue: number;
+    openLoad: number;
+    capacity: number;
+    firstResponseP50Ms: number | null;
+  }[];
   expect(rows.map((row) => row.person)).toEqual(PEOPLE.people.map((person) => person.id));
   const desk = rows.filter((row) => row.team === 'desk' && row.person !== 'agent:sf');
-  // Ten taken by the three agents in parallel, one by the SF agent before it reached its capacity.
-  expect(desk.reduce((sum, row) => sum + row.takenFromQueue, 0)).toBe(10);
+  // Ten taken by the three agents in parallel and one past a refused take; one by the SF agent before it reached its capacity.
+  expect(desk.reduce((sum, row) => sum + row.takenFromQueue, 0)).toBe(11);
   expect(rows.find((row) => row.person === 'agent:sf')).toMatchObject({ takenFromQueue: 1, openLoad: 1, capacity: 1, casesHandled: 1 });
   for (const row of desk) expect(row.openLoad).toBe(row.takenFromQueue);
-  expect(rows[0]).toEqual(
-    expect.objectContaining({ firstResponses: 0, firstResponseP50Ms: null, promisesKept: 0, promisesBroken: 0, teamName: 'Tier 1 desk', role: 'agent' }),
-  );
+  expect(rows[0]).toEqual(expect.objectContaining({ firstResponses: 1, promisesKept: 0, promisesBroken: 1, teamName: 'Tier 1 desk', role: 'agent' }));
+  expect(rows[0]?.firstResponseP50Ms).toBeGreaterThan(0);
+  expect(rows[1]).toEqual(expect.objectContaining({ firstResponses: 0, firstResponseP50Ms: null, promisesBroken: 0 }));
 });
