@@ -49,7 +49,7 @@ type KnowledgeTables = {
 type KnowledgeDb = Kysely<KnowledgeTables>;
 const tablesOf = (db: Db): KnowledgeDb => db.withTables<KnowledgeTables>() as unknown as KnowledgeDb;
 
-export interface ArticleMeta {
+interface ArticleMeta {
   carrier?: string;
   regions?: string[];
   channel?: string;

@@ -23,7 +23,7 @@ export interface Guidance {
 const CLAIM_TYPES: readonly string[] = ['LOST', 'DAMAGED'];
 
 /** The facts a script's placeholders name, as the caller sees the case. */
-export function scriptFacts(view: CaseView): Record<string, string | undefined> {
+function scriptFacts(view: CaseView): Record<string, string | undefined> {
   const running = view.clocks.filter((clock) => clock.state !== 'stopped' && clock.dueAt);
   const due = running.find((clock) => clock.name === 'resolution')?.dueAt ?? view.slaDueAt ?? running[0]?.dueAt;
   const amountFen = view.claim?.payout?.amountFen ?? view.claim?.amountFen;
