@@ -73,11 +73,6 @@ function requestFor(key: EndpointKey): Call | undefined {
     'GET /v1/queue': () => ({ method: 'GET', path: '/v1/queue?limit=1' }),
     // The test tokens name no person of the directory: an allowed role gets 409, never 403.
     'POST /v1/queue/next': () => ({ method: 'POST', path: '/v1/queue/next', body: {} }),
-    'GET /v1/me': () => ({ method: 'GET', path: '/v1/me' }),
-    'GET /v1/people': () => ({ method: 'GET', path: '/v1/people' }),
-    'GET /v1/queue': () => ({ method: 'GET', path: '/v1/queue?limit=1' }),
-    // The test tokens name no person of the directory: an allowed role gets 409, never 403.
-    'POST /v1/queue/next': () => ({ method: 'POST', path: '/v1/queue/next', body: {} }),
     'POST /codec/encode': () => ({ method: 'POST', path: '/codec/encode', body: { payloads: [] } }),
     'POST /codec/decode': () => ({ method: 'POST', path: '/codec/decode', body: { payloads: [] } }),
   };
