@@ -68,6 +68,10 @@ function requestFor(key: EndpointKey): Call | undefined {
     'GET /v1/reports/dashboard': () => ({ method: 'GET', path: `/v1/reports/dashboard?${range}` }),
     'GET /v1/reports/{name}': () => ({ method: 'GET', path: `/v1/reports/sla?${range}` }),
     'GET /v1/audit/export': () => ({ method: 'GET', path: `/v1/audit/export?${range}` }),
+    'GET /v1/knowledge': () => ({ method: 'GET', path: `/v1/knowledge?q=${encodeURIComponent('顺丰 理赔')}` }),
+    'GET /v1/knowledge/{articleId}': () => ({ method: 'GET', path: '/v1/knowledge/sf-standard' }),
+    // A version the article never reaches: an expert gets 409 and the article stays as it is.
+    'POST /v1/knowledge/{articleId}': () => ({ method: 'POST', path: '/v1/knowledge/sf-standard', body: { version: 999_999, title: '权限矩阵' } }),
     'GET /v1/me': () => ({ method: 'GET', path: '/v1/me' }),
     'GET /v1/people': () => ({ method: 'GET', path: '/v1/people' }),
     'GET /v1/queue': () => ({ method: 'GET', path: '/v1/queue?limit=1' }),
