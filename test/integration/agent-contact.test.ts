@@ -16,7 +16,8 @@ beforeAll(async () => {
   // Long targets: nothing breaches or escalates by itself while the test works the case by hand.
   const base = testPolicy();
   stack = await startTestStack({
-    env: { SLA_TIME_SCALE: String(SCALE) },
+    // A low history limit lets a case continue as new within a test (its promises must go with it).
+    env: { SLA_TIME_SCALE: String(SCALE), CASE_HISTORY_LIMIT: '100' },
     policy: testPolicy({
       delayed: { ...base.delayed, urgeIntervalMs: 600_000, totalDelayMs: 3_600_000 },
       clocks: { ...base.clocks, firstResponse: { targetMs: 600_000 }, handling: { targetMs: 600_000 }, resolution: { targetMs: 1_200_000 } },
@@ -254,3 +255,72 @@ test('set-severity makes a case major; a general case opened without a severity 
   expect((await stack.api('system', '/v1/cases', { body: openCaseBody({ severity: 'catastrophic' }) })).status).toBe(400);
   expect((await act('supervisor', caseId, { action: 'record-plan', plan: '' })).status).toBe(400);
 });
+
+async function runs(caseId: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const execution of stack.client.workflow.list({ query: `WorkflowId="${caseId}"` })) found.push(execution.runId);
+  return found;
+}
+
+test('open promises survive continue-as-new: the next run re-arms their timers; the resolution keeps a resolution promise', async () => {
+  const body = openCaseBody();
+  const opened = await stack.api('system', '/v1/cases', { body });
+  const caseId = opened.body.caseId as string;
+  await eventually(
+    () => view(caseId),
+    (v) => v.status === 'WAITING_CARRIER',
+    { what: 'WAITING_CARRIER' },
+  );
+  const reply = { kind: 'reply', by: hoursAhead(6), what: '短信告知补发单号' };
+  expect((await act('agent', caseId, { action: 'reply', channel: 'in-app', text: '我们会尽快告知补发单号', promise: reply })).status).toBe(200);
+  const resolution = { kind: 'resolution', by: hoursAhead(20), what: '今天内解决' };
+  expect(
+    (
+      await act('agent', caseId, {
+        action: 'log-call',
+        direction: 'inbound',
+        outcome: 'reached',
+        durationSeconds: 30,
+        summary: '客户催促',
+        promise: resolution,
+      })
+    ).status,
+  ).toBe(200);
+
+  // Scans that are not movement: each one is a signal, until the case outgrows its run.
+  for (let scan = 1; scan <= 30; scan++) {
+    const pushed = await stack.pushTracking({
+      eventId: `${caseId}-hub-${scan}`,
+      waybillNo: body.waybillNo,
+      status: 'Exception',
+      subStatus: 'processing_delay',
+    });
+    expect(pushed.status).toBe(200);
+  }
+  await eventually(
+    () => runs(caseId),
+    (found) => found.length >= 2,
+    { what: 'a second run', timeoutMs: 20_000 },
+  );
+  const carried = await view(caseId);
+  expect(carried.promises.map((promise: { id: string; status: string }) => [promise.id, promise.status])).toEqual([
+    ['promise-1', 'open'],
+    ['promise-2', 'open'],
+  ]);
+  expect(carried.replies).toHaveLength(1);
+  expect(carried.calls).toHaveLength(1);
+
+  // The reply promise's timer fires in the new run.
+  const broken = await eventually(
+    () => view(caseId),
+    (v) => v.promises[0].status === 'broken',
+    { what: 'the reply promise broken in the new run', timeoutMs: 30_000 },
+  );
+  expect(broken.tier).toBe(2);
+  expect(broken.promises[1].status).toBe('open');
+
+  const resolved = await act('supervisor', caseId, { action: 'resolve', outcome: 'delivered', summary: '已补发' });
+  expect(resolved.status).toBe(200);
+  expect(resolved.body.promises[1]).toMatchObject({ id: 'promise-2', status: 'kept' });
+  expect(await kinds(caseId, 'promise.kept')).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: 'promise-2', kind: 'resolution' }) })]);
+}, 90_000);
