@@ -173,6 +173,9 @@ export async function claimNextCase(
   });
 }
 
+/** How many lapsed claims one take deletes. */
+const PURGE_BATCH = 100;
+
 /** A take was refused or failed: the case goes back to the queue at once. */
 export async function releaseClaim(db: Db, caseId: string, principal: string): Promise<void> {
   await sql`DELETE FROM queue_claims WHERE case_id = ${caseId} AND principal = ${principal}`.execute(db);
@@ -187,6 +190,10 @@ export async function confirmTake(db: Db, caseId: string, principal: string, hol
     await sql`UPDATE queue_claims SET expires_at = now() + make_interval(secs => ${holdMs / 1000})
               WHERE case_id = ${caseId} AND principal = ${principal}`.execute(trx);
     await sql`INSERT INTO queue_takes (case_id, principal) VALUES (${caseId}, ${principal})`.execute(trx);
+    // Lapsed claims are only reused when their case is claimed again; a few go with each take,
+    // so the table holds about the claims in flight, not one row per case ever taken.
+    await sql`DELETE FROM queue_claims WHERE case_id IN (
+                SELECT case_id FROM queue_claims WHERE expires_at <= now() LIMIT ${PURGE_BATCH} FOR UPDATE SKIP LOCKED)`.execute(trx);
   });
 }
 
