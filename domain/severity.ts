@@ -5,6 +5,3 @@
  */
 export const SEVERITIES = ['general', 'serious', 'major'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-
-/** The tier a case of this severity starts at, at least. */
-export const tierForSeverity = (severity: Severity): 1 | 2 => (severity === 'major' ? 2 : 1);

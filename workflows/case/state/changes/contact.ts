@@ -5,9 +5,6 @@ import type { Changing } from './changing';
 
 /** Changes for staff's own contact with the customer: taking the case, replies, calls, promises. */
 
-/** Whether an owner is one of the tier queues rather than a person. */
-export const isQueue = (c: Pick<Changing, 'input'>, assignee: string): boolean => Object.values(c.input.staff.tierQueues).includes(assignee);
-
 /** The caller becomes the case's owner; the trail says who took it from whom and why. */
 export function take(c: Changing, actor: Actor, reason: string): void {
   const from = c.d.assignee;
