@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKnowledge } from '../../api/knowledge/files';
+import { CASE_ACTION_NAMES } from '../../domain/case-actions';
 import { eventually, openCaseBody, startTestStack, type TestStack } from '../helpers/test-stack';
 
 /**
@@ -112,4 +113,30 @@ test('GET /v1/cases/{caseId} carries guidance: the step, the actions, a filled s
   expect(guidance.script.text).toContain(String(shown.body.waybillNo));
   expect(guidance.script.text).not.toMatch(/\{\{/);
   expect(guidance.articles.map((article: Json) => article.articleId)).toEqual(expect.arrayContaining(['sf-standard', 'region-south-typhoon']));
+});
+
+/** Replies carrying a script id (the `reply` action) exist once the case workflow takes them. */
+const replies = (CASE_ACTION_NAMES as readonly string[]).includes('reply');
+
+(replies ? test : test.skip)('a reply sent with a script counts as one use of that script, with no call of its own', async () => {
+  const before = (await stack.api('agent', '/v1/knowledge/script-delayed-acknowledge')).body.uses as number;
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody() });
+  const caseId = String(opened.body.caseId);
+  await eventually(
+    () => stack.api('agent', `/v1/cases/${caseId}`),
+    (answer) => answer.status === 200 && (answer.body.allowedActions as string[]).includes('reply'),
+    { what: `${caseId} open to replies` },
+  );
+  const text = (await stack.api('agent', `/v1/cases/${caseId}`)).body.guidance.script?.text ?? '您好';
+  const sent = await stack.api('agent', `/v1/cases/${caseId}/actions`, {
+    body: { action: 'reply', channel: 'in-app', text, scriptId: 'script-delayed-acknowledge' },
+  });
+  expect(sent.status).toBe(200);
+  await eventually(
+    () => stack.api('agent', '/v1/knowledge/script-delayed-acknowledge'),
+    (answer) => answer.body.uses === before + 1,
+    { what: 'the use counted from the audit trail' },
+  );
+  const listed = await search(`q=${encodeURIComponent('首次响应 延误')}&kind=script`);
+  expect(listed.body.items.find((item: Json) => item.articleId === 'script-delayed-acknowledge')?.uses).toBe(before + 1);
 });
