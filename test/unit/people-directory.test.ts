@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../config';
 import { checkTokensAgainstPeople, DEFAULT_PEOPLE_FILE, loadPeopleDirectory, parsePeopleDirectory } from '../../config/people';
 
@@ -89,6 +92,17 @@ describe('people directory', () => {
       /API_TOKENS: the token of agent:li\.na has role supervisor, but PEOPLE_FILE gives that person role agent/,
     );
     expect(() => checkTokensAgainstPeople([{ principal: 'agent:li.na', role: 'agent' }], directory)).not.toThrow();
+  });
+
+  test('at start, a token naming a person of another role stops loadConfig', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'people-')), 'people.json');
+    const directory = valid();
+    (directory.people[0] as { role: string }).role = 'supervisor';
+    writeFileSync(file, JSON.stringify(directory));
+    expect(() => loadConfig({ NODE_ENV: 'test', PEOPLE_FILE: file, API_TOKENS: 'agent:li.na:token-of-li-na' })).toThrow(
+      /the token of agent:li\.na has role agent, but PEOPLE_FILE gives that person role supervisor/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test', PEOPLE_FILE: file, API_TOKENS: 'agent:wang:token-of-wang' }).people.people).toHaveLength(1);
   });
 
   test('an unreadable PEOPLE_FILE is a config error naming it', () => {
