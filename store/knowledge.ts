@@ -193,6 +193,18 @@ export async function loadArticles(
           })
           .execute();
       }
+      // A change of segmentation (api/knowledge/segment.ts) re-indexes what is stored, whoever
+      // wrote it, without a new version: the text is the same, only its words are cut anew.
+      const stored = await trx.selectFrom('knowledge_articles').select(['id', 'title', 'tags', 'body', 'tokens']).execute();
+      for (const row of stored) {
+        const tokens = segmentedText(`${row.title} ${row.tags.join(' ')} ${row.body}`);
+        if (tokens === row.tokens) continue;
+        await trx
+          .updateTable('knowledge_articles')
+          .set({ tokens, search: searchVector(row.title, row.tags, row.body) })
+          .where('id', '=', row.id)
+          .execute();
+      }
     });
   return result;
 }

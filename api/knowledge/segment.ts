@@ -78,6 +78,13 @@ const DOMAIN_TERMS = [
   '中转',
   '滞留',
   '管制',
+  '到账',
+  '打款',
+  '再派',
+  '零件号',
+  '取件',
+  '驿站',
+  '快递柜',
 ];
 
 const MAX_TERM_CHARS = Math.max(...DOMAIN_TERMS.map((term) => term.length));
