@@ -8,7 +8,7 @@ import { CASE_ACTION_NAMES, EVIDENCE_KINDS, REMEDIES } from '../domain/case-acti
 import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES } from '../domain/sla-policy';
 import { EXCEPTION_SUB_STATUSES, TRACKING_STATUSES } from '../domain/tracking';
-import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES, RETURN_REMEDIES } from '../domain/types';
+import { CARRIERS, CASE_STATUSES, CUSTOMER_SEGMENTS, EXCEPTION_TYPES, NOTIFICATION_CHANNELS, PRIORITIES, RETURN_REMEDIES } from '../domain/types';
 
 /** Request shapes of the HTTP contract (the served OpenAPI document, docs/agents.md), validated at the edge. */
 
@@ -48,6 +48,7 @@ export const openCaseBody = z
       name: text(64),
       phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
       storeId: text(64).optional(),
+      segment: z.enum(CUSTOMER_SEGMENTS, { error: `must be one of ${CUSTOMER_SEGMENTS.join(', ')}` }).optional(),
       channels: z
         .array(z.enum(NOTIFICATION_CHANNELS))
         .min(1)

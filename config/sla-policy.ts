@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { calendarProblems, epochDayOf } from '../domain/business-calendar';
 import { parseDuration } from '../domain/durations';
 import { CLOCK_NAMES, type ClockName, type SlaPolicy } from '../domain/sla-policy';
-import { CARRIERS, EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
+import { CARRIERS, CUSTOMER_SEGMENTS, EXCEPTION_TYPES, PRIORITIES } from '../domain/types';
 import { ConfigError, formatZodIssues } from './errors';
 import { noticesSection, resolveNotices } from './notice-policy';
 import { watchlistSection } from './watchlist-policy';
@@ -160,6 +160,12 @@ const policyFile = z.strictObject({
   priorityFactor: z.strictObject(
     Object.fromEntries(PRIORITIES.map((priority) => [priority, z.number().positive()])) as Record<(typeof PRIORITIES)[number], z.ZodNumber>,
   ),
+  // Per customer segment, after the priority; absent in older files: VIPs get 3/4 of the time, key accounts half.
+  segmentFactor: z
+    .strictObject(
+      Object.fromEntries(CUSTOMER_SEGMENTS.map((segment) => [segment, z.number().positive()])) as Record<(typeof CUSTOMER_SEGMENTS)[number], z.ZodNumber>,
+    )
+    .default({ standard: 1, vip: 0.75, 'key-account': 0.5 }),
   escalation: z.strictObject({ onBreach: z.boolean(), onLastWarning: z.boolean() }),
   // Every section and field added after the first policy files carries its default, so an older
   // custom policy file stays valid and means what it meant.
@@ -278,6 +284,7 @@ export function resolveSlaPolicy(document: unknown, scale: number, source: strin
     warningThresholds: [...file.warningThresholds].sort((a, b) => a - b),
     clocks,
     priorityFactor: file.priorityFactor,
+    segmentFactor: file.segmentFactor,
     escalation: file.escalation,
     delayed: {
       urgeIntervalMs: ms(file.delayed.urgeInterval, scale),

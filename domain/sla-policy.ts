@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from './business-calendar';
 import type { NoticePolicy } from './notice-policy';
-import type { Carrier, ExceptionType, Priority } from './types';
+import type { Carrier, CustomerSegment, ExceptionType, Priority } from './types';
 
 /**
  * The SLA / escalation policy, with every duration already in milliseconds and already multiplied
@@ -30,6 +30,8 @@ export interface SlaPolicy {
   severity?: { major: { resolutionMs: number } };
   /** Multiplies targets per priority: an urgent case gets less time. */
   priorityFactor: Record<Priority, number>;
+  /** Multiplies targets per customer segment, after the priority (absent in older policies: 1). */
+  segmentFactor?: Record<CustomerSegment, number>;
   escalation: {
     /** Escalate one tier when a clock breaches. */
     onBreach: boolean;
@@ -192,9 +194,9 @@ export function clockCalendar(policy: SlaPolicy, clock: ClockName): BusinessCale
   return hours && hours.clocks.includes(clock) ? hours.calendar : undefined;
 }
 
-/** The target of one clock for a case of this type and priority. */
-export function clockTargetMs(policy: SlaPolicy, clock: ClockName, type: ExceptionType, priority: Priority): number {
+/** The target of one clock for a case of this type and priority, for a customer of this segment. */
+export function clockTargetMs(policy: SlaPolicy, clock: ClockName, type: ExceptionType, priority: Priority, segment: CustomerSegment = 'standard'): number {
   const target = policy.clocks[clock] ?? policy.clocks.handling;
   const base = target.byType?.[type] ?? target.targetMs;
-  return Math.round(base * policy.priorityFactor[priority]);
+  return Math.round(base * policy.priorityFactor[priority] * (policy.segmentFactor?.[segment] ?? 1));
 }

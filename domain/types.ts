@@ -67,7 +67,12 @@ export interface CustomerContact {
   storeId?: string;
   /** Where the customer wants to hear from us; defaults to SMS + in-app. */
   channels?: NotificationChannel[];
+  /** The customer's segment: its SLA targets are the policy's times `segmentFactor` (absent: standard). */
+  segment?: CustomerSegment;
 }
+
+export const CUSTOMER_SEGMENTS = ['standard', 'vip', 'key-account'] as const;
+export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
 
 /** A delivery address as carriers and the WMS take it. */
 export interface DeliveryAddress {

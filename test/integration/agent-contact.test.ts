@@ -19,6 +19,7 @@ beforeAll(async () => {
     // A low history limit lets a case continue as new within a test (its promises must go with it).
     env: { SLA_TIME_SCALE: String(SCALE), CASE_HISTORY_LIMIT: '100' },
     policy: testPolicy({
+      segmentFactor: { standard: 1, vip: 0.5, 'key-account': 0.25 },
       delayed: { ...base.delayed, urgeIntervalMs: 600_000, totalDelayMs: 3_600_000 },
       clocks: { ...base.clocks, firstResponse: { targetMs: 600_000 }, handling: { targetMs: 600_000 }, resolution: { targetMs: 1_200_000 } },
     }),
@@ -324,3 +325,23 @@ test('open promises survive continue-as-new: the next run re-arms their timers; 
   expect(resolved.body.promises[1]).toMatchObject({ id: 'promise-2', status: 'kept' });
   expect(await kinds(caseId, 'promise.kept')).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: 'promise-2', kind: 'resolution' }) })]);
 }, 90_000);
+
+test("a customer's segment scales the case's SLA targets by the policy's factor", async () => {
+  const customer = { id: 'C-2001', name: '李四汽配', phone: '13900139000', storeId: 'S-7' };
+  const targets = async (segment?: string) => {
+    const opened = await stack.api('system', '/v1/cases', { body: openCaseBody({ customer: { ...customer, ...(segment ? { segment } : {}) } }) });
+    expect(opened.status).toBe(201);
+    const shown = await eventually(
+      () => view(opened.body.caseId as string),
+      (v) => v.clocks.length >= 3,
+      { what: 'clocks started' },
+    );
+    return Object.fromEntries(shown.clocks.map((clock: { name: string; targetMs: number }) => [clock.name, clock.targetMs]));
+  };
+  const standard = await targets();
+  const keyAccount = await targets('key-account');
+  expect(keyAccount.handling).toBe(standard.handling / 4);
+  expect(keyAccount.resolution).toBe(standard.resolution / 4);
+  expect((await targets('vip')).resolution).toBe(standard.resolution / 2);
+  expect((await stack.api('system', '/v1/cases', { body: openCaseBody({ customer: { ...customer, segment: 'platinum' } }) })).status).toBe(400);
+});

@@ -3,7 +3,7 @@ import { DEFAULT_SLA_POLICY_FILE, loadSlaPolicy, resolveSlaPolicy } from '../../
 import { ConfigError } from '../../config/errors';
 import { addBusinessTime } from '../../domain/business-calendar';
 import { CLOCK_NAMES, clockCalendar, clockTargetMs, type SlaPolicy } from '../../domain/sla-policy';
-import type { Priority } from '../../domain/types';
+import type { CustomerSegment, Priority } from '../../domain/types';
 import { testPolicy } from '../../fixtures/fast-policy';
 import { DEFAULT_REPORT_POLICY, reportPolicyOf } from '../../config/report-policy';
 
@@ -46,6 +46,22 @@ describe('clockTargetMs', () => {
     ['urgent', 15 * 60_000],
   ])('scales the first-response target by the %s priority factor', (priority, expected) => {
     expect(clockTargetMs(policy(), 'firstResponse', 'DELAYED', priority)).toBe(expected);
+  });
+
+  test.each<[CustomerSegment, number]>([
+    ['standard', 30 * 60_000],
+    ['vip', 22.5 * 60_000],
+    ['key-account', 15 * 60_000],
+  ])("scales the first-response target by the %s segment's factor, after the priority's", (segment, expected) => {
+    const segmented: SlaPolicy = { ...policy(), segmentFactor: { standard: 1, vip: 0.75, 'key-account': 0.5 } };
+    expect(clockTargetMs(segmented, 'firstResponse', 'DELAYED', 'normal', segment)).toBe(expected);
+    expect(clockTargetMs(segmented, 'firstResponse', 'DELAYED', 'urgent', segment)).toBe(expected / 2);
+  });
+
+  test('a policy without segment factors treats every segment as standard', () => {
+    const older = policy();
+    expect(older.segmentFactor).toBeUndefined();
+    expect(clockTargetMs(older, 'firstResponse', 'DELAYED', 'normal', 'key-account')).toBe(30 * 60_000);
   });
 
   test('an urgent case gets half of the overridden target', () => {
@@ -94,6 +110,7 @@ describe('policy file extensions: defaults', () => {
     expect(policy.clocks.returnReceipt).toEqual({ targetMs: 24 * H });
     expect(policy.clocks.plan).toEqual({ targetMs: 2 * H });
     expect(policy.severity).toEqual({ major: { resolutionMs: 24 * H } });
+    expect(policy.segmentFactor).toEqual({ standard: 1, vip: 0.75, 'key-account': 0.5 });
   });
 
   test('the shipped file resolves every new section to its documented default', () => {

@@ -85,8 +85,9 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       const type = state.data.currentType;
       for (const clock of clocksOf(state.data)) {
         if (clock.state === 'stopped') continue;
-        const target = clockTargetMs(state.policy, clock.name, type, action.priority);
-        const current = clockTargetMs(state.policy, clock.name, type, from);
+        const { segment } = state.input.customer;
+        const target = clockTargetMs(state.policy, clock.name, type, action.priority, segment);
+        const current = clockTargetMs(state.policy, clock.name, type, from, segment);
         if (target !== current) {
           state.clocks.set(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
         }

@@ -67,7 +67,7 @@ export class CaseState {
       { caseId: input.caseId, trail: this.trail, written: this.d, snapshot: () => this.view(), record: this.record },
       taken?.persistedVersion,
     );
-    this.clocks = new CaseClocks(this.d, input.policy, this.record);
+    this.clocks = new CaseClocks(this.d, input.policy, this.record, input.customer.segment);
     this.changing = { d: this.d, record: this.record, clocks: this.clocks, input };
     // The Temporal UI's current details survive continue-as-new: the new run says where it is.
     if (carried) showCurrentDetails(this.d, `run ${this.d.runs}, carried on from the previous one`);

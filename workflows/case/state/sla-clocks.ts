@@ -2,6 +2,7 @@ import { allowanceMs, elapsedMs, pauseClock, resumeClock, startClock, stopClock,
 import { clockCalendar, clockTargetMs, type ClockName, type SlaPolicy } from '../../../domain/sla-policy';
 import type { CaseData } from './case-data';
 import type { Recorder } from './audit-trail';
+import type { CustomerSegment } from '../../../domain/types';
 
 /** The clocks that measure our work on the case; they pause while we wait on the customer. */
 export const WORKING_CLOCKS = ['firstResponse', 'handling', 'resolution'] as const;
@@ -16,6 +17,8 @@ export class CaseClocks {
     private readonly data: CaseData,
     private readonly policy: SlaPolicy,
     private readonly record: Recorder,
+    /** The customer's segment, whose factor every target takes. */
+    private readonly segment?: CustomerSegment,
   ) {}
 
   get(name: ClockName): SlaClock | undefined {
@@ -27,7 +30,7 @@ export class CaseClocks {
   }
 
   start(name: ClockName): void {
-    const target = clockTargetMs(this.policy, name, this.data.currentType, this.data.priority);
+    const target = clockTargetMs(this.policy, name, this.data.currentType, this.data.priority, this.segment);
     this.set(startClock(name, target, Date.now(), clockCalendar(this.policy, name)));
   }
 
