@@ -126,6 +126,14 @@ function claimGuidance(view: CaseView): StepGuidance | undefined {
         summary: `已批准 ${amount ?? ''}，正在打款（先行赔付，同一理赔只付一次）${dueText(view, 'payout', '赔付时效')}`,
         actions: [...COMMON],
       };
+    case 'PAID':
+      return view.type === 'LOST'
+        ? {
+            step: 'lost.track-recovery',
+            summary: `已先行赔付 ${amount ?? ''}，向${carrierName(view)}追偿中；客户如需补发可操作补发`,
+            actions: [...COMMON, 'reship', 'resolve'],
+          }
+        : undefined;
     case 'PAYOUT_FAILED':
       return {
         step: 'claim.payout-failed',
@@ -135,6 +143,24 @@ function claimGuidance(view: CaseView): StepGuidance | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Why the playbook handed the case to people (`IN_PROGRESS` with a reason "needs a decision: …"
+ * in its latest status change), '' when the change is no longer in the view's timeline and
+ * nothing else explains `IN_PROGRESS`; undefined when the case was not handed over.
+ */
+function handOverReason(view: CaseView): string | undefined {
+  if (view.status !== 'IN_PROGRESS') return undefined;
+  const change = view.timeline.filter((entry) => entry.kind === 'case.status_changed').at(-1);
+  const marker = 'needs a decision: ';
+  if (change) {
+    const at = change.summary.indexOf(marker);
+    return at >= 0 ? change.summary.slice(at + marker.length) : undefined;
+  }
+  // Steps that work on in IN_PROGRESS by themselves: damage assessment, a chosen remedy, a paid claim.
+  const working = view.type === 'DAMAGED' || (view.type === 'REFUSED' && view.remedy !== undefined) || view.claim?.status === 'PAID';
+  return working ? undefined : '';
 }
 
 /** The step a case is at, what to do next and which actions it takes. */
@@ -176,10 +202,11 @@ export function guidanceStep(view: CaseView, policy?: Pick<SlaPolicy, 'delayed'>
       actions: [...COMMON, 'add-evidence'],
     };
   }
-  if (view.status === 'IN_PROGRESS' && view.type !== 'DAMAGED') {
+  const handedOver = handOverReason(view);
+  if (handedOver !== undefined) {
     return {
       step: 'handover.decide',
-      summary: `流程已转人工（第 ${view.tier} 级）：决定补发、理赔或解决${dueText(view, 'resolution', '解决时效')}`,
+      summary: `流程已转人工（第 ${view.tier} 级${handedOver ? `，原因：${handedOver}` : ''}）：决定补发、理赔或解决${dueText(view, 'resolution', '解决时效')}`,
       actions: [...COMMON, 'reship', 'propose-claim', 'resolve', 'escalate', 'assign'],
     };
   }
@@ -187,9 +214,6 @@ export function guidanceStep(view: CaseView, policy?: Pick<SlaPolicy, 'delayed'>
     case 'DELAYED':
       return delayedGuidance(view, policy);
     case 'LOST':
-      if (view.claim?.status === 'PAID') {
-        return { step: 'lost.track-recovery', summary: `已先行赔付，向${carrier}追偿中；客户如需补发可操作补发`, actions: [...COMMON, 'reship', 'resolve'] };
-      }
       if (view.status === 'WAITING_CARRIER') return delayedGuidance(view, policy);
       return {
         step: 'lost.compensate',

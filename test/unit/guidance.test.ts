@@ -105,7 +105,9 @@ test('each playbook state maps to its step', () => {
   const cases: Array<[Partial<CaseView>, string]> = [
     [{ status: 'OPEN', clocks: [clock('firstResponse', 'running', '2026-12-08T01:30:00.000Z')] }, 'common.acknowledge'],
     [{ type: 'LOST', status: 'VERIFYING_LOSS', claim: { status: 'VERIFYING' } as CaseView['claim'] }, 'lost.verify'],
-    [{ type: 'LOST', status: 'IN_PROGRESS', claim: { status: 'PAID', amountFen: 12_000 } as CaseView['claim'] }, 'handover.decide'],
+    [{ type: 'LOST', status: 'IN_PROGRESS', claim: { status: 'PAID', amountFen: 12_000 } as CaseView['claim'] }, 'lost.track-recovery'],
+    [{ type: 'WRONG_ITEM', status: 'IN_PROGRESS' }, 'handover.decide'],
+    [{ type: 'REFUSED', status: 'IN_PROGRESS', remedy: { choice: 'return', at: '2026-12-08T02:00:00.000Z', by: 'agent-1' } }, 'refused.await-delivery'],
     [{ type: 'LOST', status: 'CLAIM_PAYOUT', claim: { status: 'PAID', amountFen: 12_000 } as CaseView['claim'] }, 'lost.track-recovery'],
     [{ type: 'LOST', status: 'CLAIM_REVIEW' }, 'lost.compensate'],
     [
@@ -210,6 +212,22 @@ test('every view yields a known step whose actions are within allowedActions, an
     }),
     { numRuns: 300 },
   );
+});
+
+test('a hand-over names its reason; an IN_PROGRESS step the playbook works on is not a hand-over', () => {
+  const timeline = [
+    {
+      seq: 9,
+      at: '2026-12-08T02:00:00.000Z',
+      kind: 'case.status_changed',
+      summary: 'WAITING_WAREHOUSE → IN_PROGRESS: needs a decision: no stock for the reship',
+    },
+  ];
+  const handed = guidanceStep(view({ type: 'WRONG_ITEM', status: 'IN_PROGRESS', tier: 2, timeline }), POLICY);
+  expect(handed.step).toBe('handover.decide');
+  expect(handed.summary).toContain('第 2 级，原因：no stock for the reship');
+  const assessed = [{ seq: 9, at: '2026-12-08T02:00:00.000Z', kind: 'case.status_changed', summary: 'WAITING_CUSTOMER → IN_PROGRESS: evidence received' }];
+  expect(guidanceStep(view({ type: 'DAMAGED', status: 'IN_PROGRESS', timeline: assessed }), POLICY).step).toBe('damaged.assess');
 });
 
 test('a filled script carries the case’s facts', () => {
