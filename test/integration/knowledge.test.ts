@@ -115,6 +115,25 @@ test('GET /v1/cases/{caseId} carries guidance: the step, the actions, a filled s
   expect(guidance.articles.map((article: Json) => article.articleId)).toEqual(expect.arrayContaining(['sf-standard', 'region-south-typhoon']));
 });
 
+test('a damaged parcel’s guidance asks for the photos with the damage script and the carrier’s claims process', async () => {
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ type: 'DAMAGED', carrier: 'JD', region: '650102', description: '保险杠开裂' }) });
+  expect(opened.status).toBe(201);
+  const caseId = String(opened.body.caseId);
+  const shown = await eventually(
+    () => stack.api('supervisor', `/v1/cases/${caseId}`),
+    (answer) => answer.status === 200 && answer.body.guidance?.step === 'damaged.collect-evidence',
+    { what: `${caseId} waiting for photos` },
+  );
+  const { guidance, allowedActions, evidence } = shown.body;
+  expect(guidance.script.articleId).toBe('script-damaged-evidence');
+  expect(guidance.script.text).toContain(evidence.requested.what);
+  expect(guidance.script.text).not.toMatch(/\{\{/);
+  for (const action of guidance.actions) expect(allowedActions).toContain(action);
+  expect(guidance.articles.map((article: Json) => article.articleId)).toEqual(
+    expect.arrayContaining(['jd-standard', 'jd-claims', 'platform-claims', 'region-remote-northwest', 'faq-damage-photos']),
+  );
+});
+
 /** Replies carrying a script id (the `reply` action) exist once the case workflow takes them. */
 const replies = (CASE_ACTION_NAMES as readonly string[]).includes('reply');
 
