@@ -1,20 +1,19 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { checkAction, isCaseActionName, pendingRefusal, type CaseAction } from '../../domain/case-actions';
 import type { CaseView } from '../../domain/case-view';
-import { clockTargetMs } from '../../domain/sla-policy';
 import { formatDuration } from '../../domain/durations';
 import { extendClock } from '../../domain/sla-clock';
 import type { RoleActor } from '../../domain/types';
 import { caseActionUpdate, type CaseActionInput } from './contract';
 import type { CaseState } from './state/case-state';
 import type { Interruption, PhaseRequest } from './state/case-data';
-import { clocksOf } from './state/case-data';
 import { decideClaim, recoveryPartyOf, startClaim } from './claims';
 import { reship } from './steps/warehouse';
 import { notifyCustomer } from './steps/customer';
 import { notifyStaff } from './steps/staff';
 import { logCall, sendReply } from './steps/contact';
 import { changeSeverity } from './steps/severity';
+import { changePriority } from './steps/priority';
 
 /**
  * Agent and supervisor actions, received as one Temporal update. The validator runs the same
@@ -76,26 +75,9 @@ async function applyAction(state: CaseState, action: CaseAction, actor: RoleActo
       }
       return;
 
-    case 'set-priority': {
-      const from = state.data.priority;
-      state.setPriority(action.priority);
-      // Running clocks move to the new priority's targets; the change is kept as an extension
-      // (negative when the case became more urgent), so the clock's history shows why.
-      // By the case's current type (a DELAYED case may have become LOST).
-      const type = state.data.currentType;
-      for (const clock of clocksOf(state.data)) {
-        if (clock.state === 'stopped') continue;
-        const { segment } = state.input.customer;
-        const target = clockTargetMs(state.policy, clock.name, type, action.priority, segment);
-        const current = clockTargetMs(state.policy, clock.name, type, from, segment);
-        if (target !== current) {
-          state.clocks.set(extendClock(clock, Date.now(), target - current, `priority ${from} → ${action.priority}`));
-        }
-      }
-      const change = { from, to: action.priority, ...(action.reason ? { reason: action.reason } : {}) };
-      state.record('case.priority_changed', `${from} → ${action.priority}${action.reason ? `: ${action.reason}` : ''}`, change, actor);
+    case 'set-priority':
+      changePriority(state, action.priority, action.reason, actor);
       return;
-    }
 
     case 'request-evidence':
       state.requestEvidence(action.what, actor);
