@@ -51,8 +51,14 @@ type CasesEb = ExpressionBuilder<Database, 'cases'>;
 
 const OPEN = (eb: CasesEb) => eb('cases.status', 'not in', [...FINISHED_STATUSES]);
 
-/** A claim that still holds: a take in flight, or one that landed and the read model has not caught up with. */
-const claimed = (eb: CasesEb) => sql<SqlBool>`EXISTS (SELECT 1 FROM queue_claims q WHERE q.case_id = ${eb.ref('cases.case_id')} AND q.expires_at > now())`;
+/**
+ * A claim that still holds: a take in flight, or one that landed and the read model has not caught
+ * up with. Once the case's row reaches the version the take produced, the row itself says where
+ * the case is (the taker's, or back in a queue after an escalation), and the claim hides it no more.
+ */
+const holds = (version: Expression<unknown>) => sql<SqlBool>`q.expires_at > now() AND (q.taken_version IS NULL OR ${version} < q.taken_version)`;
+const claimed = (eb: CasesEb) =>
+  sql<SqlBool>`EXISTS (SELECT 1 FROM queue_claims q WHERE q.case_id = ${eb.ref('cases.case_id')} AND ${holds(eb.ref('cases.version'))})`;
 
 function inPool(eb: CasesEb, pool: QueuePool): Expression<SqlBool> {
   const conditions: Expression<SqlBool>[] = [eb('cases.assignee', '=', pool.queue), eb('cases.tier', '=', pool.tier), eb.not(claimed(eb))];
@@ -124,15 +130,19 @@ export async function queueCases(db: Db, scope: QueueScope, filter: QueueFilter,
 
 export type ClaimOutcome = { kind: 'claimed'; caseId: string } | { kind: 'empty' } | { kind: 'full'; load: number };
 
-/** How many times one call retries when another caller claimed its candidate between read and insert. */
-const CLAIM_ATTEMPTS = 5;
+/** How many candidates one read offers: parallel callers race for the first few, the rest wait their turn. */
+const CANDIDATES_PER_READ = 10;
 
 /**
  * Claims the first case of the pool for `principal`, unless their load has reached `capacity`.
  * One transaction per call: a per-person advisory lock makes one person's calls count their load
- * one after the other (ten parallel calls cannot all see room for one more), `FOR UPDATE SKIP
- * LOCKED` hands parallel callers different candidates, and the claim's primary key is the
- * guarantee: a case already claimed is never claimed again until that claim is released or expires.
+ * one after the other (ten parallel calls cannot all see room for one more), and the claim's
+ * primary key is the guarantee: a case already claimed is never claimed again until that claim is
+ * released or expires. The candidates are read without locking their rows: the read model's rows
+ * belong to the case workflows' writers, which hold them for a moment at every snapshot, and a
+ * queue that skipped a row while its case was being written would answer "empty" with work in it.
+ * A caller that loses the race for a candidate tries the next one; only a pool with no unclaimed
+ * candidate left is empty.
  */
 export async function claimNextCase(
   db: Db,
@@ -143,33 +153,35 @@ export async function claimNextCase(
     const load = (await loadsOf(trx, [request.principal])).get(request.principal) ?? 0;
     if (load >= request.capacity) return { kind: 'full', load };
     const skip = [...request.skip];
-    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    for (;;) {
       let query = trx
         .selectFrom('cases')
-        .select('case_id')
+        .select(['case_id', 'version'])
         .where((eb) => eb.and([filtered(eb, request.filter), inPool(eb, request.pool)]));
       if (skip.length) query = query.where('case_id', 'not in', skip);
-      const candidate = await query
+      const candidates = await query
         .orderBy('sla_breached', 'desc')
         .orderBy(sql`sla_due_at ASC NULLS LAST`)
         .orderBy('opened_at', 'asc')
         .orderBy('case_id', 'asc')
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!candidate) return { kind: 'empty' };
-      // An expired claim (a process that died mid-take) is taken over; a live one is not.
-      const inserted = await sql<{ case_id: string }>`
-        INSERT INTO queue_claims (case_id, principal, claimed_at, expires_at)
-        VALUES (${candidate.case_id}, ${request.principal}, now(), now() + make_interval(secs => ${request.holdMs / 1000}))
-        ON CONFLICT (case_id) DO UPDATE SET principal = excluded.principal, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
-        WHERE queue_claims.expires_at <= now()
-        RETURNING case_id`.execute(trx);
-      if (inserted.rows.length) return { kind: 'claimed', caseId: candidate.case_id };
-      skip.push(candidate.case_id);
+        .limit(CANDIDATES_PER_READ)
+        .execute();
+      if (!candidates.length) return { kind: 'empty' };
+      for (const candidate of candidates) {
+        // A claim that no longer holds (expired, or its take already in the case's row) is taken
+        // over; a live one is not. A parallel caller's uncommitted claim on the same case makes
+        // this insert wait for its outcome, so two callers never both hold one case.
+        const inserted = await sql<{ case_id: string }>`
+          INSERT INTO queue_claims AS q (case_id, principal, claimed_at, expires_at)
+          VALUES (${candidate.case_id}, ${request.principal}, now(), now() + make_interval(secs => ${request.holdMs / 1000}))
+          ON CONFLICT (case_id) DO UPDATE SET principal = excluded.principal, claimed_at = excluded.claimed_at,
+            expires_at = excluded.expires_at, taken_version = NULL
+          WHERE NOT (${holds(sql`${candidate.version}::bigint`)})
+          RETURNING case_id`.execute(trx);
+        if (inserted.rows.length) return { kind: 'claimed', caseId: candidate.case_id };
+        skip.push(candidate.case_id);
+      }
     }
-    return { kind: 'empty' };
   });
 }
 
@@ -182,12 +194,13 @@ export async function releaseClaim(db: Db, caseId: string, principal: string): P
 }
 
 /**
- * A take landed: the claim now holds only until the read model shows the new owner (the case
- * then leaves the pool by its assignee), and the take is recorded for the agents' report.
+ * A take landed: the claim now holds only until the read model reaches the version the take
+ * produced (the case then leaves the pool by its assignee), and the take is recorded for the
+ * agents' report.
  */
-export async function confirmTake(db: Db, caseId: string, principal: string, holdMs: number): Promise<void> {
+export async function confirmTake(db: Db, caseId: string, principal: string, holdMs: number, takenVersion: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await sql`UPDATE queue_claims SET expires_at = now() + make_interval(secs => ${holdMs / 1000})
+    await sql`UPDATE queue_claims SET expires_at = now() + make_interval(secs => ${holdMs / 1000}), taken_version = ${takenVersion}
               WHERE case_id = ${caseId} AND principal = ${principal}`.execute(trx);
     await sql`INSERT INTO queue_takes (case_id, principal) VALUES (${caseId}, ${principal})`.execute(trx);
     // Lapsed claims are only reused when their case is claimed again; a few go with each take,
@@ -210,7 +223,7 @@ export async function loadsOf(db: Db, principals: readonly string[]): Promise<Ma
        WHERE c.assignee IN (${sql.join([...principals])}) AND c.status NOT IN (${sql.join([...FINISHED_STATUSES])})
       UNION ALL
       SELECT q.principal FROM queue_claims q JOIN cases c ON c.case_id = q.case_id
-       WHERE q.principal IN (${sql.join([...principals])}) AND q.expires_at > now() AND c.assignee <> q.principal
+       WHERE q.principal IN (${sql.join([...principals])}) AND ${holds(sql`c.version`)} AND c.assignee <> q.principal
          AND c.status NOT IN (${sql.join([...FINISHED_STATUSES])})
     ) owned GROUP BY principal`.execute(db);
   for (const row of result.rows) loads.set(row.principal, row.load);

@@ -170,7 +170,7 @@ export class WorkQueue {
         }
         throw error;
       }
-      await confirmTake(this.deps.db, claim.caseId, principal.id, holdMs);
+      await confirmTake(this.deps.db, claim.caseId, principal.id, holdMs, view.version);
       return view;
     }
     return undefined;
