@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { guidanceResponse } from './guidance/schema';
+import { customerContextResponse } from './customer-context/schema';
 import { CASE_ACTION_NAMES } from '../domain/case-actions';
 import { CLOCK_NAMES } from '../domain/sla-policy';
 import { CARRIERS, CASE_STATUSES, EXCEPTION_TYPES, PRIORITIES, ROLES } from '../domain/types';
@@ -94,6 +95,9 @@ export const caseViewResponse = z
       .array(z.enum(CASE_ACTION_NAMES as readonly [string, ...string[]]))
       .meta({ description: 'The actions the caller’s role may take in the case’s present state' }),
     guidance: guidanceResponse.optional().meta({ description: 'GET /v1/cases/{caseId} only: what to do next (docs/knowledge.md)' }),
+    customerContext: customerContextResponse
+      .optional()
+      .meta({ description: 'GET /v1/cases/{caseId} only: the customer’s other cases and recent contacts (docs/agents.md)' }),
   })
   .meta({ id: 'CaseView', description: 'The case as the workflow sees it now' });
 

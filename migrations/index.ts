@@ -15,6 +15,7 @@ import * as idempotencyExpiry from './0060_idempotency_expiry';
 import * as payoutScreenings from './0070_payout_screenings';
 import * as workQueue from './0090_work_queue';
 import * as knowledge from './0080_knowledge';
+import * as customerCasesIndex from './0100_customer_cases_index';
 
 /**
  * Migrations are listed here rather than discovered on disk, so they run the same under tsx,
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0070_payout_screenings': payoutScreenings,
   '0090_work_queue': workQueue,
   '0080_knowledge': knowledge,
+  '0100_customer_cases_index': customerCasesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

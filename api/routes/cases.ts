@@ -12,6 +12,7 @@ import { CASE_ID_PATTERN } from '../case-ids';
 import type { CaseService } from '../case-service';
 import { HttpProblem, parseOrThrow } from '../problem';
 import { caseGuidance } from '../guidance/guidance';
+import { customerContext } from '../customer-context/customer-context';
 import { caseActionBody, type CaseActionBody, feedbackBody, listCasesQuery, openCaseBody } from '../schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;
@@ -102,8 +103,13 @@ export function casesRouter(
     const caseId = caseIdParam(req.params.caseId);
     const view = await service.getCase(caseId);
     const shown = shownTo(req, view);
-    // What to do next, with the step's reply script and articles (docs/knowledge.md → Guidance).
-    res.json({ ...shown, guidance: await caseGuidance(db, shown, shown.allowedActions, config?.slaPolicy) });
+    // What to do next, with the step's reply script and articles (docs/knowledge.md → Guidance),
+    // and the customer's other cases and latest contacts (docs/agents.md → The customer's context).
+    const [guidance, context] = await Promise.all([
+      caseGuidance(db, shown, shown.allowedActions, config?.slaPolicy),
+      customerContext(db, caseId, shown.customer.id),
+    ]);
+    res.json({ ...shown, guidance, customerContext: context });
   });
 
   router.post('/:caseId/feedback', allow('POST /v1/cases/{caseId}/feedback'), async (req, res) => {
