@@ -84,19 +84,14 @@ test("an agent takes a queued case; a second person is refused, a supervisor may
 });
 
 test('a reply goes to the customer once by SMS, shows in the view and trail, and is the first response', async () => {
-  // The acknowledgement's SMS fails twice (retried 1 s, then 2 s later), so the firstResponse clock
-  // is still running when the agent replies in between.
-  stack.simulators.faults.set([{ system: 'sms', failNext: 2 }]);
-  const opened = await stack.api('agent', '/v1/cases', {
-    body: openCaseBody({ customer: { id: 'C-1001', name: '张三汽修', phone: '13800138000', storeId: 'S-9', channels: ['sms'] } }),
-  });
+  // The customer hears from us on their store's WeCom group, which is slow now: the
+  // acknowledgement takes seconds, and firstResponse still runs when the agent replies by SMS.
+  stack.simulators.faults.set([{ system: 'wecom', latencyMs: 5_000 }]);
+  const customer = { id: 'C-1001', name: '张三汽修', phone: '13800138000', storeId: 'S-9', channels: ['wecom'] };
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ customer }) });
   expect(opened.status).toBe(201);
   const caseId = opened.body.caseId as string;
-  await eventually(
-    async () => stack.simulators.faults.rules(),
-    (rules) => rules.every((rule) => rule.failNext === 0),
-    { what: 'the acknowledgement failed twice' },
-  );
+
   const replied = await act('agent', caseId, { action: 'reply', channel: 'sms', text: '您好，已为您加急催件', scriptId: 'SCRIPT-DELAY-1' });
   expect(replied.status).toBe(200);
   expect(replied.body.replies).toEqual([
@@ -344,4 +339,20 @@ test("a customer's segment scales the case's SLA targets by the policy's factor"
   expect(keyAccount.resolution).toBe(standard.resolution / 4);
   expect((await targets('vip')).resolution).toBe(standard.resolution / 2);
   expect((await stack.api('system', '/v1/cases', { body: openCaseBody({ customer: { ...customer, segment: 'platinum' } }) })).status).toBe(400);
+});
+
+test('an outbound call that reached the customer is the first response; one that did not is not', async () => {
+  // The customer hears from us only on their store's WeCom group, which is slow now: the
+  // acknowledgement takes seconds, and firstResponse still runs while the agent calls.
+  stack.simulators.faults.set([{ system: 'wecom', latencyMs: 5_000 }]);
+  const customer = { id: 'C-1001', name: '张三汽修', phone: '13800138000', storeId: 'S-9', channels: ['wecom'] };
+  const opened = await stack.api('agent', '/v1/cases', { body: openCaseBody({ customer }) });
+  expect(opened.status).toBe(201);
+  const caseId = opened.body.caseId as string;
+  const missed = await act('agent', caseId, { action: 'log-call', direction: 'outbound', outcome: 'no-answer', durationSeconds: 0, summary: '无人接听' });
+  expect(missed.body.clocks.find((clock: { name: string }) => clock.name === 'firstResponse').state).toBe('running');
+  const reached = await act('agent', caseId, { action: 'log-call', direction: 'outbound', outcome: 'reached', durationSeconds: 60, summary: '已告知处理进度' });
+  expect(reached.status).toBe(200);
+  const stopped = (await kinds(caseId, 'sla.clock_stopped')).filter((event) => event.data.clock === 'firstResponse');
+  expect(stopped).toEqual([expect.objectContaining({ data: expect.objectContaining({ reason: expect.stringMatching(/^customer reached by /) }) })]);
 });
