@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The knowledge base (docs/knowledge.md): articles loaded from knowledge/ and edited by experts,
- * every version kept. `tokens` is the segmented text (api/knowledge/segment.ts) and `search` its
+ * every version kept. `tokens` is the segmented text (store/knowledge-words.ts) and `search` its
  * weighted tsvector under the 'simple' configuration: title A, tags B, body C. `uses` counts the
  * replies sent with a script, read from the audit trail (`reply.sent` events carrying `scriptId`);
  * the partial index below serves that count.

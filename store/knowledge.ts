@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import type { ArticleKind, ArticleSource } from '../api/knowledge/article';
-import { queryWords, segmentedText } from '../api/knowledge/segment';
+import { queryWords, segmentedText } from './knowledge-words';
 import type { Db } from './database';
 
 /**
@@ -193,7 +193,7 @@ export async function loadArticles(
           })
           .execute();
       }
-      // A change of segmentation (api/knowledge/segment.ts) re-indexes what is stored, whoever
+      // A change of segmentation (store/knowledge-words.ts) re-indexes what is stored, whoever
       // wrote it, without a new version: the text is the same, only its words are cut anew.
       const stored = await trx.selectFrom('knowledge_articles').select(['id', 'title', 'tags', 'body', 'tokens']).execute();
       for (const row of stored) {

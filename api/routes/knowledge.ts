@@ -6,7 +6,7 @@ import { editArticle, getArticle, searchArticles } from '../../store/knowledge';
 import { principalOf } from '../auth';
 import { ARTICLE_ID_PATTERN, ARTICLE_KINDS } from '../knowledge/article';
 import { loadKnowledge } from '../knowledge/files';
-import { snippetOf } from '../knowledge/segment';
+import { snippetOf } from '../../store/knowledge-words';
 import { allow } from '../permissions';
 import { HttpProblem, parseOrThrow } from '../problem';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fillScript, parseArticle, placeholdersOf } from '../../api/knowledge/article';
-import { queryWords, segmentWords, snippetOf } from '../../api/knowledge/segment';
+import { queryWords, segmentWords, snippetOf } from '../../store/knowledge-words';
 
 /** The knowledge base's pure parts: Chinese segmentation, snippets, front matter, script filling. */
 
