@@ -37,10 +37,18 @@ function scriptFacts(view: CaseView): Record<string, string | undefined> {
     amountYuan: amountFen !== undefined ? formatYuan(amountFen) : undefined,
     lastLocation: view.tracking.lastLocation,
     lastScanAt: view.tracking.lastEventAt ? localTime(view.tracking.lastEventAt) : undefined,
+    // The last scan as one phrase a script can say whether or not the carrier has scanned anything.
+    lastScan: lastScanPhrase(view),
     evidenceWhat: view.evidence.requested?.what,
     remedyOptions: view.awaitingRemedy?.options.join(' / '),
     newWaybillNo: view.reshipments?.at(-1)?.waybillNo,
   };
+}
+
+function lastScanPhrase(view: CaseView): string {
+  const { lastEventAt, lastLocation } = view.tracking;
+  if (!lastEventAt && !lastLocation) return '暂无新的物流扫描';
+  return [lastEventAt ? localTime(lastEventAt) : undefined, lastLocation].filter(Boolean).join(' ');
 }
 
 /** Reference articles for a case: its carrier's standards, its claims process when a claim is in play, its region's traits. */

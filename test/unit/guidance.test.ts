@@ -240,3 +240,16 @@ test('a filled script carries the case’s facts', () => {
   expect(g.actions).toEqual(['note', 'reply', 'log-call', 'escalate', 'extend-sla'].filter((action) => (ALL_ACTIONS as string[]).includes(action)));
   expect(buildGuidance(view(), ['note'], articles, POLICY).actions).toEqual(['note']);
 });
+
+test('a script speaks of the last scan whether or not the carrier has scanned the parcel', () => {
+  const unscanned = buildGuidance(view({ tracking: { eventsSeen: 0 } }), ALL_ACTIONS, articles, POLICY);
+  expect(unscanned.script?.text).toContain('最后一条轨迹：暂无新的物流扫描');
+  expect(unscanned.script?.text).not.toContain('（待确认）');
+  const scanned = buildGuidance(
+    view({ tracking: { eventsSeen: 3, lastEventAt: '2026-12-08T02:30:00Z', lastLocation: '深圳宝安转运中心' } }),
+    ALL_ACTIONS,
+    articles,
+    POLICY,
+  );
+  expect(scanned.script?.text).toContain('最后一条轨迹：12-08 10:30 深圳宝安转运中心');
+});
