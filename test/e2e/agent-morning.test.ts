@@ -141,23 +141,6 @@ test("an agent's morning: queue, guidance, scripted reply, calls and promises, r
   // Morning: the three agents take from the queue at once. Every desk case is taken once, by someone
   // whose skills match; nobody takes the major complaint.
   const [wang, li, zhao] = await Promise.all([takeAll('wang'), takeAll('li'), takeAll('zhao')]);
-  console.log(
-    JSON.stringify(
-      {
-        arrived,
-        wang,
-        li,
-        zhao,
-        rows: await stack.db
-          .selectFrom('cases')
-          .select(['case_id', 'type', 'carrier', 'tier', 'assignee', 'status', 'region'])
-          .where('region', '=', REGION)
-          .execute(),
-      },
-      null,
-      1,
-    ),
-  );
   expect([...wang, ...li, ...zhao].sort()).toEqual([...desk].sort());
   expect(wang.sort()).toEqual([arrived.sfLate, arrived.sfLate2].sort());
   expect(li).toContain(arrived.sfDamaged);
