@@ -4,7 +4,7 @@ import type { AuditEvent, CaseView } from '../domain/case-view';
 import type { Db } from './database';
 import { GENESIS_HASH, hashEvent } from './audit-hash';
 import { eraseIfRequested } from './erasure';
-import { maskPii } from './pii';
+import { maskCaseWrite } from './pii';
 import { rejectingPermanentErrors } from './store-errors';
 import { caseColumns } from './case-row';
 
@@ -47,11 +47,8 @@ export interface PersistCaseResult {
 export async function persistCase(db: Db, input: PersistCaseInput): Promise<PersistCaseResult> {
   // Phones are masked and address details withheld before anything is hashed or stored: the
   // trail can never be rewritten, so it must never hold them in clear (see ./pii.ts).
-  const masked: PersistCaseInput = {
-    snapshot: maskPii(input.snapshot),
-    events: input.events.map((event) => ({ ...event, data: maskPii(event.data) })),
-    ...(input.task ? { task: input.task } : {}),
-  };
+  const { snapshot, events } = maskCaseWrite(input.snapshot, input.events);
+  const masked: PersistCaseInput = { snapshot, events, ...(input.task ? { task: input.task } : {}) };
   return rejectingPermanentErrors(`persisting case ${input.snapshot.caseId}`, () => writeCase(db, masked));
 }
 

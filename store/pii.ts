@@ -69,7 +69,8 @@ function openText(text: string, secret: string): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-type Transform = (text: string) => string;
+/** Given the field's key (`name`, `phone`, `detail`) for transforms that treat them apart. */
+type Transform = (text: string, key: string) => string;
 
 /** Applies `transform` to the customer's name and phone and to every address's name, phone, detail. */
 function mapPersonalFields<T>(value: T, transform: Transform, inCustomer = false): T {
@@ -79,10 +80,56 @@ function mapPersonalFields<T>(value: T, transform: Transform, inCustomer = false
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     const personal = (inCustomer && (key === 'name' || key === 'phone')) || (address && (key === 'name' || key === 'phone' || key === 'detail'));
-    if (personal && typeof item === 'string') out[key] = transform(item);
+    if (personal && typeof item === 'string') out[key] = transform(item, key);
     else out[key] = mapPersonalFields(item, transform, key === 'customer');
   }
   return out as T;
+}
+
+/**
+ * The personal values a stored object names in its personal fields (the customer's name and
+ * phone, every address's name, phone and detail), each with what stands for it in free text.
+ */
+function personalValues(value: unknown, replacementOf: Transform): Map<string, string> {
+  const found = new Map<string, string>();
+  mapPersonalFields(value, (text, key) => {
+    // A value of one character (a name like 李) would starve every sentence of that character.
+    if (Array.from(text).length >= 2 && text !== ERASED) found.set(text, replacementOf(text, key));
+    return text;
+  });
+  return found;
+}
+
+/** Every string under `value` with each personal value replaced, longest first (a phone inside a longer number too). */
+function replaceInStrings<T>(value: T, replacements: ReadonlyMap<string, string>): T {
+  if (!replacements.size) return value;
+  const ordered = [...replacements].sort(([a], [b]) => b.length - a.length);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return ordered.reduce((text, [from, to]) => (text.includes(from) ? text.split(from).join(to) : text), item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (!isRecord(item)) return item;
+    return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));
+  };
+  return walk(value) as T;
+}
+
+/** What free text keeps at rest of a personal value: as maskPii keeps its field. */
+function atRest(text: string, key: string): string {
+  if (key === 'phone') return maskPhoneNumber(text);
+  return key === 'name' ? maskName(text) : '[withheld]';
+}
+
+/**
+ * A case's snapshot and trail events as they are stored: personal fields masked (maskPii), and the
+ * same values masked wherever free text quotes them — a reply that greets the shop by name, a
+ * call summary that notes the number reached — since the trail can never be rewritten.
+ */
+export function maskCaseWrite<S, E extends { data: Record<string, unknown> }>(snapshot: S, events: readonly E[]): { snapshot: S; events: E[] } {
+  const replacements = personalValues([snapshot, ...events.map((event) => event.data)], atRest);
+  return {
+    snapshot: replaceInStrings(maskPii(snapshot), replacements),
+    events: events.map((event) => ({ ...event, data: replaceInStrings(maskPii(event.data), replacements) })),
+  };
 }
 
 /** A start request (or any stored copy of a case view) with its personal fields sealed. */
@@ -100,9 +147,18 @@ export { sealStartRequest as sealPersonalFields, openStartRequest as openPersona
 /** A masked phone as the notification records keep it (`139****5678`). */
 const MASKED_PHONE = /^\d{3}\*{4}\d{4}$/;
 
-/** A start request or snapshot with the customer's personal fields, and masked phones, overwritten. */
+/**
+ * A start request or snapshot with the customer's personal fields, masked phones, and what free
+ * text kept of those fields (their masked forms, ./maskCaseWrite), overwritten.
+ */
 export function erasePersonalFields<T>(value: T): T {
-  return eraseMaskedPhones(mapPersonalFields(value, () => ERASED));
+  const quoted = personalValues(value, () => ERASED);
+  return eraseMaskedPhones(
+    replaceInStrings(
+      mapPersonalFields(value, () => ERASED),
+      quoted,
+    ),
+  );
 }
 
 function eraseMaskedPhones<T>(value: T): T {

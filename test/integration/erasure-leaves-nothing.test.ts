@@ -181,6 +181,26 @@ test('after erasure, the customer is in no table, no log line and no API answer'
   await until(waiting, 'WAITING_CARRIER');
   await until(inReview, 'CLAIM_REVIEW');
   expect((await keyedPost('agent', `/v1/cases/${waiting}/actions`, { action: 'note', text: '已联系承运商' })).status).toBe(200);
+  // The agent answers from the case's guidance: the script greets the customer by name; a call's
+  // summary quotes the number they were reached on.
+  const guided = await eventually(
+    () => api('agent', `/v1/cases/${waiting}`),
+    (answer) => answer.status === 200 && json(answer).guidance?.script !== undefined,
+    { what: `${waiting}'s guidance` },
+  );
+  const script = json(guided).guidance.script as { articleId: string; text: string };
+  expect(script.text).toContain(customer.name);
+  expect(
+    (await api('agent', `/v1/cases/${waiting}/actions`, { body: { action: 'reply', channel: 'sms', text: script.text, scriptId: script.articleId } })).status,
+  ).toBe(200);
+  const call = {
+    action: 'log-call',
+    direction: 'outbound',
+    outcome: 'reached',
+    durationSeconds: 30,
+    summary: `已致电 ${customer.phone}，${customer.name}同意明日收货`,
+  };
+  expect((await api('agent', `/v1/cases/${waiting}/actions`, { body: call })).status).toBe(200);
   const caseIds = [closed, cancelled, awaiting, waiting, movedTo, inReview];
   const statusesAtErasure = await Promise.all(caseIds.map(statusOf));
   expect(new Set(statusesAtErasure).size).toBeGreaterThanOrEqual(5);
