@@ -290,4 +290,4 @@ test('after erasure, the customer is in no table, no log line and no API answer'
   expect(logLines.length).toBeGreaterThan(50);
   expect(logLines.some((line) => line.includes(customerId) || line.includes(closed))).toBe(true); // the log did record this customer's traffic
   expect(logLines.filter((line) => traces(line).personal.length > 0)).toEqual([]);
-});
+}, 300_000); // six cases driven to six phases, then every table of the suite's shared database scanned
