@@ -13,7 +13,7 @@ import { CARRIERS, EXCEPTION_TYPES } from '../../domain/types';
 import { CLOCK_NAMES } from '../../domain/sla-policy';
 import type { ReportPolicy } from '../../config/report-policy';
 import { offsetLabel, type ReportRange } from './range';
-import { peopleReportRows } from './people-figures';
+import { peopleReportRows, teamReportRows } from './people-figures';
 import type { PeopleDirectory } from '../../config/people';
 
 /**
@@ -304,13 +304,14 @@ export async function agentsReport(db: Db, range: ReportRange, settings: ReportS
     firstContactResolutionRate: firstContactResolution.rate,
   });
   // Per person of the directory, with their team, queue takes, load and trail figures.
-  const handled = new Map(agents.map((agent) => [agent.agent, { cases: agent.cases, resolved: agent.resolved }]));
+  const handled = new Map(agents.map((agent) => [agent.agent, { cases: agent.cases, resolved: agent.resolved, scored: agent.scored, csat: agent.csat }]));
   const people = directory ? await peopleReportRows(db, range, directory, handled) : [];
   return {
     ...header('agents', range),
     agents,
     totals,
     people,
+    teams: directory ? teamReportRows(directory, people) : [],
     csvRows: [...agents.map(({ agent, ...row }) => ({ agent, ...flat(row) })), { agent: '*', ...flat(totals) }],
   };
 }

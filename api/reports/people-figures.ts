@@ -19,6 +19,9 @@ export interface PersonReportRow {
   /** Cases opened in the range that the person owns now. */
   casesHandled: number;
   resolved: number;
+  /** Of those, the ones the customer scored, and the share scored satisfied (null when none were). */
+  scored: number;
+  csat: number | null;
   takenFromQueue: number;
   /** Now, not over the range: open cases owned (and takes in flight) against capacity. */
   openLoad: number;
@@ -30,11 +33,19 @@ export interface PersonReportRow {
   promisesBroken: number;
 }
 
+/** What the agents report's per-assignee rows say of a person's cases. */
+interface Handled {
+  cases: number;
+  resolved: number;
+  scored: number;
+  csat: number | null;
+}
+
 export async function peopleReportRows(
   db: Db,
   range: ReportRange,
   directory: PeopleDirectory,
-  handled: ReadonlyMap<string, { cases: number; resolved: number }>,
+  handled: ReadonlyMap<string, Handled>,
 ): Promise<PersonReportRow[]> {
   const ids = directory.people.map((person) => person.id);
   const [loads, figures] = await Promise.all([loadsOf(db, ids), personFigures(db, range)]);
@@ -49,6 +60,8 @@ export async function peopleReportRows(
       teamName: team?.name ?? person.team,
       casesHandled: handled.get(person.id)?.cases ?? 0,
       resolved: handled.get(person.id)?.resolved ?? 0,
+      scored: handled.get(person.id)?.scored ?? 0,
+      csat: (handled.get(person.id)?.scored ?? 0) > 0 ? (handled.get(person.id)?.csat ?? null) : null,
       takenFromQueue: figure?.takenFromQueue ?? 0,
       openLoad: loads.get(person.id) ?? 0,
       capacity: person.capacity,
@@ -56,6 +69,49 @@ export async function peopleReportRows(
       firstResponseP50Ms: figure?.firstResponseP50Ms ?? null,
       promisesKept: figure?.promisesKept ?? 0,
       promisesBroken: figure?.promisesBroken ?? 0,
+    };
+  });
+}
+
+/** A team's figures: its people's rows added up (CSAT weighted by the cases scored, first responses by their count). */
+export interface TeamReportRow {
+  team: string;
+  teamName: string;
+  tier: number;
+  people: number;
+  casesHandled: number;
+  resolved: number;
+  takenFromQueue: number;
+  openLoad: number;
+  capacity: number;
+  firstResponses: number;
+  scored: number;
+  csat: number | null;
+  promisesKept: number;
+  promisesBroken: number;
+}
+
+export function teamReportRows(directory: PeopleDirectory, people: readonly PersonReportRow[]): TeamReportRow[] {
+  return directory.teams.map((team) => {
+    const members = people.filter((row) => row.team === team.id);
+    const sum = (pick: (row: PersonReportRow) => number) => members.reduce((total, row) => total + pick(row), 0);
+    const scored = sum((row) => row.scored);
+    const satisfied = sum((row) => (row.csat ?? 0) * row.scored);
+    return {
+      team: team.id,
+      teamName: team.name,
+      tier: team.tier,
+      people: members.length,
+      casesHandled: sum((row) => row.casesHandled),
+      resolved: sum((row) => row.resolved),
+      takenFromQueue: sum((row) => row.takenFromQueue),
+      openLoad: sum((row) => row.openLoad),
+      capacity: sum((row) => row.capacity),
+      firstResponses: sum((row) => row.firstResponses),
+      scored,
+      csat: scored > 0 ? Math.round((satisfied / scored) * 10_000) / 10_000 : null,
+      promisesKept: sum((row) => row.promisesKept),
+      promisesBroken: sum((row) => row.promisesBroken),
     };
   });
 }

@@ -232,6 +232,11 @@ test("an agent's morning: queue, guidance, scripted reply, calls and promises, r
   expect(person('agent:wang')).toMatchObject({ promisesKept: 1, promisesBroken: 0, firstResponses: 2 });
   expect(person('agent:li')).toMatchObject({ promisesKept: 0, promisesBroken: 1 });
   expect(person('agent:zhao').firstResponses).toBeGreaterThanOrEqual(1);
+  expect(person('agent:wang')).toHaveProperty('csat', null); // nobody has answered a survey yet
+  // And per team: the desk's three agents added up.
+  const deskTeam = (report.body.teams as Json[]).find((team) => team.team === 'desk');
+  expect(deskTeam).toMatchObject({ people: 3, promisesKept: 1, promisesBroken: 1, takenFromQueue: 5, capacity: 15 });
+  expect(deskTeam.firstResponses).toBe(['agent:wang', 'agent:li', 'agent:zhao'].reduce((sum, id) => sum + person(id).firstResponses, 0));
 });
 
 /** The person's row of the agents report, wherever the report lists people. */
