@@ -44,18 +44,9 @@ interface PersonWithLoad extends Omit<Person, 'team'> {
   load: number;
 }
 
-export interface QueueItem {
-  caseId: string;
-  type: string;
-  status: string;
-  priority: string;
-  tier: number;
-  assignee: string;
-  carrier: string;
-  region: string | null;
-  waybillNo: string;
+/** A queue row as the API answers it: times as ISO strings, with the time left and whether it is the caller's. */
+export interface QueueItem extends Omit<QueueRow, 'slaDueAt' | 'openedAt'> {
   dueAt: string | null;
-  slaBreached: boolean;
   timeLeftSeconds: number | null;
   openedAt: string;
   mine: boolean;
